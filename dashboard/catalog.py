@@ -1,0 +1,44 @@
+"""The dataset catalog (``datasets/catalog.toml``): origin metadata for every dataset."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from dashboard.config import datasets_dir
+
+
+@dataclass(frozen=True)
+class Origin:
+    dataset: str
+    source: str
+    producer: str
+    title: str
+    description: str
+    url_main: str
+    url_download: str
+    licence: str
+    licence_url: str
+    licence_short: str
+    citation: str
+    notes: str = ""
+
+    def source_line(self, vintage: str | None = None) -> str:
+        """House-style footer: ``Source: <producer> (<vintage>) · <licence>``."""
+        v = f" ({vintage})" if vintage else ""
+        return f"Source: {self.producer}{v} · {self.licence_short}"
+
+
+@cache
+def catalog() -> dict[str, Origin]:
+    with open(datasets_dir() / "catalog.toml", "rb") as fh:
+        raw = tomllib.load(fh)
+    return {name: Origin(dataset=name, **entry) for name, entry in raw.items()}
+
+
+def origin(dataset: str) -> Origin:
+    try:
+        return catalog()[dataset]
+    except KeyError:
+        raise KeyError(f"unknown dataset {dataset!r}; known: {', '.join(catalog())}") from None

@@ -1,0 +1,102 @@
+"""Eurostat gov_10a_exp (COFOG) SDMX-CSV -> ``eurostat_cofog``.
+
+Header: ``DATAFLOW, LAST UPDATE, freq, unit, sector, cofog99, na_item, geo, TIME_PERIOD,
+OBS_VALUE, OBS_FLAG``. Indicator ``gov_expenditure`` (na_item TE, sector S13) with the COFOG code
+as published in a ``function`` column (GF01..GF10, groups such as GF0201). Units: MIO_EUR ->
+"mln EUR", PC_GDP -> "% of GDP". Countries get ISO3 codes (Eurostat's EL is Greece, UK the United
+Kingdom) and keep the Eurostat code in ``geo_eurostat``; EU27_2020, EA19... are aggregates. An
+empty OBS_VALUE is kept as NaN with its flag (z = not applicable).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+
+from dashboard.catalog import origin
+from dashboard.fetch import Resource, describe, fetch, mirror_files
+from dashboard.schema import tidy
+from dashboard.sources.base import Loaded, ParseError
+
+DATASET = "eurostat_cofog"
+SOURCE = "cofog"
+UNITS = {"MIO_EUR": "mln EUR", "PC_GDP": "% of GDP", "PC_TOT": "% of total expenditure"}
+FLAGS = {
+    "b": "break", "c": "confidential", "d": "definition differs", "e": "estimate",
+    "f": "forecast", "n": "not significant", "p": "provisional", "r": "revised",
+    "s": "Eurostat estimate", "u": "low reliability", "z": "not applicable",
+}  # fmt: skip
+EUROSTAT_ISO2 = {"EL": "GR", "UK": "GB"}
+NEED = ["unit", "cofog99", "geo", "TIME_PERIOD", "OBS_VALUE"]
+
+
+def geo_iso3(code: str) -> tuple[str, str]:
+    """Eurostat country code -> (ISO3, "country"); anything else -> (code, "aggregate")."""
+    if len(code) == 2:
+        c = pycountry.countries.get(alpha_2=EUROSTAT_ISO2.get(code, code))
+        if c:
+            return c.alpha_3, "country"
+    return code, "aggregate"
+
+
+def flag_text(flags: pd.Series) -> pd.Series:
+    """Eurostat flag letters ('p', 'bp') -> words ('provisional', 'break,provisional')."""
+
+    def one(f):
+        if not isinstance(f, str) or not f.strip():
+            return None
+        return ",".join(FLAGS.get(ch, ch) for ch in f.strip())
+
+    return flags.map(one)
+
+
+def parse(path: Path) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(io.BytesIO(path.read_bytes()), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise ParseError(f"{path.name}: unreadable SDMX-CSV ({exc})") from None
+    missing = [c for c in NEED if c not in df.columns]
+    if missing:
+        raise ParseError(f"{path.name}: SDMX-CSV columns missing: {missing}")
+    unknown = sorted(set(df["unit"]) - set(UNITS))
+    if unknown:
+        raise ParseError(f"{path.name}: unknown unit code(s) {unknown}")
+    values = pd.to_numeric(df["OBS_VALUE"].replace("", None), errors="coerce")
+    bad = values.isna() & (df["OBS_VALUE"] != "")
+    if bad.any():
+        raise ParseError(f"{path.name}: {int(bad.sum())} non-numeric OBS_VALUE cells")
+    geos = {g: geo_iso3(g) for g in df["geo"].unique()}
+    out = pd.DataFrame(
+        {
+            "dataset": DATASET,
+            "indicator": "gov_expenditure",
+            "geo": df["geo"].map(lambda g: geos[g][0]),
+            "geo_level": df["geo"].map(lambda g: geos[g][1]),
+            "year": pd.to_numeric(df["TIME_PERIOD"]).astype(int),
+            "value": values,
+            "unit": df["unit"].map(UNITS),
+            "flag": flag_text(df["OBS_FLAG"]) if "OBS_FLAG" in df else None,
+            "function": df["cofog99"],
+            "sector": df.get("sector"),
+            "geo_eurostat": df["geo"],
+        }
+    )
+    return tidy(out)
+
+
+def load(**fetch_kw) -> Loaded:
+    paths = mirror_files(SOURCE, "gov_10a_exp*.csv")
+    if paths:
+        path = paths[-1]
+        files = [describe(path, "mirror", "")]
+    else:
+        url = origin(DATASET).url_download
+        files = [fetch(Resource(SOURCE, "gov_10a_exp.csv", url, "csv"), **fetch_kw)]
+        path = Path(files[0].path)
+    frame = parse(path)
+    head = pd.read_csv(path, nrows=1, dtype=str)
+    updated = head["LAST UPDATE"].iloc[0] if "LAST UPDATE" in head else "unknown"
+    return Loaded(frame, files, f"gov_10a_exp, last update {updated}")
