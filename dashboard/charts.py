@@ -33,6 +33,7 @@ def house_layout(fig: go.Figure, title: str, subtitle: str, source: str, y_title
         margin={"l": 70, "r": 30, "t": 120, "b": 70},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
         hovermode="x unified",
+        showlegend=True,  # a one-line chart must still say whose line it is
         yaxis_title=y_title,
     )
     fig.add_annotation(

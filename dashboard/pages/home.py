@@ -69,9 +69,10 @@ if milex is not None:
         data = data.dropna(subset=["value"])
         period = f"{data['year'].min()}-{data['year'].max()}"
         unit_label = data["unit"].iloc[0]
+        n = f"{len(selected)} {'country' if len(selected) == 1 else 'countries'}"
         chart = charts.time_series(
             data, names=names, title=title,
-            subtitle=f"{unit_label}; {len(selected)} countries; {period}",
+            subtitle=f"{unit_label}; {n}; {period}",
             source=o.source_line(meta.get("vintage")), y_title=unit_label, value_format=fmt,
         )  # fmt: skip
         st.plotly_chart(chart.figure, width="stretch", key="milex_chart")

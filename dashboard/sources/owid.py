@@ -44,7 +44,7 @@ def _aggregate_code(entity: str) -> str:
 
 def parse(path: Path) -> pd.DataFrame:
     try:
-        df = pd.read_csv(io.BytesIO(path.read_bytes()), dtype={"Code": str})
+        df = pd.read_csv(io.BytesIO(path.read_bytes()), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise ParseError(f"{path.name}: unreadable CSV ({exc})") from None
     if list(df.columns[:3]) != ["Entity", "Code", "Year"] or len(df.columns) != 4:
@@ -53,13 +53,13 @@ def parse(path: Path) -> pd.DataFrame:
         )
     column = df.columns[3]
     values = pd.to_numeric(df[column], errors="coerce")
-    bad = values.isna() & df[column].notna()
+    bad = values.isna() & (df[column].str.strip() != "")
     if bad.any():
         raise ParseError(f"{path.name}: {int(bad.sum())} non-numeric values in {column!r}")
     meta = _metadata(path)
     m = re.search(r"\(([^()]*)\)\s*$", column)
     unit = meta.get("unit") or (m.group(1) if m else column)
-    code = df["Code"].fillna("")
+    code = df["Code"].str.strip()
     agg = (code == "") | code.str.startswith("OWID_")
     out = pd.DataFrame(
         {

@@ -43,7 +43,9 @@ def _frame(path: Path) -> pd.DataFrame:
         df = pd.DataFrame(doc.get("value", []) if isinstance(doc, dict) else doc)
         return df.rename(columns=_ODATA)
     try:
-        return pd.read_csv(io.BytesIO(raw), dtype={"SpatialDimensionValueCode": str})
+        return pd.read_csv(
+            io.BytesIO(raw), dtype=str, keep_default_na=False, na_values={"NumericValue": [""]}
+        )
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise ParseError(f"{path.name}: unreadable CSV ({exc})") from None
 
@@ -59,7 +61,7 @@ def parse(path: Path) -> pd.DataFrame:
     if unknown:
         raise ParseError(f"{path.name}: indicator(s) without a known unit: {unknown}")
     values = pd.to_numeric(df["NumericValue"], errors="coerce")
-    if values.isna().any():
+    if values.isna().any():  # a cell that is neither empty nor a number
         raise ParseError(
             f"{path.name}: non-numeric NumericValue, e.g. {df['NumericValue'].iloc[0]!r}"
         )
@@ -75,7 +77,9 @@ def parse(path: Path) -> pd.DataFrame:
             "value": values,
             "unit": df["IndicatorCode"].map(UNITS),
             "flag": None,
-            "who_region": df.get("ParentLocationCode"),
+            "who_region": df["ParentLocationCode"].replace("", None)
+            if "ParentLocationCode" in df
+            else None,
             "uploaded": df.get("Date"),
         }
     )

@@ -125,7 +125,10 @@ def parse(bulk: BulkFile, meta: pd.DataFrame) -> pd.DataFrame:
     if not bulk.updated:
         raise ParseError(f"{name}: no 'Last Updated Date' in the preamble")
     try:
-        df = pd.read_csv(io.StringIO(bulk.data), skiprows=4, dtype={"Country Code": str})
+        # only "" means missing in WDI files: anything else that is not a number is an error
+        df = pd.read_csv(
+            io.StringIO(bulk.data), skiprows=4, dtype=str, keep_default_na=False, na_values=[""]
+        )
     except (pd.errors.ParserError, ValueError) as exc:
         raise ParseError(f"{name}: unreadable CSV after the preamble ({exc})") from None
     need = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]

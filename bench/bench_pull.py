@@ -1,0 +1,76 @@
+"""Benchmark: full `labordash pull` from the mirror, then cold and warm `store.read` per dataset.
+
+Prints wall time and peak memory (max RSS of the child process), and ratios. Run:
+    LABORDASH_MIRROR=../shared/mirror python bench/bench_pull.py
+Uses a temporary LABORDASH_HOME; nothing outside it is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+READ_ONE = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from dashboard import store
+t_import = time.perf_counter() - t0
+t1 = time.perf_counter(); df = store.read(sys.argv[1]); cold = time.perf_counter() - t1
+t2 = time.perf_counter(); store.read(sys.argv[1]); warm = time.perf_counter() - t2
+t3 = time.perf_counter(); store.read(sys.argv[1], geo="RUS"); filt = time.perf_counter() - t3
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"rows": len(df), "cold": cold, "warm": warm, "filtered": filt,
+                  "import": t_import, "rss_mb": rss}))
+"""
+
+
+def child_peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main() -> None:
+    mirror = os.environ.get("LABORDASH_MIRROR") or str(ROOT.parent / "shared" / "mirror")
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "LABORDASH_HOME": home, "LABORDASH_MIRROR": mirror}
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "dashboard.cli", "pull"], env=env, check=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        pull_s = time.perf_counter() - t0
+        pull_mb = child_peak_mb()
+        manifest = json.loads((Path(home) / "store" / "manifest.json").read_text())
+        total_rows = sum(e["rows"] for e in manifest.values())
+        store_mb = sum(p.stat().st_size for p in (Path(home) / "store").glob("*.parquet")) / 2**20
+        print(
+            f"full pull from mirror: {pull_s:.2f} s wall, peak RSS {pull_mb:.0f} MB, "
+            f"{total_rows:,} rows, store {store_mb:.1f} MB on disk "
+            f"({total_rows / pull_s:,.0f} rows/s)"
+        )
+        print(
+            f"{'dataset':16} {'rows':>8} {'cold ms':>8} {'warm ms':>8} {'RUS ms':>7} "
+            f"{'cold/warm':>9} {'RSS MB':>7}"
+        )
+        for ds in manifest:
+            out = subprocess.run(
+                [sys.executable, "-c", READ_ONE, ds], env=env, check=True,
+                capture_output=True, text=True,
+            ).stdout  # fmt: skip
+            r = json.loads(out.strip().splitlines()[-1])
+            ratio = r["cold"] / r["warm"] if r["warm"] else float("inf")
+            print(
+                f"{ds:16} {r['rows']:>8,} {r['cold'] * 1e3:>8.1f} {r['warm'] * 1e3:>8.2f} "
+                f"{r['filtered'] * 1e3:>7.2f} {ratio:>9.0f} {r['rss_mb']:>7.0f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

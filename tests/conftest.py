@@ -1,0 +1,181 @@
+"""Shared fixtures: the real mirror (../shared/mirror), isolated LABORDASH_HOME, a pulled store,
+and a loopback HTTP server that serves mirror files plus fault cases."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import threading
+import time
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MIRROR = Path(os.environ.get("LABORDASH_TEST_MIRROR", ROOT.parent / "shared" / "mirror")).resolve()
+SIPRI_XLSX = MIRROR / "sipri" / "SIPRI-Milex-data-1949-2025_v1.2.xlsx"
+WB = MIRROR / "worldbank"
+
+
+def pytest_configure(config):
+    if not MIRROR.is_dir():
+        raise pytest.UsageError(f"the shared mirror is missing at {MIRROR}")
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An empty LABORDASH_HOME with the real mirror."""
+    h = tmp_path / "home"
+    monkeypatch.setenv("LABORDASH_HOME", str(h))
+    monkeypatch.setenv("LABORDASH_MIRROR", str(MIRROR))
+    return h
+
+
+@pytest.fixture(scope="session")
+def pulled_home(tmp_path_factory):
+    """A LABORDASH_HOME with every dataset pulled once from the mirror (shared, read-only)."""
+    from dashboard import store
+
+    h = tmp_path_factory.mktemp("pulled")
+    old = {k: os.environ.get(k) for k in ("LABORDASH_HOME", "LABORDASH_MIRROR")}
+    os.environ["LABORDASH_HOME"] = str(h)
+    os.environ["LABORDASH_MIRROR"] = str(MIRROR)
+    try:
+        results = store.pull()
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    failed = [r.error for r in results if not r.ok]
+    assert not failed, failed
+    return h
+
+
+@pytest.fixture
+def store_env(pulled_home, monkeypatch):
+    monkeypatch.setenv("LABORDASH_HOME", str(pulled_home))
+    monkeypatch.setenv("LABORDASH_MIRROR", str(MIRROR))
+    return pulled_home
+
+
+# --- loopback server ------------------------------------------------------------------------
+
+
+def _wb_csv_rows(code: str) -> tuple[list[dict], list[dict]]:
+    """World Bank API v2 pages synthesised from the mirror's bulk CSV (values as published)."""
+    path = next(WB.glob(f"API_{code}_DS2_*.csv"))
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    header = rows[4]
+    meta_path = WB / ("Metadata_Country_" + path.name)
+    meta = list(csv.DictReader(io.StringIO(meta_path.read_text("utf-8-sig"))))
+    countries = [
+        {"id": m["Country Code"], "name": m["TableName"],
+         "region": {"value": m["Region"] or "Aggregates"}}
+        for m in meta
+    ]  # fmt: skip
+    data = []
+    for r in rows[5:]:
+        for i, col in enumerate(header):
+            if col.isdigit():
+                val = r[i] if i < len(r) else ""
+                data.append(
+                    {
+                        "indicator": {"id": r[3], "value": r[2]},
+                        "country": {"id": r[1], "value": r[0]},
+                        "countryiso3code": r[1], "date": col,
+                        "value": float(val) if val else None,
+                    }
+                )  # fmt: skip
+    return countries, data
+
+
+class _Handler(BaseHTTPRequestHandler):
+    hits: dict[str, int] = {}
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def _send(self, code: int, body: bytes, ctype: str, length: int | None = None):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)  # the client may have given up (timeout tests)
+
+    def do_GET(self):  # noqa: N802 (http.server API)
+        url = urlparse(self.path)
+        q = parse_qs(url.query)
+        _Handler.hits[url.path] = _Handler.hits.get(url.path, 0) + 1
+        parts = url.path.strip("/").split("/")
+        if parts[0] == "files":
+            path = MIRROR.joinpath(*parts[1:])
+            if not path.is_file():
+                return self._send(404, b"not found", "text/plain")
+            return self._send(200, path.read_bytes(), "application/octet-stream")
+        if parts[0] == "status":
+            return self._send(int(parts[1]), b"server error", "text/plain")
+        if parts[0] == "flaky":  # 503 on the first request, then the file
+            if _Handler.hits[url.path] == 1:
+                return self._send(503, b"busy", "text/plain")
+            return self._send(200, MIRROR.joinpath(*parts[1:]).read_bytes(), "application/zip")
+        if parts[0] == "hang":
+            time.sleep(float(q.get("s", ["5"])[0]))
+            return self._send(200, b"late", "text/plain")
+        if parts[0] == "truncated":
+            body = MIRROR.joinpath(*parts[1:]).read_bytes()
+            return self._send(200, body[: len(body) // 3], "application/octet-stream", len(body))
+        if parts[0] == "html":
+            page = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>"
+            return self._send(200, page, "text/html")
+        if parts[0] == "badzip":
+            body = MIRROR.joinpath(*parts[1:]).read_bytes()
+            return self._send(200, body[:2000], "application/zip")
+        if parts[:2] == ["v2", "country"]:
+            page = int(q.get("page", ["1"])[0])
+            per = int(q.get("per_page", ["50"])[0])
+            if len(parts) == 2:
+                countries, _ = _wb_csv_rows("SP.POP.TOTL")
+                items = countries
+            else:
+                code = parts[4]
+                if not list(WB.glob(f"API_{code}_DS2_*.csv")):
+                    msg = [{"message": [{"id": "120", "key": "Invalid value"}]}]
+                    return self._send(200, json.dumps(msg).encode(), "application/json")
+                _, items = _wb_csv_rows(code)
+            pages = max(1, -(-len(items) // per))
+            chunk = items[(page - 1) * per : page * per]
+            doc = [{"page": page, "pages": pages, "per_page": per, "total": len(items)}, chunk]
+            return self._send(200, json.dumps(doc).encode(), "application/json")
+        return self._send(404, b"not found", "text/plain")
+
+
+@pytest.fixture(scope="session")
+def http_server():
+    """Base URL of a loopback server; see _Handler for the routes."""
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    srv.daemon_threads = True
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+
+
+def sipri_copy_damaged(dest: Path) -> Path:
+    """A truncated copy of the SIPRI workbook (test-local, in tmp)."""
+    data = SIPRI_XLSX.read_bytes()
+    dest.write_bytes(data[: len(data) // 2])
+    return dest
+
+
+def zip_members(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        return zf.namelist()
