@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +24,11 @@ class Origin:
     licence_short: str
     citation: str
     notes: str = ""
+
+    @property
+    def download_url(self) -> str:
+        """``url_download``, or ``LABORDASH_URL_<DATASET>`` when set (a new release, a proxy)."""
+        return os.environ.get(f"LABORDASH_URL_{self.dataset.upper()}") or self.url_download
 
     def source_line(self, vintage: str | None = None) -> str:
         """House-style footer: ``Source: <producer> (<vintage>) · <licence>``."""

@@ -57,7 +57,16 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False) -> list:
             progress.console.print(f"{mark} {res.dataset}: {detail}")
             progress.advance(task)
 
-        return store.pull(targets, on_start=start, on_done=done, refresh=refresh)
+        downloads: dict[str, int] = {}
+
+        def bytes_in(name: str, done_bytes: int, total: int | None) -> None:
+            if name not in downloads:
+                downloads[name] = progress.add_task(f"  downloading {name}", total=total)
+            progress.update(downloads[name], completed=done_bytes, total=total)
+
+        return store.pull(
+            targets, on_start=start, on_done=done, refresh=refresh, on_progress=bytes_in
+        )
 
 
 @app.command()

@@ -252,21 +252,27 @@ def fetch(
     refresh: bool = False,
     timeout: float | None = None,
     retries: int = DEFAULT_RETRIES,
-    on_progress: Callable[[int, int | None], None] | None = None,
+    on_progress: Callable[[str, int, int | None], None] | None = None,
 ) -> RawFile:
     """Return a local copy of ``res``: cached download, else mirror file, else a new download."""
     cached = config.cache_dir() / res.source / res.name
     manifest = _read_manifest()
     key = f"{res.source}/{res.name}"
-    if cached.exists() and not refresh and key in manifest:
+    fresh = cached.exists() and not refresh and key in manifest
+    # a cached copy that changed on disk since it was downloaded is fetched again
+    if fresh and sha256(cached) == manifest[key]["sha256"]:
         return RawFile(**{**manifest[key], "path": str(cached), "origin": "cache"})
     if res.mirror_glob:
         found = mirror_files(res.source, res.mirror_glob)
         if found:
             return describe(found[-1], "mirror", res.url)
+    def report(done: int, total: int | None) -> None:
+        if on_progress:
+            on_progress(res.name, done, total)
+
     download(
         res.url, cached, source=res.source, kind=res.kind,
-        timeout=timeout, retries=retries, on_progress=on_progress,
+        timeout=timeout, retries=retries, on_progress=report,
     )  # fmt: skip
     rec = describe(cached, "network", res.url)
     manifest[key] = asdict(rec)

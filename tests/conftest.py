@@ -69,13 +69,31 @@ def store_env(pulled_home, monkeypatch):
 # --- loopback server ------------------------------------------------------------------------
 
 
+def wb_bulk(code: str) -> dict[str, bytes] | None:
+    """The files of the World Bank bulk zip for ``code``, from the mirror (zip or loose CSVs)."""
+    for z in WB.glob(f"API_{code}_DS2_*.zip"):
+        with zipfile.ZipFile(z) as zf:
+            return {n: zf.read(n) for n in zf.namelist()}
+    for p in WB.glob(f"API_{code}_DS2_*.csv"):
+        out = {p.name: p.read_bytes()}
+        for kind in ("Metadata_Country_", "Metadata_Indicator_"):
+            sib = p.with_name(kind + p.name)
+            if sib.exists():
+                out[sib.name] = sib.read_bytes()
+        return out
+    return None
+
+
 def _wb_csv_rows(code: str) -> tuple[list[dict], list[dict]]:
     """World Bank API v2 pages synthesised from the mirror's bulk CSV (values as published)."""
-    path = next(WB.glob(f"API_{code}_DS2_*.csv"))
-    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    files = wb_bulk(code)
+    data_name = next(n for n in files if n.startswith("API_"))
+    rows = list(csv.reader(io.StringIO(files[data_name].decode("utf-8-sig"))))
     header = rows[4]
-    meta_path = WB / ("Metadata_Country_" + path.name)
-    meta = list(csv.DictReader(io.StringIO(meta_path.read_text("utf-8-sig"))))
+    meta_name = next((n for n in files if n.startswith("Metadata_Country_")), None)
+    meta = (
+        list(csv.DictReader(io.StringIO(files[meta_name].decode("utf-8-sig")))) if meta_name else []
+    )
     countries = [
         {"id": m["Country Code"], "name": m["TableName"],
          "region": {"value": m["Region"] or "Aggregates"}}
@@ -139,6 +157,38 @@ class _Handler(BaseHTTPRequestHandler):
         if parts[0] == "badzip":
             body = MIRROR.joinpath(*parts[1:]).read_bytes()
             return self._send(200, body[:2000], "application/zip")
+        if parts[:3] == ["v2", "en", "indicator"]:  # World Bank bulk download
+            files = wb_bulk(parts[3])
+            if q.get("fail") or files is None:
+                return self._send(500 if q.get("fail") else 404, b"error", "text/plain")
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                for name, data in files.items():
+                    zf.writestr(name, data)
+            return self._send(200, buf.getvalue(), "application/zip")
+        if parts[:2] == ["gho", "api"]:  # WHO GHO OData, from the theme-download CSV
+            src = MIRROR / "who" / "gho_health_financing_2025-05-20" / "data" / f"{parts[2]}.csv"
+            if not src.exists():
+                return self._send(404, b"{}", "application/json")
+            recs = [
+                {"IndicatorCode": r["IndicatorCode"], "SpatialDimType": r["SpatialDimension"],
+                 "SpatialDim": r["SpatialDimensionValueCode"], "TimeDim": int(r["TimeDim"]),
+                 "ParentLocationCode": r["ParentLocationCode"] or None, "Value": r["Value"],
+                 "NumericValue": float(r["NumericValue"]) if r["NumericValue"] else None,
+                 "Date": r["Date"]}
+                for r in csv.DictReader(io.StringIO(src.read_text("utf-8")))
+            ]  # fmt: skip
+            body = json.dumps({"@odata.context": "x", "value": recs}).encode()
+            return self._send(200, body, "application/json")
+        if parts[:2] == ["owid", "grapher"]:  # OWID grapher CSV and metadata.json
+            name = parts[2]
+            found = [f for f in (MIRROR / "owid").rglob(name) if f.is_file()]
+            if not found:
+                return self._send(404, b"not found", "text/plain")
+            return self._send(200, found[0].read_bytes(), "text/csv")
+        if parts[:2] == ["eurostat", "gov_10a_exp"]:
+            src = next((MIRROR / "cofog").glob("gov_10a_exp*.csv"))
+            return self._send(200, src.read_bytes(), "text/csv")
         if parts[:2] == ["v2", "country"]:
             page = int(q.get("page", ["1"])[0])
             per = int(q.get("per_page", ["50"])[0])
@@ -147,7 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
                 items = countries
             else:
                 code = parts[4]
-                if not list(WB.glob(f"API_{code}_DS2_*.csv")):
+                if wb_bulk(code) is None:
                     msg = [{"message": [{"id": "120", "key": "Invalid value"}]}]
                     return self._send(200, json.dumps(msg).encode(), "application/json")
                 _, items = _wb_csv_rows(code)

@@ -95,7 +95,7 @@ def test_failed_refresh_keeps_the_good_cached_file(http_server, net_home):
 def test_sipri_url_is_configurable(http_server, net_home, monkeypatch):
     from dashboard.sources import sipri
 
-    monkeypatch.setenv("LABORDASH_SIPRI_URL", f"{http_server}/files/{SIPRI_PATH}")
+    monkeypatch.setenv("LABORDASH_URL_SIPRI_MILEX", f"{http_server}/files/{SIPRI_PATH}")
     loaded = sipri.load()
     assert loaded.files[0].origin == "network"
     assert loaded.files[0].url.endswith(SIPRI_XLSX.name)
@@ -105,7 +105,79 @@ def test_sipri_url_is_configurable(http_server, net_home, monkeypatch):
 def test_default_sipri_url_is_the_current_release(monkeypatch):
     from dashboard.sources import sipri
 
-    monkeypatch.delenv("LABORDASH_SIPRI_URL", raising=False)
+    monkeypatch.delenv("LABORDASH_URL_SIPRI_MILEX", raising=False)
     assert sipri.resource().url == (
         "https://www.sipri.org/sites/default/files/SIPRI-Milex-data-1949-2025_v1.2.xlsx"
     )
+
+
+@pytest.fixture
+def producer_urls(http_server, monkeypatch):
+    """Every dataset's download URL pointed at the loopback server's imitation of its producer."""
+    urls = {
+        "SIPRI_MILEX": f"{http_server}/files/{SIPRI_PATH}",
+        "WDI": f"{http_server}/v2/en/indicator/{{code}}?downloadformat=csv",
+        "WHO_GHED": f"{http_server}/gho/api/{{code}}",
+        "OWID": f"{http_server}/owid/grapher/{{code}}.csv?v=1&csvType=full",
+        "EUROSTAT_COFOG": f"{http_server}/eurostat/gov_10a_exp?format=SDMX-CSV",
+    }
+    for k, v in urls.items():
+        monkeypatch.setenv(f"LABORDASH_URL_{k}", v)
+    return urls
+
+
+def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulled_home):
+    from dashboard import store
+
+    seen: list[str] = []
+    results = store.pull(retries=0, on_progress=lambda name, done, total: seen.append(name))
+    assert [r.error for r in results if not r.ok] == []
+    net = store.manifest()
+    for r in results:
+        assert all(f["origin"] == "network" for f in net[r.dataset]["source_files"])
+    assert "SIPRI-Milex-data-1949-2025_v1.2.xlsx" in seen  # byte progress was reported
+    mirror_manifest = json.loads((pulled_home / "store" / "manifest.json").read_text())
+    for ds, entry in mirror_manifest.items():
+        assert net[ds]["rows"] == entry["rows"], ds
+    # WHO arrived as OData JSON, OWID with its metadata.json: same numbers and units
+    assert store.read("who_ghed", geo="RUS", year=2022, indicator="GHED_GGHE-DGDP_SHA2011")[
+        "value"
+    ].item() == pytest.approx(4.88805)
+    edu = store.read("owid", geo="RUS", year=2022)
+    assert edu["unit"].tolist() == ["% of GDP"]
+
+
+def test_network_failure_keeps_the_previous_store(
+    net_home, producer_urls, http_server, monkeypatch
+):
+    from dashboard import store
+
+    assert store.pull(["sipri"], retries=0)[0].ok
+    before = store.parquet_path("sipri_milex").read_bytes()
+    monkeypatch.setenv("LABORDASH_URL_SIPRI_MILEX", f"{http_server}/html/SIPRI-Milex-new.xlsx")
+    res = store.pull(["sipri"], retries=0)[0]
+    assert not res.ok and "sipri: " in res.error and "HTML" in res.error
+    assert store.parquet_path("sipri_milex").read_bytes() == before
+
+
+def test_world_bank_falls_back_to_the_api(net_home, producer_urls, http_server, monkeypatch):
+    from dashboard import store
+
+    monkeypatch.setenv(
+        "LABORDASH_URL_WDI", f"{http_server}/v2/en/indicator/{{code}}?downloadformat=csv&fail=1"
+    )
+    res = store.pull(["wdi"], retries=0)[0]
+    assert res.ok, res.error
+    assert len(res.notes) == 10 and all("read the API instead" in n for n in res.notes)
+    pop = store.read("wdi", geo="RUS", indicator="SP.POP.TOTL", year=2024)
+    assert pop["value"].item() == 143669648
+    assert store.read("wdi", geo="WLD").geo_level.unique().tolist() == ["aggregate"]
+
+
+def test_corrupted_cache_is_downloaded_again(http_server, net_home):
+    url = f"{http_server}/files/{SIPRI_PATH}"
+    good = fetch.fetch(res(url))
+    cached = net_home / "raw" / "sipri" / "SIPRI-Milex-data-test.xlsx"
+    cached.write_bytes(b"bit rot")
+    again = fetch.fetch(res(url))
+    assert again.origin == "network" and fetch.sha256(cached) == good.sha256

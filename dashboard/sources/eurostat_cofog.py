@@ -93,7 +93,7 @@ def load(**fetch_kw) -> Loaded:
         path = paths[-1]
         files = [describe(path, "mirror", "")]
     else:
-        url = origin(DATASET).url_download
+        url = origin(DATASET).download_url
         files = [fetch(Resource(SOURCE, "gov_10a_exp.csv", url, "csv"), **fetch_kw)]
         path = Path(files[0].path)
     frame = parse(path)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.catalog import origin
-from dashboard.fetch import Resource, describe, fetch, mirror_files
+from dashboard.fetch import FetchError, Resource, describe, fetch, mirror_files
 from dashboard.schema import tidy
 from dashboard.sources.base import Loaded, ParseError
 
@@ -42,6 +42,12 @@ def _aggregate_code(entity: str) -> str:
     return "OWID_" + re.sub(r"[^A-Z0-9]+", "_", entity.upper()).strip("_")
 
 
+def _unit_from_title(column: str) -> str:
+    """'Expense (% of GDP)' -> '% of GDP'; a title without a unit-like parenthesis is kept whole."""
+    groups = [g for g in re.findall(r"\(([^()]*)\)", column) if re.search(r"%|\$|per |US", g)]
+    return groups[-1] if groups else column
+
+
 def parse(path: Path) -> pd.DataFrame:
     try:
         df = pd.read_csv(io.BytesIO(path.read_bytes()), dtype=str, keep_default_na=False)
@@ -57,8 +63,7 @@ def parse(path: Path) -> pd.DataFrame:
     if bad.any():
         raise ParseError(f"{path.name}: {int(bad.sum())} non-numeric values in {column!r}")
     meta = _metadata(path)
-    m = re.search(r"\(([^()]*)\)\s*$", column)
-    unit = meta.get("unit") or (m.group(1) if m else column)
+    unit = meta.get("unit") or _unit_from_title(column)
     code = df["Code"].str.strip()
     agg = (code == "") | code.str.startswith("OWID_")
     out = pd.DataFrame(
@@ -88,15 +93,23 @@ def vintage_of(path: Path) -> str:
 
 
 def load(**fetch_kw) -> Loaded:
+    notes: list[str] = []
     paths = mirror_files(SOURCE, "**/*.csv")
     if paths:
         files = [describe(p, "mirror", "") for p in paths]
     else:
-        url = origin(DATASET).url_download
-        files = [
-            fetch(Resource(SOURCE, f"{slug}.csv", url.format(code=slug), "csv"), **fetch_kw)
-            for slug in SLUGS
-        ]
-        paths = [Path(f.path) for f in files]
+        url = origin(DATASET).download_url
+        files = []
+        for slug in SLUGS:
+            csv_url = url.format(code=slug)
+            files.append(fetch(Resource(SOURCE, f"{slug}.csv", csv_url, "csv"), **fetch_kw))
+            meta_url = csv_url.split("?")[0].removesuffix(".csv") + ".metadata.json"
+            try:
+                files.append(
+                    fetch(Resource(SOURCE, f"{slug}.metadata.json", meta_url, "json"), **fetch_kw)
+                )
+            except FetchError as exc:
+                notes.append(f"{slug}: no metadata.json ({exc}); unit taken from the title")
+        paths = [Path(f.path) for f in files if f.path.endswith(".csv")]
     frame = pd.concat([parse(p) for p in paths], ignore_index=True)
-    return Loaded(frame, files, "; ".join(vintage_of(p) for p in paths))
+    return Loaded(frame, files, "; ".join(vintage_of(p) for p in paths), notes)

@@ -17,7 +17,6 @@ estimates in blue and highly uncertain figures in red; those font colours become
 from __future__ import annotations
 
 import csv
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -52,7 +51,7 @@ NOT_INDEPENDENT = {"xxx"}
 
 
 def resource() -> Resource:
-    url = os.environ.get("LABORDASH_SIPRI_URL") or origin(DATASET).url_download
+    url = origin(DATASET).download_url
     return Resource(SOURCE, url.rsplit("/", 1)[-1] or "sipri.xlsx", url, "xlsx", MIRROR_GLOB)
 
 

@@ -103,7 +103,7 @@ def load(**fetch_kw) -> Loaded:
     if paths:
         files = [describe(p, "mirror", "") for p in paths]
     else:
-        url = origin(DATASET).url_download
+        url = origin(DATASET).download_url
         files = [
             fetch(Resource(SOURCE, f"{code}.json", url.format(code=code), "json"), **fetch_kw)
             for code in UNITS

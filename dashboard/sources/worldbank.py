@@ -18,6 +18,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pycountry
@@ -30,7 +31,6 @@ from dashboard.sources.base import Loaded, ParseError
 
 DATASET = "wdi"
 SOURCE = "worldbank"
-API_BASE = "https://api.worldbank.org"
 # what a pull without a mirror downloads
 DEFAULT_CODES = [
     "MS.MIL.XPND.GD.ZS", "MS.MIL.XPND.CD", "SE.XPD.TOTL.GB.ZS", "SP.POP.TOTL",
@@ -168,15 +168,24 @@ def parse(bulk: BulkFile, meta: pd.DataFrame) -> pd.DataFrame:
 # --- API v2 JSON ----------------------------------------------------------------------------
 
 
-def read_api(code: str, base: str = API_BASE, per_page: int = 20000) -> pd.DataFrame:
+def api_base() -> str:
+    """The API v2 host: the same as the bulk download's (https://api.worldbank.org)."""
+    u = urlsplit(origin(DATASET).download_url)
+    return f"{u.scheme}://{u.netloc}"
+
+
+def read_api(code: str, base: str | None = None, per_page: int = 20000, **fetch_kw) -> pd.DataFrame:
     """Read one indicator from the paged API v2 JSON into the tidy schema.
 
     Aggregates are told from countries by ``/v2/country`` (region "Aggregates").
     """
-    countries = _api_pages(f"{base}/v2/country", {"format": "json", "per_page": 1000})
+    base = base or api_base()
+    countries = _api_pages(f"{base}/v2/country", {"format": "json", "per_page": 1000}, fetch_kw)
     agg = {c["id"] for c in countries if (c.get("region") or {}).get("value") == "Aggregates"}
     rows = _api_pages(
-        f"{base}/v2/country/all/indicator/{code}", {"format": "json", "per_page": per_page}
+        f"{base}/v2/country/all/indicator/{code}",
+        {"format": "json", "per_page": per_page},
+        fetch_kw,
     )
     recs = [
         {
@@ -202,11 +211,12 @@ def read_api(code: str, base: str = API_BASE, per_page: int = 20000) -> pd.DataF
     return tidy(df)
 
 
-def _api_pages(url: str, params: dict) -> list[dict]:
+def _api_pages(url: str, params: dict, fetch_kw: dict) -> list[dict]:
     out: list[dict] = []
     page, pages = 1, 1
     while page <= pages:
-        doc = get_json(url, source=SOURCE, params={**params, "page": page})
+        kw = {k: v for k, v in fetch_kw.items() if k in ("timeout", "retries")}
+        doc = get_json(url, source=SOURCE, params={**params, "page": page}, **kw)
         if not isinstance(doc, list) or len(doc) < 2 or not isinstance(doc[0], dict):
             msg = doc[0].get("message") if isinstance(doc, list) and doc else doc
             raise FetchError(f"{SOURCE}: {url} answered an error: {msg}")
@@ -256,7 +266,7 @@ def load(**fetch_kw) -> Loaded:
             bulks.append(read_bulk(p))
             files.append(describe(p, "mirror", ""))
     else:
-        url = origin(DATASET).url_download
+        url = origin(DATASET).download_url
         for code in DEFAULT_CODES:
             res = Resource(SOURCE, f"API_{code}_DS2_en_csv_v2.zip", url.format(code=code), "zip")
             try:
@@ -265,7 +275,7 @@ def load(**fetch_kw) -> Loaded:
                 if config.mirror() is not None:
                     raise
                 notes.append(f"{code}: bulk download failed ({exc}); read the API instead")
-                frames.append(read_api(code))
+                frames.append(read_api(code, **fetch_kw))
                 continue
             files.append(raw)
             bulks.append(read_bulk(Path(raw.path)))
