@@ -266,6 +266,7 @@ def fetch(
         found = mirror_files(res.source, res.mirror_glob)
         if found:
             return describe(found[-1], "mirror", res.url)
+
     def report(done: int, total: int | None) -> None:
         if on_progress:
             on_progress(res.name, done, total)
