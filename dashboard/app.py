@@ -6,7 +6,9 @@ import streamlit as st
 
 from dashboard import store
 
-PAGES = Path(__file__).parent / "pages"
+# not "pages/": Streamlit takes a pages/ folder beside the entry script for its legacy
+# multipage layout, which breaks st.navigation deep links on a fresh server
+VIEWS = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="labordash", page_icon=":material/insights:", layout="wide")
 
@@ -17,7 +19,7 @@ def ensure_store() -> None:
         return
     with st.status("First run: building the data store from the public sources...") as status:
         bar = st.progress(0.0)
-        total = len(store.MODULES)
+        total = len(store.MODULES) + 1  # and the map geometries
         done: list = []
 
         def on_done(res) -> None:
@@ -32,6 +34,10 @@ def ensure_store() -> None:
 
 ensure_store()
 nav = st.navigation(
-    [st.Page(PAGES / "home.py", title="Home", icon=":material/home:", default=True)]
-)
+    [
+        st.Page(VIEWS / "home.py", title="Home", icon=":material/home:", default=True),
+        st.Page(VIEWS / "guns_vs_butter.py", title="Guns vs butter", icon=":material/balance:",
+                url_path="guns-vs-butter"),
+    ]
+)  # fmt: skip
 nav.run()

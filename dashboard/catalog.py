@@ -48,3 +48,22 @@ def origin(dataset: str) -> Origin:
         return catalog()[dataset]
     except KeyError:
         raise KeyError(f"unknown dataset {dataset!r}; known: {', '.join(catalog())}") from None
+
+
+@dataclass(frozen=True)
+class CountryGroup:
+    key: str
+    label: str
+    members: tuple[str, ...]  # empty = every country
+    note: str = ""
+
+
+@cache
+def country_groups() -> dict[str, CountryGroup]:
+    """Preset groups from ``datasets/country_groups.toml`` (NATO, BRICS, EU, ...)."""
+    with open(datasets_dir() / "country_groups.toml", "rb") as fh:
+        raw = tomllib.load(fh)
+    return {
+        k: CountryGroup(k, v["label"], tuple(v.get("members", [])), v.get("note", ""))
+        for k, v in raw.items()
+    }

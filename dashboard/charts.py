@@ -24,21 +24,35 @@ class Chart:
     data: pd.DataFrame
 
 
+def wrap(text: str, width: int = 110) -> str:
+    """Break a long footer into lines (at '; ' or ' · ') for plotly, which does not wrap."""
+    lines, line = [], ""
+    for part in text.replace(" · ", " ·\x00").replace("; ", ";\x00").split("\x00"):
+        if line and len(line) + len(part) + 1 > width:
+            lines.append(line)
+            line = part
+        else:
+            line = f"{line} {part}" if line else part
+    return "<br>".join([*lines, line])
+
+
 def house_layout(fig: go.Figure, title: str, subtitle: str, source: str, y_title: str) -> None:
+    footer = wrap(source)
+    n_lines = footer.count("<br>") + 1
     fig.update_layout(
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 13, "color": "#222"},
         colorway=PALETTE,
         template="plotly_white",
-        margin={"l": 70, "r": 30, "t": 120, "b": 70},
+        margin={"l": 70, "r": 30, "t": 120, "b": 70 + 16 * n_lines},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
         hovermode="x unified",
         showlegend=True,  # a one-line chart must still say whose line it is
         yaxis_title=y_title,
     )
-    fig.add_annotation(
-        text=source, xref="paper", yref="paper", x=0, y=-0.1, xanchor="left", yanchor="top",
-        showarrow=False, font={"size": 11, "color": "#555"},
+    fig.add_annotation(  # below the x tick labels and axis title, whatever the plot height
+        text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-62, xanchor="left",
+        yanchor="top", align="left", showarrow=False, font={"size": 11, "color": "#555"},
     )  # fmt: skip
 
 
@@ -78,3 +92,243 @@ def time_series(
         "; ".join(parts) if parts else "no data"
     )
     return Chart(fig, alt + ".", df)
+
+
+# --- small multiples and scatter ------------------------------------------------------------
+
+
+def stacked_series(
+    df: pd.DataFrame,
+    panels: list[tuple[str, str, str]],
+    *,
+    names: dict[str, str],
+    title: str,
+    subtitle: str,
+    source: str,
+    summarize_above: int = 10,
+) -> Chart:
+    """One panel per measure (``panels`` = [(column, panel title, unit)]), shared years, one line
+    per country; with more than ``summarize_above`` countries, the median and 25-75% band, drawn
+    only for years where at least a quarter of the countries (and 3) report."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.09,
+                        subplot_titles=[t for _, t, _ in panels])  # fmt: skip
+    geos = list(dict.fromkeys(df["geo"]))
+    summarize = len(geos) > summarize_above
+    alt_parts = []
+    for row, (col, _title, _unit) in enumerate(panels, start=1):
+        d = df.dropna(subset=[col])
+        if summarize:
+            n = d.groupby("year")[col].size()
+            enough = n[n >= max(3, len(geos) // 4)].index
+            d = d[d["year"].isin(enough)]
+            q = d.groupby("year")[col].quantile([0.25, 0.5, 0.75]).unstack()
+            fig.add_trace(go.Scatter(x=q.index, y=q[0.75], line={"width": 0}, showlegend=False,
+                                     hoverinfo="skip"), row=row, col=1)  # fmt: skip
+            fig.add_trace(
+                go.Scatter(x=q.index, y=q[0.25], fill="tonexty", line={"width": 0},
+                           fillcolor="rgba(0,114,178,0.18)", name="25-75% of countries",
+                           showlegend=row == 1, hoverinfo="skip"), row=row, col=1,
+            )  # fmt: skip
+            fig.add_trace(
+                go.Scatter(x=q.index, y=q[0.5], name="median", line={"color": PALETTE[0]},
+                           customdata=n.reindex(q.index), showlegend=row == 1,
+                           hovertemplate="median %{y:.2f} (%{customdata} countries)"
+                           "<extra></extra>"),
+                row=row, col=1,
+            )  # fmt: skip
+            if len(q):
+                alt_parts.append(
+                    f"{panels[row - 1][1]}: median {q[0.5].iloc[-1]:.1f} in {q.index[-1]}"
+                )
+        else:
+            for i, geo in enumerate(geos):
+                g = d[d["geo"] == geo]
+                fig.add_trace(
+                    go.Scatter(x=g["year"], y=g[col], mode="lines", name=names.get(geo, geo),
+                               legendgroup=geo, showlegend=row == 1,
+                               line={"color": PALETTE[i % len(PALETTE)]},
+                               hovertemplate=f"{names.get(geo, geo)}: %{{y:.2f}}<extra></extra>"),
+                    row=row, col=1,
+                )  # fmt: skip
+                if len(g):
+                    alt_parts.append(
+                        f"{names.get(geo, geo)}, {panels[row - 1][1]}: {g[col].iloc[-1]:.1f} in "
+                        f"{g['year'].iloc[-1]}"
+                    )
+    house_layout(fig, title, subtitle, source, "")
+    for row, (_col, _title, unit) in enumerate(panels, start=1):
+        fig.update_yaxes(title_text=unit, row=row, col=1)
+    fig.update_layout(height=220 * len(panels) + 200, hovermode="x")
+    fig.update_annotations(font_size=13, selector={"xref": "x domain"})
+    alt = f"Line charts: {title}. {subtitle}. " + ("; ".join(alt_parts[:12]) or "no data") + "."
+    return Chart(fig, alt, df)
+
+
+def scatter_fit(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    band: pd.DataFrame | None,
+    *,
+    names: dict[str, str],
+    x_title: str,
+    y_title: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    trajectories: bool,
+) -> Chart:
+    """y against x per country-year; trajectories (lines through the years) for few countries,
+    and the pooled OLS fit with its confidence band."""
+    d = df.dropna(subset=[x, y]).sort_values(["geo", "year"])
+    fig = go.Figure()
+    if band is not None:
+        fig.add_trace(go.Scatter(x=band["x"], y=band["high"], line={"width": 0},
+                                 showlegend=False, hoverinfo="skip"))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(x=band["x"], y=band["low"], fill="tonexty", line={"width": 0},
+                       fillcolor="rgba(0,0,0,0.10)", name="95% confidence band",
+                       hoverinfo="skip")
+        )  # fmt: skip
+    if trajectories:
+        for i, (geo, g) in enumerate(d.groupby("geo", sort=False)):
+            name = names.get(geo, geo)
+            fig.add_trace(
+                go.Scatter(x=g[x], y=g[y], mode="lines+markers", name=name,
+                           line={"color": PALETTE[i % len(PALETTE)], "width": 1.5},
+                           marker={"size": 5}, customdata=g["year"],
+                           hovertemplate=f"{name} %{{customdata}}: x %{{x:.2f}}, y %{{y:.2f}}"
+                           "<extra></extra>")
+            )  # fmt: skip
+    else:
+        fig.add_trace(
+            go.Scatter(x=d[x], y=d[y], mode="markers", name="country-years",
+                       marker={"size": 5, "color": PALETTE[0], "opacity": 0.35},
+                       text=[f"{names.get(g, g)} {yr}" for g, yr in zip(d["geo"], d["year"],
+                                                                          strict=True)],
+                       hovertemplate="%{text}: x %{x:.2f}, y %{y:.2f}<extra></extra>")
+        )  # fmt: skip
+    if band is not None:
+        fig.add_trace(go.Scatter(x=band["x"], y=band["fit"], mode="lines", name="OLS fit",
+                                 line={"color": "#000", "dash": "dash"}))  # fmt: skip
+    house_layout(fig, title, subtitle, source, y_title)
+    fig.update_xaxes(title_text=x_title)
+    fig.update_layout(hovermode="closest")
+    fit = ""
+    if band is not None:
+        a = band.attrs
+        fit = f" OLS slope {a['slope']:.2f} (R² {a['r2']:.2f}, n = {a['n']})."
+    alt = f"Scatter plot: {title}. {subtitle}. {len(d)} country-years.{fit}"
+    return Chart(fig, alt, d)
+
+
+# --- choropleth drawn as SVG polygons -------------------------------------------------------
+
+_EE = (1.340264, -0.081106, 0.000893, 0.003796)
+
+
+def equal_earth(lon, lat):
+    """Equal Earth projection (Savric, Patterson & Jenny 2018) of degrees -> plane units."""
+    import numpy as np
+
+    a1, a2, a3, a4 = _EE
+    lam, phi = np.radians(lon), np.radians(lat)
+    theta = np.arcsin(np.sqrt(3) / 2 * np.sin(phi))
+    t2 = theta**2
+    t6 = t2**3
+    x = (
+        2
+        * np.sqrt(3)
+        * lam
+        * np.cos(theta)
+        / (3 * (9 * a4 * t6 * t2 + 7 * a3 * t6 + 3 * a2 * t2 + a1))
+    )
+    y = theta * (a4 * t6 * t2 + a3 * t6 + a2 * t2 + a1)
+    return x, y
+
+
+def _rings(geometry: dict):
+    if geometry["type"] == "Polygon":
+        yield from geometry["coordinates"]
+    elif geometry["type"] == "MultiPolygon":
+        for poly in geometry["coordinates"]:
+            yield from poly
+
+
+def class_breaks(vals: pd.Series, classes: int = 6) -> list[float]:
+    """Quantile class limits rounded to 2 significant digits (the first is the minimum)."""
+    import numpy as np
+
+    qs = np.unique(np.quantile(vals, np.linspace(0, 1, classes + 1)))
+    rounded = [float(f"{q:.2g}") for q in qs[1:-1]]
+    return [float(qs[0]), *sorted(set(rounded))]
+
+
+def choropleth(
+    values: pd.Series,
+    geojson: dict,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    unit: str,
+    breaks: list[float] | None = None,
+    colorscale: str = "OrRd",
+    value_format: str = ".1f",
+) -> Chart:
+    """A world choropleth of ``values`` (index: ISO3 = feature ids) drawn as filled SVG polygons
+    in the Equal Earth projection: no map tiles, no CDN geometry, no WebGL.
+
+    Colours are classes: ``breaks`` are the lower limits (default: quantiles), so one extreme
+    country cannot wash out the rest of the map.
+    """
+    import numpy as np
+    from plotly.colors import sample_colorscale
+
+    vals = values.dropna()
+    lows = breaks if breaks is not None else (class_breaks(vals) if len(vals) else [0.0])
+    colors = sample_colorscale(colorscale, list(np.linspace(0.15, 1.0, len(lows))))
+
+    def label_of(i: int) -> str:
+        lo = f"{lows[i]:{value_format}}"
+        return f"{lo}+" if i == len(lows) - 1 else f"{lo} to {lows[i + 1]:{value_format}}"
+
+    fig = go.Figure()
+    for feat in geojson["features"]:
+        code, name = feat["id"], feat["properties"].get("name", feat["id"])
+        if code == "ATA":
+            continue
+        xs, ys = [], []
+        for ring in _rings(feat["geometry"]):
+            arr = np.asarray(ring, dtype=float)
+            px, py = equal_earth(arr[:, 0], arr[:, 1])
+            xs += [*px.round(4), None]
+            ys += [*py.round(4), None]
+        v = vals.get(code)
+        if v is None:
+            fill, label = "#e6e6e6", f"{name}: no data"
+        else:
+            cls = max(0, int(np.searchsorted(lows, float(v), side="right")) - 1)
+            fill, label = colors[cls], f"{name}: {float(v):{value_format}} {unit}"
+        fig.add_trace(
+            go.Scatter(x=xs, y=ys, fill="toself", fillcolor=fill, mode="lines",
+                       line={"color": "#ffffff", "width": 0.4}, hoveron="fills",
+                       name=code, text=label, hoverinfo="text", showlegend=False)
+        )  # fmt: skip
+    for i, color in enumerate([*colors, "#e6e6e6"]):
+        fig.add_trace(
+            go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip",
+                       marker={"symbol": "square", "size": 12, "color": color},
+                       name=label_of(i) if i < len(lows) else "no data")
+        )  # fmt: skip
+    house_layout(fig, title, subtitle, source, "")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    fig.update_layout(hovermode="closest", height=540, plot_bgcolor="#ffffff",
+                      margin={"l": 10, "r": 10, "t": 120})  # fmt: skip
+    top = vals.sort_values(ascending=False).head(3)
+    alt = (f"World map: {title}. {subtitle}. {len(vals)} countries with data; highest: "
+           + ", ".join(f"{k} {v:{value_format}}" for k, v in top.items()) + ".")  # fmt: skip
+    return Chart(fig, alt, vals.rename("value").rename_axis("geo").reset_index())

@@ -39,14 +39,15 @@ def _use_mirror(mirror: Path | None) -> None:
 
 def pull_with_progress(names: list[str] | None, refresh: bool = False) -> list:
     """Run store.pull with a rich progress bar; return the results."""
-    from dashboard import store
+    from dashboard import geo, store
     from dashboard.sources import resolve
 
     targets = resolve(names)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("pulling", total=len(targets))
+        steps = len(targets) + (0 if names and geo.stored_path().exists() else 1)  # + geometries
+        task = progress.add_task("pulling", total=steps)
 
         def start(ds: str) -> None:
             progress.update(task, description=f"pulling {ds}")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import __version__, config
+from dashboard import __version__, config, geo
 from dashboard.fetch import FetchError, now_iso
 from dashboard.schema import SchemaViolation, validate
 from dashboard.sources import MODULES, resolve
@@ -124,7 +124,24 @@ def pull(
         results.append(res)
         if on_done:
             on_done(res)
+    if not names or not geo.stored_path().exists():
+        results.append(_pull_geometries(on_start, on_done, fetch_kw))
     return results
+
+
+def _pull_geometries(on_start, on_done, fetch_kw) -> PullResult:
+    """Country geometries for the maps, kept in the store beside the datasets."""
+    if on_start:
+        on_start("geometries")
+    t0 = time.perf_counter()
+    try:
+        n = geo.build(**fetch_kw)
+        res = PullResult("geometries", True, n, time.perf_counter() - t0, "Natural Earth 1:110m")
+    except (FetchError, ValueError, OSError) as exc:
+        res = PullResult("geometries", False, seconds=time.perf_counter() - t0, error=str(exc))
+    if on_done:
+        on_done(res)
+    return res
 
 
 def available() -> list[str]:

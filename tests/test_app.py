@@ -94,3 +94,92 @@ def test_first_run_builds_the_store(home):
     assert not at.exception
     assert set(store.available()) == set(store.MODULES)
     assert len(at.get("plotly_chart")) == 1
+
+
+# --- Guns vs butter -------------------------------------------------------------------------
+
+GVB = "views/guns_vs_butter.py"
+
+
+def run_gvb(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()  # registers the st.navigation pages, then the page itself runs with the link
+    at.switch_page(GVB)
+    return at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("preset", ["russia_ukraine", "nato", "brics", "eu", "all", "custom"])
+def test_gvb_every_preset(store_env, preset):
+    at = run_gvb(group=preset)
+    assert not at.exception, at.exception
+    assert at.selectbox[0].value == preset
+    charts = at.get("plotly_chart")
+    assert len(charts) == 4  # time series, scatter, map, COFOG
+    # the default model: health (% GDP) on military burden (% GDP), two-way FE, all countries
+    assert float(metric(at, "Coefficient on military")) == pytest.approx(0.119, abs=0.001)
+    assert metric(at, "Countries / years") == "158 / 23"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Across 158 countries" in text and "association, not a causal effect" in text
+    table = at.dataframe[0].value
+    assert table["term"].iloc[0] == "Military expenditure (SIPRI), % of GDP"
+
+
+def test_gvb_small_group_series_and_cofog(store_env):
+    at = run_gvb(group="custom", countries=["RUS", "DEU", "FRA"], years="1995-2020")
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = {t["name"] for t in spec["data"]}
+    assert {"Russia", "Germany", "France"} <= names
+    cofog = json.loads(at.get("plotly_chart")[3].proto.spec)
+    assert {t["name"] for t in cofog["data"]} == {"Germany", "France"}  # Russia is not in COFOG
+
+
+def test_gvb_model_options(store_env):
+    at = run_gvb(transform="logs", effects="entity", se="HC1", controls=["gdp_pc_ppp", "pop_65"])
+    assert not at.exception
+    assert "log(health_gdp) ~ log(milex_gdp)" in " ".join(c.value for c in at.caption)
+    at = run_gvb(group="russia_ukraine", sample="selected")
+    assert not at.exception
+    assert any("Only 2 clusters" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"group": "<b>x</b>", "military": "nukes", "civilian": "", "years": "3000-1"},
+        {"group": "custom", "countries": ["ZZZ", "../etc"], "map_year": "1800", "se": "x"},
+        {"years": "2030-2040", "transform": "sqrt", "controls": ["nope"]},
+    ],
+)
+def test_gvb_odd_query_parameters(store_env, params):
+    at = run_gvb(**params)
+    assert not at.exception, at.exception
+    assert at.info  # each bad value is named in a note
+    assert "<b>" not in "".join(m.value for m in at.markdown)
+
+
+def test_gvb_without_geometries_warns_instead_of_failing(store_env, tmp_path, monkeypatch):
+    import shutil
+
+    from dashboard import geo
+
+    home = tmp_path / "copy"
+    shutil.copytree(store_env, home)
+    (home / "store" / "geo_countries.geojson").unlink()
+    monkeypatch.setenv("LABORDASH_HOME", str(home))
+    monkeypatch.delenv("LABORDASH_MIRROR")
+    monkeypatch.setenv("LABORDASH_URL_GEOMETRIES", "http://127.0.0.1:9/none.geojson")
+    geo.countries.cache_clear()
+    try:
+        at = run_gvb()
+    finally:
+        geo.countries.cache_clear()
+    assert not at.exception
+    assert any("map cannot be drawn" in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) == 3

@@ -120,6 +120,7 @@ def producer_urls(http_server, monkeypatch):
         "WHO_GHED": f"{http_server}/gho/api/{{code}}",
         "OWID": f"{http_server}/owid/grapher/{{code}}.csv?v=1&csvType=full",
         "EUROSTAT_COFOG": f"{http_server}/eurostat/gov_10a_exp?format=SDMX-CSV",
+        "GEOMETRIES": f"{http_server}/files/geo/ne_110m_admin_0_countries.geojson",
     }
     for k, v in urls.items():
         monkeypatch.setenv(f"LABORDASH_URL_{k}", v)
@@ -133,12 +134,13 @@ def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulle
     results = store.pull(retries=0, on_progress=lambda name, done, total: seen.append(name))
     assert [r.error for r in results if not r.ok] == []
     net = store.manifest()
-    for r in results:
-        assert all(f["origin"] == "network" for f in net[r.dataset]["source_files"])
+    for ds in net:
+        assert all(f["origin"] == "network" for f in net[ds]["source_files"])
     assert "SIPRI-Milex-data-1949-2025_v1.2.xlsx" in seen  # byte progress was reported
     mirror_manifest = json.loads((pulled_home / "store" / "manifest.json").read_text())
     for ds, entry in mirror_manifest.items():
         assert net[ds]["rows"] == entry["rows"], ds
+    assert results[-1].dataset == "geometries" and results[-1].rows == 177
     # WHO arrived as OData JSON, OWID with its metadata.json: same numbers and units
     assert store.read("who_ghed", geo="RUS", year=2022, indicator="GHED_GGHE-DGDP_SHA2011")[
         "value"

@@ -112,3 +112,40 @@ def test_shared_link_reproduces_the_view(browser, app_url):
     assert "XXX" not in page.url  # the unknown code is dropped from the link
     assert not errors, errors
     page.close()
+
+
+def coloured_pixels(png: bytes) -> int:
+    """Pixels in the map's warm classes (the OrRd scale), not white, grey or text."""
+    import io
+
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(1 for r, g, b in im.getdata() if r > 180 and b < 170 and r - b > 50)
+
+
+def test_guns_vs_butter_draws_map_and_model(browser, app_url):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1300, "height": 4600})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{app_url}/guns-vs-butter?group=nato&civilian=education_gdp")
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=90_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4",
+                           timeout=60_000)  # fmt: skip
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "guns_vs_butter.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    plots = page.locator(".js-plotly-plot")
+    assert plots.count() == 4
+    the_map = plots.nth(2)
+    # polygons drawn: one filled path per country, and real colour in the picture
+    assert the_map.locator("path.js-fill").count() > 150
+    assert coloured_pixels(the_map.screenshot()) > 20_000
+    body = page.inner_text("body")
+    assert "Coefficient on military" in body and "95% interval" in body
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1  # regression table
+    assert "Page not found" not in body, "Streamlit could not resolve the deep link"
+    assert "association, not a causal effect" in body
+    assert not errors, errors
+    page.close()

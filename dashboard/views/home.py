@@ -5,8 +5,9 @@ import streamlit as st
 
 from dashboard import charts, store
 from dashboard.catalog import catalog, origin
-from dashboard.pages import url_state
+from dashboard.views import url_state
 
+ui = url_state.Scope("home")
 DEFAULT_COUNTRIES = ["RUS", "UKR", "USA", "CHN", "DEU"]
 MEASURES = {
     "milex_gdp_share": ("Military expenditure as a share of GDP", "% of GDP", ".1f"),
@@ -47,12 +48,12 @@ if milex is not None:
     st.header("Military burden over time")
     left, right = st.columns([3, 1])
     with right:
-        measure = url_state.selectbox(
+        measure = ui.selectbox(
             "Measure", list(MEASURES), "milex_gdp_share", key="measure",
             format_func=lambda m: MEASURES[m][1],
         )  # fmt: skip
     with left:
-        selected = url_state.multiselect(
+        selected = ui.multiselect(
             "Countries", options, [c for c in DEFAULT_COUNTRIES if c in options],
             key="countries", format_func=lambda g: names.get(g, g), max_selections=12,
         )  # fmt: skip

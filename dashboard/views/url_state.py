@@ -1,0 +1,140 @@
+"""Widgets whose state lives in the URL as codes (``?countries=RUS&countries=UKR``).
+
+Streamlit's own ``bind="query-params"`` stores the *formatted labels* in the URL; we want stable
+codes and a visible note when a link carries values we do not know. Each helper seeds the widget
+from the URL once per session, then writes the current value back (dropping it when it equals
+the default, to keep links short). Widget keys are scoped per page (``Scope("gvb")``), so two
+pages can both use ``?countries=`` without sharing state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+
+def _shown(text: str, limit: int = 24) -> str:
+    """A URL-supplied string made safe to show inside Markdown (code span, truncated)."""
+    return "`" + text.replace("`", "").replace("\n", " ")[:limit] + "`"
+
+
+def _sync(key: str, value: list[str] | str, default: list[str] | str) -> None:
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = value
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(str(text).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+class Scope:
+    """URL-bound widgets of one page: widget keys ``<page>:<param>``, URL keys ``<param>``."""
+
+    def __init__(self, page: str):
+        self.page = page
+
+    def w(self, key: str) -> str:
+        return f"{self.page}:{key}"
+
+    def multiselect(
+        self,
+        label: str,
+        options: Sequence[str],
+        default: list[str],
+        *,
+        key: str,
+        format_func: Callable[[str], str] = str,
+        max_selections: int | None = None,
+    ) -> list[str]:
+        w = self.w(key)
+        if w not in st.session_state:
+            raw = [v for v in st.query_params.get_all(key) if v != ""]
+            known = set(options)
+            good = list(dict.fromkeys(v for v in raw if v in known))
+            bad = [v for v in raw if v not in known]
+            if bad:
+                st.info(
+                    f"Ignored {label.lower()} in the link that are not available: "
+                    + ", ".join(_shown(b) for b in bad[:10])
+                )
+            if max_selections and len(good) > max_selections:
+                st.info(
+                    f"The link asked for {len(good)} {label.lower()}; showing the first "
+                    f"{max_selections}."
+                )
+                good = good[:max_selections]
+            st.session_state[w] = good if raw and good else list(default)
+        value = st.multiselect(
+            label, options, key=w, format_func=format_func, max_selections=max_selections
+        )
+        _sync(key, value, default)
+        return value
+
+    def selectbox(
+        self,
+        label: str,
+        options: Sequence[str],
+        default: str,
+        *,
+        key: str,
+        format_func: Callable[[str], str] = str,
+    ) -> str:
+        w = self.w(key)
+        if w not in st.session_state:
+            raw = st.query_params.get(key)
+            if raw is not None and raw not in options:
+                st.info(
+                    f"Unknown {label.lower()} {_shown(raw)} in the link; showing "
+                    f"{format_func(default)}."
+                )
+            st.session_state[w] = raw if raw in options else default
+        value = st.selectbox(label, options, key=w, format_func=format_func)
+        _sync(key, value, default)
+        return value
+
+    def year_range(self, label: str, lo: int, hi: int, default: tuple[int, int], *, key: str):
+        """A range slider stored as ``?years=2000-2025``; bad or out-of-range links are clamped."""
+        w = self.w(key)
+        if w not in st.session_state:
+            raw = st.query_params.get(key)
+            value = default
+            if raw is not None:
+                parts = [_int(p) for p in str(raw).split("-", 1)]
+                if len(parts) == 2 and None not in parts:
+                    a, b = sorted(max(lo, min(hi, p)) for p in parts)
+                    value = (a, b)
+                    if (a, b) != tuple(sorted(parts)):
+                        st.info(f"Years {_shown(raw)} in the link were limited to {a}-{b}.")
+                else:
+                    st.info(
+                        f"Unknown year range {_shown(raw)} in the link; showing {default[0]}-"
+                        f"{default[1]}."
+                    )
+            st.session_state[w] = value
+        a, b = st.slider(label, lo, hi, key=w)
+        value = f"{a}-{b}"
+        _sync(key, value, f"{default[0]}-{default[1]}")
+        return a, b
+
+    def year(self, label: str, lo: int, hi: int, default: int, *, key: str) -> int:
+        """A single-year slider stored as ``?key=2024``, clamped to [lo, hi]."""
+        w = self.w(key)
+        if w not in st.session_state or not lo <= st.session_state[w] <= hi:
+            raw = _int(st.query_params.get(key)) if w not in st.session_state else None
+            if w not in st.session_state and st.query_params.get(key) is not None and raw is None:
+                st.info(f"Unknown year {_shown(st.query_params.get(key))} in the link.")
+            st.session_state[w] = max(lo, min(hi, raw if raw is not None else default))
+        if lo == hi:
+            st.caption(f"{label}: {lo}")
+            value = lo
+        else:
+            value = st.slider(label, lo, hi, key=w)
+        _sync(key, str(value), str(default))
+        return value
