@@ -47,8 +47,12 @@ def label(key: str) -> str:
 
 
 def store_version() -> str:
-    """Changes whenever a dataset is rebuilt; the cache key for everything below."""
-    return json.dumps({k: v.get("built") for k, v in store.manifest().items()}, sort_keys=True)
+    """Changes whenever a dataset or the geometries are rebuilt; the cache key for the page."""
+    built = {k: v.get("built") for k, v in store.manifest().items()}
+    shapes = geo.stored_path()
+    built["geometries"] = shapes.stat().st_mtime_ns if shapes.exists() else None
+    built["home"] = str(store.parquet_path("x").parent)
+    return json.dumps(built, sort_keys=True)
 
 
 @st.cache_data(show_spinner="Building the country-year panel...")
@@ -79,6 +83,88 @@ def fit_model(version, outcome, treatment, controls, effects, cov, transform, la
     return analysis.tradeoff_model(
         panel, outcome, treatment, list(controls), effects=effects, cov=cov,
         transform=transform, lags=lags,
+    )  # fmt: skip
+
+
+# Figures are cached on their inputs: building them (the map alone has 177 country traces)
+# costs more than everything else in a rerun. cache_resource, not cache_data: unpickling a
+# plotly figure re-validates every trace, which is what the cache is meant to avoid. The
+# figures are shared between sessions and never modified.
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def series_chart(version, geos, mil, civ, y0, y1) -> charts.Chart:
+    panel = load_panel(version)
+    sel = panel[panel["geo"].isin(geos) & panel["year"].between(y0, y1)]
+    m_mil, m_civ = analysis.MEASURES[mil], analysis.MEASURES[civ]
+    return charts.stacked_series(
+        sel, [(mil, m_mil.label, m_mil.unit), (civ, m_civ.label, m_civ.unit)],
+        names=country_names(version), title=f"{m_mil.label} and {decap(m_civ.label)}",
+        subtitle=f"{m_mil.unit} (top) and {m_civ.unit} (bottom); "
+        f"{sel['geo'].nunique()} countries, {y0}-{y1}",
+        source=sources_line([mil, civ]),
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def scatter_chart(version, geos, mil, civ, y0, y1) -> charts.Chart:
+    panel = load_panel(version)
+    sel = panel[panel["geo"].isin(geos) & panel["year"].between(y0, y1)]
+    both = sel.dropna(subset=[mil, civ])
+    m_mil, m_civ = analysis.MEASURES[mil], analysis.MEASURES[civ]
+    try:
+        band = analysis.ols_band(both[mil], both[civ])
+    except ValueError:
+        band = None
+    return charts.scatter_fit(
+        both, mil, civ, band, names=country_names(version), x_title=f"Military, {m_mil.unit}",
+        y_title=f"Civilian, {m_civ.unit}",
+        title=f"{m_civ.label} against {decap(m_mil.label)}",
+        subtitle=f"Each point a country-year; {sel['geo'].nunique()} countries, {y0}-{y1}; "
+        "dashed: pooled OLS with 95% band",
+        source=sources_line([mil, civ]), trajectories=both["geo"].nunique() <= 10,
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def map_chart(version, mil, year) -> charts.Chart:
+    panel = load_panel(version)
+    values = panel.loc[panel["year"] == year].set_index("geo")[mil].dropna()
+    m = analysis.MEASURES[mil]
+    return charts.choropleth(
+        values, geo.countries(), title=f"{m.label}, {year}", subtitle=m.unit,
+        source=f"{sources_line([mil])} · {geo.CREDIT}", unit=m.unit,
+        breaks=MAP_BREAKS.get(mil), value_format=".1f" if "usd" not in mil else ",.0f",
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cofog_chart(version, geos) -> charts.Chart:
+    """Defence, health, education and social protection (% of GDP) for the European countries
+    among ``geos``, or for the EU-27 aggregate when there are none."""
+    panel = load_panel(version)
+    names = country_names(version)
+    eu = sorted(set(geos) & set(panel.loc[panel["cofog_defence_gdp"].notna(), "geo"]))
+    if eu:
+        cof = panel[panel["geo"].isin(eu)][["geo", "year", *COFOG]]
+        who = f"{len(eu)} European countries"
+    else:
+        agg = store.read("eurostat_cofog", geo="EU27_2020", unit="% of GDP")
+        codes = {"GF02": "cofog_defence_gdp", "GF07": "cofog_health_gdp",
+                 "GF09": "cofog_education_gdp", "GF10": "cofog_social_gdp"}  # fmt: skip
+        agg = agg[agg["function"].isin(list(codes))]
+        cof = agg.pivot_table(index=["geo", "year"], columns="function", values="value")
+        cof = cof.rename(columns=codes).reset_index()
+        names = {**names, "EU27_2020": "EU-27"}
+        who = "the EU-27 as a whole (no European country in the selection)"
+    cof = cof.dropna(subset=list(COFOG), how="all")
+    return charts.stacked_series(
+        cof, [(k, v, "% of GDP") for k, v in COFOG.items()], names=names,
+        title="General government spending by function",
+        subtitle=f"% of GDP; {who}; {int(cof['year'].min())}-{int(cof['year'].max())}",
+        source=origin("eurostat_cofog").source_line(
+            store.manifest().get("eurostat_cofog", {}).get("vintage")
+        ),
     )  # fmt: skip
 
 
@@ -191,35 +277,19 @@ with c5:
     y0, y1 = ui.year_range("Years", 1960, 2025, (2000, 2025), key="years")
 
 sel = panel[panel["geo"].isin(chosen) & panel["year"].between(y0, y1)]
-both = sel.dropna(subset=[mil, civ])
 if sel[[mil, civ]].notna().sum().sum() == 0:
     st.info("No data for this selection: widen the years or choose other countries.")
     st.stop()
-m_mil, m_civ = analysis.MEASURES[mil], analysis.MEASURES[civ]
+m_mil = analysis.MEASURES[mil]
 src = sources_line([mil, civ])
-n_text = f"{sel['geo'].nunique()} countries, {y0}-{y1}"
 
 st.subheader("Over time")
-ts = charts.stacked_series(
-    sel, [(mil, m_mil.label, m_mil.unit), (civ, m_civ.label, m_civ.unit)], names=names,
-    title=f"{m_mil.label} and {decap(m_civ.label)}",
-    subtitle=f"{m_mil.unit} (top) and {m_civ.unit} (bottom); {n_text}", source=src,
-)  # fmt: skip
+ts = series_chart(version, tuple(chosen), mil, civ, y0, y1)
 st.plotly_chart(ts.figure, width="stretch", key="ts")
 st.caption(ts.alt + " Two panels with their own axes, not a dual-axis chart.")
 
 st.subheader("Civilian against military spending")
-try:
-    band = analysis.ols_band(both[mil], both[civ])
-except ValueError:
-    band = None
-sc = charts.scatter_fit(
-    both, mil, civ, band, names=names, x_title=f"Military, {m_mil.unit}",
-    y_title=f"Civilian, {m_civ.unit}",
-    title=f"{m_civ.label} against {decap(m_mil.label)}",
-    subtitle=f"Each point a country-year; {n_text}; dashed: pooled OLS with 95% band",
-    source=src, trajectories=both["geo"].nunique() <= 10,
-)  # fmt: skip
+sc = scatter_chart(version, tuple(chosen), mil, civ, y0, y1)
 st.plotly_chart(sc.figure, width="stretch", key="scatter")
 st.caption(
     sc.alt + " The pooled fit mixes differences between countries with changes within them; "
@@ -231,17 +301,11 @@ map_src = panel.dropna(subset=[mil])
 map_hi = int(min(y1, map_src["year"].max())) if len(map_src) else y1
 map_lo = min(max(y0, int(map_src["year"].min())) if len(map_src) else y0, map_hi)
 map_year = ui.year("Map year", map_lo, map_hi, map_hi, key="map_year")
-values = map_src[map_src["year"] == map_year].set_index("geo")[mil]
 try:
-    shapes = geo.countries()
+    mp = map_chart(version, mil, map_year)
 except geo.GeometryMissing as exc:
     st.warning(f"The map cannot be drawn: {exc}")
 else:
-    mp = charts.choropleth(
-        values, shapes, title=f"{m_mil.label}, {map_year}", subtitle=m_mil.unit,
-        source=f"{sources_line([mil])} · {geo.CREDIT}", unit=m_mil.unit,
-        breaks=MAP_BREAKS.get(mil), value_format=".1f" if "usd" not in mil else ",.0f",
-    )  # fmt: skip
     st.plotly_chart(mp.figure, width="stretch", key="map")
     st.caption(mp.alt)
 
@@ -301,41 +365,10 @@ else:
     st.markdown(CAVEATS)
 
 st.subheader("Europe: defence against civilian functions (COFOG)")
-try:
-    cofog_geos = set(store.read("eurostat_cofog", geo_level="country")["geo"])
-except store.StoreMissing:
-    cofog_geos = set()
-eu = [g for g in chosen if g in cofog_geos]
-if not cofog_geos:
+if "cofog_defence_gdp" in missing_sets:
     st.info("Eurostat COFOG is not in the store (run `labordash pull cofog`).")
 else:
-    if eu:
-        cof = panel[panel["geo"].isin(eu)][["geo", "year", *COFOG]]
-        who = f"{len(eu)} European countries"
-    else:
-        agg = store.read("eurostat_cofog", geo="EU27_2020", unit="% of GDP")
-        agg = agg[agg["function"].isin(["GF02", "GF07", "GF09", "GF10"])]
-        cof = agg.pivot_table(index=["geo", "year"], columns="function", values="value")
-        cof = cof.rename(
-            columns={
-                "GF02": "cofog_defence_gdp",
-                "GF07": "cofog_health_gdp",
-                "GF09": "cofog_education_gdp",
-                "GF10": "cofog_social_gdp",
-            }
-        )
-        cof = cof.reset_index()  # fmt: skip
-        names = {**names, "EU27_2020": "EU-27"}
-        who = "the EU-27 as a whole (no European country in the selection)"
-    cof = cof.dropna(subset=list(COFOG), how="all")
-    cf = charts.stacked_series(
-        cof, [(k, v, "% of GDP") for k, v in COFOG.items()], names=names,
-        title="General government spending by function",
-        subtitle=f"% of GDP; {who}; {int(cof['year'].min())}-{int(cof['year'].max())}",
-        source=origin("eurostat_cofog").source_line(
-            store.manifest().get("eurostat_cofog", {}).get("vintage")
-        ),
-    )  # fmt: skip
+    cf = cofog_chart(version, tuple(chosen))
     st.plotly_chart(cf.figure, width="stretch", key="cofog")
     st.caption(cf.alt + " COFOG covers 2012-2020 in this release.")
 
