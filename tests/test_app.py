@@ -110,6 +110,14 @@ def run_gvb(**params) -> AppTest:
     return at.run()
 
 
+def chart_keys(at: AppTest) -> list[str]:
+    return [c.key for c in at.get("plotly_chart")]
+
+
+def chart_spec(at: AppTest, key: str) -> dict:
+    return json.loads(next(c for c in at.get("plotly_chart") if c.key == key).proto.spec)
+
+
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -119,8 +127,7 @@ def test_gvb_every_preset(store_env, preset):
     at = run_gvb(group=preset)
     assert not at.exception, at.exception
     assert at.selectbox[0].value == preset
-    charts = at.get("plotly_chart")
-    assert len(charts) == 4  # time series, scatter, map, COFOG
+    assert chart_keys(at) == ["ts", "scatter", "map", "rolling", "cofog"]
     # the default model: health (% GDP) on military burden (% GDP), two-way FE, all countries
     assert float(metric(at, "Coefficient on military")) == pytest.approx(0.119, abs=0.001)
     assert metric(at, "Countries / years") == "158 / 23"
@@ -133,11 +140,14 @@ def test_gvb_every_preset(store_env, preset):
 def test_gvb_small_group_series_and_cofog(store_env):
     at = run_gvb(group="custom", countries=["RUS", "DEU", "FRA"], years="1995-2020")
     assert not at.exception
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    names = {t["name"] for t in spec["data"]}
+    names = {t["name"] for t in chart_spec(at, "ts")["data"]}
     assert {"Russia", "Germany", "France"} <= names
-    cofog = json.loads(at.get("plotly_chart")[3].proto.spec)
+    cofog = chart_spec(at, "cofog")
     assert {t["name"] for t in cofog["data"]} == {"Germany", "France"}  # Russia is not in COFOG
+    # Granger tests for each selected country, rolling correlations drawn per country
+    tests = next(d.value for d in at.dataframe if "lag" in d.value.columns)
+    assert set(tests["country"]) == {"Russia", "Germany", "France"}
+    assert {t["name"] for t in chart_spec(at, "rolling")["data"]} <= {"Russia", "Germany", "France"}
 
 
 def test_gvb_model_options(store_env):
@@ -182,4 +192,4 @@ def test_gvb_without_geometries_warns_instead_of_failing(store_env, tmp_path, mo
         geo.countries.cache_clear()
     assert not at.exception
     assert any("map cannot be drawn" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) == 3
+    assert "map" not in chart_keys(at) and "scatter" in chart_keys(at)

@@ -168,6 +168,17 @@ def cofog_chart(version, geos) -> charts.Chart:
     )  # fmt: skip
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def dynamics(version, geos, mil, civ, y0, y1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Granger tests (military -> civilian, first differences, lag by AIC up to 2) and 10-year
+    rolling correlations for each country."""
+    panel = load_panel(version)
+    panel = panel[panel["year"].between(y0, y1) & panel["geo"].isin(geos)]
+    tests = analysis.granger_table(panel, geos, mil, civ, maxlag=2)
+    roll = analysis.rolling_correlation(panel, mil, civ, window=10)
+    return tests, roll
+
+
 def sources_line(keys: list[str]) -> str:
     man = store.manifest()
     seen, parts = set(), []
@@ -268,11 +279,11 @@ with c2:
 
 c3, c4, c5 = st.columns([2, 2, 2])
 with c3:
-    mil = ui.selectbox("Military measure", MILITARY, "milex_gdp", key="military",
-                              format_func=label)  # fmt: skip
+    mil = ui.selectbox("Military measure", MILITARY, "milex_gdp", key="military", format_func=label)
 with c4:
-    civ = ui.selectbox("Civilian measure", CIVILIAN, "health_gdp", key="civilian",
-                              format_func=label)  # fmt: skip
+    civ = ui.selectbox(
+        "Civilian measure", CIVILIAN, "health_gdp", key="civilian", format_func=label
+    )
 with c5:
     y0, y1 = ui.year_range("Years", 1960, 2025, (2000, 2025), key="years")
 
@@ -312,17 +323,19 @@ else:
 st.subheader("Model: does civilian spending fall when military spending rises?")
 m1, m2, m3, m4 = st.columns(4)
 with m1:
-    controls = ui.multiselect("Controls", CONTROLS, ["gdp_pc_ppp"], key="controls",
-                                     format_func=label)  # fmt: skip
+    controls = ui.multiselect(
+        "Controls", CONTROLS, ["gdp_pc_ppp"], key="controls", format_func=label
+    )
 with m2:
-    effects = ui.selectbox("Fixed effects", list(EFFECTS), "twoway", key="effects",
-                                  format_func=EFFECTS.get)  # fmt: skip
+    effects = ui.selectbox(
+        "Fixed effects", list(EFFECTS), "twoway", key="effects", format_func=EFFECTS.get
+    )
 with m3:
-    cov = ui.selectbox("Standard errors", list(COVS), "cluster", key="se",
-                              format_func=COVS.get)  # fmt: skip
+    cov = ui.selectbox("Standard errors", list(COVS), "cluster", key="se", format_func=COVS.get)
 with m4:
-    transform = ui.selectbox("Transform", list(TRANSFORMS), "levels", key="transform",
-                                    format_func=TRANSFORMS.get)  # fmt: skip
+    transform = ui.selectbox(
+        "Transform", list(TRANSFORMS), "levels", key="transform", format_func=TRANSFORMS.get
+    )
 sample = ui.selectbox(
     "Estimate on", ["all", "selected"], "all", key="sample",
     format_func=lambda s: "all countries" if s == "all" else "the selected countries only",
@@ -363,6 +376,34 @@ else:
         )
         st.dataframe(dropped, hide_index=True)
     st.markdown(CAVEATS)
+
+with st.expander("Per-country dynamics: Granger tests and rolling correlations"):
+    few = list(chosen)[:15]
+    if len(chosen) > 15:
+        st.caption(f"Shown for the first 15 of the {len(chosen)} selected countries.")
+    tests, roll = dynamics(version, tuple(few), mil, civ, y0, y1)
+    if "pvalue" in tests:
+        tests = tests.assign(country=tests["geo"].map(lambda g: names.get(g, g)))
+        st.dataframe(
+            tests[["country", "lag", "F", "pvalue", "nobs", "years", "note"]].round(3),
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+    else:
+        st.info("Too few consecutive years for a Granger test in this selection.")
+    st.caption(
+        "Does this year's change in military spending help predict next year's change in "
+        "civilian spending, beyond civilian spending's own past (a VAR in first differences, "
+        "lag chosen by AIC)? A small p-value says it does. Granger causality is about "
+        "prediction, not cause, and a country has only a few dozen years."
+    )
+    if len(roll):
+        rc = charts.time_series(
+            roll.rename(columns={"corr": "value"}).assign(flag=None), names=names,
+            title="10-year rolling correlation", subtitle=f"{label(mil)} with {label(civ)}",
+            source=src, y_title="Pearson correlation",
+        )  # fmt: skip
+        st.plotly_chart(rc.figure, width="stretch", key="rolling")
+        st.caption(rc.alt)
 
 st.subheader("Europe: defence against civilian functions (COFOG)")
 if "cofog_defence_gdp" in missing_sets:
