@@ -56,7 +56,7 @@ def main() -> None:
             f"({total_rows / pull_s:,.0f} rows/s)"
         )
         print(
-            f"{'dataset':16} {'rows':>8} {'cold ms':>8} {'warm ms':>8} {'RUS ms':>7} "
+            f"{'dataset':22} {'rows':>8} {'cold ms':>8} {'warm ms':>8} {'RUS ms':>7} "
             f"{'cold/warm':>9} {'RSS MB':>7}"
         )
         for ds in manifest:
@@ -67,7 +67,7 @@ def main() -> None:
             r = json.loads(out.strip().splitlines()[-1])
             ratio = r["cold"] / r["warm"] if r["warm"] else float("inf")
             print(
-                f"{ds:16} {r['rows']:>8,} {r['cold'] * 1e3:>8.1f} {r['warm'] * 1e3:>8.2f} "
+                f"{ds:22} {r['rows']:>8,} {r['cold'] * 1e3:>8.1f} {r['warm'] * 1e3:>8.2f} "
                 f"{r['filtered'] * 1e3:>7.2f} {ratio:>9.0f} {r['rss_mb']:>7.0f}"
             )
 

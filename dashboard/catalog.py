@@ -67,3 +67,23 @@ def country_groups() -> dict[str, CountryGroup]:
         k: CountryGroup(k, v["label"], tuple(v.get("members", [])), v.get("note", ""))
         for k, v in raw.items()
     }
+
+
+@dataclass(frozen=True)
+class IndustryGroup:
+    key: str
+    label: str
+    classification: str
+    codes: tuple[str, ...]
+    why: str
+
+
+@cache
+def industry_groups() -> dict[str, IndustryGroup]:
+    """Groups of industry codes from ``datasets/industry_groups.toml`` (e.g. defense_related)."""
+    with open(datasets_dir() / "industry_groups.toml", "rb") as fh:
+        raw = tomllib.load(fh)
+    return {
+        k: IndustryGroup(k, v["label"], v["classification"], tuple(v["codes"]), v["why"])
+        for k, v in raw.items()
+    }

@@ -112,6 +112,8 @@ def check_content(path: Path, kind: str, source: str, url: str) -> None:
             raise FetchError(f"{source}: {url} is a damaged {kind} file: {exc}") from None
         if bad:
             raise FetchError(f"{source}: {url} is a damaged {kind} file (member {bad})")
+    elif kind == "gzip" and head[:2] != b"\x1f\x8b":
+        raise FetchError(f"{source}: {url} is not gzip-compressed")
     elif kind == "json":
         try:
             json.loads(path.read_bytes())

@@ -186,6 +186,12 @@ class _Handler(BaseHTTPRequestHandler):
             if not found:
                 return self._send(404, b"not found", "text/plain")
             return self._send(200, found[0].read_bytes(), "text/csv")
+        if parts[:2] == ["cew", "api"]:  # BLS open data: /cew/api/{year}/{qtr}/area/{fips}.csv
+            year, fips = parts[2], parts[5].removesuffix(".csv")
+            found = [f for f in (MIRROR / "qcew").rglob(f"*{year}*{fips}*.csv")]
+            if not found:
+                return self._send(404, b"not found", "text/plain")
+            return self._send(200, found[0].read_bytes(), "text/csv")
         if parts[:2] == ["eurostat", "gov_10a_exp"]:
             src = next((MIRROR / "cofog").glob("gov_10a_exp*.csv"))
             return self._send(200, src.read_bytes(), "text/csv")

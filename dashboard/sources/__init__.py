@@ -1,27 +1,27 @@
-"""One module per public source; each has DATASET, SOURCE, ``parse`` and ``load(**fetch_kw)``."""
+"""One module (or table object) per dataset; each has DATASET, SOURCE and ``load(**fetch_kw)``."""
 
 from __future__ import annotations
 
-from types import ModuleType
+from dashboard.sources import eurostat, eurostat_cofog, owid, qcew, sipri, who, worldbank
 
-from dashboard.sources import eurostat_cofog, owid, sipri, who, worldbank
-
-MODULES: dict[str, ModuleType] = {
-    m.DATASET: m for m in (sipri, worldbank, who, owid, eurostat_cofog)
+MODULES = {
+    m.DATASET: m for m in (sipri, worldbank, who, owid, eurostat_cofog, *eurostat.TABLES, qcew)
 }
 
 
 def resolve(names: list[str] | None) -> list[str]:
-    """Dataset ids for names given as dataset ids (``wdi``) or source names (``worldbank``)."""
+    """Dataset ids for names given as dataset ids (``wdi``) or source names (``worldbank``,
+    ``eurostat``: all of that source's datasets)."""
     if not names:
         return list(MODULES)
-    by_source = {m.SOURCE: ds for ds, m in MODULES.items()}
+    by_source: dict[str, list[str]] = {}
+    for ds, m in MODULES.items():
+        by_source.setdefault(m.SOURCE, []).append(ds)
     out: list[str] = []
     for name in names:
-        ds = name if name in MODULES else by_source.get(name)
-        if ds is None:
-            known = ", ".join(sorted(set(MODULES) | set(by_source)))
-            raise KeyError(f"unknown source {name!r}; known: {known}")
-        if ds not in out:
-            out.append(ds)
+        found = [name] if name in MODULES else by_source.get(name, [])
+        if not found:
+            known = sorted(set(MODULES) | set(by_source))
+            raise KeyError(f"unknown source {name!r}; known: {', '.join(known)}")
+        out += [d for d in found if d not in out]
     return out
