@@ -235,3 +235,11 @@ def sipri_copy_damaged(dest: Path) -> Path:
 def zip_members(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as zf:
         return zf.namelist()
+
+
+def pick(df, **kw):
+    """The one row of ``df`` matching every column=value in ``kw`` (fails if not exactly one)."""
+    for k, v in kw.items():
+        df = df[df[k] == v]
+    assert len(df) == 1, (kw, len(df))
+    return df.iloc[0]

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.sources import eurostat
 from dashboard.sources.base import ParseError
-from tests.conftest import MIRROR
+from tests.conftest import MIRROR, pick
 
 EST = MIRROR / "eurostat"
 NACE, SEX_AGE, GDP, INCOME = eurostat.TABLES
@@ -17,13 +17,6 @@ NACE, SEX_AGE, GDP, INCOME = eurostat.TABLES
 @pytest.fixture(scope="module")
 def nace():
     return NACE.parse(EST / "lfst_r_lfe2en2.tsv.gz")
-
-
-def pick(df, **kw):
-    for k, v in kw.items():
-        df = df[df[k] == v]
-    assert len(df) == 1, kw
-    return df.iloc[0]
 
 
 def test_nuts2_industry_employment(nace):

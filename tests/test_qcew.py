@@ -6,7 +6,7 @@ import pytest
 
 from dashboard.sources import qcew
 from dashboard.sources.base import ParseError
-from tests.conftest import MIRROR
+from tests.conftest import MIRROR, pick
 
 BY_AREA = MIRROR / "qcew" / "by_area_2016_q1-q4"
 HAMPDEN = BY_AREA / "2016.q1-q4_25013_Hampden_County_Massachusetts.csv"
@@ -15,13 +15,6 @@ HAMPDEN = BY_AREA / "2016.q1-q4_25013_Hampden_County_Massachusetts.csv"
 @pytest.fixture(scope="module")
 def hampden():
     return qcew.parse(HAMPDEN)
-
-
-def pick(df, **kw):
-    for k, v in kw.items():
-        df = df[df[k] == v]
-    assert len(df) == 1, kw
-    return df.iloc[0]
 
 
 def test_small_arms_in_hampden_county(hampden):

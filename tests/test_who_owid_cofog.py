@@ -6,18 +6,11 @@ import pytest
 
 from dashboard.sources import eurostat_cofog, owid, who
 from dashboard.sources.base import ParseError
-from tests.conftest import MIRROR
+from tests.conftest import MIRROR, pick
 
 GHED = MIRROR / "who" / "gho_health_financing_2025-05-20" / "data"
 EDU = MIRROR / "owid/total-government-expenditure-on-education-gdp"
 COFOG = MIRROR / "cofog" / "gov_10a_exp__custom_4083116_linear.csv"
-
-
-def pick(df, **kw):
-    for k, v in kw.items():
-        df = df[df[k] == v]
-    assert len(df) == 1, kw
-    return df.iloc[0]
 
 
 def test_who_uses_full_precision_numeric_value():

@@ -10,7 +10,6 @@ empty OBS_VALUE is kept as NaN with its flag (z = not applicable).
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -19,16 +18,12 @@ import pycountry
 from dashboard.catalog import origin
 from dashboard.fetch import Resource, describe, fetch, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.base import Loaded, ParseError, read_csv_text
+from dashboard.sources.eurostat import flag_words
 
 DATASET = "eurostat_cofog"
 SOURCE = "cofog"
 UNITS = {"MIO_EUR": "mln EUR", "PC_GDP": "% of GDP", "PC_TOT": "% of total expenditure"}
-FLAGS = {
-    "b": "break", "c": "confidential", "d": "definition differs", "e": "estimate",
-    "f": "forecast", "n": "not significant", "p": "provisional", "r": "revised",
-    "s": "Eurostat estimate", "u": "low reliability", "z": "not applicable",
-}  # fmt: skip
 EUROSTAT_ISO2 = {"EL": "GR", "UK": "GB"}
 NEED = ["unit", "cofog99", "geo", "TIME_PERIOD", "OBS_VALUE"]
 
@@ -42,25 +37,8 @@ def geo_iso3(code: str) -> tuple[str, str]:
     return code, "aggregate"
 
 
-def flag_text(flags: pd.Series) -> pd.Series:
-    """Eurostat flag letters ('p', 'bp') -> words ('provisional', 'break,provisional')."""
-
-    def one(f):
-        if not isinstance(f, str) or not f.strip():
-            return None
-        return ",".join(FLAGS.get(ch, ch) for ch in f.strip())
-
-    return flags.map(one)
-
-
 def parse(path: Path) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(io.BytesIO(path.read_bytes()), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ParseError(f"{path.name}: unreadable SDMX-CSV ({exc})") from None
-    missing = [c for c in NEED if c not in df.columns]
-    if missing:
-        raise ParseError(f"{path.name}: SDMX-CSV columns missing: {missing}")
+    df = read_csv_text(path, "gov_10a_exp SDMX-CSV", NEED)
     unknown = sorted(set(df["unit"]) - set(UNITS))
     if unknown:
         raise ParseError(f"{path.name}: unknown unit code(s) {unknown}")
@@ -78,7 +56,7 @@ def parse(path: Path) -> pd.DataFrame:
             "year": pd.to_numeric(df["TIME_PERIOD"]).astype(int),
             "value": values,
             "unit": df["unit"].map(UNITS),
-            "flag": flag_text(df["OBS_FLAG"]) if "OBS_FLAG" in df else None,
+            "flag": df["OBS_FLAG"].str.strip().map(flag_words) if "OBS_FLAG" in df else None,
             "function": df["cofog99"],
             "sector": df.get("sector"),
             "geo_eurostat": df["geo"],

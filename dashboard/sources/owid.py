@@ -9,7 +9,6 @@ there is one, else from the column title's parentheses.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 from dashboard.catalog import origin
 from dashboard.fetch import FetchError, Resource, describe, fetch, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.base import Loaded, ParseError, read_csv_text
 
 DATASET = "owid"
 SOURCE = "owid"
@@ -49,10 +48,7 @@ def _unit_from_title(column: str) -> str:
 
 
 def parse(path: Path) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(io.BytesIO(path.read_bytes()), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ParseError(f"{path.name}: unreadable CSV ({exc})") from None
+    df = read_csv_text(path, "OWID grapher CSV")
     if list(df.columns[:3]) != ["Entity", "Code", "Year"] or len(df.columns) != 4:
         raise ParseError(
             f"{path.name}: expected columns Entity, Code, Year, <value>; got {list(df.columns)}"

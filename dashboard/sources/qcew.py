@@ -19,7 +19,6 @@ industry with no establishments, stored as published with flag ``no establishmen
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from pathlib import Path
@@ -30,7 +29,7 @@ import pandas as pd
 from dashboard.catalog import origin
 from dashboard.fetch import Resource, describe, fetch, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.base import Loaded, ParseError, read_csv_text
 
 DATASET = "qcew"
 SOURCE = "qcew"
@@ -56,13 +55,7 @@ def geo_level(agglvl: pd.Series) -> pd.Series:
 
 def parse(path: Path) -> pd.DataFrame:
     """One QCEW area CSV (quarterly or annual layout) -> tidy rows, 4 indicators per line."""
-    try:
-        df = pd.read_csv(io.BytesIO(path.read_bytes()), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ParseError(f"{path.name}: unreadable CSV ({exc})") from None
-    missing = [c for c in KEYS if c not in df.columns]
-    if missing:
-        raise ParseError(f"{path.name}: not a QCEW area file, columns missing: {missing}")
+    df = read_csv_text(path, "QCEW area file", KEYS)
     if set(QUARTERLY) <= set(df.columns):
         layout = "quarterly"
     elif set(ANNUAL) <= set(df.columns):
