@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dashboard.sources import eurostat, eurostat_cofog, owid, qcew, sipri, who, worldbank
+from dashboard.sources import eurostat, eurostat_cofog, owid, qcew, rosstat, sipri, who, worldbank
 
 MODULES = {
-    m.DATASET: m for m in (sipri, worldbank, who, owid, eurostat_cofog, *eurostat.TABLES, qcew)
+    m.DATASET: m
+    for m in (sipri, worldbank, who, owid, eurostat_cofog, *eurostat.TABLES, qcew, rosstat)
 }
 
 

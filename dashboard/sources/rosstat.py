@@ -1,0 +1,228 @@
+"""Rosstat "Regions of Russia. Socio-economic indicators" Excel appendix -> ``rosstat_regions``.
+
+One workbook per section (``02_trud_labour.xlsx`` ...), one sheet per table (``2.3.``). Each
+table: a title block with the unit in parentheses, a header row of years (some with footnote
+markers, ``'20202)'``), then rows for the Russian Federation, each federal district and its
+subjects. Traps handled here: footnote digits and runs of spaces in names, Latin look-alike
+letters (``Калинингpадская``), a row-level unit that differs from the table's (``Российская
+Федерация, млрд руб.``), ``…`` and ``-`` as missing, footnotes under a ``____`` line, and
+GRP's first row, the sum over subjects, stored as RUS with flag "sum of subjects"; and
+oblasts printed both with and without their autonomous okrugs: the latter rows are kept with
+``territory = "excl_ao"`` (the full oblast has ``territory = "total"``), so summing subjects
+with territory "total" and leaving out the okrugs that lie inside another subject (RU-NEN,
+RU-KHM, RU-YAN) counts nobody twice. Every name must match ``datasets/ru_regions.csv``; an
+unmatched name fails the parse.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from dashboard.config import datasets_dir
+from dashboard.fetch import describe, mirror_files
+from dashboard.schema import tidy
+from dashboard.sources.base import Loaded, ParseError
+
+DATASET = "rosstat_regions"
+SOURCE = "russia"
+INSIDE_OTHER_SUBJECT = {"RU-NEN", "RU-KHM", "RU-YAN"}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    workbook: str  # file name prefix in the mirror
+    sheet: str  # table number
+    indicator: str
+    industry: str | None = None  # OKVED section for shipments
+    classification: str | None = None
+
+
+TABLES = [
+    TableSpec("01_", "1.2", "population"),
+    TableSpec("02_", "2.3", "employment_avg"),
+    TableSpec("02_", "2.10.1", "unemployment_rate"),
+    TableSpec("02_", "2.10.3", "registered_unemployment_rate"),
+    TableSpec("03_", "3.4", "wage_avg_monthly"),
+    TableSpec("08_", "8.1", "grp"),
+    TableSpec("08_", "8.2", "grp_per_capita"),
+    TableSpec("12_", "12.2.1", "mining_shipments", "C", "OKVED (2005-2016)"),
+    TableSpec("12_", "12.2.2", "mining_shipments", "B", "OKVED2"),
+    TableSpec("12_", "12.2.3", "manufacturing_shipments", "D", "OKVED (2005-2016)"),
+    TableSpec("12_", "12.2.4", "manufacturing_shipments", "C", "OKVED2"),
+    TableSpec("12_", "12.2.5", "utilities_shipments", "E", "OKVED (2005-2016)"),
+    TableSpec("12_", "12.2.6", "utilities_shipments", "D", "OKVED2"),
+    TableSpec("12_", "12.2.7", "water_shipments", "E", "OKVED2"),
+    TableSpec("19_", "19.1", "budget_revenue"),
+    TableSpec("19_", "19.2", "budget_expenditure"),
+    TableSpec("19_", "19.3", "social_support_expenditure"),
+]
+
+# unit text (lower case, inside the title block's parentheses) -> (stored unit, factor)
+UNITS = [
+    ("миллиардов рублей", "mln RUB", 1000.0),
+    ("миллионов рублей", "mln RUB", 1.0),
+    ("тысяч рублей", "mln RUB", 0.001),
+    ("рублей", "RUB", 1.0),
+    ("тысяч человек", "thousand persons", 1.0),
+    ("в процентах", "%", 1.0),
+]
+ROW_UNITS = {"млрд руб": 1000.0, "тыс. руб": 0.001, "трлн руб": 1_000_000.0}
+_LATIN = str.maketrans("pPaAeEoOcCxXyBHKMT", "рРаАеЕоОсСхХуВНКМТ")
+
+
+def name_key(label: str) -> str:
+    """Normalise a Rosstat label for matching: Cyrillic letters, no footnotes or spacing noise."""
+    s = label.translate(_LATIN).lower().replace("ё", "е").replace("\xad", "")  # soft hyphens
+    s = re.sub(r"\d+\)|[¹²³⁴⁵⁾]+", " ", s)
+    s = re.sub(r",\s*(млрд|тыс\.|трлн)\s*руб\.?", " ", s)
+    s = s.replace("–", "-").replace("—", "-")
+    s = re.sub(r"\s*-\s*", "-", s)
+    return re.sub(r"\s+", " ", s).strip(" .")
+
+
+@cache
+def regions() -> dict[str, tuple[str, str]]:
+    """Normalised Russian name -> (code, level), from ``datasets/ru_regions.csv``."""
+    out: dict[str, tuple[str, str]] = {}
+    with open(datasets_dir() / "ru_regions.csv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            for name in [r["name_ru"], *filter(None, r["aliases"].split("|"))]:
+                out[name_key(name)] = (r["code"], r["level"])
+    return out
+
+
+def match(label: str) -> tuple[str, str, str] | None:
+    """(code, level, territory) for a row label; None for a label that is not a region."""
+    k = name_key(label)
+    territory = "total"
+    m = re.match(r"(.*?)\s*\(?без автономн\w* округ\w*\)?$", k)
+    if m:
+        k, territory = m.group(1).strip(), "excl_ao"
+    if k in regions():
+        code, level = regions()[k]
+        return code, level, territory
+    return None
+
+
+def _unit(rows: list[tuple], name: str) -> tuple[str, float]:
+    for r in rows:
+        text = str(r[0] or "").lower()
+        if text.strip().startswith("("):
+            for needle, unit, factor in UNITS:
+                if needle in text:
+                    return unit, factor
+    raise ParseError(f"{name}: no known unit in the title block")
+
+
+def _years(row: tuple) -> dict[int, int]:
+    years = {}
+    for i, v in enumerate(row):
+        m = re.match(r"^\s*(\d{4})", str(v)) if v is not None else None
+        if i > 0 and m and 1990 <= int(m.group(1)) <= 2100:
+            years[i] = int(m.group(1))
+    return years
+
+
+def parse_sheet(ws, spec: TableSpec, book: str) -> list[dict]:
+    name = f"{book} sheet {ws.title!r}"
+    rows = list(ws.iter_rows(values_only=True))
+    header = next((i for i, r in enumerate(rows[:15]) if r and r[0] is None and _years(r)), None)
+    if header is None:
+        raise ParseError(f"{name}: no header row of years in the first 15 rows")
+    years = _years(rows[header])
+    unit, factor = _unit(rows[:header], name)
+    out, unknown = [], []
+    for r in rows[header + 1 :]:
+        label = r[0] if r else None
+        if not isinstance(label, str) or not label.strip():
+            continue
+        if label.strip().startswith(("_", "¾")) or label.strip()[0].isdigit():
+            break  # footnotes follow
+        if "том числе" in label:
+            continue
+        flag = None
+        where = match(label)
+        if where is None and name_key(label).startswith(
+            "валовой региональный продукт по субъектам"
+        ):
+            where, flag = ("RUS", "ru_country", "total"), "sum of subjects"  # 8.1's first row
+        if where is None:
+            unknown.append(label.strip())
+            continue
+        code, level, territory = where
+        row_factor = factor
+        for marker, f in ROW_UNITS.items():
+            if marker in label:
+                row_factor = f * (1.0 if unit == "mln RUB" else float("nan"))
+        for col, year in years.items():
+            v = r[col] if col < len(r) else None
+            if isinstance(v, str):
+                v = re.sub(r"(\d+\))+$", "", v.strip()).strip()  # footnote marker: '…2)'
+            if v is None or v in ("…", "...", "-", "–", ""):
+                continue
+            if isinstance(v, str):
+                try:
+                    v = float(v.replace(",", ".").replace(" ", ""))
+                except ValueError:
+                    raise ParseError(f"{name}: {label.strip()} {year}: unexpected {v!r}") from None
+            out.append({"indicator": spec.indicator, "geo": code, "geo_level": level,
+                        "year": year, "value": float(v) * row_factor, "unit": unit,
+                        "industry": spec.industry, "classification": spec.classification,
+                        "territory": territory, "table": ws.title.strip(), "flag": flag,
+                        "name_ru": re.sub(r"\s+", " ", label).strip()})  # fmt: skip
+    if unknown:
+        raise ParseError(
+            f"{name}: {len(unknown)} region name(s) not in datasets/ru_regions.csv: "
+            + ", ".join(repr(u) for u in unknown[:8])
+        )
+    return out
+
+
+def _sheet(wb, number: str):
+    for ws in wb.worksheets:
+        if ws.title.strip().rstrip(".") == number:
+            return ws
+    return None
+
+
+def parse(paths: list[Path]) -> pd.DataFrame:
+    by_prefix = {p.name[:3]: p for p in paths}
+    rows: list[dict] = []
+    books: dict[str, openpyxl.Workbook] = {}
+    for spec in TABLES:
+        path = by_prefix.get(spec.workbook)
+        if path is None:
+            raise ParseError(f"rosstat: workbook {spec.workbook}*.xlsx is missing")
+        if path.name not in books:
+            try:
+                books[path.name] = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            except Exception as exc:  # damaged or not an xlsx
+                raise ParseError(f"{path.name}: not a readable xlsx workbook ({exc})") from None
+        ws = _sheet(books[path.name], spec.sheet)
+        if ws is None:
+            raise ParseError(f"{path.name}: table {spec.sheet} not found")
+        rows += parse_sheet(ws, spec, path.name)
+    df = pd.DataFrame(rows)
+    df.insert(0, "dataset", DATASET)
+    return tidy(df)
+
+
+def load(**fetch_kw) -> Loaded:
+    paths = mirror_files(SOURCE, "rosstat_regions_*/*.xlsx")
+    if not paths:
+        raise ParseError(
+            "rosstat: no 'Regions of Russia' workbooks in the mirror; Rosstat publishes them as "
+            "an archive (rosstat.gov.ru/folder/210/document/13204) that must be unpacked into "
+            "<mirror>/russia/rosstat_regions_<edition>/"
+        )
+    edition = paths[0].parent.name.rsplit("_", 1)[-1]
+    frame = parse(paths)
+    files = [describe(p, "mirror", "") for p in paths if p.name[:3] in {t.workbook for t in TABLES}]
+    return Loaded(frame, files, f"Regions of Russia {edition} (data to {frame['year'].max()})")
