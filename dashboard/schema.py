@@ -72,7 +72,8 @@ def validate(df: pd.DataFrame, dataset: str) -> pd.DataFrame:
         ) from None
     if (df["dataset"] != dataset).any():
         raise SchemaViolation(f"{dataset}: rows carry another dataset id")
-    key = KEY + [c for c in ("function", "age", "ownership", "sex", "territory") if c in df.columns]
+    extra = ("function", "age", "ownership", "sex", "territory", "line", "government")
+    key = KEY + [c for c in extra if c in df.columns]
     dup = df.duplicated(key, keep=False)
     if dup.any():
         first = df.loc[dup, key].head(3).to_dict("records")

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
-from dashboard.sources import eurostat, eurostat_cofog, owid, qcew, rosstat, sipri, who, worldbank
+from dashboard.sources import (
+    eurostat,
+    eurostat_cofog,
+    owid,
+    qcew,
+    rosstat,
+    sipri,
+    us_finances,
+    who,
+    worldbank,
+)
 
 MODULES = {
     m.DATASET: m
-    for m in (sipri, worldbank, who, owid, eurostat_cofog, *eurostat.TABLES, qcew, rosstat)
+    for m in (
+        sipri,
+        worldbank,
+        who,
+        owid,
+        eurostat_cofog,
+        *eurostat.TABLES,
+        qcew,
+        rosstat,
+        us_finances,
+    )  # fmt: skip
 }
 
 

@@ -1,0 +1,100 @@
+"""US Census of Governments, Table 1 "State and Local Government Finances by Level of Government
+and by State" (17slsstab1a/b) -> ``us_state_finances``.
+
+Each part of the table has the states across (three columns each: state and local, state, local
+government), the finance lines down (``Line``, ``Description``). Amounts are thousand US$ as
+published. Stored with indicator ``amount``, the line number and description (footnote digits
+removed, indentation kept as ``depth``) and ``government`` (state_local, state, local). States
+are ``SS000`` as BLS writes them, the US total ``US000``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.config import datasets_dir
+from dashboard.fetch import describe, mirror_files
+from dashboard.schema import tidy
+from dashboard.sources.base import Loaded, ParseError
+
+DATASET = "us_state_finances"
+SOURCE = "usstates"
+GOVERNMENTS = ["state_local", "state", "local"]
+
+
+@cache
+def state_fips() -> dict[str, str]:
+    with open(datasets_dir() / "us_states.csv", encoding="utf-8") as fh:
+        return {r["name"]: r["fips"] for r in csv.DictReader(fh)}
+
+
+def parse(path: Path, year: int) -> pd.DataFrame:
+    try:
+        rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{path.name}: not UTF-8 text ({exc})") from None
+    head = next((r for r in rows if len(r) > 2 and r[1].strip() == "Description" and r[2]), None)
+    start = next((i for i, r in enumerate(rows) if r and r[0].strip() == "Line"), None)
+    if head is None or start is None:
+        raise ParseError(f"{path.name}: no 'Description' header with states, or no 'Line' row")
+    areas = {}
+    for col, name in enumerate(head):
+        name = name.strip()
+        if col >= 2 and name:
+            if name == "United States Total":
+                areas[col] = ("US000", "us_nation")
+            elif name in state_fips():
+                areas[col] = (state_fips()[name] + "000", "us_state")
+            else:
+                raise ParseError(f"{path.name}: unknown state {name!r} in the header")
+    out = []
+    for r in rows[start + 1 :]:
+        if not r or not r[0].strip().isdigit():
+            continue
+        line, raw_desc = int(r[0]), r[1]
+        desc = re.sub(r"\d+$", "", raw_desc.strip())
+        depth = (len(raw_desc) - len(raw_desc.lstrip(" "))) // 5
+        for col, (geo, level) in areas.items():
+            for k, gov in enumerate(GOVERNMENTS):
+                cell = r[col + k].strip() if col + k < len(r) else ""
+                text = cell.replace(",", "")
+                if text in ("", "-", "(X)", "X"):
+                    value, flag = float("nan"), "not applicable" if text else None
+                    if not text:
+                        continue
+                else:
+                    try:
+                        value, flag = float(text), None
+                    except ValueError:
+                        raise ParseError(f"{path.name}: line {line} {geo}: {cell!r}") from None
+                out.append({"geo": geo, "geo_level": level, "line": str(line),
+                            "description": desc, "depth": depth, "government": gov,
+                            "value": value, "flag": flag})  # fmt: skip
+    if not out:
+        raise ParseError(f"{path.name}: no data lines")
+    df = pd.DataFrame(out).assign(dataset=DATASET, indicator="amount", year=year,
+                                  unit="thousand US$")  # fmt: skip
+    return tidy(df)
+
+
+def load(**fetch_kw) -> Loaded:
+    paths = mirror_files(SOURCE, "*slsstab1*.csv")
+    if not paths:
+        raise ParseError(
+            "us_state_finances: no Census Table 1 (17slsstab1a/b) in the mirror; the Census "
+            "publishes it as xlsx at www2.census.gov/programs-surveys/gov-finances/tables/"
+        )
+    frames = []
+    for p in paths:
+        m = re.match(r"(\d{2})slsstab", p.name)
+        frames.append(parse(p, 2000 + int(m.group(1)) if m else 0))
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame[~frame.duplicated(["geo", "line", "government"])]  # US total in both parts
+    files = [describe(p, "mirror", "") for p in paths]
+    return Loaded(frame.reset_index(drop=True), files, f"Census of Governments {frame.year.max()}")
