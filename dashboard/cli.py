@@ -46,7 +46,8 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False) -> list:
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=console, transient=False) as progress:
-        steps = len(targets) + (0 if names and geo.stored_path().exists() else 1)  # + geometries
+        have_shapes = all(geo.stored_path(k).exists() for k in geo.LAYERS)
+        steps = len(targets) + (0 if names and have_shapes else 1)  # + geometries
         task = progress.add_task("pulling", total=steps)
 
         def start(ds: str) -> None:

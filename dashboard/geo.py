@@ -1,33 +1,71 @@
-"""Country geometries for maps: our own GeoJSON, never plotly's CDN-hosted shapes.
+"""Geometries for maps: our own GeoJSON layers, never plotly's CDN-hosted shapes.
 
-Natural Earth 1:110m admin-0 countries (public domain), read through the same cache -> mirror
--> network path as the data. Each feature's ``id`` is its ISO3 code (``ISO_A3_EH``, falling back
-to ``ADM0_A3``: Natural Earth writes -99 in ``ISO_A3`` for France and Norway), coordinates are
-rounded to 0.01 degrees and properties trimmed to ``name`` to keep the page light.
+Layers (``LAYERS``): countries (Natural Earth 1:110m; ``id`` = ISO3 from ``ISO_A3_EH``, falling
+back to ``ADM0_A3``, since Natural Earth writes -99 in ``ISO_A3`` for France and Norway), NUTS
+2021 and 2024 (GISCO, ``id`` = NUTS_ID, ``level`` 0-3), US counties (Census 2010, ``id`` = FIPS)
+and Russian federal subjects (geoBoundaries, ``id`` = ISO 3166-2; no Crimea or Sevastopol).
+Read through the same cache -> mirror -> network path as the data and written into the store by
+every pull; coordinates rounded to 0.01 degrees, properties trimmed to ``name`` (and ``level``).
+``LABORDASH_URL_GEO_<LAYER>`` overrides a layer's URL.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from dashboard import config
 from dashboard.fetch import FetchError, Resource, fetch
 
-SOURCE = "geo"
-NE_FILE = "ne_110m_admin_0_countries.geojson"
-NE_URL = f"https://raw.githubusercontent.com/nvkelso/natural-earth-vector/master/geojson/{NE_FILE}"
+
+@dataclass(frozen=True)
+class Layer:
+    """One geometry layer: where it comes from and how its features are keyed."""
+
+    key: str
+    source: str  # mirror folder
+    mirror_glob: str
+    url: str
+    id_prop: tuple[str, ...]  # properties tried in order for the region code
+    name_prop: str
+    credit: str
+    level_prop: str | None = None
+
+    def resource(self) -> Resource:
+        url = os.environ.get(f"LABORDASH_URL_GEO_{self.key.upper()}") or self.url
+        return Resource(self.source, self.mirror_glob.rsplit("/", 1)[-1], url, "json",
+                        self.mirror_glob)  # fmt: skip
 
 
-def resource() -> Resource:
-    """Natural Earth admin-0; the URL can be overridden with LABORDASH_URL_GEOMETRIES."""
-    return Resource(SOURCE, NE_FILE, os.environ.get("LABORDASH_URL_GEOMETRIES") or NE_URL, "json",
-                    NE_FILE)  # fmt: skip
-
-
-CREDIT = "Boundaries: Natural Earth 1:110m (public domain)"
+GISCO = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson"
+LAYERS = {
+    layer.key: layer
+    for layer in [
+        Layer("countries", "geo", "ne_110m_admin_0_countries.geojson",
+              "https://raw.githubusercontent.com/nvkelso/natural-earth-vector/master/geojson/"
+              "ne_110m_admin_0_countries.geojson",
+              ("ISO_A3_EH", "ISO_A3", "ADM0_A3"), "NAME",
+              "Boundaries: Natural Earth 1:110m (public domain)"),
+        Layer("nuts2021", "geo", "NUTS_RG_60M_2021_4326.geojson",
+              f"{GISCO}/NUTS_RG_60M_2021_4326.geojson", ("NUTS_ID",), "NAME_LATN",
+              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2021)", "LEVL_CODE"),
+        Layer("nuts2024", "geo", "NUTS_RG_20M_2024_4326.geojson",
+              f"{GISCO}/NUTS_RG_20M_2024_4326.geojson", ("NUTS_ID",), "NAME_LATN",
+              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2024)", "LEVL_CODE"),
+        Layer("us_counties", "geo", "geojson-counties-fips.json",
+              "https://raw.githubusercontent.com/plotly/datasets/master/geojson-counties-fips.json",
+              ("id",), "NAME", "Boundaries: U.S. Census Bureau, 2010 counties (public domain)"),
+        Layer("ru_subjects", "russia", "geo/russia_federal_subjects_*.geojson",
+              "https://github.com/wmgeolab/geoBoundaries/raw/main/releaseData/gbOpen/RUS/ADM1/"
+              "geoBoundaries-RUS-ADM1.geojson",
+              ("shapeISO",), "shapeName",
+              "Boundaries: geoBoundaries RUS ADM1 (Runfola et al. 2020); no Crimea or Sevastopol"),
+    ]
+}  # fmt: skip
+CREDIT = LAYERS["countries"].credit
 
 
 def _round(coords, nd: int = 2):
@@ -36,61 +74,102 @@ def _round(coords, nd: int = 2):
     return [_round(c, nd) for c in coords]
 
 
-def _iso3(props: dict) -> str | None:
-    for key in ("ISO_A3_EH", "ISO_A3", "ADM0_A3"):
-        code = props.get(key)
-        if isinstance(code, str) and len(code) == 3 and code != "-99":
-            return code
+def _code(feat: dict, lay: Layer) -> str | None:
+    for key in lay.id_prop:
+        code = feat.get("id") if key == "id" else feat.get("properties", {}).get(key)
+        if isinstance(code, str) and code.strip() and code != "-99":
+            return code.strip()
     return None
 
 
 class GeometryMissing(LookupError):
-    """No country geometries in the store and none could be fetched."""
+    """No geometries for a layer in the store and none could be fetched."""
 
 
-def stored_path() -> Path:
-    return config.store_dir() / "geo_countries.geojson"
+def stored_path(key: str = "countries") -> Path:
+    return config.store_dir() / f"geo_{key}.geojson"
 
 
 def build(**fetch_kw) -> int:
-    """Fetch Natural Earth, simplify it and write it into the store (atomically); return the
-    number of countries. Run by every ``labordash pull`` so maps work offline afterwards."""
-    raw = json.loads(Path(fetch(resource(), **fetch_kw).path).read_text("utf-8"))
-    doc = simplify(raw)
-    target = stored_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(json.dumps(doc, separators=(",", ":")), "utf-8")
-    tmp.replace(target)
-    countries.cache_clear()
-    return len(doc["features"])
+    """Fetch every layer, simplify it and write it into the store (atomically); return the
+    number of features. Run by ``labordash pull`` so maps work offline afterwards. A layer that
+    cannot be had is reported after the others are built."""
+    total, errors = 0, []
+    for key, lay in LAYERS.items():
+        try:
+            raw = json.loads(Path(fetch(lay.resource(), **fetch_kw).path).read_text("utf-8"))
+            doc = simplify(raw, lay)
+        except (FetchError, ValueError, OSError) as exc:
+            errors.append(f"{key}: {exc}")
+            continue
+        target = stored_path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(json.dumps(doc, separators=(",", ":")), "utf-8")
+        tmp.replace(target)
+        total += len(doc["features"])
+    layer.cache_clear()
+    if errors:
+        raise FetchError("geometries: " + "; ".join(errors))
+    return total
 
 
 @cache
-def countries() -> dict:
-    """FeatureCollection of countries with ``id`` = ISO3, from the store (cached per process)."""
-    path = stored_path()
+def layer(key: str) -> dict:
+    """A layer as a FeatureCollection with ``id`` = region code, from the store (cached)."""
+    if key not in LAYERS:
+        raise KeyError(f"unknown geometry layer {key!r}; known: {', '.join(LAYERS)}")
+    path = stored_path(key)
     if path.exists():
         return json.loads(path.read_text("utf-8"))
     try:
-        return simplify(json.loads(Path(fetch(resource()).path).read_text("utf-8")))
+        lay = LAYERS[key]
+        return simplify(json.loads(Path(fetch(lay.resource()).path).read_text("utf-8")), lay)
     except (FetchError, ValueError, OSError) as exc:
         raise GeometryMissing(
-            f"no country geometries in the store and none could be fetched ({exc}); "
+            f"no {key} geometries in the store and none could be fetched ({exc}); "
             "run `labordash pull`"
         ) from None
 
 
-def simplify(raw: dict) -> dict:
-    """Keep countries with an ISO3 code, ``id`` = ISO3, rounded coordinates, ``name`` only."""
+def countries() -> dict:
+    """Natural Earth countries, ``id`` = ISO3."""
+    return layer("countries")
+
+
+def features(key: str, level: int | None = None) -> dict:
+    """A layer, optionally only the features of one level (NUTS 0-3)."""
+    doc = layer(key)
+    if level is None:
+        return doc
+    feats = [f for f in doc["features"] if f["properties"].get("level") == level]
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def coverage(key: str, codes, level: int | None = None) -> dict:
+    """Which ``codes`` have no polygon in the layer, and which polygons have no data."""
+    ids = {f["id"] for f in features(key, level)["features"]}
+    codes = set(codes)
+    return {
+        "layer": key, "codes": len(codes), "polygons": len(ids),
+        "without_polygon": sorted(codes - ids), "without_data": sorted(ids - codes),
+        "share_drawn": len(codes & ids) / len(codes) if codes else 1.0,
+    }  # fmt: skip
+
+
+def simplify(raw: dict, lay: Layer) -> dict:
+    """Keep features with a code: ``id`` = code, coordinates rounded to 0.01 degrees,
+    properties ``name`` (and ``level`` for NUTS)."""
     feats = []
     for f in raw.get("features", []):
-        code = _iso3(f.get("properties", {}))
+        code = _code(f, lay)
         if code is None or not f.get("geometry"):
             continue
         geom = {"type": f["geometry"]["type"], "coordinates": _round(f["geometry"]["coordinates"])}
-        feats.append({"type": "Feature", "id": code, "geometry": geom,
-                      "properties": {"name": f["properties"].get("NAME", code)}})  # fmt: skip
+        props = {"name": f.get("properties", {}).get(lay.name_prop, code)}
+        if lay.level_prop:
+            props["level"] = f["properties"].get(lay.level_prop)
+        feats.append({"type": "Feature", "id": code, "geometry": geom, "properties": props})
     if not feats:
-        raise ValueError(f"{NE_FILE}: no country features with ISO3 codes")
+        raise ValueError(f"{lay.key}: no features with a code in {lay.id_prop}")
     return {"type": "FeatureCollection", "features": feats}

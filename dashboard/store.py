@@ -124,7 +124,7 @@ def pull(
         results.append(res)
         if on_done:
             on_done(res)
-    if not names or not geo.stored_path().exists():
+    if not names or not all(geo.stored_path(k).exists() for k in geo.LAYERS):
         results.append(_pull_geometries(on_start, on_done, fetch_kw))
     return results
 
@@ -136,7 +136,7 @@ def _pull_geometries(on_start, on_done, fetch_kw) -> PullResult:
     t0 = time.perf_counter()
     try:
         n = geo.build(**fetch_kw)
-        res = PullResult("geometries", True, n, time.perf_counter() - t0, "Natural Earth 1:110m")
+        res = PullResult("geometries", True, n, time.perf_counter() - t0, "5 layers")
     except (FetchError, ValueError, OSError) as exc:
         res = PullResult("geometries", False, seconds=time.perf_counter() - t0, error=str(exc))
     if on_done:

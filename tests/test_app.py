@@ -184,12 +184,12 @@ def test_gvb_without_geometries_warns_instead_of_failing(store_env, tmp_path, mo
     (home / "store" / "geo_countries.geojson").unlink()
     monkeypatch.setenv("LABORDASH_HOME", str(home))
     monkeypatch.delenv("LABORDASH_MIRROR")
-    monkeypatch.setenv("LABORDASH_URL_GEOMETRIES", "http://127.0.0.1:9/none.geojson")
-    geo.countries.cache_clear()
+    monkeypatch.setenv("LABORDASH_URL_GEO_COUNTRIES", "http://127.0.0.1:9/none.geojson")
+    geo.layer.cache_clear()
     try:
         at = run_gvb()
     finally:
-        geo.countries.cache_clear()
+        geo.layer.cache_clear()
     assert not at.exception
     assert any("map cannot be drawn" in w.value for w in at.warning)
     assert "map" not in chart_keys(at) and "scatter" in chart_keys(at)

@@ -120,7 +120,12 @@ def producer_urls(http_server, monkeypatch):
         "WHO_GHED": f"{http_server}/gho/api/{{code}}",
         "OWID": f"{http_server}/owid/grapher/{{code}}.csv?v=1&csvType=full",
         "EUROSTAT_COFOG": f"{http_server}/eurostat/gov_10a_exp?format=SDMX-CSV",
-        "GEOMETRIES": f"{http_server}/files/geo/ne_110m_admin_0_countries.geojson",
+        "GEO_COUNTRIES": f"{http_server}/files/geo/ne_110m_admin_0_countries.geojson",
+        "GEO_NUTS2021": f"{http_server}/files/geo/NUTS_RG_60M_2021_4326.geojson",
+        "GEO_NUTS2024": f"{http_server}/files/geo/NUTS_RG_20M_2024_4326.geojson",
+        "GEO_US_COUNTIES": f"{http_server}/files/geo/geojson-counties-fips.json",
+        "GEO_RU_SUBJECTS": f"{http_server}/files/russia/geo/"
+        "russia_federal_subjects_geoboundaries_simplified.geojson",
         "EUROSTAT_LFS_NACE": f"{http_server}/files/eurostat/lfst_r_lfe2en2.tsv.gz",
         "EUROSTAT_LFS_SEX_AGE": f"{http_server}/files/eurostat/lfst_r_lfe2emp.tsv.gz",
         "EUROSTAT_NUTS_GDP": f"{http_server}/files/eurostat/nama_10r_2gdp.tsv.gz",
@@ -153,7 +158,7 @@ def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulle
             assert net[ds]["rows"] == entry["rows"], ds
     franklin = store.read("qcew", geo="39049", industry="10", ownership="0", indicator="employment")
     assert franklin["value"].tolist() == [727016]
-    assert results[-1].dataset == "geometries" and results[-1].rows == 177
+    assert results[-1].dataset == "geometries" and results[-1].rows == 177 + 2010 + 1798 + 3221 + 83
     # WHO arrived as OData JSON, OWID with its metadata.json: same numbers and units
     assert store.read("who_ghed", geo="RUS", year=2022, indicator="GHED_GGHE-DGDP_SHA2011")[
         "value"

@@ -10,7 +10,7 @@ from dashboard import charts, geo, store
 
 
 def test_geometries_are_in_the_store_after_a_pull(store_env):
-    geo.countries.cache_clear()
+    geo.layer.cache_clear()
     doc = geo.countries()
     assert geo.stored_path().exists()
     ids = {f["id"] for f in doc["features"]}
@@ -25,11 +25,11 @@ def test_geometries_are_in_the_store_after_a_pull(store_env):
 
 def test_missing_geometries_give_a_clear_error(home, monkeypatch):
     monkeypatch.delenv("LABORDASH_MIRROR")
-    monkeypatch.setenv("LABORDASH_URL_GEOMETRIES", "http://127.0.0.1:9/none.geojson")
-    geo.countries.cache_clear()
+    monkeypatch.setenv("LABORDASH_URL_GEO_COUNTRIES", "http://127.0.0.1:9/none.geojson")
+    geo.layer.cache_clear()
     with pytest.raises(geo.GeometryMissing, match="run `labordash pull`"):
         geo.countries()
-    geo.countries.cache_clear()
+    geo.layer.cache_clear()
 
 
 def test_equal_earth_projection_reference_points():
@@ -66,3 +66,46 @@ def test_geometries_json_is_compact(store_env):
     assert geo.stored_path().stat().st_size < 400_000
     json.loads(geo.stored_path().read_text())
     assert store.available()
+
+
+# --- coverage: which codes in the data have a polygon, per layer --------------------------
+
+
+def test_layers_are_stored_with_their_codes(store_env):
+    geo.layer.cache_clear()
+    n = {k: len(geo.layer(k)["features"]) for k in geo.LAYERS}
+    assert n == {"countries": 177, "nuts2021": 2010, "nuts2024": 1798, "us_counties": 3221,
+                 "ru_subjects": 83}  # fmt: skip
+    assert len(geo.features("nuts2021", level=2)["features"]) == 334
+    assert "DE11" in {f["id"] for f in geo.features("nuts2021", level=2)["features"]}
+    assert "25013" in {f["id"] for f in geo.layer("us_counties")["features"]}
+
+
+def test_coverage_countries_vs_sipri(store_env):
+    codes = set(store.read("sipri_milex", geo_level="country").dropna(subset=["value"]).geo)
+    cov = geo.coverage("countries", codes)
+    # 1:110m has no shapes for small states and historic ones (SUN, YUG, ...)
+    assert cov["share_drawn"] >= 0.87, cov["without_polygon"]
+    assert {"SUN", "YUG", "CSK", "DDR", "MLT", "SGP", "BHR"} <= set(cov["without_polygon"])
+    assert "RUS" not in cov["without_polygon"] and "FRA" not in cov["without_polygon"]
+
+
+def test_coverage_russian_subjects(store_env):
+    codes = set(store.read("rosstat_regions", geo_level="ru_subject").geo)
+    cov = geo.coverage("ru_subjects", codes)
+    assert cov["without_polygon"] == ["UA-40", "UA-43"]  # Sevastopol, Crimea: not in the layer
+    assert cov["without_data"] == []
+
+
+def test_coverage_us_counties(store_env):
+    counties = set(store.read("qcew", geo_level="us_county").geo)
+    cov = geo.coverage("us_counties", counties)
+    assert cov["without_polygon"] == []  # 2010 geography still has 09011 New London
+    assert cov["polygons"] == 3221
+
+
+def test_coverage_nuts2_lfs_vs_2021_boundaries(store_env):
+    codes = set(store.read("eurostat_lfs_nace", geo_level="nuts2").geo)
+    cov = geo.coverage("nuts2021", codes, level=2)
+    # the LFS file uses NUTS 2013 codes: regions recoded since then have no 2021 polygon
+    assert cov["share_drawn"] >= 0.80, (cov["share_drawn"], cov["without_polygon"][:20])
