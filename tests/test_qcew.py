@@ -98,6 +98,12 @@ def test_api_url():
     )
     with pytest.raises(ValueError):
         qcew.api_url(2024, 1, "../x")
+    assert qcew.api_industry_url(2023, 1, "31-33") == (
+        "https://data.bls.gov/cew/data/api/2023/1/industry/31_33.csv"
+    )
+    assert qcew.api_industry_url(2023, "a", "332994").endswith("/industry/332994.csv")
+    with pytest.raises(ValueError):
+        qcew.api_industry_url(2023, 1, "33/../x")
 
 
 def test_defense_group_codes_are_published_naics_lines(store_env):

@@ -131,3 +131,47 @@ def test_name_normalisation():
     )  # fmt: skip
     assert rosstat.match("Ханты-Ман\xadсийский автономный округ – Югра")[0] == "RU-KHM"
     assert rosstat.match("в том числе:") is None
+
+
+# Acceptance grid: five indicators for the four arms-producing regions in 2018 and 2021, read
+# from the workbooks cell by cell with openpyxl (19.3 converted from thousand to mln RUB).
+GRID = [
+    ("RU-UD", "employment_avg", 2018, 700.5), ("RU-UD", "employment_avg", 2021, 693.7),
+    ("RU-TUL", "employment_avg", 2018, 715.1), ("RU-TUL", "employment_avg", 2021, 713),
+    ("RU-IVA", "employment_avg", 2018, 444.9), ("RU-IVA", "employment_avg", 2021, 443.5),
+    ("RU-VLA", "employment_avg", 2018, 628.2), ("RU-VLA", "employment_avg", 2021, 616.1),
+    ("RU-UD", "wage_avg_monthly", 2018, 31808), ("RU-UD", "wage_avg_monthly", 2021, 39791),
+    ("RU-TUL", "wage_avg_monthly", 2018, 34662), ("RU-TUL", "wage_avg_monthly", 2021, 44726),
+    ("RU-IVA", "wage_avg_monthly", 2018, 25729), ("RU-IVA", "wage_avg_monthly", 2021, 32403),
+    ("RU-VLA", "wage_avg_monthly", 2018, 30460), ("RU-VLA", "wage_avg_monthly", 2021, 39550),
+    ("RU-UD", "budget_expenditure", 2018, 83726.4),
+    ("RU-UD", "budget_expenditure", 2021, 121804.32244544),
+    ("RU-TUL", "budget_expenditure", 2018, 89149.7),
+    ("RU-TUL", "budget_expenditure", 2021, 126680.18714247001),
+    ("RU-IVA", "budget_expenditure", 2018, 43861.4),
+    ("RU-IVA", "budget_expenditure", 2021, 65848.11624969),
+    ("RU-VLA", "budget_expenditure", 2018, 70882.8),
+    ("RU-VLA", "budget_expenditure", 2021, 98402.47402858999),
+    ("RU-UD", "social_support_expenditure", 2018, 7578.869),
+    ("RU-UD", "social_support_expenditure", 2021, 9782.461),
+    ("RU-TUL", "social_support_expenditure", 2018, 7087.486),
+    ("RU-TUL", "social_support_expenditure", 2021, 10969.474),
+    ("RU-IVA", "social_support_expenditure", 2018, 3730.91),
+    ("RU-IVA", "social_support_expenditure", 2021, 3919.816),
+    ("RU-VLA", "social_support_expenditure", 2018, 7400.955),
+    ("RU-VLA", "social_support_expenditure", 2021, 8853.952),
+    ("RU-UD", "manufacturing_shipments", 2018, 377641),
+    ("RU-UD", "manufacturing_shipments", 2021, 389363),
+    ("RU-TUL", "manufacturing_shipments", 2018, 703297),
+    ("RU-TUL", "manufacturing_shipments", 2021, 1098492),
+    ("RU-IVA", "manufacturing_shipments", 2018, 152792),
+    ("RU-IVA", "manufacturing_shipments", 2021, 225177),
+    ("RU-VLA", "manufacturing_shipments", 2018, 448428),
+    ("RU-VLA", "manufacturing_shipments", 2021, 744868),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("geo, indicator, year, value", GRID)
+def test_acceptance_grid(ros, geo, indicator, year, value):
+    r = pick(ros, geo=geo, indicator=indicator, year=year, territory="total")
+    assert r.value == pytest.approx(value, rel=1e-9)

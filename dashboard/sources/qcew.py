@@ -161,6 +161,15 @@ def load(**fetch_kw) -> Loaded:
     return Loaded(frame, files, vintage, notes)
 
 
+def api_industry_url(year: int, qtr: str, naics: str) -> str:
+    """Open-data API slice for one industry across all areas; hyphens become underscores
+    (31-33 -> 31_33)."""
+    code = str(naics).replace("-", "_")
+    if not re.fullmatch(r"[0-9_]{2,6}|10", code):
+        raise ValueError(f"not a NAICS code for the QCEW API: {naics!r}")
+    return f"https://data.bls.gov/cew/data/api/{year}/{str(qtr).lower()}/industry/{code}.csv"
+
+
 def api_url(year: int, qtr: str, area: str) -> str:
     """Open-data API slice: qtr is 1-4 or 'a'; hyphens in codes become underscores."""
     if not re.fullmatch(r"[0-9A-Z]{5}", area):
