@@ -15,29 +15,6 @@ def ros():
     return rosstat.parse(BOOKS)
 
 
-@pytest.mark.parametrize(
-    "geo, indicator, year, value",
-    [
-        # employment_avg, table 2.3 (thousand persons)
-        ("RU-UD", "employment_avg", 2019, 688.4), ("RU-UD", "employment_avg", 2021, 693.7),
-        ("RU-TUL", "employment_avg", 2019, 705.4), ("RU-TUL", "employment_avg", 2021, 713.0),
-        ("RU-IVA", "employment_avg", 2019, 443.3), ("RU-IVA", "employment_avg", 2021, 443.5),
-        ("RU-VLA", "employment_avg", 2019, 635.8), ("RU-VLA", "employment_avg", 2021, 616.1),
-        # wage_avg_monthly, table 3.4 (RUB)
-        ("RU-UD", "wage_avg_monthly", 2019, 34052), ("RU-TUL", "wage_avg_monthly", 2021, 44726),
-        # budget_expenditure, table 19.2 (mln RUB)
-        ("RU-TUL", "budget_expenditure", 2019, 102234.40646333),
-        ("RU-TUL", "budget_expenditure", 2021, 126680.18714247001),
-        # social_support_expenditure, table 19.3, printed in thousand RUB -> mln RUB
-        ("RU-IVA", "social_support_expenditure", 2019, 3776.574),
-        ("RU-UD", "social_support_expenditure", 2021, 9782.461),
-    ],
-)  # fmt: skip
-def test_values_for_the_arms_producing_regions(ros, geo, indicator, year, value):
-    r = pick(ros, geo=geo, indicator=indicator, year=year, territory="total")
-    assert r.value == pytest.approx(value)
-
-
 def test_manufacturing_shipments_okved2_kept_apart_from_okved1(ros):
     vla = ros[(ros.geo == "RU-VLA") & (ros.indicator == "manufacturing_shipments")]
     assert pick(vla, year=2017).value == 406484 and pick(vla, year=2021).value == 744868
