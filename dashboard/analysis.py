@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
 from statsmodels.tsa.api import VAR
 
 from dashboard import store
@@ -411,7 +410,3 @@ def ols_band(x: pd.Series, y: pd.Series, alpha: float = 0.05, points: int = 50) 
                      r2=float(fit.rsquared), n=int(fit.nobs),
                      pvalue=float(fit.pvalues["x"]))  # fmt: skip
     return out
-
-
-def t_critical(df: int, alpha: float = 0.05) -> float:
-    return float(stats.t.ppf(1 - alpha / 2, df))

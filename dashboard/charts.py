@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 # Okabe & Ito (2008), "Color Universal Design"; black moved last
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -231,8 +233,6 @@ _EE = (1.340264, -0.081106, 0.000893, 0.003796)
 
 def equal_earth(lon, lat):
     """Equal Earth projection (Savric, Patterson & Jenny 2018) of degrees -> plane units."""
-    import numpy as np
-
     a1, a2, a3, a4 = _EE
     lam, phi = np.radians(lon), np.radians(lat)
     theta = np.arcsin(np.sqrt(3) / 2 * np.sin(phi))
@@ -259,8 +259,6 @@ def _rings(geometry: dict):
 
 def class_breaks(vals: pd.Series, classes: int = 6) -> list[float]:
     """Quantile class limits rounded to 2 significant digits (the first is the minimum)."""
-    import numpy as np
-
     qs = np.unique(np.quantile(vals, np.linspace(0, 1, classes + 1)))
     rounded = [float(f"{q:.2g}") for q in qs[1:-1]]
     return [float(qs[0]), *sorted(set(rounded))]
@@ -284,8 +282,6 @@ def choropleth(
     Colours are classes: ``breaks`` are the lower limits (default: quantiles), so one extreme
     country cannot wash out the rest of the map.
     """
-    import numpy as np
-    from plotly.colors import sample_colorscale
 
     vals = values.dropna()
     lows = breaks if breaks is not None else (class_breaks(vals) if len(vals) else [0.0])

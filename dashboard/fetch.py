@@ -97,7 +97,7 @@ def check_content(path: Path, kind: str, source: str, url: str) -> None:
     if not head:
         raise FetchError(f"{source}: {url} returned an empty body")
     stripped = head.lstrip().lower()
-    if stripped.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")) and kind != "xml":
+    if stripped.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")):
         raise FetchError(
             f"{source}: {url} returned an HTML/XML page where a {kind} file was expected "
             "(an error or login page?)"

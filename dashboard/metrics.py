@@ -35,7 +35,12 @@ def _prepare(df: pd.DataFrame, values: tuple[str, ...] = ("value",)) -> tuple[pd
     groups = _groups(df, values)
     df = df.copy()
     for v in values:
-        df[v] = pd.to_numeric(df[v], errors="raise").astype(float)
+        num = pd.to_numeric(df[v], errors="coerce")
+        bad = num.isna() & df[v].notna()
+        if bad.any():
+            ex = df.loc[bad, [*KEYS, v]].head(3).to_dict("records")
+            raise ValueError(f"{int(bad.sum())} non-numeric {v} value(s), e.g. {ex}")
+        df[v] = num.astype(float)
         neg = df[v] < 0
         if neg.any():
             ex = df.loc[neg, [*KEYS, v]].head(3).to_dict("records")
@@ -48,7 +53,9 @@ def _prepare(df: pd.DataFrame, values: tuple[str, ...] = ("value",)) -> tuple[pd
     return df[~nan].reset_index(drop=True), int(nan.sum())
 
 
-def _benchmark(df: pd.DataFrame, groups: list[str], reference: pd.DataFrame | None) -> pd.DataFrame:
+def _benchmark(
+    df: pd.DataFrame, groups: list[str], reference: pd.DataFrame | None
+) -> tuple[pd.DataFrame, list[str]]:
     """Benchmark share b_i per group: from ``reference`` (industry, value [, groups]) or the sum
     over all regions."""
     if reference is None:

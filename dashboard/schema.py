@@ -15,6 +15,8 @@ COLUMNS = [
     "industry", "value", "unit", "flag",
 ]  # fmt: skip
 KEY = ["dataset", "indicator", "geo", "period", "industry", "unit"]
+# extra columns that are part of a row's identity in the datasets that have them
+KEY_EXTRAS = ("function", "age", "ownership", "sex", "territory", "line", "government")
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -72,8 +74,7 @@ def validate(df: pd.DataFrame, dataset: str) -> pd.DataFrame:
         ) from None
     if (df["dataset"] != dataset).any():
         raise SchemaViolation(f"{dataset}: rows carry another dataset id")
-    extra = ("function", "age", "ownership", "sex", "territory", "line", "government")
-    key = KEY + [c for c in extra if c in df.columns]
+    key = KEY + [c for c in KEY_EXTRAS if c in df.columns]
     dup = df.duplicated(key, keep=False)
     if dup.any():
         first = df.loc[dup, key].head(3).to_dict("records")

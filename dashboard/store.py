@@ -110,7 +110,7 @@ def pull(
             res = PullResult(
                 ds, True, len(frame), time.perf_counter() - t0, loaded.vintage, notes=loaded.notes
             )
-        except (FetchError, ParseError, SchemaViolation, KeyError, OSError) as exc:
+        except (FetchError, ParseError, SchemaViolation, OSError) as exc:
             res = PullResult(ds, False, seconds=time.perf_counter() - t0, error=str(exc))
         except Exception as exc:  # a bug in one parser must not cost the other datasets
             last = traceback.extract_tb(exc.__traceback__)[-1]

@@ -137,3 +137,8 @@ def test_shift_share_components_add_up(base, final):
     assert em.to_numpy() == pytest.approx(ss.regional_shift.to_numpy(), rel=1e-9, abs=1e-6)
     # the regional shifts of all regions add up to zero when they make up the nation
     assert ss.regional_shift.sum() == pytest.approx(0.0, abs=1e-6 * reg.base.sum())
+
+
+def test_non_numeric_values_are_named():
+    with pytest.raises(ValueError, match="non-numeric value"):
+        metrics.location_quotients(two_by_two().assign(value=["30", "x", "10", "90"]))

@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, charts, geo, store
+from dashboard import analysis, charts, config, geo, store
 from dashboard.catalog import country_groups, origin
 from dashboard.views import url_state
 
@@ -51,7 +51,7 @@ def store_version() -> str:
     built = {k: v.get("built") for k, v in store.manifest().items()}
     shapes = geo.stored_path()
     built["geometries"] = shapes.stat().st_mtime_ns if shapes.exists() else None
-    built["home"] = str(store.parquet_path("x").parent)
+    built["home"] = str(config.store_dir())
     return json.dumps(built, sort_keys=True)
 
 
