@@ -38,6 +38,12 @@ nav = st.navigation(
         st.Page(VIEWS / "home.py", title="Home", icon=":material/home:", default=True),
         st.Page(VIEWS / "guns_vs_butter.py", title="Guns vs butter", icon=":material/balance:",
                 url_path="guns-vs-butter"),
+        st.Page(VIEWS / "dependence.py", title="Industrial dependence", icon=":material/factory:",
+                url_path="dependence"),
+        st.Page(VIEWS / "profile.py", title="Region profile", icon=":material/location_on:",
+                url_path="region"),
+        st.Page(VIEWS / "your_data.py", title="Your data", icon=":material/upload_file:",
+                url_path="your-data"),
     ]
 )  # fmt: skip
 nav.run()

@@ -258,7 +258,9 @@ def _rings(geometry: dict):
 
 
 def class_breaks(vals: pd.Series, classes: int = 6) -> list[float]:
-    """Quantile class limits rounded to 2 significant digits (the first is the minimum)."""
+    """Quantile class limits rounded to 2 significant digits (the first is the minimum); fewer
+    classes for few values (at least 3 values per class)."""
+    classes = max(1, min(classes, len(vals) // 3))
     qs = np.unique(np.quantile(vals, np.linspace(0, 1, classes + 1)))
     rounded = [float(f"{q:.2g}") for q in qs[1:-1]]
     return [float(qs[0]), *sorted(set(rounded))]
@@ -328,3 +330,90 @@ def choropleth(
     alt = (f"World map: {title}. {subtitle}. {len(vals)} countries with data; highest: "
            + ", ".join(f"{k} {v:{value_format}}" for k, v in top.items()) + ".")  # fmt: skip
     return Chart(fig, alt, vals.rename("value").rename_axis("geo").reset_index())
+
+
+# --- regional charts -------------------------------------------------------------------------
+
+
+def ranked_bars(
+    d: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    x_title: str,
+    reference: float | None = None,
+    reference_label: str = "",
+    top: int = 20,
+    value_format: str = ".2f",
+) -> Chart:
+    """Horizontal bars of the ``top`` rows by ``value`` (largest at the top), with an optional
+    reference line (LQ = 1, the benchmark share)."""
+    s = d.dropna(subset=[value]).sort_values(value, ascending=False).head(top)
+    s = s.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(x=s[value], y=s[label], orientation="h", marker_color=PALETTE[0], name=x_title,
+               hovertemplate=f"%{{y}}: %{{x:{value_format}}}<extra></extra>")
+    )  # fmt: skip
+    if reference is not None and reference == reference:
+        fig.add_vline(x=reference, line={"color": "#000", "dash": "dash", "width": 1},
+                      annotation_text=reference_label, annotation_position="top")  # fmt: skip
+    house_layout(fig, title, subtitle, source, "")
+    fig.update_xaxes(title_text=x_title)
+    fig.update_layout(height=max(320, 26 * len(s) + 220), hovermode="closest", showlegend=False)
+    first = ", ".join(f"{r[label]} {r[value]:{value_format}}" for _, r in s.iloc[::-1].head(3)
+                      .iterrows())  # fmt: skip
+    alt = f"Bar chart: {title}. {subtitle}. Top {len(s)} regions; highest: {first}."
+    return Chart(fig, alt, s.iloc[::-1][[label, value]].reset_index(drop=True))
+
+
+def mix_bars(
+    d: pd.DataFrame, *, title: str, subtitle: str, source: str, benchmark: str, region: str
+) -> Chart:
+    """Industry shares of one region (bars) against the benchmark's shares (black ticks);
+    ``d`` has label, share, bench_share (%) and lq."""
+    s = d.iloc[::-1]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=s["share"], y=s["label"], orientation="h", name=region, marker_color=PALETTE[0],
+        customdata=np.stack([s["lq"].to_numpy(dtype=float), s["bench_share"].to_numpy(dtype=float)],
+                            axis=-1),
+        hovertemplate="%{y}: %{x:.1f}% (benchmark %{customdata[1]:.1f}%, LQ %{customdata[0]:.2f})"
+                      "<extra></extra>",
+    ))  # fmt: skip
+    fig.add_trace(go.Scatter(
+        x=s["bench_share"], y=s["label"], mode="markers", name=benchmark, hoverinfo="skip",
+        marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000"}},
+    ))  # fmt: skip
+    house_layout(fig, title, subtitle, source, "")
+    fig.update_xaxes(title_text="% of the total", ticksuffix="%")
+    fig.update_layout(height=max(320, 30 * len(s) + 220), hovermode="closest")
+    big = d.sort_values("share", ascending=False).head(3)
+    alt = (f"Bar chart: {title}. {subtitle}. Largest: "
+           + ", ".join(f"{r.label} {r.share:.1f}% (benchmark {r.bench_share:.1f}%)"
+                       for r in big.itertuples()) + ".")  # fmt: skip
+    return Chart(fig, alt, d.reset_index(drop=True))
+
+
+def waterfall(
+    components: pd.Series, *, base: float, final: float, title: str, subtitle: str,
+    source: str, unit: str, labels: tuple[str, str],
+) -> Chart:  # fmt: skip
+    """Base level, the shift-share components (relative), final level."""
+    x = [labels[0], *components.index, labels[1]]
+    y = [base, *components.to_numpy(dtype=float), final]
+    fig = go.Figure(go.Waterfall(
+        x=x, y=y, measure=["absolute", *["relative"] * len(components), "total"],
+        increasing={"marker": {"color": PALETTE[2]}}, decreasing={"marker": {"color": PALETTE[1]}},
+        totals={"marker": {"color": PALETTE[0]}}, connector={"line": {"color": "#999"}},
+        text=[f"{base:,.1f}", *[f"{v:+,.1f}" for v in components], f"{final:,.1f}"],
+        textposition="outside", name=unit, hovertemplate="%{x}: %{y:,.1f}<extra></extra>",
+    ))  # fmt: skip
+    house_layout(fig, title, subtitle, source, unit)
+    fig.update_layout(hovermode="closest", showlegend=False, height=460)
+    alt = (f"Waterfall chart: {title}. {subtitle}. From {base:,.1f} to {final:,.1f} {unit}: "
+           + ", ".join(f"{k} {v:+,.1f}" for k, v in components.items()) + ".")  # fmt: skip
+    data = pd.DataFrame({"step": x, "value": y})
+    return Chart(fig, alt, data)

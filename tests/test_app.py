@@ -193,3 +193,136 @@ def test_gvb_without_geometries_warns_instead_of_failing(store_env, tmp_path, mo
     assert not at.exception
     assert any("map cannot be drawn" in w.value for w in at.warning)
     assert "map" not in chart_keys(at) and "scatter" in chart_keys(at)
+
+
+# --- Industrial dependence, region profile, your data ---------------------------------------
+
+
+def run_page(page: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(page)
+    return at.run()
+
+
+def table_with(at: AppTest, column: str):
+    """The first table on the page with ``column`` (AppTest does not expose dataframe keys)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def table_row(at: AppTest, column: str, region: str):
+    return table_with(at, column).set_index("region").loc[region]
+
+
+DEP = "views/dependence.py"
+
+
+@pytest.mark.parametrize("system", ["nuts2", "us_county", "us_state", "ru_subject"])
+def test_dependence_every_system(store_env, system):
+    at = run_page(DEP, system=system)
+    assert not at.exception, at.exception
+    assert chart_keys(at) == ["map", "bars", "spec_map"]
+    assert "What the data cannot say" in " ".join(m.value for m in at.markdown)
+    assert any("regions with data drawn" in c.value for c in at.caption)
+
+
+def test_dependence_page_shows_the_functions_numbers(store_env):
+    """Hampden County's small-arms LQ, checked by hand in test_dependence, on the page."""
+    at = run_page(DEP, system="us_county", industry="332994", period="2016-Q1")
+    assert not at.exception
+    r = table_row(at, "rank", "25013")
+    assert r["lq"] == pytest.approx(64.88, rel=0.01)
+    assert r["rank"] == 1 and r["name"] == "Hampden, MA"
+    at = run_page(DEP, system="nuts2", industry="B-E", period="2015", measure="share")
+    assert table_row(at, "rank", "DE11")["share"] == pytest.approx(639.9 / 2122.1 * 100)
+    # the specialization table holds the metrics for the same region
+    spec = table_row(at, "krugman", "DE11")
+    assert 0 < spec["krugman"] <= 2
+
+
+def test_dependence_defense_group_notes_suppression(store_env):
+    at = run_page(DEP, system="us_county", industry="defense_related", period="2016-Q1")
+    assert not at.exception
+    notes = " ".join(m.value for m in at.markdown)
+    assert "entirely suppressed" in notes
+    assert table_row(at, "rank", "23023")["status"] == "suppressed"
+    codes = next(d.value for d in at.dataframe if "code" in d.value.columns)
+    assert len(codes) == 9  # the page shows which codes it used
+
+
+def test_dependence_switching_system_resets_the_industry(store_env):
+    at = run_page(DEP)
+    assert at.selectbox[1].value == "B-E"
+    at.selectbox[0].set_value("ru_subject").run()
+    assert not at.exception
+    assert at.selectbox[1].value == "manufacturing"
+    assert at.query_params["system"] in ("ru_subject", ["ru_subject"])
+    assert not at.info  # no "unknown industry" note for the old system's code
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"system": "mars", "industry": "<script>x</script>", "measure": "9" * 300},
+        {"system": "us_county", "period": "../../etc", "spec": "gini"},
+        {"system": "ru_subject", "industry": "B-E", "period": "1800"},
+    ],
+)
+def test_dependence_odd_query_parameters(store_env, params):
+    at = run_page(DEP, **params)
+    assert not at.exception, at.exception
+    assert at.info
+    assert "<script>" not in "".join(m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 3
+
+
+PROFILE = "views/profile.py"
+
+
+@pytest.mark.parametrize(
+    ("system", "region", "charts"),
+    [
+        ("nuts2", "DE11", ["mix", "spec", "waterfall", "social"]),
+        ("us_county", "09011", ["mix", "spec", "waterfall", "social"]),
+        ("us_state", "51000", ["mix", "spec", "social"]),  # no US totals for a shift-share
+        ("ru_subject", "RU-UD", ["mix", "spec", "waterfall", "social"]),
+    ],
+)
+def test_profile_every_system(store_env, system, region, charts):
+    at = run_page(PROFILE, system=system, region=region)
+    assert not at.exception, at.exception
+    assert chart_keys(at) == charts
+    assert at.selectbox[1].value == region
+
+
+def test_profile_numbers_and_shift_share(store_env):
+    at = run_page(PROFILE, system="ru_subject", region="RU-UD", period="2021", base="2017")
+    mix = table_with(at, "bench_share").set_index("industry")
+    assert mix.loc["manufacturing", "share"] == pytest.approx(389363 / 780896 * 100)
+    assert mix.loc["manufacturing", "value"] == 389363
+    wf = chart_spec(at, "waterfall")["data"][0]
+    assert wf["x"][0] == "2017" and wf["x"][-1] == "2021"
+    assert wf["y"][0] + sum(wf["y"][1:-1]) == pytest.approx(wf["y"][-1])
+    at = run_page(PROFILE, system="ru_subject", region="RU-UD", base="2010", final="2020")
+    assert any("OKVED break" in i.value for i in at.info)
+    assert "waterfall" not in chart_keys(at)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"system": "nuts2", "region": "XX99"}, {"region": "<img src=x>", "base": "-1"},
+     {"system": "us_county", "period": "2016-Q9", "final": "2999"}],
+)  # fmt: skip
+def test_profile_odd_query_parameters(store_env, params):
+    at = run_page(PROFILE, **params)
+    assert not at.exception, at.exception
+    assert at.info and "mix" in chart_keys(at)
+
+
+def test_your_data_without_a_file(store_env):
+    at = run_page("views/your_data.py")
+    assert not at.exception
+    assert any("No file yet" in i.value for i in at.info)
+    assert "20 MB" in " ".join(m.value for m in at.markdown)

@@ -142,3 +142,39 @@ def test_shift_share_components_add_up(base, final):
 def test_non_numeric_values_are_named():
     with pytest.raises(ValueError, match="non-numeric value"):
         metrics.location_quotients(two_by_two().assign(value=["30", "x", "10", "90"]))
+
+
+def _gini_by_definition(values: dict[str, float], totals: dict[str, float]) -> float:
+    """Lorenz curve over every region (zeros included), sorted by LQ, trapezoids summed."""
+    E, V = sum(totals.values()), sum(values.values())
+    pts = sorted(((values.get(r, 0) / V) / (t / E), t / E, values.get(r, 0) / V)
+                 for r, t in totals.items())  # fmt: skip
+    X = Y = area = 0.0
+    for _, x, y in pts:
+        area += x * (2 * Y + y)
+        X, Y = X + x, Y + y
+    return 1 - area
+
+
+def test_localization_matches_the_definition_on_random_tables():
+    rng = np.random.default_rng(7)
+    for _ in range(25):
+        rows = [(f"r{r}", f"i{i}", float(rng.integers(0, 40)))
+                for r in range(rng.integers(2, 9)) for i in range(rng.integers(1, 6))
+                if rng.random() > 0.35]  # fmt: skip
+        df = pd.DataFrame(rows, columns=["region", "industry", "value"])
+        totals = df.groupby("region")["value"].sum().to_dict()
+        if not sum(totals.values()) or min(totals.values()) == 0:
+            continue
+        out = metrics.localization(df).set_index("industry")
+        for ind, g in df.groupby("industry"):
+            vals = dict(zip(g["region"], g["value"], strict=True))
+            if sum(vals.values()) == 0:
+                assert np.isnan(out.loc[ind, "locational_gini"])
+                continue
+            assert out.loc[ind, "locational_gini"] == pytest.approx(
+                _gini_by_definition(vals, totals), abs=1e-12
+            )
+            E, V = sum(totals.values()), sum(vals.values())
+            hoover = 0.5 * sum(abs(vals.get(r, 0) / V - t / E) for r, t in totals.items())
+            assert out.loc[ind, "hoover_index"] == pytest.approx(hoover, abs=1e-12)

@@ -1,14 +1,13 @@
 """Guns versus butter: military against civilian spending across countries, with panel models."""
 
 import contextlib
-import json
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, charts, config, geo, store
+from dashboard import analysis, charts, geo, store
 from dashboard.catalog import country_groups, origin
-from dashboard.views import url_state
+from dashboard.views import common, url_state
 
 ui = url_state.Scope("gvb")
 MILITARY = ["milex_gdp", "milex_gov", "milex_const_usd", "milex_gdp_wb"]
@@ -44,15 +43,6 @@ def decap(text: str) -> str:
 def label(key: str) -> str:
     m = analysis.MEASURES[key]
     return f"{m.label}, {m.unit}"
-
-
-def store_version() -> str:
-    """Changes whenever a dataset or the geometries are rebuilt; the cache key for the page."""
-    built = {k: v.get("built") for k, v in store.manifest().items()}
-    shapes = geo.stored_path()
-    built["geometries"] = shapes.stat().st_mtime_ns if shapes.exists() else None
-    built["home"] = str(config.store_dir())
-    return json.dumps(built, sort_keys=True)
 
 
 @st.cache_data(show_spinner="Building the country-year panel...")
@@ -246,7 +236,7 @@ st.markdown(
 )
 
 try:
-    version = store_version()
+    version = common.store_version()
     panel = load_panel(version)
 except store.StoreMissing as exc:
     st.error(f"The data for this page is not available: {exc}")

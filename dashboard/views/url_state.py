@@ -87,8 +87,10 @@ class Scope:
         format_func: Callable[[str], str] = str,
     ) -> str:
         w = self.w(key)
-        if w not in st.session_state:
-            raw = st.query_params.get(key)
+        # options can change under a widget (another system chosen): start again from the default
+        stale = w in st.session_state and st.session_state[w] not in options
+        if w not in st.session_state or stale:
+            raw = None if stale else st.query_params.get(key)
             if raw is not None and raw not in options:
                 st.info(
                     f"Unknown {label.lower()} {_shown(raw)} in the link; showing "

@@ -118,10 +118,12 @@ def coloured_pixels(png: bytes) -> int:
     """Pixels in the map's warm classes (the OrRd scale), not white, grey or text."""
     import io
 
+    import numpy as np
     from PIL import Image
 
-    im = Image.open(io.BytesIO(png)).convert("RGB")
-    return sum(1 for r, g, b in im.getdata() if r > 180 and b < 170 and r - b > 50)
+    px = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    r, b = px[..., 0], px[..., 2]
+    return int(((r > 180) & (b < 170) & (r - b > 50)).sum())
 
 
 def test_guns_vs_butter_draws_map_and_model(browser, app_url):
@@ -147,4 +149,79 @@ def test_guns_vs_butter_draws_map_and_model(browser, app_url):
     assert "Page not found" not in body, "Streamlit could not resolve the deep link"
     assert "association, not a causal effect" in body
     assert not errors, errors
+    page.close()
+
+
+def open_tall(browser, url: str, plots: int, shot: str):
+    """A page with at least ``plots`` plotly charts drawn, screenshot saved."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1300, "height": 4600})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {plots}",
+                           timeout=90_000)  # fmt: skip
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(ARTIFACTS / shot))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    return page, errors
+
+
+@pytest.mark.parametrize(
+    ("query", "shot", "min_pixels"),
+    [
+        ("", "dependence_eu.png", 20_000),
+        ("?system=us_county&industry=31-33&period=2016-Q1", "dependence_us.png", 150),
+        ("?system=us_state", "dependence_us_states.png", 5_000),
+        ("?system=ru_subject", "dependence_ru.png", 20_000),
+    ],
+)
+def test_dependence_maps_draw_polygons(browser, app_url, query, shot, min_pixels):
+    page, errors = open_tall(browser, f"{app_url}/dependence{query}", 3, shot)
+    the_map = page.locator(".st-key-map .js-plotly-plot")
+    assert the_map.locator("path.js-fill").count() >= 3  # one filled trace per colour class
+    assert coloured_pixels(the_map.screenshot()) > min_pixels
+    body = page.inner_text("body")
+    assert "What the data cannot say" in body and "Page not found" not in body
+    assert not errors, errors
+    page.close()
+
+
+def test_region_profile_draws(browser, app_url):
+    page, errors = open_tall(browser, f"{app_url}/region?system=ru_subject&region=RU-TUL", 4,
+                             "profile_ru.png")  # fmt: skip
+    body = page.inner_text("body")
+    assert "Industry mix of Tula" in body and "Shift-share" in body
+    assert page.locator(".st-key-waterfall .js-plotly-plot .bars path").count() >= 5
+    assert not errors, errors
+    page.close()
+
+
+def test_upload_your_own_table(browser, app_url):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1300, "height": 3000})
+    page.goto(f"{app_url}/your-data")
+    page.wait_for_selector("text=No file yet", timeout=60_000)
+    rows = ["region,industry,employment"] + [
+        f"{r},{i},{v}" for r, vals in {"DE11": (500, 900), "DE12": (100, 600),
+                                       "FR10": (200, 3000)}.items()
+        for i, v in zip(("mfg", "services"), vals, strict=True)
+    ]  # fmt: skip
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}]
+    )
+    page.wait_for_selector(".st-key-byod_bars .js-plotly-plot", timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "your_data.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    body = page.inner_text("body")
+    assert "Region codes matched NUTS regions (100%)" in body
+    assert coloured_pixels(page.locator(".st-key-byod_map .js-plotly-plot").screenshot()) > 300
+    # a damaged file is refused with a message, not a traceback
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv",
+                "buffer": b"region,industry,employment\nDE11,mfg,lots\n"}]
+    )  # fmt: skip
+    page.wait_for_selector("text=not numbers", timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

@@ -1,0 +1,220 @@
+"""Regional choropleths drawn from our own GeoJSON as filled SVG polygons (no tiles, no CDN).
+
+Each layer has its own equal-area projection (Albers conic): Europe centred on 10°E (overseas
+regions beyond 32°W-45°E or south of 27°N are left out), the USA with Alaska and Hawaii as
+insets (Puerto Rico left out), Russia centred on 100°E with Chukotka unwrapped across the
+antimeridian. Polygons are grouped into one trace per colour class, which keeps 3,000 county
+polygons fast; hover comes from one invisible marker per region at its largest ring's centre.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from dashboard import geo
+from dashboard.charts import Chart, _rings, class_breaks, house_layout
+
+LQ_BREAKS = [0, 0.5, 0.8, 1.25, 2, 5]  # below / near / above the benchmark, then clusters
+HEIGHT = {"nuts2021": 760, "nuts2024": 760, "us_counties": 620, "ru_subjects": 600}
+NO_DATA = "#e6e6e6"
+SUPPRESSED = "#b3b3b3"
+
+
+def albers(lon, lat, lon0: float, lat1: float, lat2: float, lat0: float):
+    """Albers equal-area conic on the unit sphere (Snyder 1987, eq. 14-1 to 14-4)."""
+    p1, p2, p0 = np.radians(lat1), np.radians(lat2), np.radians(lat0)
+    n = (np.sin(p1) + np.sin(p2)) / 2
+    c = np.cos(p1) ** 2 + 2 * n * np.sin(p1)
+    rho0 = np.sqrt(c - 2 * n * np.sin(p0)) / n
+    rho = np.sqrt(c - 2 * n * np.sin(np.radians(lat))) / n
+    theta = n * np.radians(np.asarray(lon) - lon0)
+    return rho * np.sin(theta), rho0 - rho * np.cos(theta)
+
+
+@dataclass(frozen=True)
+class View:
+    project: Callable[[str, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]
+    markers: bool  # draw visible centroid markers (small regions would vanish otherwise)
+
+
+def _europe(fid, lon, lat):
+    if not (-32 <= lon.mean() <= 45 and lat.mean() >= 27):
+        return None
+    return albers(lon, lat, 10, 43, 62, 52)
+
+
+_CONUS = albers(np.array([-125.0, -67.0, -96.0]), np.array([24.0, 24.0, 49.5]), -96, 29.5, 45.5,
+                37.5)  # fmt: skip
+_W = _CONUS[0][1] - _CONUS[0][0]
+
+
+def _usa(fid, lon, lat):
+    if fid.startswith("72"):
+        return None
+    if fid.startswith("02"):  # Alaska: own projection, 35% scale, lower left
+        lon = np.where(lon > 0, lon - 360, lon)
+        x, y = albers(lon, lat, -154, 55, 65, 58)
+        return 0.35 * x + _CONUS[0][0] + 0.12 * _W, 0.35 * y + _CONUS[1].min() - 0.02 * _W
+    if fid.startswith("15"):  # Hawaii
+        x, y = albers(lon, lat, -157, 8, 18, 20)
+        return x + _CONUS[0][0] + 0.32 * _W, y + _CONUS[1].min() - 0.02 * _W
+    return albers(lon, lat, -96, 29.5, 45.5, 37.5)
+
+
+def _russia(fid, lon, lat):
+    return albers(np.where(lon < 0, lon + 360, lon), lat, 100, 52, 64, 60)
+
+
+VIEWS = {
+    "nuts2021": View(_europe, False),
+    "nuts2024": View(_europe, False),
+    "us_counties": View(_usa, True),
+    "ru_subjects": View(_russia, False),
+}
+
+
+@cache
+def projected(layer: str, level: int | None = None) -> dict[str, tuple[list, list, tuple, str]]:
+    """Feature id -> (xs, ys with None between rings, centre of the largest ring, name)."""
+    out = {}
+    view = VIEWS[layer]
+    for f in geo.features(layer, level)["features"]:
+        xs, ys, best = [], [], (0.0, None)
+        for ring in _rings(f["geometry"]):
+            arr = np.asarray(ring, dtype=float)
+            p = view.project(f["id"], arr[:, 0], arr[:, 1])
+            if p is None:
+                continue
+            px, py = p
+            xs += [*np.round(px, 5), None]
+            ys += [*np.round(py, 5), None]
+            area = abs(np.dot(px, np.roll(py, 1)) - np.dot(py, np.roll(px, 1))) / 2
+            if area > best[0]:
+                best = (area, (float(px.mean()), float(py.mean())))
+        if xs:
+            out[f["id"]] = (xs, ys, best[1], f["properties"].get("name", f["id"]))
+    return out
+
+
+def region_map(
+    values: pd.Series,
+    layer: str,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    unit: str,
+    names: dict[str, str],
+    hover: dict[str, str] | None = None,
+    suppressed: list[str] = (),
+    region_of: Callable[[str], str] = lambda fid: fid,
+    level: int | None = None,
+    breaks: list[float] | None = None,
+    value_format: str = ".2f",
+    colorscale: str = "OrRd",
+    height: int | None = None,
+    zoom: bool = False,
+) -> Chart:
+    """Choropleth of ``values`` (index: region codes) on a stored layer. ``region_of`` maps a
+    polygon id to the region code it draws (a county to its state, a NUTS 2021 polygon to the
+    NUTS 2013 code); ``suppressed`` regions get their own grey; ``hover`` adds a line per region.
+    Colours are quantile classes unless ``breaks`` (lower limits) are given; ``zoom`` frames the
+    regions with data instead of the whole layer."""
+    vals = values.dropna()
+    lows = breaks if breaks is not None else (class_breaks(vals) if len(vals) else [0.0])
+    colors = sample_colorscale(colorscale, list(np.linspace(0.15, 1.0, len(lows))))
+    hover = hover or {}
+    shapes = projected(layer, level)
+    supp = set(suppressed)
+
+    def cls(v) -> int:
+        return max(0, int(np.searchsorted(lows, float(v), side="right")) - 1)
+
+    def label_of(i: int) -> str:
+        lo = f"{lows[i]:{value_format}}"
+        return f"{lo}+" if i == len(lows) - 1 else f"{lo} to {lows[i + 1]:{value_format}}"
+
+    groups: dict[str, tuple[list, list]] = {}
+    centres: dict[str, list] = {}
+    extent = None
+    for fid, (xs, ys, centre, _name) in shapes.items():
+        code = region_of(fid)
+        v = vals.get(code)
+        key = (colors[cls(v)] if v is not None
+               else SUPPRESSED if code in supp else NO_DATA)  # fmt: skip
+        gx, gy = groups.setdefault(key, ([], []))
+        gx += xs
+        gy += ys
+        if centre is not None and (code in vals.index or code in supp):
+            centres.setdefault(code, []).append(centre)
+            pts = [(x, y) for x, y in zip(xs, ys, strict=True) if x is not None]
+            box = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts),
+                   max(p[1] for p in pts))  # fmt: skip
+            extent = (
+                box
+                if extent is None
+                else (
+                    min(extent[0], box[0]),
+                    min(extent[1], box[1]),
+                    max(extent[2], box[2]),
+                    max(extent[3], box[3]),
+                )
+            )
+    fig = go.Figure()
+    line_width = 0.15 if layer == "us_counties" else 0.5
+    for color in [NO_DATA, SUPPRESSED, *colors]:
+        if color in groups:
+            gx, gy = groups[color]
+            fig.add_trace(go.Scatter(
+                x=gx, y=gy, fill="toself", fillcolor=color, mode="lines", hoverinfo="skip",
+                line={"color": "#ffffff", "width": line_width}, showlegend=False))  # fmt: skip
+    codes = list(centres)
+    cx = [np.mean([c[0] for c in centres[k]]) for k in codes]
+    cy = [np.mean([c[1] for c in centres[k]]) for k in codes]
+
+    def text(code: str) -> str:
+        v = vals.get(code)
+        shown = f"{float(v):{value_format}} {unit}" if v is not None else "suppressed"
+        extra = f"<br>{hover[code]}" if code in hover else ""
+        return f"<b>{names.get(code, code)}</b> ({code})<br>{shown}{extra}"
+
+    visible = VIEWS[layer].markers
+    fig.add_trace(go.Scatter(
+        x=cx, y=cy, mode="markers", hoverinfo="text", text=[text(k) for k in codes],
+        showlegend=False, name="regions",
+        marker={"size": 8 if visible else 10,
+                "color": [colors[cls(vals[k])] if k in vals.index else SUPPRESSED
+                          for k in codes] if visible else "rgba(0,0,0,0)",
+                "line": {"width": 1 if visible else 0, "color": "#333"}},
+    ))  # fmt: skip
+    for i, color in enumerate([*colors, SUPPRESSED, NO_DATA]):
+        name = label_of(i) if i < len(lows) else ("suppressed" if color == SUPPRESSED
+                                                  else "no data")  # fmt: skip
+        if color == SUPPRESSED and not supp:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", hoverinfo="skip", name=name,
+            marker={"symbol": "square", "size": 12, "color": color}))  # fmt: skip
+    house_layout(fig, title, subtitle, source, "")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    if zoom and extent is not None:
+        pad = 0.15 * max(extent[2] - extent[0], extent[3] - extent[1], 0.02)
+        fig.update_xaxes(range=[extent[0] - pad, extent[2] + pad])
+        fig.update_yaxes(range=[extent[1] - pad, extent[3] + pad])
+    fig.update_layout(hovermode="closest", height=height or HEIGHT.get(layer, 640),
+                      plot_bgcolor="#ffffff", margin={"l": 10, "r": 10, "t": 125})  # fmt: skip
+    drawn = sum(1 for k in vals.index if k in centres)
+    top = vals.sort_values(ascending=False).head(3)
+    highest = ", ".join(f"{names.get(k, k)} {v:{value_format}}" for k, v in top.items())
+    alt = (f"Map: {title}. {subtitle}. {drawn} of {len(vals)} regions with data drawn"
+           + (f", {len(supp)} suppressed" if supp else "") + f"; highest: {highest}.")  # fmt: skip
+    data = vals.rename("value").rename_axis("region").reset_index()
+    return Chart(fig, alt, data)

@@ -1,0 +1,91 @@
+"""Helpers shared by the pages: the store's cache key, cached loads, names, sources, downloads."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import config, dependence, geo, reference, store
+from dashboard.catalog import industry_groups, origin
+
+MISSING = (store.StoreMissing, geo.GeometryMissing)
+DEFAULT_INDUSTRY = {
+    "nuts2": "B-E",
+    "us_county": "defense_related",
+    "us_state": "31-33",
+    "ru_subject": "manufacturing",
+}
+
+
+def store_version() -> str:
+    """Changes whenever a dataset or the geometries are rebuilt; the cache key for the pages."""
+    built = {k: v.get("built") for k, v in store.manifest().items()}
+    shapes = geo.stored_path()
+    built["geometries"] = shapes.stat().st_mtime_ns if shapes.exists() else None
+    built["home"] = str(config.store_dir())
+    return json.dumps(built, sort_keys=True)
+
+
+@st.cache_resource(show_spinner="Loading the regional data...", max_entries=8)
+def system_data(version: str, system: str) -> dependence.Data:
+    """A region system's cells (shared between sessions, never modified)."""
+    return dependence.load(system)
+
+
+@st.cache_data(show_spinner=False)
+def region_names(version: str) -> dict[str, str]:
+    try:
+        r = reference.regions()
+    except MISSING:
+        return {}
+    return dict(zip(r["code"], r["name_en"].fillna(r["code"]), strict=True))
+
+
+def industry_options(data: dependence.Data) -> list[str]:
+    """Groups first, then the partition's industries, then every other code (sorted)."""
+    present = set(data.cells["industry"])
+    groups = [g for g in data.groups if set(data.groups[g]) & present]
+    rest = sorted(present - set(data.partition) - set(groups))
+    return [*groups, *[p for p in data.partition if p in present], *rest]
+
+
+def default_period(data: dependence.Data) -> str:
+    """The latest period in which at least half of the regions have data."""
+    tot = data.totals[data.totals["region"].isin(data.regions)]
+    n = tot.groupby("period")["region"].nunique()
+    good = n[n >= n.max() / 2].index
+    return str(max(good)) if len(good) else data.periods[-1]
+
+
+def group_note(key: str) -> str:
+    g = industry_groups().get(key)
+    return f"{g.label}: {g.why}" if g else ""
+
+
+def source_line(dataset: str, *extra: str) -> str:
+    vintage = store.manifest().get(dataset, {}).get("vintage")
+    return " · ".join([origin(dataset).source_line(vintage), *extra])
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with
+    an apostrophe (OWASP "CSV injection")."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t",
+                                                                      "\r") else v
+            )  # fmt: skip
+    return out
+
+
+def download(df: pd.DataFrame, name: str, *, key: str) -> None:
+    """A CSV download of exactly the rows shown."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:80]
+    st.download_button(
+        "Download these rows (CSV)", spreadsheet_safe(df).to_csv(index=False).encode("utf-8"),
+        file_name=f"{safe}.csv", mime="text/csv", key=key, icon=":material/download:",
+    )  # fmt: skip

@@ -1,0 +1,141 @@
+"""Bring your own data: the dependence measures on an uploaded region x industry table.
+
+The file stays in this browser session's memory (Streamlit's uploader); nothing is written to
+disk or shared with other sessions."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, geo, maps, metrics, upload
+from dashboard.views import common
+
+EXAMPLE = pd.DataFrame({
+    "region": ["A", "A", "A", "B", "B", "B", "C", "C", "C"],
+    "industry": ["manufacturing", "services", "agriculture"] * 3,
+    "employment": [120, 300, 30, 40, 500, 10, 15, 60, 80],
+})  # fmt: skip
+LAYERS = {"nuts2021": "NUTS regions", "us_counties": "US counties (FIPS)",
+          "ru_subjects": "Russian subjects (ISO 3166-2)"}  # fmt: skip
+
+
+def best_layer(codes: list[str]) -> tuple[str | None, int | None, float]:
+    """The geometry layer (and NUTS level) whose polygon ids match most of ``codes``; no layer
+    below half."""
+    best: tuple[str | None, int | None, float] = (None, None, 0.0)
+    for key in LAYERS:
+        level = None
+        if key == "nuts2021":  # NUTS 0-3 codes have 2-5 characters
+            level = max(0, min(3, pd.Series(codes).str.len().mode().iloc[0] - 2))
+        try:
+            share = geo.coverage(key, codes, level)["share_drawn"]
+        except geo.GeometryMissing:
+            continue
+        if share > best[2]:
+            best = (key, level, share)
+    return best if best[2] >= 0.5 else (None, None, best[2])
+
+
+st.title("Your data")
+st.markdown(
+    "Upload a table of regions by industries (employment, output, establishments...) and get "
+    "the same measures as the dependence page: shares, location quotients, specialization and "
+    "localization. One row per region and industry (and year, if you have several), in CSV or "
+    f"XLSX, up to {upload.MAX_BYTES // 2**20} MB and {upload.MAX_ROWS:,} rows. The file stays in "
+    "this session only; closing the tab discards it. The benchmark is the sum over all regions "
+    "in the file."
+)
+st.download_button(
+    "Download an example CSV", EXAMPLE.to_csv(index=False).encode(), "labordash_example.csv",
+    "text/csv", icon=":material/download:",
+)  # fmt: skip
+file = st.file_uploader("Your table (CSV or XLSX)", type=["csv", "tsv", "txt", "xlsx"],
+                        max_upload_size=upload.MAX_BYTES // 2**20, key="byod_file")  # fmt: skip
+if file is None:
+    st.info("No file yet: upload one, or try the example above.")
+    st.stop()
+
+try:
+    raw = upload.read_table(file.getvalue(), file.name)
+except upload.UploadError as exc:
+    st.error(f"The file cannot be used: {exc}")
+    st.stop()
+st.caption(f"{upload.plain(file.name)}: {len(raw):,} rows, {len(raw.columns)} columns.")
+guess = upload.guess_columns(raw)
+cols = list(raw.columns)
+m1, m2, m3, m4 = st.columns(4)
+
+
+def pick(container, label: str, role: str, fallback: int | None):
+    """A column chooser seeded with the guessed column (``fallback`` = position if no guess;
+    None makes the role optional)."""
+    options = [None, *cols] if fallback is None else cols
+    g = guess[role]
+    index = options.index(g) if g in options else min(fallback or 0, len(options) - 1)
+    return container.selectbox(
+        label,
+        options,
+        index=index,
+        key=f"byod_col_{role}",
+        format_func=lambda c: "(none)" if c is None else upload.plain(c),
+    )
+
+
+region_col = pick(m1, "Region column", "region", 0)
+industry_col = pick(m2, "Industry column", "industry", 1)
+value_col = pick(m3, "Value column", "value", 2)
+year_col = pick(m4, "Year column (optional)", "year", None)
+try:
+    df = upload.prepare(raw, region_col, industry_col, value_col, year_col)
+    lq = metrics.location_quotients(df)
+    spec = metrics.specialization(df)
+    loc = metrics.localization(df)
+except (upload.UploadError, ValueError) as exc:
+    st.error(f"The table cannot be used with these columns: {exc}")
+    st.stop()
+if lq.attrs["excluded_cells"]:
+    st.warning(f"{lq.attrs['excluded_cells']} blank or suppressed value(s) were left out.")
+
+years = sorted(df["year"].unique()) if "year" in df else []
+c1, c2 = st.columns([3, 1])
+industries = sorted(df["industry"].unique())
+with c1:
+    industry = st.selectbox("Industry", industries, key="byod_industry", format_func=upload.plain)
+with c2:
+    year = st.selectbox("Year", years, index=len(years) - 1, key="byod_year") if years else None
+sel = lq[lq["industry"] == industry]
+if year is not None:
+    sel = sel[sel["year"] == year]
+sel = sel.assign(label=sel["region"].map(upload.plain), share=sel["share"] * 100)
+when = f", {year}" if year is not None else ""
+
+layer, level, matched = best_layer(sorted(df["region"].unique()))
+if layer:
+    mp = maps.region_map(
+        sel.set_index("region")["lq"], layer, level=level, breaks=maps.LQ_BREAKS, zoom=True,
+        title=f"Location quotient: {upload.plain(industry)}",
+        subtitle=f"ratio (all regions in the file = 1){when}",
+        source=f"Your data · {geo.LAYERS[layer].credit}", unit="",
+        names=common.region_names(common.store_version()),
+    )  # fmt: skip
+    st.plotly_chart(mp.figure, width="stretch", key="byod_map")
+    st.caption(f"{mp.alt} Region codes matched {LAYERS[layer]} ({matched:.0%}).")
+else:
+    st.caption("No map: the region codes are not NUTS, US county FIPS or Russian ISO codes "
+               f"(best match {matched:.0%}).")  # fmt: skip
+bars = charts.ranked_bars(
+    sel, label="label", value="lq", title=f"Location quotient: {upload.plain(industry)}",
+    subtitle=f"ratio (all regions in the file = 1){when}", source="Your data",
+    x_title="Location quotient", reference=1.0, reference_label="= 1",
+)  # fmt: skip
+st.plotly_chart(bars.figure, width="stretch", key="byod_bars")
+st.caption(bars.alt)
+shown = sel.drop(columns="label").sort_values("lq", ascending=False)
+st.dataframe(shown, hide_index=True, width="stretch", key="byod_lq")
+common.download(shown, "your_data_lq", key="byod_dl_lq")
+
+st.subheader("Specialization per region")
+st.dataframe(spec, hide_index=True, width="stretch", key="byod_spec")
+common.download(spec, "your_data_specialization", key="byod_dl_spec")
+st.subheader("Localization per industry")
+st.dataframe(loc, hide_index=True, width="stretch", key="byod_loc")
+common.download(loc, "your_data_localization", key="byod_dl_loc")

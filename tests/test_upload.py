@@ -1,0 +1,87 @@
+"""Bring-your-own-data: reading and checking uploaded tables (synthetic files written here)."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from dashboard import metrics, upload
+from dashboard.views.common import spreadsheet_safe
+
+GOOD = b"region;industry;employment\nA;mfg;1 200\nA;svc;300\nB;mfg;40\nB;svc;\n"
+
+
+def test_reads_semicolon_csv_with_thousands_and_blanks():
+    raw = upload.read_table(GOOD, "mine.csv")
+    cols = upload.guess_columns(raw)
+    assert cols == {"region": "region", "industry": "industry", "value": "employment",
+                    "year": None}  # fmt: skip
+    df = upload.prepare(raw, "region", "industry", "employment")
+    assert df["value"].tolist()[:3] == [1200.0, 300.0, 40.0]
+    assert pd.isna(df["value"].iloc[3])  # a blank cell is treated as suppressed
+    lq = metrics.location_quotients(df)
+    assert lq.attrs["excluded_cells"] == 1
+
+
+def test_reads_xlsx_with_year():
+    buf = io.BytesIO()
+    table = pd.DataFrame({"geo": ["DE11", "DE11", "DE12", "DE12"], "nace": ["C", "G", "C", "G"],
+                          "value": [10, 20, 5, 25], "year": [2020] * 4})  # fmt: skip
+    table.to_excel(buf, index=False)
+    raw = upload.read_table(buf.getvalue(), "t.xlsx")
+    g = upload.guess_columns(raw)
+    df = upload.prepare(raw, g["region"], g["industry"], g["value"], g["year"])
+    assert df["year"].tolist() == [2020] * 4
+    assert metrics.specialization(df)["n_industries"].tolist() == [2, 2]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "e.csv", "is empty"),
+        (b"\x00\x01\x02PK garbage" * 10, "g.csv", "binary"),
+        (b"<html><body>Error 404</body></html>", "h.csv", "at least region, industry and value"),
+        (b"not a zip", "x.xlsx", "not a readable XLSX"),
+        (b"a,b,c\n1,2,3\n", "data.parquet", "only .csv"),
+        (b"r,r,v\n1,2,3\n", "d.csv", "repeated column names"),
+    ],
+)
+def test_unreadable_files_are_refused(content, name, message):
+    with pytest.raises(upload.UploadError, match=message):
+        upload.read_table(content, name)
+
+
+def test_size_limit(monkeypatch):
+    monkeypatch.setattr(upload, "MAX_BYTES", 100)
+    with pytest.raises(upload.UploadError, match="the limit is"):
+        upload.read_table(GOOD * 10, "big.csv")
+
+
+@pytest.mark.parametrize(
+    ("csv", "cols", "message"),
+    [
+        (b"r,i,v\nA,x,12\nA,y,=cmd|' /C calc'!A0\n", ("r", "i", "v"), r"not numbers: row 3"),
+        (b"r,i,v\nA,x,-5\n", ("r", "i", "v"), "negative: row 2"),
+        (b"r,i,v\nA,x,1\nA,x,2\n", ("r", "i", "v"), "repeat a"),
+        (b"r,i,v\nA,,1\n", ("r", "i", "v"), "no industry code"),
+        (b"r,i,v\nA,x,1\n", ("r", "r", "v"), "two roles"),
+        (b"r,i,v\nA,x,1\n", ("r", "i", "nope"), "not in the file"),
+    ],
+)
+def test_bad_tables_name_the_problem(csv, cols, message):
+    raw = upload.read_table(csv, "t.csv")
+    with pytest.raises(upload.UploadError, match=message):
+        upload.prepare(raw, *cols)
+
+
+def test_bad_year():
+    raw = upload.read_table(b"r,i,v,y\nA,x,1,twenty\n", "t.csv")
+    with pytest.raises(upload.UploadError, match="not years"):
+        upload.prepare(raw, "r", "i", "v", "y")
+
+
+def test_labels_are_made_inert_and_cells_spreadsheet_safe():
+    assert upload.plain("<img src=x onerror=alert(1)>") == "‹img src=x onerror=alert(1)›"
+    out = spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "@SUM(A1)", "-x", "ok"], "n": [1, 2, 3, 4]}))
+    assert out["a"].tolist() == ["'=1+1", "'@SUM(A1)", "'-x", "ok"]
+    assert out["n"].tolist() == [1, 2, 3, 4]
