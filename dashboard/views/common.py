@@ -43,6 +43,18 @@ def region_names(version: str) -> dict[str, str]:
     return dict(zip(r["code"], r["name_en"].fillna(r["code"]), strict=True))
 
 
+def choose_system(ui) -> dependence.Data:
+    """The region-system selectbox (``?system=``) and its data; stops the page with a message
+    when the store lacks it."""
+    system = ui.selectbox("Regions", list(dependence.SYSTEMS), "nuts2", key="system",
+                          format_func=lambda k: dependence.SYSTEMS[k].label)  # fmt: skip
+    try:
+        return system_data(store_version(), system)
+    except MISSING as exc:
+        st.error(f"The data for this page is not available: {exc}")
+        st.stop()
+
+
 def industry_options(data: dependence.Data) -> list[str]:
     """Groups first, then the partition's industries, then every other code (sorted)."""
     present = set(data.cells["industry"])

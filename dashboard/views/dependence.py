@@ -80,14 +80,8 @@ st.markdown(
 version = common.store_version()
 c1, c2, c3, c4 = st.columns([2, 3, 2, 1.3])
 with c1:
-    system = ui.selectbox("Regions", list(dependence.SYSTEMS), "nuts2", key="system",
-                          format_func=lambda k: dependence.SYSTEMS[k].label)  # fmt: skip
-try:
-    data = common.system_data(version, system)
-except common.MISSING as exc:
-    st.error(f"The data for this page is not available: {exc}")
-    st.stop()
-sysm = data.system
+    data = common.choose_system(ui)
+sysm, system = data.system, data.system.key
 options = common.industry_options(data)
 if not data.regions or not options:
     st.info(f"The store has no {sysm.label.lower()} with industry data: run `labordash pull`.")

@@ -27,14 +27,8 @@ st.markdown(
 version = common.store_version()
 c1, c2, c3 = st.columns([2, 3, 1])
 with c1:
-    system = ui.selectbox("Regions", list(dependence.SYSTEMS), "nuts2", key="system",
-                          format_func=lambda k: dependence.SYSTEMS[k].label)  # fmt: skip
-try:
-    data = common.system_data(version, system)
-except common.MISSING as exc:
-    st.error(f"The data for this page is not available: {exc}")
-    st.stop()
-sysm = data.system
+    data = common.choose_system(ui)
+sysm, system = data.system, data.system.key
 names = common.region_names(version)
 
 
