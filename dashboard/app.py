@@ -40,6 +40,8 @@ nav = st.navigation(
                 url_path="guns-vs-butter"),
         st.Page(VIEWS / "dependence.py", title="Industrial dependence", icon=":material/factory:",
                 url_path="dependence"),
+        st.Page(VIEWS / "russia.py", title="Russia's regions", icon=":material/public:",
+                url_path="russia"),
         st.Page(VIEWS / "profile.py", title="Region profile", icon=":material/location_on:",
                 url_path="region"),
         st.Page(VIEWS / "your_data.py", title="Your data", icon=":material/upload_file:",

@@ -181,6 +181,7 @@ def scatter_fit(
     subtitle: str,
     source: str,
     trajectories: bool,
+    points: str = "country-years",
 ) -> Chart:
     """y against x per country-year; trajectories (lines through the years) for few countries,
     and the pooled OLS fit with its confidence band."""
@@ -206,7 +207,7 @@ def scatter_fit(
             )  # fmt: skip
     else:
         fig.add_trace(
-            go.Scatter(x=d[x], y=d[y], mode="markers", name="country-years",
+            go.Scatter(x=d[x], y=d[y], mode="markers", name=points,
                        marker={"size": 5, "color": PALETTE[0], "opacity": 0.35},
                        text=[f"{names.get(g, g)} {yr}" for g, yr in zip(d["geo"], d["year"],
                                                                           strict=True)],
@@ -222,7 +223,7 @@ def scatter_fit(
     if band is not None:
         a = band.attrs
         fit = f" OLS slope {a['slope']:.2f} (R² {a['r2']:.2f}, n = {a['n']})."
-    alt = f"Scatter plot: {title}. {subtitle}. {len(d)} country-years.{fit}"
+    alt = f"Scatter plot: {title}. {subtitle}. {len(d)} {points}.{fit}"
     return Chart(fig, alt, d)
 
 

@@ -93,9 +93,20 @@ SYSTEMS = {
                    "Crimea and Sevastopol are not in these tables' maps; the four regions "
                    "annexed in 2022 are absent from the sources.",
                )),
+        System("ru_employment", "Russian federal subjects (employment)",
+               "rosstat_employment_structure", "ru_subjects", "persons", "employment",
+               "Russian Federation", None, (
+                   "Secondary compilation: the employment structure by OKVED2 aggregate comes "
+                   "from a researcher's workbook of Rosstat data; its year is not labelled and "
+                   "is inferred as 2023; employment per aggregate = the share x EMISS total "
+                   "employment (persons).",
+                   "Aggregates: A, B, C (manufacturing), D, E, F, G, H, I, J, L, P, Q and all "
+                   "other activities together.",
+               )),
     ]
 }  # fmt: skip
 
+REST = "__rest_of_total__"  # the residual industry in mix(); never a published code
 NACE_PARTITION = ("A", "B-E", "F", "G-I", "J", "K", "L", "M_N", "O-Q", "R-U")
 RU_SECTIONS = {
     "mining_shipments": "mining",
@@ -218,6 +229,24 @@ def _load_russia() -> Data:
                 regions, tuple(sorted(cells["period"].unique())))  # fmt: skip
 
 
+def _load_ru_employment() -> Data:
+    e = store.read("rosstat_employment_structure", indicator="employment", territory="total")
+    e = e.assign(period=e["year"].astype(str), region=e["geo"])
+    cells = e[["period", "region", "industry", "value"]].reset_index(drop=True)
+    tot = cells.groupby(["period", "region"])["value"].sum(min_count=1).rename("total")
+    tot = tot.reset_index()
+    ru = cells[cells["region"] == "RUS"].merge(tot)
+    bench = ru.assign(bench_share=ru["value"] / ru["total"])[["period", "industry", "bench_share"]]
+    regions = tuple(sorted(e.loc[e["geo_level"] == "ru_subject", "geo"].unique()))
+    t = pd.read_csv(datasets_dir() / "industries.csv", dtype=str, keep_default_na=False)
+    t = t[t["classification"] == "OKVED2"]
+    labels = {c: f"{c} {n}" for c, n in zip(t["code"], t["title"], strict=True)}
+    labels["other"] = "Other activities"
+    groups = tuple(dict.fromkeys(cells["industry"]))
+    return Data(SYSTEMS["ru_employment"], cells, tot, bench, groups, labels, regions,
+                tuple(sorted(cells["period"].unique())))  # fmt: skip
+
+
 def load(key: str) -> Data:
     """All cells of a region system (raises ``store.StoreMissing`` before a pull)."""
     if key == "nuts2":
@@ -226,6 +255,8 @@ def load(key: str) -> Data:
         return _load_us(key)
     if key == "ru_subject":
         return _load_russia()
+    if key == "ru_employment":
+        return _load_ru_employment()
     raise KeyError(f"unknown region system {key!r}; known: {', '.join(SYSTEMS)}")
 
 
@@ -334,10 +365,10 @@ def mix(data: Data, region: str, period: str) -> pd.DataFrame:
     suppressed = d["industry"].isin(c.loc[c["value"].isna(), "industry"])
     d.loc[~suppressed, "value"] = d.loc[~suppressed, "value"].fillna(0.0)  # absent = none
     other = max(total - d["value"].sum(), 0.0)
-    frame = pd.concat([d, pd.DataFrame({"industry": ["other"], "value": [other]})])
+    frame = pd.concat([d, pd.DataFrame({"industry": [REST], "value": [other]})])
     b = data.bench[data.bench["period"] == period].set_index("industry")["bench_share"]
     b = b.reindex(list(data.partition))
-    ref = pd.DataFrame({"industry": [*b.index, "other"],
+    ref = pd.DataFrame({"industry": [*b.index, REST],
                         "value": [*b.to_numpy(), max(1 - b.sum(), 0.0)]}).dropna()  # fmt: skip
     lq = metrics.location_quotients(frame.assign(region=region), ref).set_index("industry")
     out = d.assign(share=lq["share"].reindex(d["industry"]).to_numpy() * 100,
@@ -358,7 +389,7 @@ def national_reference(data: Data, region: str) -> str:
         return region[:2]
     if key == "us_county":
         return region[:2] + "000"
-    if key == "ru_subject":
+    if key in ("ru_subject", "ru_employment"):
         return "RUS"
     raise ValueError("shift-share needs national totals, which the store does not hold for "
                      "US states")  # fmt: skip
@@ -368,6 +399,8 @@ def shift_share(data: Data, region: str, base: str, final: str) -> metrics.Shift
     """``metrics.shift_share`` of the region's partition between two periods against its
     national reference (country / state / Russian Federation). Industries suppressed in
     either period are left out (counted in ``attrs["excluded_cells"]``)."""
+    if base == final:
+        raise ValueError("choose two different periods")
     if data.system.key == "ru_subject" and (int(base) <= 2016) != (int(final) <= 2016):
         raise ValueError("Rosstat's sections changed at the OKVED break (2016 -> 2017): choose "
                          "two years on the same side of it")  # fmt: skip
@@ -440,7 +473,7 @@ def social(system: str, region: str) -> pd.DataFrame:
             w["value"] = w["wages"] / w["employment"] / 13
             parts.append(_series(w[w["period"].str.contains("Q")], "Average weekly wage", "US$",
                                  who))  # fmt: skip
-        elif system == "ru_subject":
+        elif system in ("ru_subject", "ru_employment"):
             who = [region, "RUS"]
             r = store.read("rosstat_regions", territory="total")
             r = r[r["geo"].isin(who)]

@@ -16,7 +16,17 @@ COLUMNS = [
 ]  # fmt: skip
 KEY = ["dataset", "indicator", "geo", "period", "industry", "unit"]
 # extra columns that are part of a row's identity in the datasets that have them
-KEY_EXTRAS = ("function", "age", "ownership", "sex", "territory", "line", "government")
+KEY_EXTRAS = (
+    "function",
+    "age",
+    "ownership",
+    "sex",
+    "territory",
+    "line",
+    "government",
+    "town",
+    "municipality",
+)
 
 SCHEMA = pa.DataFrameSchema(
     {

@@ -326,3 +326,37 @@ def test_your_data_without_a_file(store_env):
     assert not at.exception
     assert any("No file yet" in i.value for i in at.info)
     assert "20 MB" in " ".join(m.value for m in at.markdown)
+
+
+RUSSIA = "views/russia.py"
+
+
+def test_russia_default_and_udmurtia_matches_the_store(store_env):
+    at = run_page(RUSSIA)
+    assert not at.exception, at.exception
+    assert chart_keys(at) == ["map", "wages", "social_bars", "shipments", "scatter"]
+    assert at.multiselect[0].value[:4] == ["RU-UD", "RU-TUL", "RU-VLA", "RU-IVA"]
+    table = table_with(at, "% of spending 2021").set_index(["region", "function"])
+    b = store.read("roskazna_budget", geo="RU-UD", year=2021).set_index("function")["value"]
+    pop = store.read("rosstat_regions", geo="RU-UD", indicator="population", year=2021,
+                     territory="total")["value"].iloc[0]  # fmt: skip
+    row = table.loc[("Udmurt Republic", "Social policy")]
+    assert row["% of spending 2021"] == round(b["10"] / b["total"] * 100, 1) == 22.3
+    assert row["RUB per person 2021"] == pytest.approx(b["10"] / pop * 1000, abs=0.06)
+    assert "What these numbers cannot say" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("which", ["mfg_gva", "mfg_lq", "monotowns", "social"])
+def test_russia_every_map(store_env, which):
+    at = run_page(RUSSIA, map=which, regions=["RU-TUL", "RU-KEM"])
+    assert not at.exception, at.exception
+    assert at.multiselect[0].value == ["RU-TUL", "RU-KEM"]
+    assert "map" in chart_keys(at)
+    assert (which == "monotowns") == any("Weak provenance" in w.value for w in at.warning)
+
+
+def test_russia_odd_query_parameters(store_env):
+    at = run_page(RUSSIA, regions=["<script>", "RU-XX"], map="../x")
+    assert not at.exception
+    assert len(at.info) >= 2  # unknown regions and unknown map, each named
+    assert at.multiselect[0].value[:1] == ["RU-UD"]

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dashboard.sources import (
     eurostat,
     eurostat_cofog,
+    monotowns,
     owid,
     qcew,
+    roskazna,
     rosstat,
+    ru_structure,
     sipri,
     us_finances,
     who,
@@ -25,6 +28,9 @@ MODULES = {
         *eurostat.TABLES,
         qcew,
         rosstat,
+        roskazna,
+        monotowns,
+        *ru_structure.TABLES,
         us_finances,
     )  # fmt: skip
 }

@@ -16,6 +16,7 @@ DEFAULT_INDUSTRY = {
     "us_county": "defense_related",
     "us_state": "31-33",
     "ru_subject": "manufacturing",
+    "ru_employment": "C",
 }
 
 

@@ -194,7 +194,8 @@ st.markdown(
     "How concentrated is each region's economy across "
     + {"nuts2": "the 10 NACE groups", "us_county": "the private NAICS sectors",
        "us_state": "the private NAICS sectors",
-       "ru_subject": "the industrial sections (shipments)"}[system]
+       "ru_subject": "the industrial sections (shipments)",
+       "ru_employment": "the 14 OKVED2 aggregates of employment"}[system]
     + f", and how different from the {sysm.benchmark}?"
 )  # fmt: skip
 conc = dependence.concentration(data, [period])

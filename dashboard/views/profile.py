@@ -9,7 +9,7 @@ from dashboard.views import common, url_state
 
 ui = url_state.Scope("profile")
 DEFAULT_REGION = {"nuts2": "DE11", "us_county": "09011", "us_state": "51000",
-                  "ru_subject": "RU-UD"}  # fmt: skip
+                  "ru_subject": "RU-UD", "ru_employment": "RU-UD"}  # fmt: skip
 COMPONENTS = {
     "national_share": "National growth",
     "industry_mix": "Industry mix",

@@ -225,3 +225,14 @@ def test_upload_your_own_table(browser, app_url):
     page.wait_for_selector("text=not numbers", timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+def test_russia_page_draws_its_map(browser, app_url):
+    page, errors = open_tall(browser, f"{app_url}/russia?map=social", 5, "russia.png")
+    the_map = page.locator(".st-key-map .js-plotly-plot")
+    assert the_map.locator("path.js-fill").count() >= 3
+    assert coloured_pixels(the_map.screenshot()) > 20_000
+    body = page.inner_text("body")
+    assert "Social-policy spending per head" in body and "Udmurt Republic" in body
+    assert not errors, errors
+    page.close()

@@ -1,0 +1,71 @@
+"""Frames for the Russia page (pure pandas; no Streamlit): budgets by function per head,
+single-industry towns, manufacturing's weight in each subject, and the cross-section that
+sets manufacturing dependence against social-policy spending.
+
+Per head = mln RUB / thousand persons x 1000 = RUB per person, with Rosstat's population of
+the same year (table 1.2, 1 January of the following year as published by Rosstat).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import store
+
+ARMS_REGIONS = ("RU-UD", "RU-TUL", "RU-VLA", "RU-IVA", "RU-PER", "RU-SVE", "RU-NIZ", "RU-CHE")
+FUNCTIONS = {"04": "National economy", "07": "Education", "09": "Health",
+             "10": "Social policy"}  # fmt: skip
+
+
+def population() -> pd.Series:
+    """Thousand persons by (geo, year), Rosstat table 1.2 (whole subjects)."""
+    p = store.read("rosstat_regions", indicator="population", territory="total")
+    return p.set_index(["geo", "year"])["value"]
+
+
+def budget(functions=None) -> pd.DataFrame:
+    """Treasury spending by function with ``share`` (% of the region's total) and ``per_head``
+    (RUB per person): geo, year, function, function_name, value (mln RUB), share, per_head."""
+    b = store.read("roskazna_budget")
+    total = b[b["function"] == "total"].set_index(["geo", "year"])["value"]
+    b = b[b["function"] != "total"] if functions is None else b[b["function"].isin(functions)]
+    idx = pd.MultiIndex.from_frame(b[["geo", "year"]])
+    share = b["value"].to_numpy() / total.reindex(idx).to_numpy() * 100
+    per_head = b["value"].to_numpy() / population().reindex(idx).to_numpy() * 1000
+    return b.assign(share=share, per_head=per_head)[
+        ["geo", "year", "function", "function_name", "value", "share", "per_head"]
+    ]
+
+
+def social_per_head(year: int) -> pd.Series:
+    """Social-policy spending (section 10) per head, RUB, by subject."""
+    b = budget(["10"])
+    b = b[(b["year"] == year) & b["geo"].str.startswith(("RU-", "UA-"))]
+    return b.set_index("geo")["per_head"]
+
+
+def monotowns() -> pd.DataFrame:
+    """Per subject: towns in categories 1, 2, 3 and in all."""
+    m = store.read("monotowns")
+    t = m.pivot_table(index="geo", columns="category", values="town", aggfunc="count",
+                      fill_value=0)  # fmt: skip
+    t = t.reindex(columns=[1, 2, 3], fill_value=0)
+    t.columns = [f"category_{c}" for c in t.columns]
+    return t.assign(total=t.sum(axis=1))
+
+
+def manufacturing_gva(year: int) -> pd.Series:
+    """Manufacturing's share of gross value added (%), OKVED2 section C (2016-2022) or OKVED
+    section D (2009-2015), by subject (whole subjects)."""
+    g = store.read("rosstat_grp_structure", territory="total", year=year)
+    section = "C" if year >= 2016 else "D"
+    g = g[(g["industry"] == section) & (g["geo_level"] == "ru_subject")]
+    return g.set_index("geo")["value"]
+
+
+def cross_section(year: int) -> pd.DataFrame:
+    """One row per subject: manufacturing's share of GVA and social-policy spending per head
+    in ``year`` (both published; NaN rows dropped)."""
+    d = pd.DataFrame({"mfg_gva": manufacturing_gva(year), "social_per_head":
+                      social_per_head(year)}).dropna()  # fmt: skip
+    return d.rename_axis("geo").reset_index().assign(year=year)

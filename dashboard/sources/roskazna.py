@@ -1,0 +1,230 @@
+"""Federal Treasury form 0503317 -> ``roskazna_budget``: each region's consolidated budget,
+executed spending by function (budget section 01..14) and in total.
+
+One BIFF ``.xls`` per region and year, as the Treasury exports them (Oracle BI Publisher), packed
+per year into ``reg_<year>_0503317_xls.tar.xz``. Files are numbered in the Treasury's own order,
+not by region, and the OKTMO typed into their headers is often wrong, so a region is found by
+its finance body's name («Министерство финансов Удмуртской Республики»): the names in
+``datasets/ru_regions.csv`` are put in the genitive case and the longest one inside the finance
+body's name wins; an unmatched or twice-matched region fails the parse.
+
+Sheet ``стр.3_4`` holds expenditure by budget classification; a section's total row has
+subsection ``XX00``, target article ``0000000000`` and expenditure type ``000``; the first row
+(line 200) is the total. The value kept is the "Исполнено" (executed) column of the
+consolidated budget of the subject without its territorial health-insurance fund (TGVF),
+the third column of the executed block, checked by its header. Rubles, stored as mln RUB.
+File 95 (2019 only) is the all-Russia report: the consolidated budgets of all subjects, "RUS".
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tarfile
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from multiprocessing import get_context
+from pathlib import Path
+
+import pandas as pd
+import xlrd
+
+from dashboard.config import datasets_dir
+from dashboard.fetch import describe, mirror_files
+from dashboard.schema import tidy
+from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.rosstat import name_key
+
+DATASET = "roskazna_budget"
+SOURCE = "russia"
+INDICATOR = "budget_expenditure_by_function"
+ALL_RUSSIA = "межрегиональное операционное управление федерального казначейства"
+
+# nominative -> genitive, word by word (adjectives and the nouns used in subject names)
+_NOUNS = {"область": "области", "край": "края", "округ": "округа", "республика": "республики",
+          "москва": "москвы", "санкт-петербург": "санкт-петербурга",
+          "севастополь": "севастополя", "г.": "города", "югра": "югры"}  # fmt: skip
+_ADJ = [("ская", "ской"), ("цкая", "цкой"), ("ная", "ной"), ("ский", "ского"),
+        ("цкий", "цкого"), ("ный", "ного")]  # fmt: skip
+
+
+def _genitive_word(word: str) -> str:
+    if word in _NOUNS:
+        return _NOUNS[word]
+    parts = word.split("-")  # кабардино-балкарская: only the last part declines
+    for nom, gen in _ADJ:
+        if parts[-1].endswith(nom):
+            parts[-1] = parts[-1][: -len(nom)] + gen
+            return "-".join(parts)
+    return word
+
+
+def genitive(name: str) -> str:
+    """«Удмуртская Республика» -> «удмуртской республики»; after a leading «Республика» the
+    name stays as it is («республики северная осетия-алания»)."""
+    words = name_key(name).replace("-", " - ").split()
+    if words[:1] == ["республика"]:
+        out = ["республики", *words[1:]]
+    else:
+        out = [_genitive_word(w) for w in words]
+    return " ".join(out).replace(" - ", "-")
+
+
+@cache
+def genitive_names() -> dict[str, str]:
+    """Genitive name (normalised) -> ISO code, for every subject in ``ru_regions.csv``."""
+    out: dict[str, str] = {}
+    with open(datasets_dir() / "ru_regions.csv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["level"] != "ru_subject":
+                continue
+            for name in [r["name_ru"], *filter(None, r["aliases"].split("|"))]:
+                g = genitive(name)
+                out[g] = r["code"]
+                if g.startswith("города "):  # «Комитет финансов Санкт-Петербурга»
+                    out[g.removeprefix("города ")] = r["code"]
+    return out
+
+
+def match_body(body: str) -> str | None:
+    """ISO code of the region whose genitive name is the longest found in ``body``."""
+    text = name_key(body)
+    if ALL_RUSSIA in text:
+        return "RUS"
+    hits = [(len(g), code) for g, code in genitive_names().items() if g in text]
+    if not hits:
+        return None
+    best = max(hits)[0]
+    codes = {c for n, c in hits if n == best}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _number(v) -> float:
+    """A cell as float: numbers as stored, or text like «15 731 868 682 625,38»; empty = 0."""
+    if isinstance(v, (int, float)):
+        return float(v)
+    s = str(v).replace("\xa0", "").replace(" ", "").replace(",", ".")
+    return float(s) if s else 0.0
+
+
+def _header(wb, name: str) -> tuple[str, str]:
+    ws = wb.sheet_by_name("стр.1_2")
+    body = budget = ""
+    for r in range(min(ws.nrows, 14)):
+        label = str(ws.cell_value(r, 0)).strip().lower()
+        rest = [str(v).strip() for v in ws.row_values(r)[1:] if str(v).strip()]
+        if label.startswith("наименование финансового органа") and rest:
+            body = rest[0]
+        elif label.startswith("наименование бюджета") and rest:
+            budget = rest[0]
+    if not body:
+        raise ParseError(f"{name}: no «Наименование финансового органа» in the header")
+    return body, budget
+
+
+def parse_book(content: bytes, name: str, year: int) -> tuple[list[dict], str, str]:
+    """Rows of one region's report, its finance body and its region code."""
+    try:
+        wb = xlrd.open_workbook(file_contents=content, on_demand=True)
+    except xlrd.XLRDError as exc:
+        raise ParseError(f"{name}: not a readable .xls workbook ({exc})") from None
+    if "стр.3_4" not in wb.sheet_names():
+        raise ParseError(f"{name}: no expenditure sheet «стр.3_4» (sheets {wb.sheet_names()})")
+    body, budget = _header(wb, name)
+    code = match_body(body) or match_body(budget)
+    if code is None:
+        raise ParseError(f"{name}: finance body «{body}» matches no region in ru_regions.csv")
+    ws = wb.sheet_by_name("стр.3_4")
+    # the executed block starts at «Исполнено»; its third column is the consolidated budget
+    # of the subject without the TGVF
+    col = None
+    for r in range(min(ws.nrows, 8)):
+        for c, v in enumerate(ws.row_values(r)):
+            if str(v).strip().lower().startswith("исполнено"):
+                col = c + 2
+                head = str(ws.cell_value(r + 1, col)).lower()
+                if not head.startswith("консолидированный бюджет субъекта") or "тгвф" in head:
+                    raise ParseError(f"{name}: column {col} is «{head[:60]}», not the "
+                                     "consolidated budget of the subject")  # fmt: skip
+                break
+        if col is not None:
+            break
+    if col is None:
+        raise ParseError(f"{name}: no «Исполнено» column in «стр.3_4»")
+    rows, total = [], None
+    for r in range(ws.nrows):
+        v = ws.row_values(r)
+        if len(v) <= col:
+            continue
+        label = str(v[0]).strip()
+        if str(v[1]).strip() in ("200", "200.0") and label.lower().startswith("расходы бюджета"):
+            total = _number(v[col])
+            rows.append(("total", "Расходы бюджета - всего", total))
+            continue
+        sec, csr, vr = (str(x).strip() for x in v[3:6])
+        if re.fullmatch(r"\d\d00", sec) and csr == "0000000000" and vr == "000":
+            rows.append((sec[:2], label, _number(v[col])))
+    if total is None:
+        raise ParseError(f"{name}: no total row (line 200) in «стр.3_4»")
+    if len(rows) < 10:
+        raise ParseError(f"{name}: only {len(rows) - 1} budget sections found in «стр.3_4»")
+    level = "ru_country" if code == "RUS" else "ru_subject"
+    out = [{"indicator": INDICATOR, "geo": code, "geo_level": level, "year": year,
+            "period": str(year), "function": f, "function_name": n, "value": val / 1e6,
+            "unit": "mln RUB", "file": name, "fin_body": body} for f, n, val in rows]  # fmt: skip
+    return out, body, code
+
+
+def _parse_member(args: tuple[bytes, str, int]) -> tuple[list[dict], str, str]:
+    return parse_book(*args)
+
+
+def parse(archives: list[Path]) -> pd.DataFrame:
+    """Every report in every archive (in parallel: xlrd reads each .xls in about 0.2 s)."""
+    rows: list[dict] = []
+    for archive in archives:
+        m = re.search(r"reg_(\d{4})_0503317", archive.name)
+        if not m:
+            raise ParseError(f"{archive.name}: not a reg_<year>_0503317 archive")
+        year = int(m.group(1))
+        try:
+            with tarfile.open(archive, "r:*") as tar:
+                jobs = [(tar.extractfile(t).read(), Path(t.name).name, year)
+                        for t in sorted(tar.getmembers(), key=lambda t: t.name)
+                        if t.isfile() and t.name.upper().endswith(".XLS")]  # fmt: skip
+        except (tarfile.TarError, EOFError, OSError) as exc:
+            raise ParseError(f"{archive.name}: damaged archive ({exc})") from None
+        if not jobs:
+            raise ParseError(f"{archive.name}: no .XLS reports in the archive")
+        workers = min(len(jobs), os.cpu_count() or 1)
+        if workers > 1:
+            # spawn, not fork: the app may pull from a thread of the Streamlit server
+            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+                books = list(pool.map(_parse_member, jobs, chunksize=8))
+        else:
+            books = [_parse_member(j) for j in jobs]
+        seen: dict[str, str] = {}
+        for (book, body, code), (_, name, _) in zip(books, jobs, strict=True):
+            if code in seen:
+                raise ParseError(f"{archive.name}: {name} («{body}») and {seen[code]} are "
+                                 f"both {code}")  # fmt: skip
+            seen[code] = name
+            rows += book
+    df = pd.DataFrame(rows)
+    df.insert(0, "dataset", DATASET)
+    return tidy(df)
+
+
+def load(**fetch_kw) -> Loaded:
+    archives = mirror_files(SOURCE, "roskazna_0503317/reg_*_0503317_xls.tar.xz")
+    if not archives:
+        raise ParseError(
+            "roskazna: no form 0503317 archives in the mirror; the Treasury publishes one .xls "
+            "per region (roskazna.gov.ru, «Исполнение бюджетов»): pack a year's files into "
+            "<mirror>/russia/roskazna_0503317/reg_<year>_0503317_xls.tar.xz"
+        )
+    frame = parse(archives)
+    years = sorted(frame["year"].unique())
+    files = [describe(p, "mirror", "") for p in archives]
+    return Loaded(frame, files, f"form 0503317, {', '.join(map(str, years))}")

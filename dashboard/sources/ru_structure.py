@@ -1,0 +1,198 @@
+"""Secondary compilations of Rosstat data on the structure of Russia's regional economies.
+
+- ``rosstat_grp_structure``: Rosstat's «Отраслевая структура валовой добавленной стоимости
+  субъектов РФ» (``VRP_OKVED2_s2016.xlsx``, as edited by the devproglab repository): % of gross
+  value added by section, per subject, 2009-2015 in OKVED (manufacturing = D) and 2016-2022 in
+  OKVED2 (manufacturing = C). The sheets ``2023`` and ``2024`` are copies of 2022 and are
+  skipped.
+- ``rosstat_employment_structure``: the researcher workbook ``explanatory.xlsx``: average
+  annual employment by OKVED2 aggregate (% of the total) for one unlabelled year, inferred as
+  2023 (the national row equals EMISS 58994 for 2023), and EMISS 58994 total employment
+  (persons), from which employment per aggregate is derived (flag ``derived``).
+
+Region names go through ``datasets/ru_regions.csv``; a row with numbers whose name does not
+match fails the parse. Rows printed without the autonomous okrugs get ``territory = "excl_ao"``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from dashboard.fetch import describe, mirror_files
+from dashboard.schema import tidy
+from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.rosstat import match
+
+SOURCE = "russia"
+_LOOKALIKE = str.maketrans("АВСЕНКМОРТХ", "ABCEHKMOPTX")
+# columns of ЗАНЯТОСТЬСТРУКТ after the two name columns (OKVED2 sections and "other")
+EMPLOYMENT_GROUPS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "L", "P", "Q", "other"]
+
+
+def _clean(label: str) -> str:
+    s = re.sub(r"^\s*(в т\.ч\.|в том числе:?)\s*", "", str(label))
+    s = re.sub(r"^\s*г\.\s*", "г. ", s)
+    s = s.replace("авт.округа", "автономного округа").replace("авт.округ", "автономный округ")
+    return s.strip(" .")
+
+
+def _region(label, previous: str | None, where: str) -> tuple[str, str] | None:
+    """(code, territory) for a row label; None for headings and footnotes; a standalone
+    «без автономного округа» row belongs to the region above it."""
+    if label is None or not str(label).strip():
+        return None
+    text = _clean(label)
+    low = text.lower()
+    if re.match(r"^\d\)", low) or low in ("", "в том числе", "name", "#n/a"):
+        return None
+    if low.startswith("без автономн"):
+        if previous is None:
+            raise ParseError(f"{where}: «{text}» with no region above it")
+        return previous, "excl_ao"
+    excl = re.match(r"(.+?)\s*\((без|кроме) [^)]*автономн[^)]*\)$", text)
+    if excl:  # «Тюменская область (без Ханты-Мансийского ... округа)»
+        m = match(excl.group(1))
+        if m is not None:
+            return m[0], "excl_ao"
+    m = match(text) or match(re.sub(r"\s*\([^)]*\)$", "", text))  # «(Татарстан)», «(с 2018)»
+    if m is None:
+        raise ParseError(f"{where}: region «{text}» is not in ru_regions.csv")
+    return m[0], m[2]
+
+
+def _level(code: str) -> str:
+    return "ru_country" if code == "RUS" else ("ru_district" if code.endswith("FD") else
+                                              "ru_subject")  # fmt: skip
+
+
+def parse_grp(path: Path) -> pd.DataFrame:
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # damaged or not an xlsx
+        raise ParseError(f"{path.name}: not a readable xlsx workbook ({exc})") from None
+    rows: list[dict] = []
+    years = [s for s in wb.sheetnames if s.isdigit() and 2009 <= int(s) <= 2022]
+    if not years:
+        raise ParseError(f"{path.name}: no year sheets (2009-2022) in {wb.sheetnames}")
+    for sheet in years:
+        year, where = int(sheet), f"{path.name}, sheet {sheet}"
+        data = list(wb[sheet].iter_rows(values_only=True))
+        head = next((i for i, r in enumerate(data[:10])
+                     if any(str(c).startswith("Раздел") for c in r if c)), None)  # fmt: skip
+        if head is None:
+            raise ParseError(f"{where}: no «Раздел X» header row")
+        cols = {j: str(c).split()[-1].translate(_LOOKALIKE) for j, c in enumerate(data[head])
+                if c and str(c).startswith("Раздел")}  # fmt: skip
+        okved2 = year >= 2016
+        previous = None
+        for r in data[head + 1 :]:
+            if len(r) < 3 or not isinstance(r[2], (int, float)):
+                continue
+            got = _region(r[1], previous, where)
+            if got is None:
+                continue
+            code, territory = got
+            if territory == "total":
+                previous = code
+            for j, letter in cols.items():
+                v = r[j] if j < len(r) else None
+                if isinstance(v, (int, float)):
+                    rows.append({"indicator": "gva_share", "geo": code, "geo_level": _level(code),
+                             "year": year, "industry": letter, "value": float(v),
+                             "unit": "% of gross value added", "territory": territory,
+                             "classification": "OKVED2" if okved2 else "OKVED"})  # fmt: skip
+    df = pd.DataFrame(rows)
+    dup = df.duplicated(["geo", "year", "industry", "territory"])
+    df = df[~dup]  # the GRP sheets repeat a few okrug rows under their oblast
+    df.insert(0, "dataset", "rosstat_grp_structure")
+    return tidy(df)
+
+
+def parse_employment(path: Path) -> pd.DataFrame:
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ParseError(f"{path.name}: not a readable xlsx workbook ({exc})") from None
+    for sheet in ("ЗАНЯТОСТЬСТРУКТ", "ЗАНЯТОСТЬ"):
+        if sheet not in wb.sheetnames:
+            raise ParseError(f"{path.name}: sheet «{sheet}» is missing")
+    rows: list[dict] = []
+    previous = None
+    where = f"{path.name}, sheet ЗАНЯТОСТЬСТРУКТ"
+    for r in wb["ЗАНЯТОСТЬСТРУКТ"].iter_rows(min_row=4, values_only=True):
+        if len(r) < 16 or not isinstance(r[4], (int, float)):
+            continue
+        got = _region(r[1] or r[0], previous, where)
+        if got is None:
+            continue
+        code, territory = got
+        if territory == "total":
+            previous = code
+        for j, group in enumerate(EMPLOYMENT_GROUPS, start=2):
+            if isinstance(r[j], (int, float)):
+                rows.append({"indicator": "employment_share", "geo": code, "territory": territory,
+                             "industry": group, "value": float(r[j]),
+                             "unit": "% of average annual employment"})  # fmt: skip
+    share = pd.DataFrame(rows)
+    if share.empty or "RUS" not in set(share["geo"]):
+        raise ParseError(f"{where}: no Russian Federation row")
+    # EMISS 58994 total employment (persons), 2017-2023, names indented
+    data = list(wb["ЗАНЯТОСТЬ"].iter_rows(values_only=True))
+    head = next((i for i, r in enumerate(data[:10]) if 2023 in [_int(c) for c in r]), None)
+    if head is None:
+        raise ParseError(f"{path.name}, sheet ЗАНЯТОСТЬ: no year 2023 in the header")
+    col = [_int(c) for c in data[head]].index(2023)
+    total, previous = {}, None
+    for r in data[head + 1 :]:
+        if len(r) <= col or not isinstance(r[col], (int, float)):
+            continue
+        got = _region(r[0], previous, f"{path.name}, sheet ЗАНЯТОСТЬ")
+        if got is None:
+            continue
+        if got[1] == "total":
+            previous = got[0]
+        total[got] = float(r[col])
+    share["total"] = [total.get((g, t)) for g, t in zip(share["geo"], share["territory"],
+                                                        strict=True)]  # fmt: skip
+    derived = share.dropna(subset=["total"]).assign(
+        indicator="employment", value=lambda d: d["value"] / 100 * d["total"], unit="persons",
+        flag="derived")  # fmt: skip
+    df = pd.concat([share.assign(flag="inferred year"), derived], ignore_index=True)
+    df = df.drop(columns="total").assign(year=2023, geo_level=df["geo"].map(_level))
+    df.insert(0, "dataset", "rosstat_employment_structure")
+    return tidy(df)
+
+
+def _int(v) -> int | None:
+    try:
+        return int(float(str(v).strip()))
+    except ValueError:
+        return None
+
+
+class Table:
+    """One dataset from one workbook of the devproglab repository's copy of Rosstat data."""
+
+    def __init__(self, dataset: str, pattern: str, parser, vintage: str):
+        self.DATASET, self.SOURCE = dataset, SOURCE
+        self.pattern, self.parser, self.vintage = pattern, parser, vintage
+
+    def load(self, **fetch_kw) -> Loaded:
+        paths = mirror_files(SOURCE, self.pattern)
+        if not paths:
+            raise ParseError(f"{self.DATASET}: {self.pattern} is not in the mirror; it is a "
+                             "researcher's compilation (github.com/devproglab/"
+                             "Regional-Multipliers-RU, Data/) with no producer URL")  # fmt: skip
+        path = paths[-1]
+        return Loaded(self.parser(path), [describe(path, "mirror", "")], self.vintage)
+
+
+GRP = Table("rosstat_grp_structure", "devproglab_multipliers/VRP_OKVED2_s2016.xlsx", parse_grp,
+            "Rosstat GVA structure 2009-2022, devproglab edit of 2025-01-09")  # fmt: skip
+EMPLOYMENT = Table("rosstat_employment_structure", "devproglab_multipliers/explanatory.xlsx",
+                   parse_employment, "employment structure, year inferred as 2023")  # fmt: skip
+TABLES = [GRP, EMPLOYMENT]
