@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard import metrics, upload
-from dashboard.views.common import spreadsheet_safe
+from dashboard.export import spreadsheet_safe
 
 GOOD = b"region;industry;employment\nA;mfg;1 200\nA;svc;300\nB;mfg;40\nB;svc;\n"
 

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, dependence, geo, reference, store
+from dashboard import charts, config, dependence, export, geo, reference, store
 from dashboard.catalog import industry_groups, origin
 
 MISSING = (store.StoreMissing, geo.GeometryMissing)
@@ -82,23 +82,43 @@ def source_line(dataset: str, *extra: str) -> str:
     return " · ".join([origin(dataset).source_line(vintage), *extra])
 
 
-def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with
-    an apostrophe (OWASP "CSV injection")."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t",
-                                                                      "\r") else v
-            )  # fmt: skip
-    return out
-
-
 def download(df: pd.DataFrame, name: str, *, key: str) -> None:
     """A CSV download of exactly the rows shown."""
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:80]
+    safe = export.safe_name(name)
     st.download_button(
-        "Download these rows (CSV)", spreadsheet_safe(df).to_csv(index=False).encode("utf-8"),
+        "Download these rows (CSV)",
+        export.spreadsheet_safe(df).to_csv(index=False).encode("utf-8"),
         file_name=f"{safe}.csv", mime="text/csv", key=key, icon=":material/download:",
+    )  # fmt: skip
+
+
+def export_buttons(chart: charts.Chart, name: str, datasets: list[str], filters: dict, *,
+                   key: str) -> None:  # fmt: skip
+    """PNG (2x), SVG and PDF of the chart as published (title, units, source, licence and a
+    labordash credit), the rows plotted as CSV, and a zip with the data, metadata.json and a
+    README with the citation. Each file is made only when its button is pressed."""
+    base = export.safe_name(name)
+    title = str(chart.figure.layout.title.text or name)
+    vintages = {d: store.manifest().get(d, {}).get("vintage") for d in datasets}
+    url = str(getattr(st.context, "url", "") or "")
+    cols = st.columns([1, 1, 1, 1, 2])
+    can_render = export.available()
+    for col, fmt in zip(cols, export.FORMATS, strict=False):
+        col.download_button(
+            fmt.upper(), data=lambda f=fmt: export.image(chart.figure, f),
+            file_name=f"{base}.{fmt}", mime=export.FORMATS[fmt], key=f"{key}_{fmt}",
+            on_click="ignore", disabled=not can_render, icon=":material/image:",
+            help=None if can_render else "Needs Chromium on the server (see README)",
+        )  # fmt: skip
+    cols[3].download_button(
+        "CSV", data=lambda: export.spreadsheet_safe(chart.data).to_csv(index=False),
+        file_name=f"{base}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
+        icon=":material/table:",
+    )  # fmt: skip
+    cols[4].download_button(
+        "Data, metadata and citation (zip)",
+        data=lambda: export.data_package(chart.data, title=title, datasets=datasets,
+                                         filters=filters, vintages=vintages, url=url),
+        file_name=f"{base}.zip", mime="application/zip", key=f"{key}_zip", on_click="ignore",
+        icon=":material/folder_zip:",
     )  # fmt: skip

@@ -102,6 +102,7 @@ with c4:
     period = ui.selectbox("Period", list(data.periods), common.default_period(data), key="period")
 
 table = dependence.dependence(data, industry, period)
+view = {"system": system, "industry": industry, "measure": measure, "period": period}
 table.insert(1, "name", table["region"].map(lambda c: common.region_names(version).get(c, c)))
 title, unit = measure_title(measure, sysm)
 
@@ -164,6 +165,8 @@ except geo.GeometryMissing as exc:
 else:
     st.plotly_chart(mp.figure, width="stretch", key="map")
     st.caption(f"{mp.alt} {title}: {dependence.DEFINITIONS[measure]}.")
+    common.export_buttons(mp, f"map_{system}_{industry}_{measure}_{period}", [sysm.dataset],
+                          view, key="x_map")  # fmt: skip
 
 ref = {"lq": (1.0, "benchmark = 1"), "share": (b * 100, sysm.benchmark)}.get(measure)
 bars = charts.ranked_bars(
@@ -176,6 +179,8 @@ bars = charts.ranked_bars(
 )  # fmt: skip
 st.plotly_chart(bars.figure, width="stretch", key="bars")
 st.caption(bars.alt)
+common.export_buttons(bars, f"ranking_{system}_{industry}_{measure}_{period}", [sysm.dataset],
+                      view, key="x_bars")  # fmt: skip
 
 shown = table.assign(rank=dependence.rank(table, measure)).sort_values(["rank", "region"])
 st.dataframe(
@@ -209,6 +214,8 @@ except geo.GeometryMissing as exc:
 else:
     st.plotly_chart(sm.figure, width="stretch", key="spec_map")
     st.caption(sm.alt)
+    common.export_buttons(sm, f"specialization_{system}_{metric}_{period}", [sysm.dataset],
+                          {**view, "map": metric}, key="x_spec")  # fmt: skip
 st.dataframe(conc.drop(columns="period").sort_values(metric, ascending=metric == "entropy"),
              hide_index=True, width="stretch", key="spec_table")  # fmt: skip
 if conc["excluded"].sum():

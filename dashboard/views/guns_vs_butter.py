@@ -287,11 +287,17 @@ src = sources_line([mil, civ])
 st.subheader("Over time")
 ts = series_chart(version, tuple(chosen), mil, civ, y0, y1)
 st.plotly_chart(ts.figure, width="stretch", key="ts")
+view = {"group": preset, "countries": chosen, "military": mil, "civilian": civ,
+        "years": f"{y0}-{y1}"}  # fmt: skip
+used = list(dict.fromkeys(analysis.MEASURES[k].dataset for k in (mil, civ)))
+common.export_buttons(ts, f"guns_butter_series_{mil}_{civ}_{y0}_{y1}", used, view, key="x_ts")
 st.caption(ts.alt + " Two panels with their own axes, not a dual-axis chart.")
 
 st.subheader("Civilian against military spending")
 sc = scatter_chart(version, tuple(chosen), mil, civ, y0, y1)
 st.plotly_chart(sc.figure, width="stretch", key="scatter")
+common.export_buttons(sc, f"guns_butter_scatter_{mil}_{civ}_{y0}_{y1}", used, view,
+                      key="x_scatter")  # fmt: skip
 st.caption(
     sc.alt + " The pooled fit mixes differences between countries with changes within them; "
     "the model below separates them."
@@ -309,6 +315,9 @@ except geo.GeometryMissing as exc:
 else:
     st.plotly_chart(mp.figure, width="stretch", key="map")
     st.caption(mp.alt)
+    common.export_buttons(mp, f"military_burden_map_{mil}_{map_year}",
+                          [analysis.MEASURES[mil].dataset], {"military": mil, "year": map_year},
+                          key="x_map")  # fmt: skip
 
 st.subheader("Model: does civilian spending fall when military spending rises?")
 m1, m2, m3, m4 = st.columns(4)

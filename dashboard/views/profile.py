@@ -64,6 +64,8 @@ mc = charts.mix_bars(
 )  # fmt: skip
 st.plotly_chart(mc.figure, width="stretch", key="mix")
 st.caption(mc.alt)
+view = {"system": system, "region": region, "period": period}
+common.export_buttons(mc, f"mix_{region}_{period}", [sysm.dataset], view, key="x_mix")
 st.dataframe(
     mix, hide_index=True, width="stretch", key="mix_table",
     column_config={"share": st.column_config.NumberColumn("share (%)", format="%.2f"),
@@ -116,6 +118,8 @@ else:
     )  # fmt: skip
     st.plotly_chart(wf.figure, width="stretch", key="waterfall")
     st.caption(wf.alt)
+    common.export_buttons(wf, f"shift_share_{region}_{base}_{final}", [sysm.dataset],
+                          {**view, "base": base, "final": final}, key="x_wf")  # fmt: skip
     st.markdown(
         f"**Reading it:** had every industry in {name} grown at the reference economy's overall "
         f"rate, it would have changed by {row['national_share']:+,.1f}; its mix of industries "

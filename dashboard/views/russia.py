@@ -17,6 +17,12 @@ MAPS = {
     "monotowns": "Single-industry towns (order 1398-r)",
     "social": "Social-policy spending per head (2021)",
 }
+MAP_DATASETS = {
+    "mfg_gva": ["rosstat_grp_structure"],
+    "mfg_lq": ["rosstat_employment_structure"],
+    "monotowns": ["monotowns"],
+    "social": ["roskazna_budget", "rosstat_regions"],
+}
 SIDE_LEGEND = {"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"}
 CAVEATS = """
 **What these numbers cannot say**
@@ -111,6 +117,8 @@ except (store.StoreMissing, geo.GeometryMissing) as exc:
 else:
     st.plotly_chart(mp.figure, width="stretch", key="map")
     st.caption(mp.alt)
+    common.export_buttons(mp, f"russia_map_{which}", MAP_DATASETS[which], {"map": which},
+                          key="x_map")  # fmt: skip
 if which == "monotowns":
     st.warning(
         "Weak provenance: this list of single-industry towns is a secondary CSV of Government "
@@ -187,6 +195,9 @@ ts.figure.add_vline(x=2016.5, line={"dash": "dot", "color": "#555"},
                     annotation_text="OKVED -> OKVED2", annotation_position="top left")  # fmt: skip
 ts.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
 st.plotly_chart(ts.figure, width="stretch", key="shipments")
+common.export_buttons(
+    ts, "russia_manufacturing_shipments", ["rosstat_regions"], {"regions": chosen}, key="x_ship"
+)
 st.caption(ts.alt + " The dotted line marks the classification break: do not read the step "
            "across it as growth or decline.")  # fmt: skip
 
@@ -214,6 +225,9 @@ else:
         hovertemplate="%{text}: %{x:.1f}% of GVA, %{y:,.0f} RUB per person<extra></extra>",
     ))  # fmt: skip
     st.plotly_chart(sc.figure, width="stretch", key="scatter")
+    common.export_buttons(sc, "russia_social_vs_manufacturing_2021",
+                          ["roskazna_budget", "rosstat_grp_structure", "rosstat_regions"],
+                          {"regions": chosen, "year": 2021}, key="x_scatter")  # fmt: skip
     a = band.attrs
     st.caption(
         f"{sc.alt} Each point is a region in 2021. A slope of {a['slope']:,.0f} roubles per "

@@ -236,3 +236,21 @@ def test_russia_page_draws_its_map(browser, app_url):
     assert "Social-policy spending per head" in body and "Udmurt Republic" in body
     assert not errors, errors
     page.close()
+
+
+def test_chart_exports_download(browser, app_url):
+    page = browser.new_page(viewport={"width": 1300, "height": 3000}, accept_downloads=True)
+    page.goto(f"{app_url}/dependence?system=ru_subject")
+    page.wait_for_selector(".st-key-x_map_svg button", timeout=90_000)
+    with page.expect_download(timeout=90_000) as dl:
+        page.locator(".st-key-x_map_svg button").click()
+    svg = Path(dl.value.path()).read_text("utf-8")
+    assert dl.value.suggested_filename == "map_ru_subject_manufacturing_lq_2021.svg"
+    assert svg.lstrip().startswith("<svg") and "Location quotient" in svg and "Rosstat" in svg
+    with page.expect_download(timeout=60_000) as dl:
+        page.locator(".st-key-x_map_zip button").click()
+    import zipfile
+
+    names = zipfile.ZipFile(dl.value.path()).namelist()
+    assert sorted(names) == ["README.md", "data.csv", "data.xlsx", "metadata.json"]
+    page.close()

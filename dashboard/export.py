@@ -1,0 +1,128 @@
+"""Publication exports of a chart (no Streamlit): PNG/SVG/PDF rendered on the server by kaleido
+with the system Chromium, and a data package (CSV, XLSX, metadata.json, README with a ready
+citation).
+
+Images keep the chart's title, subtitle and source line (the house style puts them in the
+figure) and add a "labordash" credit. Text is set in Arial/Helvetica (stated in metadata.json):
+fonts every system has, so an SVG opened in another program keeps its metrics. Every text cell
+of an exported table is spreadsheet-safe (a leading =, +, -, @, tab or CR gets an apostrophe).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard import __version__
+from dashboard.catalog import origin
+
+FONT = "Arial, Helvetica, sans-serif"
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+CHROMIUM = Path("/usr/bin/chromium")
+URL = "https://github.com/labordash/labordash"
+
+
+def available() -> bool:
+    """Whether a Chromium for kaleido is at hand (``BROWSER_PATH`` or Debian's)."""
+    return bool(os.environ.get("BROWSER_PATH")) or CHROMIUM.exists()
+
+
+class ExportError(RuntimeError):
+    """An image could not be rendered (no Chromium, kaleido failed); the message says why."""
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells a spreadsheet would run as a formula (=, +, -, @, tab, CR) with an
+    apostrophe (OWASP "CSV injection")."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t",
+                                                                      "\r") else v
+            )  # fmt: skip
+    return out
+
+
+def safe_name(name: str, limit: int = 80) -> str:
+    """A file name that cannot leave its directory: letters, digits, '-', '_' only."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:limit] or "chart"
+
+
+def publication_figure(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` with the export font and a "labordash" credit, bottom right."""
+    out = go.Figure(fig)
+    out.update_layout(font_family=FONT, title_font_family=FONT)
+    out.add_annotation(text=f"labordash {__version__}", xref="paper", yref="paper", x=1, y=0,
+                       yshift=-62, xanchor="right", yanchor="top", showarrow=False,
+                       font={"size": 11, "color": "#555", "family": FONT})  # fmt: skip
+    return out
+
+
+def image(fig: go.Figure, fmt: str, width: int = 1200, height: int | None = None,
+          scale: float | None = None) -> bytes:  # fmt: skip
+    """The figure as PNG (2x by default), SVG or PDF bytes."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if not os.environ.get("BROWSER_PATH") and CHROMIUM.exists():
+        os.environ["BROWSER_PATH"] = str(CHROMIUM)  # kaleido finds Chrome through it
+    height = height or int(fig.layout.height or 600)
+    try:
+        scale = scale if scale is not None else (2 if fmt == "png" else 1)
+        return pio.to_image(publication_figure(fig), format=fmt, width=width, height=height,
+                            scale=scale)  # fmt: skip
+    except Exception as exc:  # kaleido raises several kinds; all mean "no image"
+        raise ExportError(f"the {fmt.upper()} could not be rendered: {exc}") from None
+
+
+def citation(datasets: list[str], title: str, accessed: str) -> tuple[str, str]:
+    """(plain text, BibTeX) citing labordash and every dataset behind a chart."""
+    parts = [f"labordash {__version__} ({accessed[:4]}). {title}. {URL}, accessed {accessed}."]
+    parts += [f"Data: {origin(d).citation}" for d in datasets]
+    key = f"labordash{accessed[:4]}{safe_name(title)[:20].lower()}"
+    bib = (f"@misc{{{key},\n  title = {{{title}}},\n  author = {{{{labordash}}}},\n"
+           f"  year = {{{accessed[:4]}}},\n  howpublished = {{\\url{{{URL}}}}},\n"
+           f"  note = {{labordash {__version__}; data: "
+           + "; ".join(origin(d).producer for d in datasets)
+           + f"; accessed {accessed}}}\n}}\n")  # fmt: skip
+    return "\n\n".join(parts), bib
+
+
+def data_package(data: pd.DataFrame, *, title: str, datasets: list[str], filters: dict,
+                 vintages: dict[str, str | None], url: str = "") -> bytes:  # fmt: skip
+    """A zip with data.csv and data.xlsx (the rows plotted), metadata.json and README.md."""
+    accessed = datetime.now(UTC).strftime("%Y-%m-%d")
+    plain, bib = citation(datasets, title, accessed)
+    safe = spreadsheet_safe(data)
+    meta = {
+        "title": title, "labordash_version": __version__, "exported": accessed,
+        "view_url": url, "filters": filters, "rows": len(data), "columns": list(data.columns),
+        "font": FONT,
+        "datasets": [{"id": d, "producer": origin(d).producer, "title": origin(d).title,
+                      "vintage": vintages.get(d), "licence": origin(d).licence,
+                      "licence_url": origin(d).licence_url, "citation": origin(d).citation,
+                      "url": origin(d).url_main} for d in datasets],
+    }  # fmt: skip
+    readme = (f"# {title}\n\nExported from labordash {__version__} on {accessed}."
+              + (f"\nView: {url}" if url else "") + "\n\nFiles: data.csv and data.xlsx (the "
+              "rows plotted), metadata.json (filters, datasets, vintages, licences).\n\n"
+              "## How to cite\n\n" + plain + "\n\n```bibtex\n" + bib + "```\n\n## Licences\n\n"
+              + "\n".join(f"- {d}: {origin(d).licence}" for d in datasets) + "\n")  # fmt: skip
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("data.csv", safe.to_csv(index=False))
+        xlsx = io.BytesIO()
+        safe.to_excel(xlsx, index=False)
+        zf.writestr("data.xlsx", xlsx.getvalue())
+        zf.writestr("metadata.json", json.dumps(meta, indent=2, ensure_ascii=False, default=str))
+        zf.writestr("README.md", readme)
+    return buf.getvalue()

@@ -1,0 +1,85 @@
+"""Chart and data exports: images rendered by kaleido with Debian's Chromium, data packages."""
+
+import io
+import json
+import os
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, export
+
+TITLE = "Most dependent regions: Manufacturing"
+SOURCE = "Source: Test Producer (2024) · CC BY 4.0"
+
+
+@pytest.fixture(scope="module")
+def chart():
+    d = pd.DataFrame({"label": ["Tula", '=HYPERLINK("x")', "Izhevsk"], "lq": [1.6, 0.9, 1.5]})
+    return charts.ranked_bars(d, label="label", value="lq", title=TITLE,
+                              subtitle="ratio (benchmark = 1); 2023", source=SOURCE,
+                              x_title="Location quotient", reference=1.0)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not export.available():
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium for kaleido: .ci/run must install Debian chromium")
+        pytest.skip("Debian chromium not installed")
+
+
+def test_svg_keeps_title_source_and_credit(chart, chromium):
+    svg = export.image(chart.figure, "svg", width=900, height=500)
+    root = ET.fromstring(svg)
+    texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text") or t.text)
+    assert TITLE in texts and "Test Producer (2024)" in texts and "labordash" in texts
+    assert root.get("width") == "900" and root.get("height") == "500"
+    assert "Arial" in svg.decode()  # the font is stated, not left to the viewer
+
+
+def test_pdf_text_and_png_size(chart, chromium):
+    from PIL import Image
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(export.image(chart.figure, "pdf", width=900,
+                                             height=500))).pages[0].extract_text()  # fmt: skip
+    assert TITLE in text and "Test Producer" in text
+    png = Image.open(io.BytesIO(export.image(chart.figure, "png", width=640, height=400)))
+    assert png.size == (1280, 800)  # 2x by default
+
+
+def test_unknown_format():
+    with pytest.raises(export.ExportError, match="unknown image format"):
+        export.image(None, "gif")
+
+
+def test_data_package_holds_data_metadata_and_citation(chart):
+    blob = export.data_package(
+        chart.data, title=TITLE, datasets=["qcew", "rosstat_regions"],
+        filters={"system": "us_county", "industry": "332994"}, vintages={"qcew": "QCEW 2016"},
+        url="http://x/dependence?a=1",
+    )  # fmt: skip
+    zf = zipfile.ZipFile(io.BytesIO(blob))
+    assert sorted(zf.namelist()) == ["README.md", "data.csv", "data.xlsx", "metadata.json"]
+    csv = pd.read_csv(io.BytesIO(zf.read("data.csv")))
+    assert '\'=HYPERLINK("x")' in csv["label"].tolist()  # formula neutralised
+    meta = json.loads(zf.read("metadata.json"))
+    assert meta["filters"]["industry"] == "332994" and meta["rows"] == 3
+    assert [d["id"] for d in meta["datasets"]] == ["qcew", "rosstat_regions"]
+    assert meta["datasets"][0]["vintage"] == "QCEW 2016" and meta["datasets"][0]["licence"]
+    readme = zf.read("README.md").decode()
+    assert "## How to cite" in readme and "@misc{" in readme
+    assert "U.S. Bureau of Labor Statistics" in readme and "http://x/dependence?a=1" in readme
+    xl = pd.read_excel(io.BytesIO(zf.read("data.xlsx")))
+    assert xl["lq"].tolist() == chart.data["lq"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [("../../etc/passwd", "etc_passwd"), ("map RU-UD 2021", "map_RU-UD_2021"), ("", "chart")],
+)
+def test_file_names_cannot_escape(name, safe):
+    assert export.safe_name(name) == safe
