@@ -1,4 +1,4 @@
-"""Command line: ``labordash run | pull | sources``."""
+"""Command line: ``labordash run | pull | sources | export``."""
 
 from __future__ import annotations
 
@@ -145,6 +145,100 @@ def run(
         str(headless).lower(),
     ]
     raise typer.Exit(subprocess.call(cmd))
+
+
+def _read_spec(path: Path) -> list[dict]:
+    import json
+    import tomllib
+
+    text = path.read_text("utf-8")
+    try:
+        raw = tomllib.loads(text).get("chart") if path.suffix == ".toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise typer.BadParameter(
+            f"{path.name}: not valid {path.suffix[1:].upper()} ({exc})"
+        ) from None
+    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+        raise typer.BadParameter(f"{path.name}: expected a list of charts "
+                                 "([[chart]] tables in TOML, a JSON array)")  # fmt: skip
+    return raw
+
+
+@app.command()
+def export(
+    spec: Annotated[
+        Path | None,
+        typer.Argument(
+            help="TOML (an array of tables named chart) or JSON (an array) of charts, each with "
+            "chart, params, "
+            "format (png|svg|pdf), width, height and an optional file name.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    chart: Annotated[str | None, typer.Option(help="One chart by name (instead of SPEC).")] = None,
+    param: Annotated[list[str] | None, typer.Option(help="key=value for --chart; repeat.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="png, svg or pdf")] = "svg",
+    width: Annotated[int, typer.Option(help="Width in px.")] = 1200,
+    height: Annotated[int | None, typer.Option(help="Height in px (default: the chart's).")] = None,
+    out: Annotated[Path, typer.Option(help="Directory for the files.")] = Path("exports"),
+) -> None:
+    """Render charts without a browser session, keeping one Chromium for all of them.
+
+    Charts: dependence_map, dependence_ranking, region_mix, russia_social_map (parameters as in
+    the pages' URLs, e.g. system=us_county industry=defense_related period=2016-Q1).
+    """
+    import inspect
+
+    from dashboard import chart_specs
+    from dashboard import export as ex
+
+    if (spec is None) == (chart is None):
+        raise typer.BadParameter("give a SPEC file or --chart, not both or neither")
+    one = {"chart": chart, "format": fmt, "width": width, "height": height,
+           "params": dict(p.split("=", 1) for p in (param or []) if "=" in p)}  # fmt: skip
+    items = _read_spec(spec) if spec else [one]
+    bad = [p for p in (param or []) if "=" not in p]
+    if bad:
+        raise typer.BadParameter(f"--param wants key=value, got {bad}")
+    for i, it in enumerate(items, 1):  # names and parameters first: fail before rendering
+        name, params = it.get("chart"), it.get("params", {})
+        if name not in chart_specs.CHARTS:
+            console.print(f"[red]chart {i}: unknown chart {name!r}; known: "
+                          f"{', '.join(chart_specs.CHARTS)}[/]")  # fmt: skip
+            raise typer.Exit(2)
+        allowed = set(inspect.signature(chart_specs.CHARTS[name]).parameters)
+        if set(params) - allowed:
+            extra = sorted(set(params) - allowed)
+            console.print(f"[red]chart {i} ({name}): unknown parameter(s) {extra}; "
+                          f"allowed: {sorted(allowed)}[/]")  # fmt: skip
+            raise typer.Exit(2)
+        if it.get("format", fmt) not in ex.FORMATS:
+            console.print(f"[red]chart {i}: format must be one of {', '.join(ex.FORMATS)}[/]")
+            raise typer.Exit(2)
+    out.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console) as progress, ex.one_browser():
+        task = progress.add_task("exporting", total=len(items))
+        for it in items:
+            name, params, f = it["chart"], it.get("params", {}), it.get("format", fmt)
+            stem = ex.safe_name(it.get("file") or "_".join([name, *map(str, params.values())]))
+            progress.update(task, description=f"{stem}.{f}")
+            try:
+                built = chart_specs.build(name, params)
+                data = ex.image(built.chart.figure, f, width=int(it.get("width", width)),
+                                height=it.get("height", height))  # fmt: skip
+            except (chart_specs.SpecError, ex.ExportError, ValueError, KeyError) as exc:
+                progress.console.print(f"[red]FAILED[/] {stem}: {exc}")
+                failed += 1
+            else:
+                (out / f"{stem}.{f}").write_bytes(data)
+                progress.console.print(f"[green]ok[/] {out / f'{stem}.{f}'}")
+            progress.advance(task)
+    if failed:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ import io
 import json
 import os
 import re
+import warnings
 import zipfile
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -68,13 +70,32 @@ def publication_figure(fig: go.Figure) -> go.Figure:
     return out
 
 
+def _browser() -> None:
+    if not os.environ.get("BROWSER_PATH") and CHROMIUM.exists():
+        os.environ["BROWSER_PATH"] = str(CHROMIUM)  # kaleido finds Chrome through it
+
+
+@contextmanager
+def one_browser():
+    """Keep one Chromium running for every ``image`` call inside the block (batch export)."""
+    import kaleido
+
+    _browser()
+    kaleido.start_sync_server(n=1, silence_warnings=True)
+    try:
+        with warnings.catch_warnings():  # plotly notes that kopts go unused with a server
+            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+            yield
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
 def image(fig: go.Figure, fmt: str, width: int = 1200, height: int | None = None,
           scale: float | None = None) -> bytes:  # fmt: skip
     """The figure as PNG (2x by default), SVG or PDF bytes."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if not os.environ.get("BROWSER_PATH") and CHROMIUM.exists():
-        os.environ["BROWSER_PATH"] = str(CHROMIUM)  # kaleido finds Chrome through it
+    _browser()
     height = height or int(fig.layout.height or 600)
     try:
         scale = scale if scale is not None else (2 if fmt == "png" else 1)

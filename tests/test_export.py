@@ -83,3 +83,32 @@ def test_data_package_holds_data_metadata_and_citation(chart):
 )
 def test_file_names_cannot_escape(name, safe):
     assert export.safe_name(name) == safe
+
+
+def test_batch_export_cli(store_env, chromium, tmp_path):
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    spec = tmp_path / "charts.json"
+    spec.write_text(json.dumps([
+        {"chart": "dependence_map", "params": {"system": "ru_subject",
+                                               "industry": "manufacturing", "period": "2021"}},
+        {"chart": "region_mix", "params": {"system": "nuts2", "region": "DE11"},
+         "format": "png", "width": 600, "height": 400, "file": "../../mix"},
+    ]))  # fmt: skip
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["export", str(spec), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    svg = (out / "dependence_map_ru_subject_manufacturing_2021.svg").read_text("utf-8")
+    assert "Location quotient: Manufacturing" in svg and "Rosstat" in svg
+    from PIL import Image
+
+    assert Image.open(out / "mix.png").size == (1200, 800)  # the name cannot leave out/
+    bad = CliRunner().invoke(app, ["export", "--chart", "pie_chart"])
+    assert bad.exit_code == 2 and "unknown chart 'pie_chart'" in bad.output
+    bad = CliRunner().invoke(app, ["export", "--chart", "region_mix", "--param", "colour=red"])
+    assert bad.exit_code == 2 and "unknown parameter(s) ['colour']" in bad.output
+    bad = CliRunner().invoke(app, ["export", "--chart", "region_mix", "--param", "region=XX",
+                                   "--out", str(out)])  # fmt: skip
+    assert bad.exit_code == 1 and "region 'XX' is not in nuts2" in bad.output
