@@ -254,3 +254,27 @@ def test_chart_exports_download(browser, app_url):
     names = zipfile.ZipFile(dl.value.path()).namelist()
     assert sorted(names) == ["README.md", "data.csv", "data.xlsx", "metadata.json"]
     page.close()
+
+
+def test_changed_selection_lives_in_a_shareable_url(browser, app_url):
+    page = browser.new_page(viewport={"width": 1300, "height": 2000})
+    page.goto(f"{app_url}/dependence")
+    page.wait_for_selector(".st-key-map .js-plotly-plot", timeout=90_000)
+    page.locator(".st-key-dep-system input").first.click()
+    page.get_by_role("option", name="Russian federal subjects", exact=True).click()
+    page.wait_for_function("location.search.includes('system=ru_subject')", timeout=60_000)
+    page.wait_for_timeout(1500)  # the rerun settles and writes the rest of the state
+    link = page.url
+    page.close()
+    fresh = browser.new_page(viewport={"width": 1300, "height": 2000})
+    fresh.goto(link)
+    fresh.wait_for_selector(".st-key-map .js-plotly-plot", timeout=90_000)
+    # the Russian system's map and notes, not the default EU one
+    assert "Location quotient: Manufacturing" in fresh.locator(".st-key-map").inner_text()
+    assert "Proxy: Rosstat publishes shipments" in fresh.inner_text("body")
+    fresh.goto(f"{app_url}/dependence?system=mars&measure=<b>x</b>")
+    fresh.wait_for_selector(".st-key-map .js-plotly-plot", timeout=90_000)
+    body = fresh.inner_text("body")
+    assert "Unknown regions `mars`" in body or "Unknown regions mars" in body
+    assert "B-E Industry" in fresh.locator(".st-key-map").inner_text()  # fell back to EU
+    fresh.close()
