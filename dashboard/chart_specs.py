@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+import pandas as pd
+
 from dashboard import charts, dependence, geo, maps, reference, russia, store
 from dashboard.catalog import origin
 
@@ -37,7 +39,8 @@ def _system(key: str) -> dependence.Data:
     return dependence.load(key)
 
 
-def _source(dataset: str, *extra: str) -> str:
+def source_line(dataset: str, *extra: str) -> str:
+    """House-style source line with the dataset's stored vintage, plus any credits."""
     vintage = store.manifest().get(dataset, {}).get("vintage")
     return " · ".join([origin(dataset).source_line(vintage), *extra])
 
@@ -52,26 +55,43 @@ def _check(data: dependence.Data, industry: str | None = None, period: str | Non
         raise SpecError(f"region {region!r} is not in {data.system.key}")
 
 
+def dependence_map_chart(data: dependence.Data, industry: str, measure: str, period: str,
+                         names: dict[str, str]) -> charts.Chart:  # fmt: skip
+    """The dependence page's map: values, suppressed regions in grey, hover with the rank and
+    the measure's definition, LQs in fixed classes."""
+    table = dependence.dependence(data, industry, period)
+    s = data.system
+    title, unit = dependence.measure_title(measure, s)
+    r = dependence.rank(table, measure)
+    n = int(table[measure].notna().sum())
+    define = f"{title} = {dependence.DEFINITIONS[measure]}".replace(" (", "<br>(")
+    hover = {
+        row.region: f"rank {r[i]} of {n}"
+        + ("" if row.status == "ok" else f"; {row.status}")
+        + f"<br><i>{define}</i>"
+        for i, row in table.iterrows()
+        if r[i] is not pd.NA
+    }
+    grey = table.loc[table[measure].isna() & (table["status"] != "ok"), "region"].tolist()
+    codes = table.dropna(subset=[measure])["region"].tolist() + grey
+    return maps.region_map(
+        table.set_index("region")[measure], s.layer, level=s.layer_level,
+        title=f"{title}: {data.label(industry)}", subtitle=f"{unit}; {s.label}, {period}",
+        source=source_line(s.dataset, geo.LAYERS[s.layer].credit), unit=unit, names=names,
+        hover=hover, suppressed=grey, region_of=dependence.polygon_region(s.key, codes),
+        value_format=",.0f" if measure == "value" and s.unit == "persons" else ".2f",
+        breaks=maps.LQ_BREAKS if measure == "lq" else None,
+    )  # fmt: skip
+
+
 def dependence_map(system: str = "nuts2", industry: str = "B-E", measure: str = "lq",
                    period: str = "2015") -> Built:  # fmt: skip
     data = _system(system)
     _check(data, industry, period)
     if measure not in dependence.MEASURES:
         raise SpecError(f"measure {measure!r}; known: {', '.join(dependence.MEASURES)}")
-    t = dependence.dependence(data, industry, period)
-    s = data.system
-    label, unit = dependence.MEASURES[measure]
-    unit = unit or s.unit
-    grey = t.loc[t[measure].isna() & (t["status"] != "ok"), "region"].tolist()
-    codes = t.dropna(subset=[measure])["region"].tolist() + grey
-    chart = maps.region_map(
-        t.set_index("region")[measure], s.layer, level=s.layer_level,
-        title=f"{label}: {data.label(industry)}", subtitle=f"{unit}; {s.label}, {period}",
-        source=_source(s.dataset, geo.LAYERS[s.layer].credit), unit=unit, names=_names(),
-        suppressed=grey, region_of=dependence.polygon_region(system, codes),
-        breaks=maps.LQ_BREAKS if measure == "lq" else None,
-    )  # fmt: skip
-    return Built(chart, [s.dataset])
+    return Built(dependence_map_chart(data, industry, measure, period, _names()),
+                 [data.system.dataset])  # fmt: skip
 
 
 def dependence_ranking(system: str = "nuts2", industry: str = "B-E", measure: str = "lq",
@@ -85,7 +105,7 @@ def dependence_ranking(system: str = "nuts2", industry: str = "B-E", measure: st
         raise SpecError(f"measure {measure!r}; known: {', '.join(dependence.MEASURES)}")
     chart = charts.ranked_bars(
         t, label="label", value=measure, title=f"Most dependent regions: {data.label(industry)}",
-        subtitle=f"{label}; {data.system.label}, {period}", source=_source(data.system.dataset),
+        subtitle=f"{label}; {data.system.label}, {period}", source=source_line(data.system.dataset),
         x_title=f"{label} ({unit or data.system.unit})", top=int(top),
         reference=1.0 if measure == "lq" else None, reference_label="benchmark = 1",
     )  # fmt: skip
@@ -99,7 +119,7 @@ def region_mix(system: str = "nuts2", region: str = "DE11", period: str = "2015"
     chart = charts.mix_bars(
         dependence.mix(data, region, period), title=f"Industry mix of {name} against the "
         f"{data.system.benchmark}", subtitle=f"% of the total {data.system.what}; {period}",
-        source=_source(data.system.dataset), benchmark=data.system.benchmark, region=name,
+        source=source_line(data.system.dataset), benchmark=data.system.benchmark, region=name,
     )  # fmt: skip
     return Built(chart, [data.system.dataset])
 
@@ -111,7 +131,7 @@ def russia_social_map(year: int = 2021) -> Built:
     chart = maps.region_map(
         vals, "ru_subjects", title=f"Social-policy spending per head ({year})",
         subtitle="RUB per person; Russian federal subjects", unit="RUB per person",
-        source=_source("roskazna_budget", geo.LAYERS["ru_subjects"].credit), names=_names(),
+        source=source_line("roskazna_budget", geo.LAYERS["ru_subjects"].credit), names=_names(),
         value_format=",.0f",
     )  # fmt: skip
     return Built(chart, ["roskazna_budget", "rosstat_regions"])

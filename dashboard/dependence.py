@@ -43,6 +43,13 @@ DEFINITIONS = {
 }
 
 
+def measure_title(measure: str, system: System) -> tuple[str, str]:
+    """(label, unit) of a measure; a level is labelled and measured in the system's terms."""
+    if measure == "value":
+        return system.what.capitalize(), system.unit
+    return MEASURES[measure]
+
+
 @dataclass(frozen=True)
 class System:
     key: str

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, config, dependence, export, geo, reference, store
-from dashboard.catalog import industry_groups, origin
+from dashboard import chart_specs, charts, config, dependence, export, geo, reference, store
+from dashboard.catalog import industry_groups
 
 MISSING = (store.StoreMissing, geo.GeometryMissing)
 DEFAULT_INDUSTRY = {
@@ -78,8 +78,7 @@ def group_note(key: str) -> str:
 
 
 def source_line(dataset: str, *extra: str) -> str:
-    vintage = store.manifest().get(dataset, {}).get("vintage")
-    return " · ".join([origin(dataset).source_line(vintage), *extra])
+    return chart_specs.source_line(dataset, *extra)
 
 
 def download(df: pd.DataFrame, name: str, *, key: str) -> None:

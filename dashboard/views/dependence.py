@@ -4,7 +4,7 @@ how concentrated or specialised each region's economy is."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, dependence, geo, maps
+from dashboard import chart_specs, charts, dependence, geo, maps
 from dashboard.catalog import origin
 from dashboard.views import common, url_state
 
@@ -19,31 +19,8 @@ SPEC = {
 @st.cache_resource(show_spinner=False, max_entries=32)
 def map_chart(version, system, industry, measure, period) -> charts.Chart:
     data = common.system_data(version, system)
-    table = dependence.dependence(data, industry, period)
-    sysm = data.system
     names = common.region_names(version)
-    title, unit = measure_title(measure, sysm)
-    r = dependence.rank(table, measure)
-    n = int(table[measure].notna().sum())
-    define = f"{title} = {dependence.DEFINITIONS[measure]}"
-    hover = {
-        row.region: f"rank {r[i]} of {n}"
-        + ("" if row.status == "ok" else f"; {row.status}")
-        + f"<br><i>{define.replace(' (', '<br>(')}</i>"
-        for i, row in table.iterrows()
-        if r[i] is not pd.NA
-    }
-    supp = table.loc[table[measure].isna() & (table["status"] != "ok"), "region"].tolist()
-    codes = table.dropna(subset=[measure])["region"].tolist() + supp
-    return maps.region_map(
-        table.set_index("region")[measure], sysm.layer, level=sysm.layer_level,
-        title=f"{title}: {data.label(industry)}", subtitle=f"{unit}; {sysm.label}, {period}",
-        source=common.source_line(sysm.dataset, geo.LAYERS[sysm.layer].credit), unit=unit,
-        names=names, hover=hover, suppressed=supp,
-        region_of=dependence.polygon_region(system, codes),
-        value_format=",.0f" if measure == "value" and sysm.unit == "persons" else ".2f",
-        breaks=maps.LQ_BREAKS if measure == "lq" else None,
-    )  # fmt: skip
+    return chart_specs.dependence_map_chart(data, industry, measure, period, names)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -59,13 +36,6 @@ def spec_map(version, system, metric, period) -> charts.Chart:
         names=common.region_names(version), region_of=dependence.polygon_region(system, codes),
         colorscale="Blues",
     )  # fmt: skip
-
-
-def measure_title(measure: str, sysm: dependence.System) -> tuple[str, str]:
-    label, unit = dependence.MEASURES[measure]
-    if measure == "value":
-        return sysm.what.capitalize(), sysm.unit
-    return label, unit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,8 +65,8 @@ with c2:
 with c3:
     measure = ui.selectbox(
         "Measure", list(dependence.MEASURES), "lq", key="measure",
-        format_func=lambda m: measure_title(m, sysm)[0] + (f" ({sysm.unit})" if m == "value"
-                                                           else ""),
+        format_func=lambda m: dependence.measure_title(m, sysm)[0]
+        + (f" ({sysm.unit})" if m == "value" else ""),
     )  # fmt: skip
 with c4:
     period = ui.selectbox("Period", list(data.periods), common.default_period(data), key="period")
@@ -104,7 +74,7 @@ with c4:
 table = dependence.dependence(data, industry, period)
 view = {"system": system, "industry": industry, "measure": measure, "period": period}
 table.insert(1, "name", table["region"].map(lambda c: common.region_names(version).get(c, c)))
-title, unit = measure_title(measure, sysm)
+title, unit = dependence.measure_title(measure, sysm)
 
 # what the data cannot say, next to the charts
 notes = list(sysm.notes)

@@ -1,13 +1,11 @@
 """Russia's regions: the arms-producing regions against the rest, on manufacturing dependence,
 wages, unemployment, budgets by function and single-industry towns."""
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import analysis, charts, dependence, geo, maps, russia, store
+from dashboard import analysis, charts, dependence, geo, maps, reference, russia, store
 from dashboard.catalog import origin
-from dashboard.config import datasets_dir
 from dashboard.views import common, url_state
 
 ui = url_state.Scope("ru")
@@ -44,8 +42,8 @@ CAVEATS = """
 
 @st.cache_data(show_spinner=False)
 def names_ru(version: str) -> dict[str, str]:
-    t = pd.read_csv(datasets_dir() / "ru_regions.csv", dtype=str, keep_default_na=False)
-    return dict(zip(t["code"], t["name_ru"], strict=True))
+    r = reference.regions()
+    return dict(zip(r["code"], r["name_ru"].fillna(""), strict=True))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
