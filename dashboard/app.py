@@ -46,6 +46,9 @@ nav = st.navigation(
                 url_path="region"),
         st.Page(VIEWS / "your_data.py", title="Your data", icon=":material/upload_file:",
                 url_path="your-data"),
+        st.Page(VIEWS / "methods.py", title="Methods", icon=":material/functions:",
+                url_path="methods"),
+        st.Page(VIEWS / "data.py", title="Data", icon=":material/database:", url_path="data"),
     ]
 )  # fmt: skip
 nav.run()

@@ -24,6 +24,7 @@ class Origin:
     licence_short: str
     citation: str
     notes: str = ""
+    redistribute: bool = True  # False: the terms forbid bulk copies (link to the producer)
 
     @property
     def download_url(self) -> str:

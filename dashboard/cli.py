@@ -37,7 +37,8 @@ def _use_mirror(mirror: Path | None) -> None:
         os.environ["LABORDASH_MIRROR"] = str(mirror)
 
 
-def pull_with_progress(names: list[str] | None, refresh: bool = False) -> list:
+def pull_with_progress(names: list[str] | None, refresh: bool = False,
+                       force: bool = False) -> list:  # fmt: skip
     """Run store.pull with a rich progress bar; return the results."""
     from dashboard import geo, store
     from dashboard.sources import resolve
@@ -67,8 +68,9 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False) -> list:
             progress.update(downloads[name], completed=done_bytes, total=total)
 
         return store.pull(
-            targets, on_start=start, on_done=done, refresh=refresh, on_progress=bytes_in
-        )
+            targets, on_start=start, on_done=done, force=force, refresh=refresh,
+            on_progress=bytes_in,
+        )  # fmt: skip
 
 
 @app.command()
@@ -79,11 +81,15 @@ def pull(
     ] = None,
     mirror: MirrorOpt = None,
     refresh: Annotated[bool, typer.Option(help="Download again even if cached.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Store a table even if it has under 90% of the stored one's rows."),
+    ] = False,
 ) -> None:
     """Fetch raw files (cache, mirror, network), parse them and rebuild the store."""
     _use_mirror(mirror)
     try:
-        results = pull_with_progress(sources, refresh)
+        results = pull_with_progress(sources, refresh, force)
     except KeyError as exc:
         console.print(f"[red]error:[/] {exc.args[0]}")
         raise typer.Exit(2) from None

@@ -110,18 +110,24 @@ def citation(datasets: list[str], title: str, accessed: str) -> tuple[str, str]:
     parts = [f"labordash {__version__} ({accessed[:4]}). {title}. {URL}, accessed {accessed}."]
     parts += [f"Data: {origin(d).citation}" for d in datasets]
     key = f"labordash{accessed[:4]}{safe_name(title)[:20].lower()}"
+    data = "; data: " + "; ".join(origin(d).producer for d in datasets) if datasets else ""
     bib = (f"@misc{{{key},\n  title = {{{title}}},\n  author = {{{{labordash}}}},\n"
            f"  year = {{{accessed[:4]}}},\n  howpublished = {{\\url{{{URL}}}}},\n"
-           f"  note = {{labordash {__version__}; data: "
-           + "; ".join(origin(d).producer for d in datasets)
-           + f"; accessed {accessed}}}\n}}\n")  # fmt: skip
+           f"  note = {{labordash {__version__}{data}; accessed {accessed}}}\n}}\n")  # fmt: skip
     return "\n\n".join(parts), bib
 
 
+def today() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d")
+
+
 def data_package(data: pd.DataFrame, *, title: str, datasets: list[str], filters: dict,
-                 vintages: dict[str, str | None], url: str = "") -> bytes:  # fmt: skip
-    """A zip with data.csv and data.xlsx (the rows plotted), metadata.json and README.md."""
-    accessed = datetime.now(UTC).strftime("%Y-%m-%d")
+                 vintages: dict[str, str | None], url: str = "",
+                 xlsx: bool = True) -> bytes:  # fmt: skip
+    """A zip with data.csv and data.xlsx (the rows plotted; no XLSX with ``xlsx=False`` or
+    beyond Excel's 1,048,575 rows), metadata.json and README.md."""
+    accessed = today()
+    xlsx = xlsx and len(data) < 1_048_576
     plain, bib = citation(datasets, title, accessed)
     safe = spreadsheet_safe(data)
     meta = {
@@ -134,16 +140,18 @@ def data_package(data: pd.DataFrame, *, title: str, datasets: list[str], filters
                       "url": origin(d).url_main} for d in datasets],
     }  # fmt: skip
     readme = (f"# {title}\n\nExported from labordash {__version__} on {accessed}."
-              + (f"\nView: {url}" if url else "") + "\n\nFiles: data.csv and data.xlsx (the "
-              "rows plotted), metadata.json (filters, datasets, vintages, licences).\n\n"
+              + (f"\nView: {url}" if url else "") + "\n\nFiles: data.csv"
+              + (" and data.xlsx" if xlsx else "") + " (the rows), metadata.json (filters, "
+              "datasets, vintages, licences).\n\n"
               "## How to cite\n\n" + plain + "\n\n```bibtex\n" + bib + "```\n\n## Licences\n\n"
               + "\n".join(f"- {d}: {origin(d).licence}" for d in datasets) + "\n")  # fmt: skip
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("data.csv", safe.to_csv(index=False))
-        xlsx = io.BytesIO()
-        safe.to_excel(xlsx, index=False)
-        zf.writestr("data.xlsx", xlsx.getvalue())
+        if xlsx:
+            book = io.BytesIO()
+            safe.to_excel(book, index=False)
+            zf.writestr("data.xlsx", book.getvalue())
         zf.writestr("metadata.json", json.dumps(meta, indent=2, ensure_ascii=False, default=str))
         zf.writestr("README.md", readme)
     return buf.getvalue()

@@ -80,9 +80,13 @@ def pull(
     *,
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[PullResult], None] | None = None,
+    force: bool = False,
     **fetch_kw,
 ) -> list[PullResult]:
-    """Fetch, parse, validate and store each dataset; one failure does not stop the others."""
+    """Fetch, parse, validate and store each dataset; one failure does not stop the others.
+
+    A new table with fewer than ``SHRINK_LIMIT`` (90%) of the stored table's rows is refused
+    (a truncated or partial file is the likely cause) unless ``force``."""
     results = []
     for ds in resolve(list(names) if names else None):
         if on_start:
@@ -91,6 +95,8 @@ def pull(
         try:
             loaded = MODULES[ds].load(**fetch_kw)
             frame = validate(loaded.frame, ds)
+            if not force:
+                _check_shrink(ds, len(frame))
             entry = {
                 "dataset": ds,
                 "vintage": loaded.vintage,
@@ -127,6 +133,19 @@ def pull(
     if not names or not all(geo.stored_path(k).exists() for k in geo.LAYERS):
         results.append(_pull_geometries(on_start, on_done, fetch_kw))
     return results
+
+
+SHRINK_LIMIT = 0.9
+
+
+def _check_shrink(dataset: str, rows: int) -> None:
+    before = manifest().get(dataset, {}).get("rows")
+    if before and rows < SHRINK_LIMIT * before:
+        raise ParseError(
+            f"{dataset}: the new table has {rows:,} rows where the stored one has {before:,} "
+            f"({rows / before - 1:+.0%}): a truncated or partial file? The stored version is "
+            f"kept; `labordash pull --force {dataset}` stores the new one."
+        )
 
 
 def _pull_geometries(on_start, on_done, fetch_kw) -> PullResult:

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -34,9 +35,9 @@ def test_home_default(store_env):
     captions = " ".join(c.value for c in at.caption)
     assert "Source: Stockholm International Peace Research Institute (SIPRI)" in captions
     assert "Russia 7.5 in 2025" in captions  # alt text carries the latest values
-    datasets = at.dataframe[-1].value
-    assert set(datasets["dataset"]) == set(store.MODULES)
     assert not at.info
+    assert [b.key for b in at.get("download_button")][:3] == ["x_milex_png", "x_milex_svg",
+                                                              "x_milex_pdf"]  # fmt: skip
 
 
 def test_home_from_a_shared_link(store_env):
@@ -360,3 +361,48 @@ def test_russia_odd_query_parameters(store_env):
     assert not at.exception
     assert len(at.info) >= 2  # unknown regions and unknown map, each named
     assert at.multiselect[0].value[:1] == ["RU-UD"]
+
+
+# --- Methods and Data ----------------------------------------------------------------------
+
+
+def test_methods_page_names_every_measure_with_its_formula_and_code(store_env):
+    at = run_page("views/methods.py")
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    for measure in ("Location quotient", "Herfindahl", "Krugman", "Hoover", "entropy",
+                    "Locational Gini", "Dunn", "Esteban-Marquillas", "Fixed effects",
+                    "Clustered standard errors", "Granger", "Rolling correlation"):  # fmt: skip
+        assert measure in text, measure
+    assert r"LQ_{ri} = \frac{s_{ri}}{b_i}" in text
+    # every output column of the metrics functions is documented under its code name
+    from dashboard import metrics
+
+    cells = pd.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y", "x", "y"],
+                          "value": [1.0, 2.0, 3.0, 4.0]})  # fmt: skip
+    documented = {*metrics.specialization(cells).columns, *metrics.localization(cells).columns}
+    for col in documented - {"region", "industry", "n_industries"}:
+        assert f"`{col}`" in text, col
+    for fn in ("metrics.location_quotients", "metrics.shift_share", "analysis.tradeoff_model",
+               "analysis.granger", "analysis.rolling_correlation"):  # fmt: skip
+        assert fn in text, fn
+
+
+def test_data_page_lists_the_catalog_and_withholds_sipri(store_env):
+    at = run_page("views/data.py")
+    assert not at.exception
+    cat = table_with(at, "licence")
+    assert set(cat["dataset"]) == set(store.MODULES)
+    wdi = cat.set_index("dataset").loc["wdi"]
+    assert wdi["rows"] == store.manifest()["wdi"]["rows"] and wdi["licence"] == "CC BY 4.0"
+    keys = {b.key for b in at.get("download_button")}
+    assert {"dl_wdi_zip", "dl_wdi_parquet", "dl_qcew_zip"} <= keys
+    assert not any(k.startswith("dl_sipri") for k in keys)
+    text = " ".join(m.value for m in at.markdown)
+    assert (
+        "do not allow bulk redistribution" in text
+        and "https://www.sipri.org/databases/milex" in text
+    )
+    cite = [c.value for c in at.code]
+    assert any(c.startswith("@misc{labordash") for c in cite)
+    assert any("labordash" in c and "accessed" in c for c in cite)

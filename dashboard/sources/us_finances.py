@@ -14,6 +14,7 @@ import csv
 import io
 import re
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,7 @@ import pandas as pd
 from dashboard.config import datasets_dir
 from dashboard.fetch import describe, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.base import Loaded, ParseError, check_complete
 
 DATASET = "us_state_finances"
 SOURCE = "usstates"
@@ -36,9 +37,11 @@ def state_fips() -> dict[str, str]:
 
 def parse(path: Path, year: int) -> pd.DataFrame:
     try:
-        rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+        text = path.read_text("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError(f"{path.name}: not UTF-8 text ({exc})") from None
+    check_complete(text, path.name)
+    rows = list(csv.reader(io.StringIO(text)))
     head = next((r for r in rows if len(r) > 2 and r[1].strip() == "Description" and r[2]), None)
     start = next((i for i, r in enumerate(rows) if r and r[0].strip() == "Line"), None)
     if head is None or start is None:
@@ -53,6 +56,13 @@ def parse(path: Path, year: int) -> pd.DataFrame:
                 areas[col] = (state_fips()[name] + "000", "us_state")
             else:
                 raise ParseError(f"{path.name}: unknown state {name!r} in the header")
+    numbered = [int(r[0]) for r in rows if r and r[0].strip().isdigit()]
+    early = any(r and r[0].strip().isdigit() for r in rows[:start])
+    if early or any(a >= b for a, b in pairwise(numbered)):
+        raise ParseError(
+            f"{path.name}: the table's line numbers do not rise in order below the 'Line' "
+            "header (rows repeated or out of order)"
+        )
     out = []
     for r in rows[start + 1 :]:
         if not r or not r[0].strip().isdigit():

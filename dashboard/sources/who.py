@@ -18,7 +18,7 @@ import pandas as pd
 from dashboard.catalog import origin
 from dashboard.fetch import Resource, describe, fetch, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.base import Loaded, ParseError, check_complete
 
 DATASET = "who_ghed"
 SOURCE = "who"
@@ -42,6 +42,7 @@ def _frame(path: Path) -> pd.DataFrame:
             raise ParseError(f"{path.name}: invalid JSON ({exc})") from None
         df = pd.DataFrame(doc.get("value", []) if isinstance(doc, dict) else doc)
         return df.rename(columns=_ODATA)
+    check_complete(raw, path.name)
     try:
         return pd.read_csv(
             io.BytesIO(raw), dtype=str, keep_default_na=False, na_values={"NumericValue": [""]}

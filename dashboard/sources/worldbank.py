@@ -27,7 +27,7 @@ from dashboard import config
 from dashboard.catalog import origin
 from dashboard.fetch import FetchError, RawFile, Resource, describe, fetch, get_json, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.base import Loaded, ParseError, check_complete
 
 DATASET = "wdi"
 SOURCE = "worldbank"
@@ -81,6 +81,7 @@ def read_bulk(path: Path) -> BulkFile:
             raise ParseError(f"{path.name}: damaged zip ({exc})") from None
     else:
         text = _decode(path.read_bytes(), path.name)
+        check_complete(text, path.name)
         sib = path.with_name("Metadata_Country_" + path.name)
         meta_text = _decode(sib.read_bytes(), sib.name) if sib.exists() else None
     code = m.group(1) if m else _code_from_text(text, path.name)

@@ -164,7 +164,7 @@ st.dataframe(
 )  # fmt: skip
 common.download(shown, f"dependence_{system}_{industry}_{period}", key="dl_table")
 
-st.subheader("Concentration and specialization")
+st.header("Concentration and specialization")
 st.markdown(
     "How concentrated is each region's economy across "
     + {"nuts2": "the 10 NACE groups", "us_county": "the private NAICS sectors",

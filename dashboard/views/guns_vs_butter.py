@@ -284,7 +284,7 @@ if sel[[mil, civ]].notna().sum().sum() == 0:
 m_mil = analysis.MEASURES[mil]
 src = sources_line([mil, civ])
 
-st.subheader("Over time")
+st.header("Over time")
 ts = series_chart(version, tuple(chosen), mil, civ, y0, y1)
 st.plotly_chart(ts.figure, width="stretch", key="ts")
 view = {"group": preset, "countries": chosen, "military": mil, "civilian": civ,
@@ -293,7 +293,7 @@ used = list(dict.fromkeys(analysis.MEASURES[k].dataset for k in (mil, civ)))
 common.export_buttons(ts, f"guns_butter_series_{mil}_{civ}_{y0}_{y1}", used, view, key="x_ts")
 st.caption(ts.alt + " Two panels with their own axes, not a dual-axis chart.")
 
-st.subheader("Civilian against military spending")
+st.header("Civilian against military spending")
 sc = scatter_chart(version, tuple(chosen), mil, civ, y0, y1)
 st.plotly_chart(sc.figure, width="stretch", key="scatter")
 common.export_buttons(sc, f"guns_butter_scatter_{mil}_{civ}_{y0}_{y1}", used, view,
@@ -303,7 +303,7 @@ st.caption(
     "the model below separates them."
 )
 
-st.subheader("Military burden around the world")
+st.header("Military burden around the world")
 map_src = panel.dropna(subset=[mil])
 map_hi = int(min(y1, map_src["year"].max())) if len(map_src) else y1
 map_lo = min(max(y0, int(map_src["year"].min())) if len(map_src) else y0, map_hi)
@@ -319,7 +319,7 @@ else:
                           [analysis.MEASURES[mil].dataset], {"military": mil, "year": map_year},
                           key="x_map")  # fmt: skip
 
-st.subheader("Model: does civilian spending fall when military spending rises?")
+st.header("Model: does civilian spending fall when military spending rises?")
 m1, m2, m3, m4 = st.columns(4)
 with m1:
     controls = ui.multiselect(
@@ -402,14 +402,18 @@ with st.expander("Per-country dynamics: Granger tests and rolling correlations")
             source=src, y_title="Pearson correlation",
         )  # fmt: skip
         st.plotly_chart(rc.figure, width="stretch", key="rolling")
+        common.export_buttons(rc, f"rolling_correlation_{mil}_{civ}_{y0}_{y1}", used, view,
+                              key="x_roll")  # fmt: skip
         st.caption(rc.alt)
 
-st.subheader("Europe: defence against civilian functions (COFOG)")
+st.header("Europe: defence against civilian functions (COFOG)")
 if "cofog_defence_gdp" in missing_sets:
     st.info("Eurostat COFOG is not in the store (run `labordash pull cofog`).")
 else:
     cf = cofog_chart(version, tuple(chosen))
     st.plotly_chart(cf.figure, width="stretch", key="cofog")
+    common.export_buttons(cf, "cofog_defence_vs_civilian", ["eurostat_cofog"],
+                          {"countries": chosen}, key="x_cofog")  # fmt: skip
     st.caption(cf.alt + " COFOG covers 2012-2020 in this release.")
 
 with st.expander("Data behind these charts"):

@@ -1,11 +1,10 @@
 """Home: what the dashboard answers, the datasets, and military burden over time."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, store
 from dashboard.catalog import catalog, origin
-from dashboard.views import url_state
+from dashboard.views import common, url_state
 
 ui = url_state.Scope("home")
 DEFAULT_COUNTRIES = ["RUS", "UKR", "USA", "CHN", "DEU"]
@@ -77,6 +76,9 @@ if milex is not None:
             source=o.source_line(meta.get("vintage")), y_title=unit_label, value_format=fmt,
         )  # fmt: skip
         st.plotly_chart(chart.figure, width="stretch", key="milex_chart")
+        common.export_buttons(chart, f"military_burden_{measure}_{'_'.join(selected)}",
+                              ["sipri_milex"], {"countries": selected, "measure": measure},
+                              key="x_milex")  # fmt: skip
         st.caption(
             f"{o.source_line(meta.get('vintage'))}. Hollow markers: SIPRI estimates or highly "
             "uncertain figures. " + chart.alt
@@ -87,23 +89,13 @@ if milex is not None:
                 hide_index=True, width="stretch",
             )  # fmt: skip
 
-st.header("Datasets")
-man = store.manifest()
-rows = [
-    {
-        "dataset": ds,
-        "title": o.title,
-        "producer": o.producer,
-        "vintage": man.get(ds, {}).get("vintage", "not pulled"),
-        "rows": man.get(ds, {}).get("rows"),
-        "licence": o.licence_short,
-        "pulled": man.get(ds, {}).get("built"),
-    }
-    for ds, o in catalog().items()
-]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-with st.expander("How to cite these sources"):
-    for o in catalog().values():
-        st.markdown(f"- **{o.title}**: {o.citation}. Licence: [{o.licence}]({o.licence_url}).")
-        if o.notes:
-            st.caption(o.notes)
+st.header("Sources and methods")
+st.markdown(
+    f"{len(catalog())} public datasets from SIPRI, the World Bank, WHO, Our World in Data, "
+    "Eurostat, the US Bureau of Labor Statistics and Census Bureau, Rosstat and Russia's "
+    "Federal Treasury. Every chart names its source, vintage and licence."
+)
+st.page_link("views/data.py", label="Data: the catalog, downloads and how to cite",
+             icon=":material/database:")  # fmt: skip
+st.page_link("views/methods.py", label="Methods: every measure's formula and references",
+             icon=":material/functions:")  # fmt: skip

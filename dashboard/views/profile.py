@@ -55,7 +55,7 @@ with c3:
 name = names.get(region, region)
 src = common.source_line(sysm.dataset)
 
-st.subheader(f"Industry mix of {name}, {period}")
+st.header(f"Industry mix of {name}, {period}")
 mix = dependence.mix(data, region, period)
 mc = charts.mix_bars(
     mix, title=f"Industry mix of {name} against the {sysm.benchmark}",
@@ -77,7 +77,7 @@ if (mix["status"] != "ok").any():
     st.caption("Suppressed industries have no share; the bars show the disclosed ones only.")
 common.download(mix, f"mix_{region}_{period}", key="dl_mix")
 
-st.subheader("Specialization over time")
+st.header("Specialization over time")
 conc = dependence.concentration(data, regions=[region]).sort_values("period")
 if len(conc) >= 1:
     sc = charts.stacked_series(
@@ -89,12 +89,13 @@ if len(conc) >= 1:
         f"{conc['period'].iloc[0]}-{conc['period'].iloc[-1]}", source=src,
     )  # fmt: skip
     st.plotly_chart(sc.figure, width="stretch", key="spec")
+    common.export_buttons(sc, f"specialization_{region}", [sysm.dataset], view, key="x_spec")
     st.caption(sc.alt)
 if system == "ru_subject":
     st.caption("The OKVED break between 2016 and 2017 changes the sections: read the two "
                "sides of it as separate series.")  # fmt: skip
 
-st.subheader("Where did the change come from? Shift-share")
+st.header("Where did the change come from? Shift-share")
 s1, s2 = st.columns(2)
 default_base = {"ru_subject": "2017"}.get(system, periods[0])
 with s1:
@@ -133,7 +134,7 @@ else:
     if ss.by_industry.attrs.get("excluded_cells"):
         st.caption(f"{ss.by_industry.attrs['excluded_cells']} suppressed cells left out.")
 
-st.subheader("Social indicators")
+st.header("Social indicators")
 soc = dependence.social(system, region)
 if soc.empty:
     st.info("The store has no social indicators for this region.")
@@ -143,13 +144,15 @@ else:
     wide = wide.reset_index().rename(columns={"period": "year"})
     units = soc.drop_duplicates("indicator").set_index("indicator")["unit"]
     others = [names.get(g, g) for g in wide["geo"].unique() if g != region]
+    social_ds = {"nuts2": "eurostat_nuts_gdp", "us_county": "qcew",
+                 "us_state": "qcew"}.get(system, "rosstat_regions")  # fmt: skip
     ch = charts.stacked_series(
         wide, [(k, k, units[k]) for k in units.index], names=names,
         title=f"{name}: social indicators",
         subtitle=f"{soc['period'].min()}-{soc['period'].max()}"
         + (f"; against {', '.join(others)}" if others else ""),
-        source=common.source_line({"nuts2": "eurostat_nuts_gdp", "us_county": "qcew",
-                                   "us_state": "qcew"}.get(system, "rosstat_regions")),
+        source=common.source_line(social_ds),
     )  # fmt: skip
     st.plotly_chart(ch.figure, width="stretch", key="social")
+    common.export_buttons(ch, f"social_{region}", [social_ds], view, key="x_social")
     st.caption(ch.alt)

@@ -106,7 +106,7 @@ if not chosen:
     st.info("Choose at least one region.")
     st.stop()
 
-st.subheader("Maps")
+st.header("Maps")
 which = ui.selectbox("Map", list(MAPS), "mfg_lq", key="map", format_func=MAPS.get)
 try:
     mp = map_chart(version, which)
@@ -124,7 +124,7 @@ if which == "monotowns":
         "list has had about 313-321 entries. Check counts against the official text."
     )
 
-st.subheader("Wages and unemployment against the Russian average")
+st.header("Wages and unemployment against the Russian average")
 r = store.read("rosstat_regions", territory="total")
 sel = r[r["geo"].isin([*chosen, "RUS"]) & r["indicator"].isin(["wage_avg_monthly",
                                                                  "unemployment_rate"])]  # fmt: skip
@@ -141,9 +141,11 @@ ws.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
 ws.figure.update_traces(line={"color": "#666", "dash": "dash", "width": 3},
                         selector={"name": "Russian Federation"})  # fmt: skip
 st.plotly_chart(ws.figure, width="stretch", key="wages")
+common.export_buttons(ws, "russia_wages_unemployment", ["rosstat_regions"], {"regions": chosen},
+                      key="x_wages")  # fmt: skip
 st.caption(ws.alt + " Nominal roubles: wages are not adjusted for prices.")
 
-st.subheader("Budgets by function, 2019 and 2021")
+st.header("Budgets by function, 2019 and 2021")
 try:
     bud = russia.budget()
 except store.StoreMissing as exc:
@@ -167,7 +169,14 @@ else:
         "subject, executed; section 10", common.source_line("roskazna_budget"), "RUB per person",
     )  # fmt: skip
     fig.update_layout(barmode="group", hovermode="closest")
+    per_head = mine[mine["function"] == "10"][["geo", "year", "per_head"]]
+    bars = charts.Chart(fig, "Grouped bars of social-policy spending per head (RUB) in 2019 "
+                        "and 2021 for " + ", ".join(names.get(g, g) for g in chosen) + ".",
+                        per_head.assign(region=per_head["geo"].map(names.get)))  # fmt: skip
     st.plotly_chart(fig, width="stretch", key="social_bars")
+    st.caption(bars.alt)
+    common.export_buttons(bars, "russia_social_policy_per_head", ["roskazna_budget",
+                          "rosstat_regions"], {"regions": chosen}, key="x_social")  # fmt: skip
     table = mine.assign(region=mine["geo"].map(names.get), function=mine["function"].map(
         russia.FUNCTIONS))  # fmt: skip
     table = table.pivot_table(index=["region", "function"], columns="year",
@@ -182,7 +191,7 @@ else:
         "health-insurance fund, which is left out) and social policy (10)."
     )
 
-st.subheader("Manufacturing shipments")
+st.header("Manufacturing shipments")
 ship = r[r["geo"].isin(chosen) & (r["indicator"] == "manufacturing_shipments")]
 ts = charts.time_series(
     ship[["geo", "year", "value", "flag"]], names=names, title="Manufacturing shipments",
@@ -199,7 +208,7 @@ common.export_buttons(
 st.caption(ts.alt + " The dotted line marks the classification break: do not read the step "
            "across it as growth or decline.")  # fmt: skip
 
-st.subheader("Manufacturing dependence and social spending")
+st.header("Manufacturing dependence and social spending")
 try:
     cs = russia.cross_section(2021)
     band = analysis.ols_band(cs["mfg_gva"], cs["social_per_head"])

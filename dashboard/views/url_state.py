@@ -39,6 +39,20 @@ class Scope:
 
     def __init__(self, page: str):
         self.page = page
+        saved = st.session_state.get(self._memo)
+        if saved and not len(st.query_params):
+            # back on this page through the menu, which drops the query string: restore the
+            # view it showed when we left (its widgets' states were cleared meanwhile)
+            st.query_params.update(saved)
+
+    @property
+    def _memo(self) -> str:
+        return f"_url:{self.page}"
+
+    def _sync(self, key: str, value: list[str] | str, default: list[str] | str) -> None:
+        """Write a widget's value to the URL, and remember this page's URL for the session."""
+        _sync(key, value, default)
+        st.session_state[self._memo] = {k: st.query_params.get_all(k) for k in st.query_params}
 
     def w(self, key: str) -> str:
         return f"{self.page}:{key}"
@@ -74,7 +88,7 @@ class Scope:
         value = st.multiselect(
             label, options, key=w, format_func=format_func, max_selections=max_selections
         )
-        _sync(key, value, default)
+        self._sync(key, value, default)
         return value
 
     def selectbox(
@@ -98,7 +112,7 @@ class Scope:
                 )
             st.session_state[w] = raw if raw in options else default
         value = st.selectbox(label, options, key=w, format_func=format_func)
-        _sync(key, value, default)
+        self._sync(key, value, default)
         return value
 
     def year_range(self, label: str, lo: int, hi: int, default: tuple[int, int], *, key: str):
@@ -122,7 +136,7 @@ class Scope:
             st.session_state[w] = value
         a, b = st.slider(label, lo, hi, key=w)
         value = f"{a}-{b}"
-        _sync(key, value, f"{default[0]}-{default[1]}")
+        self._sync(key, value, f"{default[0]}-{default[1]}")
         return a, b
 
     def year(self, label: str, lo: int, hi: int, default: int, *, key: str) -> int:
@@ -138,5 +152,5 @@ class Scope:
             value = lo
         else:
             value = st.slider(label, lo, hi, key=w)
-        _sync(key, str(value), str(default))
+        self._sync(key, str(value), str(default))
         return value

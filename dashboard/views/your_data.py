@@ -118,6 +118,8 @@ if layer:
         names=common.region_names(common.store_version()),
     )  # fmt: skip
     st.plotly_chart(mp.figure, width="stretch", key="byod_map")
+    common.export_buttons(mp, f"your_data_lq_map_{industry}", [],
+                          {"industry": industry, "year": year}, key="x_byod_map")  # fmt: skip
     st.caption(f"{mp.alt} Region codes matched {LAYERS[layer]} ({matched:.0%}).")
 else:
     st.caption("No map: the region codes are not NUTS, US county FIPS or Russian ISO codes "
@@ -128,14 +130,16 @@ bars = charts.ranked_bars(
     x_title="Location quotient", reference=1.0, reference_label="= 1",
 )  # fmt: skip
 st.plotly_chart(bars.figure, width="stretch", key="byod_bars")
+common.export_buttons(bars, f"your_data_lq_{industry}", [], {"industry": industry, "year": year},
+                      key="x_byod_bars")  # fmt: skip
 st.caption(bars.alt)
 shown = sel.drop(columns="label").sort_values("lq", ascending=False)
 st.dataframe(shown, hide_index=True, width="stretch", key="byod_lq")
 common.download(shown, "your_data_lq", key="byod_dl_lq")
 
-st.subheader("Specialization per region")
+st.header("Specialization per region")
 st.dataframe(spec, hide_index=True, width="stretch", key="byod_spec")
 common.download(spec, "your_data_specialization", key="byod_dl_spec")
-st.subheader("Localization per industry")
+st.header("Localization per industry")
 st.dataframe(loc, hide_index=True, width="stretch", key="byod_loc")
 common.download(loc, "your_data_localization", key="byod_dl_loc")

@@ -1,0 +1,93 @@
+"""Data: the catalog, per-dataset downloads where the licence allows, and how to cite."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import export, store
+from dashboard.catalog import catalog
+
+st.title("Data")
+st.markdown(
+    "Every dataset labordash reads, as its producer publishes it, parsed into one tidy table "
+    "(`dataset, geo, year, indicator, value, unit, flag` plus keys). The vintage is the "
+    "producer's release; *pulled* is when this server built it (`labordash pull`)."
+)
+
+man = store.manifest()
+rows = [
+    {
+        "dataset": ds,
+        "producer": o.producer,
+        "title": o.title,
+        "vintage": man.get(ds, {}).get("vintage", "not pulled"),
+        "licence": o.licence_short,
+        "rows": man.get(ds, {}).get("rows"),
+        "last pulled": man.get(ds, {}).get("built"),
+        "source": o.url_main,
+        "citation": o.citation,
+    }
+    for ds, o in catalog().items()
+]
+st.dataframe(
+    pd.DataFrame(rows), hide_index=True, width="stretch", key="catalog",
+    column_config={"source": st.column_config.LinkColumn("source")},
+)  # fmt: skip
+
+st.header("Downloads")
+st.caption(
+    "The tidy table of a dataset as stored: a zip with data.csv, metadata.json and a README "
+    "with the citation (its text cells spreadsheet-safe), or the stored Parquet file."
+)
+
+
+@st.cache_data(show_spinner="Packing the dataset...", max_entries=4)
+def package(dataset: str, built: str | None) -> bytes:
+    o = catalog()[dataset]
+    return export.data_package(
+        store.read(dataset), title=o.title, datasets=[dataset], filters={},
+        vintages={dataset: man.get(dataset, {}).get("vintage")}, xlsx=False,
+    )  # fmt: skip
+
+
+def parquet(dataset: str) -> bytes:
+    return store.parquet_path(dataset).read_bytes()
+
+
+for ds, o in catalog().items():
+    entry = man.get(ds)
+    with st.container(border=True, key=f"ds-{ds}"):
+        left, right = st.columns([3, 2])
+        left.markdown(f"**{o.title}** (`{ds}`)  \n{o.producer}. Licence: [{o.licence}]"
+                      f"({o.licence_url}).")  # fmt: skip
+        if o.notes:
+            left.markdown(o.notes)
+        if not o.redistribute:
+            right.markdown(
+                f"Its terms do not allow bulk redistribution, so labordash offers no copy: "
+                f"download it from the producer at [{o.url_main}]({o.url_main})."
+            )
+        elif entry is None:
+            right.info("Not in this server's store yet: run `labordash pull`.")
+        else:
+            a, b = right.columns(2)
+            a.download_button(
+                "CSV (zip)", data=lambda d=ds, e=entry: package(d, e.get("built")),
+                file_name=f"{export.safe_name(ds)}.zip", mime="application/zip",
+                key=f"dl_{ds}_zip", on_click="ignore", icon=":material/folder_zip:",
+            )  # fmt: skip
+            b.download_button(
+                "Parquet", data=lambda d=ds: parquet(d),
+                file_name=f"{export.safe_name(ds)}.parquet",
+                mime="application/vnd.apache.parquet", key=f"dl_{ds}_parquet",
+                on_click="ignore", icon=":material/table:",
+            )  # fmt: skip
+            right.caption(f"{entry.get('rows'):,} rows; vintage {entry.get('vintage')}")
+
+st.header("How to cite labordash")
+plain, bib = export.citation([], "Regional labor economics dashboard", export.today())
+st.markdown(
+    "Cite the data's producers (above, and in every export's README) and labordash with the "
+    "version you used:"
+)
+st.code(plain, language=None, wrap_lines=True)
+st.code(bib, language="bibtex", wrap_lines=True)

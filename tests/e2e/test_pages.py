@@ -1,0 +1,167 @@
+"""Every page in Chromium: drawn, accessible (axe-core), its exports downloadable, its state in
+the URL across navigation, usable by keyboard. Screenshots of every page go to artifacts/e2e/."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import ARTIFACTS, painted_pixels
+
+pytestmark = pytest.mark.e2e
+
+# path, charts drawn at least, keys of the maps on it
+PAGES = {
+    "home": ("", 1, []),
+    "guns_vs_butter": ("guns-vs-butter", 4, ["map"]),
+    "dependence": ("dependence", 3, ["map", "spec_map"]),
+    "russia": ("russia", 5, ["map"]),
+    "profile": ("region?system=ru_subject&region=RU-UD", 4, []),
+    "your_data": ("your-data", 0, []),
+    "methods": ("methods", 0, []),
+    "data": ("data", 0, []),
+}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+MAGIC = {".png": b"\x89PNG", ".svg": b"<svg", ".pdf": b"%PDF", ".zip": b"PK",
+         ".parquet": b"PAR1"}  # fmt: skip
+
+
+def settled(page, charts: int) -> None:
+    """Wait until the script has finished and ``charts`` plotly charts are drawn."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=120_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot').length >= {charts}", timeout=120_000
+    )
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+    )
+    page.wait_for_timeout(1500)
+
+
+def open_view(browser, url: str, charts: int, **kw):
+    page = browser.new_page(viewport={"width": 1300, "height": 4600}, **kw)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    settled(page, charts)
+    return page, errors
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_draws_and_passes_axe(browser, app_url, name):
+    path, charts, maps = PAGES[name]
+    page, errors = open_view(browser, f"{app_url}/{path}", charts)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"page_{name}.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Page not found" not in page.inner_text("body")
+    for key in maps:  # polygons really painted, not an empty frame
+        the_map = page.locator(f".st-key-{key} .js-plotly-plot")
+        assert the_map.locator("path.js-fill").count() >= 3, key
+        assert painted_pixels(the_map.screenshot()) > 5_000, key
+    # every visible chart is followed by its text alternative (a caption naming what it shows)
+    alts = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+          .filter(ch => ch.checkVisibility()).map(ch => {
+            let sib = ch.closest('.stElementContainer').nextElementSibling;
+            for (let i = 0; i < 4 && sib; i++, sib = sib.nextElementSibling) {
+              const cap = sib.querySelector('[data-testid="stCaptionContainer"]');
+              if (cap) return cap.innerText; }
+            return ''; })"""
+    )
+    assert len(alts) >= charts and all(len(a) > 40 for a in alts), alts
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    found = result.response["violations"]
+    bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in found
+           if v["impact"] in ("serious", "critical")]  # fmt: skip
+    assert not bad, bad
+    assert not errors, errors
+    page.close()
+
+
+def downloads(page) -> list[tuple[str, bytes]]:
+    """Press every visible download button; return (file name, bytes) of each file."""
+    out = []
+    buttons = page.locator('[data-testid="stDownloadButton"] button')
+    for i in range(buttons.count()):
+        button = buttons.nth(i)
+        if not button.is_visible() or button.is_disabled():
+            continue
+        with page.expect_download(timeout=120_000) as dl:
+            button.click()
+        out.append((dl.value.suggested_filename, Path(dl.value.path()).read_bytes()))
+    return out
+
+
+def check_file(name: str, body: bytes) -> None:
+    suffix = Path(name).suffix
+    assert body, name
+    if suffix == ".csv":
+        assert b"," in body.splitlines()[0], name
+    elif suffix == ".svg":
+        assert b"<svg" in body[:2000] and b"labordash" in body, name
+    else:
+        assert body.startswith(MAGIC[suffix]), name
+    if suffix == ".zip":
+        names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+        assert {"data.csv", "metadata.json", "README.md"} <= set(names), (name, names)
+
+
+@pytest.mark.parametrize("name", ["home", "guns_vs_butter", "dependence", "russia", "profile"])
+def test_every_export_button_gives_a_file(browser, app_url, name):
+    path, charts, _ = PAGES[name]
+    page, _ = open_view(browser, f"{app_url}/{path}", charts, accept_downloads=True)
+    files = downloads(page)
+    assert len(files) >= 5 * charts - 5, [n for n, _ in files]  # PNG, SVG, PDF, CSV, zip
+    for fname, body in files:
+        check_file(fname, body)
+    assert {Path(n).suffix for n, _ in files} == {".png", ".svg", ".pdf", ".csv", ".zip"}
+    page.close()
+
+
+def test_data_page_downloads(browser, app_url):
+    page, _ = open_view(browser, f"{app_url}/data", 0, accept_downloads=True)
+    files = downloads(page)
+    for fname, body in files:
+        check_file(fname, body)
+    names = {n for n, _ in files}
+    assert {"wdi.zip", "wdi.parquet", "qcew.parquet"} <= names
+    assert not any(n.startswith("sipri") for n in names)  # its terms forbid bulk copies
+    page.close()
+
+
+def test_navigation_keeps_the_state_in_the_url(browser, app_url):
+    page, _ = open_view(browser, f"{app_url}/dependence?system=ru_subject&measure=share", 3)
+    page.get_by_role("link", name="Russia's regions").click()
+    page.wait_for_url("**/russia**", timeout=60_000)
+    settled(page, 5)
+    page.get_by_role("link", name="Industrial dependence").click()
+    page.wait_for_url("**/dependence**", timeout=60_000)
+    settled(page, 3)
+    page.wait_for_function("location.search.includes('system=ru_subject')", timeout=30_000)
+    assert "measure=share" in page.url
+    assert "Share of the region's total: Manufacturing" in page.locator(".st-key-map").inner_text()
+    page.close()
+
+
+def test_usable_by_keyboard(browser, app_url):
+    """Tab to the measure selector on the home page, change it with the arrow keys, and the
+    chart and the URL follow."""
+    page, _ = open_view(browser, app_url, 1)
+    box = page.locator(".st-key-home-measure input")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if box.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the measure selector cannot be reached with Tab")
+    page.keyboard.press("ArrowDown")  # opens the list on the next option
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search.includes('measure=milex_gov_share')",
+                           timeout=30_000)  # fmt: skip
+    settled(page, 1)
+    title = page.locator(".st-key-milex_chart .gtitle").text_content()
+    assert title.startswith("Military expenditure as a share of government spending"), title
+    page.close()

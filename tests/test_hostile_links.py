@@ -1,0 +1,69 @@
+"""Random and hostile query parameters on every page (hypothesis + AppTest).
+
+The parameters each page reads are taken from its source (every ``ui.<widget>(key=...)`` call),
+so a new widget is fuzzed as soon as it exists. Every page must render without an exception,
+show a note when a parameter it reads carries a value it does not know, and never echo markup.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .test_app import run_app, run_page
+
+VIEWS = Path(__file__).resolve().parents[1] / "dashboard" / "views"
+PAGES = ["home", "guns_vs_butter", "dependence", "profile", "russia", "your_data", "methods",
+         "data"]  # fmt: skip
+SYSTEM_PAGES = {"dependence", "profile"}  # choose_system() reads ?system=
+HOSTILE = [
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "../../etc/passwd",
+    "..%2F..%2Fetc%2Fpasswd", "9" * 400, "-1", "1e308", "NaN", "0x7fffffff", "'; DROP TABLE x;--",
+    "=HYPERLINK(\"http://x\")", "\u202egnp.exe", "%00", "RU-XX", "ZZZ", "9999-0001", "1990-",
+    "{{7*7}}", "$(rm -rf /)", "`code`", "**bold**", "[link](javascript:alert(1))",
+]  # fmt: skip
+
+
+def params_read(page: str) -> list[str]:
+    keys = []
+    for node in ast.walk(ast.parse((VIEWS / f"{page}.py").read_text("utf-8"))):
+        func = getattr(node, "func", None)
+        if isinstance(func, ast.Attribute) and getattr(func.value, "id", None) == "ui":
+            keys += [k.value.value for k in node.keywords if k.arg == "key"]
+    return keys + (["system"] if page in SYSTEM_PAGES else [])
+
+
+def test_the_pages_read_the_parameters_we_expect():
+    assert set(params_read("home")) == {"countries", "measure"}
+    assert {"group", "years", "military", "civilian", "effects"} <= set(params_read(
+        "guns_vs_butter"))  # fmt: skip
+    assert {"system", "industry", "measure", "period"} <= set(params_read("dependence"))
+
+
+values = st.one_of(st.sampled_from(HOSTILE), st.text(min_size=1, max_size=40))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_links_render_with_a_note(store_env, page):
+    keys = params_read(page)
+
+    @settings(max_examples=6, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+    @given(chosen=st.dictionaries(st.sampled_from([*keys, "unknown_param"]), values,
+                                  min_size=1, max_size=4))  # fmt: skip
+    def check(chosen):
+        # the home page is the default: a link to it is read on the very first run
+        at = run_app(**chosen) if page == "home" else run_page(f"views/{page}.py", **chosen)
+        assert not at.exception, (chosen, at.exception)
+        shown = " ".join(e.value for kind in ("markdown", "caption", "info", "warning", "error")
+                         for e in at.get(kind))  # fmt: skip
+        outside_code = re.sub(r"`[^`]*`", "", shown)  # a code span shows markup as text
+        assert "<script" not in outside_code and "<img" not in outside_code, chosen
+        read = [k for k in chosen if k in keys and chosen[k].strip()]
+        if read:  # a value the page reads and does not know gets a visible note
+            assert at.info or at.warning, chosen
+
+    check()
