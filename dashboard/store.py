@@ -184,8 +184,7 @@ def read(dataset: str, **filters) -> pd.DataFrame:
         raise KeyError(f"unknown dataset {dataset!r}; known: {', '.join(MODULES)}")
     if not path.exists():
         raise StoreMissing(
-            f"dataset {dataset!r} is not in the store ({config.store_dir()}); "
-            f"run `labordash pull {dataset}`"
+            f"dataset {dataset!r} is not in the store; run `labordash pull {dataset}`"
         )
     df = _read_parquet(str(path), path.stat().st_mtime_ns)
     mask = pd.Series(True, index=df.index)

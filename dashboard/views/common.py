@@ -35,8 +35,9 @@ def system_data(version: str, system: str) -> dependence.Data:
     return dependence.load(system)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def region_names(version: str) -> dict[str, str]:
+    """Region code -> English name; shared and read-only (cache_resource: no copy per call)."""
     try:
         r = reference.regions()
     except MISSING:

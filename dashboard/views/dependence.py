@@ -48,6 +48,7 @@ st.markdown(
 )
 
 version = common.store_version()
+names = common.region_names(version)
 c1, c2, c3, c4 = st.columns([2, 3, 2, 1.3])
 with c1:
     data = common.choose_system(ui)
@@ -73,7 +74,7 @@ with c4:
 
 table = dependence.dependence(data, industry, period)
 view = {"system": system, "industry": industry, "measure": measure, "period": period}
-table.insert(1, "name", table["region"].map(lambda c: common.region_names(version).get(c, c)))
+table.insert(1, "name", table["region"].map(lambda c: names.get(c, c)))
 title, unit = dependence.measure_title(measure, sysm)
 
 # what the data cannot say, next to the charts
@@ -174,7 +175,7 @@ st.markdown(
     + f", and how different from the {sysm.benchmark}?"
 )  # fmt: skip
 conc = dependence.concentration(data, [period])
-conc.insert(2, "name", conc["region"].map(lambda c: common.region_names(version).get(c, c)))
+conc.insert(2, "name", conc["region"].map(lambda c: names.get(c, c)))
 metric = ui.selectbox("Map", list(SPEC), "krugman", key="spec",
                       format_func=lambda k: SPEC[k][0])  # fmt: skip
 try:

@@ -50,7 +50,7 @@ def load_panel(version: str) -> pd.DataFrame:
     return analysis.build_panel()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def country_names(version: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for ds, col in (("wdi", "country_name"), ("sipri_milex", "country_name")):

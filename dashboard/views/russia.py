@@ -40,7 +40,7 @@ CAVEATS = """
 """
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def names_ru(version: str) -> dict[str, str]:
     r = reference.regions()
     return dict(zip(r["code"], r["name_ru"].fillna(""), strict=True))
@@ -96,6 +96,45 @@ except common.MISSING as exc:
     st.stop()
 
 
+# built once per selection: rebuilding these figures costs more than the rest of a rerun
+@st.cache_resource(show_spinner=False, max_entries=32)
+def wages_chart(version: str, chosen: tuple[str, ...]) -> charts.Chart:
+    names = common.region_names(version)
+    r = store.read("rosstat_regions", territory="total")
+    wanted = ["wage_avg_monthly", "unemployment_rate"]
+    sel = r[r["geo"].isin([*chosen, "RUS"]) & r["indicator"].isin(wanted)]
+    wide = sel.pivot_table(index=["geo", "year"], columns="indicator", values="value").reset_index()
+    ws = charts.stacked_series(
+        wide, [("wage_avg_monthly", "Average monthly wage", "RUB"),
+               ("unemployment_rate", "Unemployment rate (ILO)", "%")],
+        names={**names, "RUS": "Russian Federation"}, title="Wages and unemployment",
+        subtitle=f"RUB a month (top) and % of the labour force (bottom); {len(chosen)} regions and "
+        f"the Russian Federation, {int(wide['year'].min())}-{int(wide['year'].max())}",
+        source=common.source_line("rosstat_regions"), summarize_above=13,
+    )  # fmt: skip
+    ws.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
+    ws.figure.update_traces(line={"color": "#666", "dash": "dash", "width": 3},
+                            selector={"name": "Russian Federation"})  # fmt: skip
+    return ws
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def shipments_chart(version: str, chosen: tuple[str, ...]) -> charts.Chart:
+    names = common.region_names(version)
+    r = store.read("rosstat_regions", territory="total")
+    ship = r[r["geo"].isin(chosen) & (r["indicator"] == "manufacturing_shipments")]
+    ts = charts.time_series(
+        ship[["geo", "year", "value", "flag"]], names=names, title="Manufacturing shipments",
+        subtitle="mln RUB, current prices; OKVED section D to 2016, OKVED2 section C from 2017",
+        source=common.source_line("rosstat_regions"), y_title="mln RUB", value_format=",.0f",
+    )  # fmt: skip
+    ts.figure.add_vline(x=2016.5, line={"dash": "dot", "color": "#555"},
+                        annotation_text="OKVED -> OKVED2",
+                        annotation_position="top left")  # fmt: skip
+    ts.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
+    return ts
+
+
 def both(code: str) -> str:
     return f"{names.get(code, code)} · {ru_names.get(code, '')} ({code})"
 
@@ -125,21 +164,7 @@ if which == "monotowns":
     )
 
 st.header("Wages and unemployment against the Russian average")
-r = store.read("rosstat_regions", territory="total")
-sel = r[r["geo"].isin([*chosen, "RUS"]) & r["indicator"].isin(["wage_avg_monthly",
-                                                                 "unemployment_rate"])]  # fmt: skip
-wide = sel.pivot_table(index=["geo", "year"], columns="indicator", values="value").reset_index()
-ws = charts.stacked_series(
-    wide, [("wage_avg_monthly", "Average monthly wage", "RUB"),
-           ("unemployment_rate", "Unemployment rate (ILO)", "%")],
-    names={**names, "RUS": "Russian Federation"}, title="Wages and unemployment",
-    subtitle=f"RUB a month (top) and % of the labour force (bottom); {len(chosen)} regions and "
-    f"the Russian Federation, {int(wide['year'].min())}-{int(wide['year'].max())}",
-    source=common.source_line("rosstat_regions"), summarize_above=13,
-)  # fmt: skip
-ws.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
-ws.figure.update_traces(line={"color": "#666", "dash": "dash", "width": 3},
-                        selector={"name": "Russian Federation"})  # fmt: skip
+ws = wages_chart(version, tuple(chosen))
 st.plotly_chart(ws.figure, width="stretch", key="wages")
 common.export_buttons(ws, "russia_wages_unemployment", ["rosstat_regions"], {"regions": chosen},
                       key="x_wages")  # fmt: skip
@@ -192,15 +217,7 @@ else:
     )
 
 st.header("Manufacturing shipments")
-ship = r[r["geo"].isin(chosen) & (r["indicator"] == "manufacturing_shipments")]
-ts = charts.time_series(
-    ship[["geo", "year", "value", "flag"]], names=names, title="Manufacturing shipments",
-    subtitle="mln RUB, current prices; OKVED section D to 2016, OKVED2 section C from 2017",
-    source=common.source_line("rosstat_regions"), y_title="mln RUB", value_format=",.0f",
-)  # fmt: skip
-ts.figure.add_vline(x=2016.5, line={"dash": "dot", "color": "#555"},
-                    annotation_text="OKVED -> OKVED2", annotation_position="top left")  # fmt: skip
-ts.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
+ts = shipments_chart(version, tuple(chosen))
 st.plotly_chart(ts.figure, width="stretch", key="shipments")
 common.export_buttons(
     ts, "russia_manufacturing_shipments", ["rosstat_regions"], {"regions": chosen}, key="x_ship"

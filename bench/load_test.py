@@ -1,0 +1,182 @@
+"""Load test: concurrent sessions speaking Streamlit's websocket protocol change selections.
+
+Each client keeps Streamlit's message cache as a browser does (unchanged elements come back as
+references) and opens a session on one page (home, guns vs butter, dependence, Russia, region
+profile in turn), then for the duration picks one of the page's select boxes, sets a random
+option and waits for the script to finish, as a browser would. It reports errors (exception
+elements, failed runs, dropped connections), p50/p95/max interaction latency (rerun request to
+script finished) and the server's memory.
+
+Usage: ``python bench/load_test.py [--clients 30] [--seconds 180] [--think 1]`` (a pulled store in
+``LABORDASH_HOME``; the script starts its own server on loopback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["", "guns-vs-butter", "dependence", "russia", "region"]
+
+
+class Client:
+    def __init__(self, url: str, page: str, rnd: random.Random, think: float = 1.0):
+        self.url, self.page, self.rnd, self.think = url, page, rnd, think
+        self.states: dict[str, WidgetState] = {}
+        self.boxes: dict[str, list[str]] = {}
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.cache: dict[str, ForwardMsg] = {}  # the browser's message cache
+        self.first = float("nan")
+
+    async def run_once(self, conn) -> None:
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_name = self.page
+        msg.rerun_script.widget_states.widgets.extend(self.states.values())
+        msg.rerun_script.cached_message_hashes.extend(self.cache)
+        t = time.perf_counter()
+        await conn.send(msg.SerializeToString())
+        while True:
+            raw = await asyncio.wait_for(conn.recv(), timeout=600)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            if fwd.WhichOneof("type") == "ref_hash":  # an element we hold: as a browser does
+                fwd = self.cache[fwd.ref_hash]
+            elif fwd.metadata.cacheable:
+                self.cache[fwd.hash] = fwd
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                el = fwd.delta.new_element
+                if el.WhichOneof("type") == "exception":
+                    self.errors.append(f"{self.page}: {el.exception.message[:200]}")
+                elif el.WhichOneof("type") == "selectbox" and el.selectbox.options:
+                    box = el.selectbox
+                    self.boxes[box.id] = list(box.options)
+                    if box.id not in self.states:
+                        state = WidgetState(id=box.id)
+                        state.string_value = box.options[box.default] if box.HasField(
+                            "default") else box.options[0]  # fmt: skip
+                        self.states[box.id] = state
+            elif kind == "script_finished":
+                status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
+                if status == "FINISHED_EARLY_FOR_RERUN":
+                    continue  # our own newer request interrupted it: keep reading
+                if status != "FINISHED_SUCCESSFULLY":
+                    self.errors.append(f"{self.page}: {status}")
+                break
+        self.latencies.append(time.perf_counter() - t)
+
+    async def loop(self, until: float) -> None:
+        ws_url = self.url.replace("http", "ws") + "/_stcore/stream"
+        try:
+            # no client pings: a browser sends none, and a busy server answers them late
+            conn = await connect(ws_url, max_size=256 * 2**20, open_timeout=120,
+                                 ping_interval=None)  # fmt: skip
+            await self.run_once(conn)
+            self.first = self.latencies.pop()  # the first load, not an interaction
+            while time.perf_counter() < until:
+                await asyncio.sleep(self.rnd.uniform(0.5, 1.5) * self.think)  # reading
+                if not self.boxes:
+                    break
+                wid = self.rnd.choice(sorted(self.boxes))
+                self.states[wid].string_value = self.rnd.choice(self.boxes[wid])
+                await self.run_once(conn)
+            await conn.close()
+        except Exception as exc:  # noqa: BLE001 (every failure counts as an error)
+            self.errors.append(f"{self.page}: {type(exc).__name__}: {exc}")
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def main_async(url: str, pid: int, clients: int, seconds: float, think: float) -> None:
+    rnd = random.Random(1)
+    until = time.perf_counter() + seconds
+    crowd = [Client(url, PAGES[i % len(PAGES)], random.Random(rnd.random()), think)
+             for i in range(clients)]  # fmt: skip
+    samples: list[float] = []
+
+    async def sample() -> None:
+        while time.perf_counter() < until + 5:
+            samples.append(rss_mb(pid))
+            await asyncio.sleep(1)
+
+    sampler = asyncio.create_task(sample())
+    await asyncio.gather(*(c.loop(until) for c in crowd))
+    sampler.cancel()
+    lat = sorted(x for c in crowd for x in c.latencies)
+    errors = [e for c in crowd for e in c.errors]
+    print(f"{clients} sessions for {seconds:.0f} s, {think:g} s mean think time: {len(lat)} "
+          f"interactions ({len(lat) / seconds:.2f}/s), {len(errors)} errors")  # fmt: skip
+    first = sorted(c.first for c in crowd if c.first == c.first)
+    if first:
+        print(f"first load of all {clients} at once: median {statistics.median(first):.1f} s, "
+              f"slowest {first[-1]:.1f} s")  # fmt: skip
+    if lat:
+        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+        print(f"latency: p50 {statistics.median(lat):.2f} s, p95 {p95:.2f} s, max {lat[-1]:.2f} s")
+    for page in PAGES:
+        mine = sorted(x for c in crowd if c.page == page for x in c.latencies)
+        if mine:
+            print(f"  {page or 'home':16} {len(mine):4} interactions, p50 "
+                  f"{statistics.median(mine):.2f} s")  # fmt: skip
+    print(f"server memory: {max(samples):.0f} MB peak RSS while loaded "
+          f"(VmHWM {rss_mb(pid, 'VmHWM'):.0f} MB)")  # fmt: skip
+    for e in errors[:10]:
+        print("  error:", e)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=30)
+    ap.add_argument("--seconds", type=float, default=180)
+    ap.add_argument("--think", type=float, default=1.0,
+                    help="mean seconds between a session's interactions")  # fmt: skip
+    args = ap.parse_args()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.port", str(port), "--server.headless", "true"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=os.environ.copy(),
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=1).text == "ok":
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        asyncio.run(main_async(url, proc.pid, args.clients, args.seconds, args.think))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+if __name__ == "__main__":
+    main()
