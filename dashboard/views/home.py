@@ -1,4 +1,4 @@
-"""Home: what the dashboard answers, the datasets, and military burden over time."""
+"""Home: what the dashboard answers, military burden over time, links to Data and Methods."""
 
 import streamlit as st
 

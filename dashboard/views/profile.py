@@ -89,8 +89,8 @@ if len(conc) >= 1:
         f"{conc['period'].iloc[0]}-{conc['period'].iloc[-1]}", source=src,
     )  # fmt: skip
     st.plotly_chart(sc.figure, width="stretch", key="spec")
-    common.export_buttons(sc, f"specialization_{region}", [sysm.dataset], view, key="x_spec")
     st.caption(sc.alt)
+    common.export_buttons(sc, f"specialization_{region}", [sysm.dataset], view, key="x_spec")
 if system == "ru_subject":
     st.caption("The OKVED break between 2016 and 2017 changes the sections: read the two "
                "sides of it as separate series.")  # fmt: skip
