@@ -24,17 +24,13 @@ from pathlib import Path
 
 import httpx
 
+from dashboard import sitemap
+
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
-# page: (url path, widget key to change, new value)
-PAGES = {
-    "home": ("", "home:measure", "milex_gov_share"),
-    "guns_vs_butter": ("guns-vs-butter", "gvb:civilian", "education_gdp"),
-    "dependence": ("dependence", "dep:measure", "share"),
-    "russia": ("russia", "ru:map", "social"),
-    "profile": ("region", "profile:region", "FR10"),
-}
+# every page of the app with a widget to change (sitemap.Page.probe)
+PAGES = {k: (p.url_path, *p.probe) for k, p in sitemap.PAGES.items() if p.probe}
 FLOOR = """
 import numpy as np, pandas as pd, plotly.express as px, streamlit as st
 n = st.selectbox("Series", [5, 4, 3], key="floor:n")
@@ -131,7 +127,7 @@ def main() -> None:
                      rerun_seconds(floor, None, "floor:n", 4)))  # fmt: skip
         for name, (path, key, value) in PAGES.items():
             rows.append((name, *cold_start(app, path, browser),
-                         rerun_seconds(app, f"views/{name}.py", key, value)))  # fmt: skip
+                         rerun_seconds(app, sitemap.PAGES[name].script, key, value)))  # fmt: skip
         browser.close()
     base = rows[0]
     print(f"\n{'page':20} {'healthy s':>9} {'1st chart s':>11} {'x floor':>7} {'rerun ms':>9} "

@@ -30,8 +30,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
+from dashboard import sitemap
+
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["", "guns-vs-butter", "dependence", "russia", "region"]
+PAGES = [p.url_path for p in sitemap.PAGES.values() if p.probe]  # the pages with charts
 
 
 class Client:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import store
+from dashboard import sitemap, store
 
 # not "pages/": Streamlit takes a pages/ folder beside the entry script for its legacy
 # multipage layout, which breaks st.navigation deep links on a fresh server
@@ -33,22 +33,9 @@ def ensure_store() -> None:
 
 
 ensure_store()
-nav = st.navigation(
-    [
-        st.Page(VIEWS / "home.py", title="Home", icon=":material/home:", default=True),
-        st.Page(VIEWS / "guns_vs_butter.py", title="Guns vs butter", icon=":material/balance:",
-                url_path="guns-vs-butter"),
-        st.Page(VIEWS / "dependence.py", title="Industrial dependence", icon=":material/factory:",
-                url_path="dependence"),
-        st.Page(VIEWS / "russia.py", title="Russia's regions", icon=":material/public:",
-                url_path="russia"),
-        st.Page(VIEWS / "profile.py", title="Region profile", icon=":material/location_on:",
-                url_path="region"),
-        st.Page(VIEWS / "your_data.py", title="Your data", icon=":material/upload_file:",
-                url_path="your-data"),
-        st.Page(VIEWS / "methods.py", title="Methods", icon=":material/functions:",
-                url_path="methods"),
-        st.Page(VIEWS / "data.py", title="Data", icon=":material/database:", url_path="data"),
-    ]
-)  # fmt: skip
+nav = st.navigation([
+    st.Page(VIEWS / f"{p.key}.py", title=p.title, icon=p.icon, default=p.key == sitemap.DEFAULT,
+            **({"url_path": p.url_path} if p.url_path else {}))
+    for p in sitemap.PAGES.values()
+])  # fmt: skip
 nav.run()

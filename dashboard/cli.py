@@ -170,6 +170,28 @@ def _read_spec(path: Path) -> list[dict]:
     return raw
 
 
+def _print_listing(as_json: bool) -> None:
+    import json
+
+    from dashboard import registry
+
+    items = registry.listing()
+    if as_json:
+        typer.echo(json.dumps(items, indent=1, ensure_ascii=False))
+        return
+    out = Console()
+    out.print(f"[bold]{len(items)} charts and tables[/] (params: name = default; "
+              "None = the region system's default)")  # fmt: skip
+    for it in items:
+        out.print(f"\n[bold cyan]{it['name']}[/] ({it['kind']}, page {it['page']}): "
+                  f"{it['description']}")  # fmt: skip
+        for k, v in it["params"].items():
+            allowed = it["choices"].get(k)
+            out.print(f"  {k} = {v!r}" + (f"    one of {', '.join(map(str, allowed))}"
+                                           if allowed else ""))  # fmt: skip
+        out.print(f"  datasets: {', '.join(it['datasets'])}")
+
+
 @app.command()
 def export(
     spec: Annotated[
@@ -177,51 +199,68 @@ def export(
         typer.Argument(
             help="TOML (an array of tables named chart) or JSON (an array) of charts, each with "
             "chart, params, "
-            "format (png|svg|pdf), width, height and an optional file name.",
+            "format (png|svg|pdf; csv for tables), width, height and an optional file name.",
             exists=True,
             dir_okay=False,
         ),
     ] = None,
     chart: Annotated[str | None, typer.Option(help="One chart by name (instead of SPEC).")] = None,
-    param: Annotated[list[str] | None, typer.Option(help="key=value for --chart; repeat.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="png, svg or pdf")] = "svg",
+    param: Annotated[
+        list[str] | None,
+        typer.Option(help="key=value for --chart; repeat. Lists: comma-separated."),
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="png, svg or pdf (default svg); csv for tables")
+    ] = None,
     width: Annotated[int, typer.Option(help="Width in px.")] = 1200,
     height: Annotated[int | None, typer.Option(help="Height in px (default: the chart's).")] = None,
     out: Annotated[Path, typer.Option(help="Directory for the files.")] = Path("exports"),
+    list_: Annotated[
+        bool,
+        typer.Option("--list", help="List every chart and table with its parameters and exit."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
 ) -> None:
     """Render charts without a browser session, keeping one Chromium for all of them.
 
-    Charts: dependence_map, dependence_ranking, region_mix, russia_social_map (parameters as in
-    the pages' URLs, e.g. system=us_county industry=defense_related period=2016-Q1).
+    Every chart on the pages can be rendered, with the pages' parameters (e.g. system=us_county
+    industry=defense_related period=2016-Q1); `labordash export --list` names them all, and the
+    "Export spec" under each chart on a page gives its [[chart]] entry. Model tables are
+    written as CSV.
     """
-    import inspect
-
-    from dashboard import chart_specs
     from dashboard import export as ex
+    from dashboard import registry
 
+    if list_:
+        _print_listing(as_json)
+        return
     if (spec is None) == (chart is None):
         raise typer.BadParameter("give a SPEC file or --chart, not both or neither")
-    one = {"chart": chart, "format": fmt, "width": width, "height": height,
-           "params": dict(p.split("=", 1) for p in (param or []) if "=" in p)}  # fmt: skip
-    items = _read_spec(spec) if spec else [one]
     bad = [p for p in (param or []) if "=" not in p]
     if bad:
         raise typer.BadParameter(f"--param wants key=value, got {bad}")
+    one = {"chart": chart, "format": fmt, "width": width, "height": height,
+           "params": dict(p.split("=", 1) for p in (param or []))}  # fmt: skip
+    items = _read_spec(spec) if spec else [one]
     for i, it in enumerate(items, 1):  # names and parameters first: fail before rendering
         name, params = it.get("chart"), it.get("params", {})
-        if name not in chart_specs.CHARTS:
-            console.print(f"[red]chart {i}: unknown chart {name!r}; known: "
-                          f"{', '.join(chart_specs.CHARTS)}[/]")  # fmt: skip
+        try:
+            e = registry.entry(str(name))
+            if not isinstance(params, dict):
+                raise registry.SpecError(f"params must be a table of name = value, got {params!r}")
+            unknown = sorted(set(params) - set(e.defaults()))
+            if unknown:
+                raise registry.SpecError(f"unknown parameter(s) {unknown}; allowed: "
+                                         f"{sorted(e.defaults())}")  # fmt: skip
+        except registry.SpecError as exc:
+            console.print(f"[red]chart {i} ({name}): {exc}[/]")
+            raise typer.Exit(2) from None
+        f = it.get("format") or fmt or ("svg" if e.kind == "chart" else "csv")
+        if f not in (ex.FORMATS if e.kind == "chart" else ("csv",)):
+            allowed = ", ".join(ex.FORMATS) if e.kind == "chart" else "csv (a table)"
+            console.print(f"[red]chart {i} ({name}): format must be one of {allowed}[/]")
             raise typer.Exit(2)
-        allowed = set(inspect.signature(chart_specs.CHARTS[name]).parameters)
-        if set(params) - allowed:
-            extra = sorted(set(params) - allowed)
-            console.print(f"[red]chart {i} ({name}): unknown parameter(s) {extra}; "
-                          f"allowed: {sorted(allowed)}[/]")  # fmt: skip
-            raise typer.Exit(2)
-        if it.get("format", fmt) not in ex.FORMATS:
-            console.print(f"[red]chart {i}: format must be one of {', '.join(ex.FORMATS)}[/]")
-            raise typer.Exit(2)
+        it["format"] = f
     out.mkdir(parents=True, exist_ok=True)
     failed = 0
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -229,14 +268,17 @@ def export(
     with Progress(*columns, console=console) as progress, ex.one_browser():
         task = progress.add_task("exporting", total=len(items))
         for it in items:
-            name, params, f = it["chart"], it.get("params", {}), it.get("format", fmt)
+            name, params, f = it["chart"], it.get("params", {}), it["format"]
             stem = ex.safe_name(it.get("file") or "_".join([name, *map(str, params.values())]))
             progress.update(task, description=f"{stem}.{f}")
             try:
-                built = chart_specs.build(name, params)
-                data = ex.image(built.chart.figure, f, width=int(it.get("width", width)),
-                                height=it.get("height", height))  # fmt: skip
-            except (chart_specs.SpecError, ex.ExportError, ValueError, KeyError) as exc:
+                built = registry.build(name, params)
+                if built.chart is None:
+                    data = ex.spreadsheet_safe(built.table).to_csv(index=False).encode("utf-8")
+                else:
+                    data = ex.image(built.chart.figure, f, width=int(it.get("width", width)),
+                                    height=it.get("height", height))  # fmt: skip
+            except (registry.SpecError, ex.ExportError, ValueError, KeyError) as exc:
                 progress.console.print(f"[red]FAILED[/] {stem}: {exc}")
                 failed += 1
             else:

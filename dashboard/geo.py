@@ -33,6 +33,9 @@ class Layer:
     name_prop: str
     credit: str
     level_prop: str | None = None
+    projection: str = "equal_earth"  # a projection in maps.VIEWS (countries: charts.equal_earth)
+    height: int = 640  # px of a map of the whole layer
+    line_width: float = 0.5  # polygon outlines, px
 
     def resource(self) -> Resource:
         url = os.environ.get(f"LABORDASH_URL_GEO_{self.key.upper()}") or self.url
@@ -51,18 +54,22 @@ LAYERS = {
               "Boundaries: Natural Earth 1:110m (public domain)"),
         Layer("nuts2021", "geo", "NUTS_RG_60M_2021_4326.geojson",
               f"{GISCO}/NUTS_RG_60M_2021_4326.geojson", ("NUTS_ID",), "NAME_LATN",
-              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2021)", "LEVL_CODE"),
+              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2021)", "LEVL_CODE",
+              "europe", 760),
         Layer("nuts2024", "geo", "NUTS_RG_20M_2024_4326.geojson",
               f"{GISCO}/NUTS_RG_20M_2024_4326.geojson", ("NUTS_ID",), "NAME_LATN",
-              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2024)", "LEVL_CODE"),
+              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2024)", "LEVL_CODE",
+              "europe", 760),
         Layer("us_counties", "geo", "geojson-counties-fips.json",
               "https://raw.githubusercontent.com/plotly/datasets/master/geojson-counties-fips.json",
-              ("id",), "NAME", "Boundaries: U.S. Census Bureau, 2010 counties (public domain)"),
+              ("id",), "NAME", "Boundaries: U.S. Census Bureau, 2010 counties (public domain)",
+              None, "usa", 620, 0.15),
         Layer("ru_subjects", "russia", "geo/russia_federal_subjects_*.geojson",
               "https://github.com/wmgeolab/geoBoundaries/raw/main/releaseData/gbOpen/RUS/ADM1/"
               "geoBoundaries-RUS-ADM1.geojson",
               ("shapeISO",), "shapeName",
-              "Boundaries: geoBoundaries RUS ADM1 (Runfola et al. 2020); no Crimea or Sevastopol"),
+              "Boundaries: geoBoundaries RUS ADM1 (Runfola et al. 2020); no Crimea or Sevastopol",
+              None, "russia", 600),
     ]
 }  # fmt: skip
 CREDIT = LAYERS["countries"].credit

@@ -23,7 +23,6 @@ from dashboard import geo
 from dashboard.charts import Chart, _rings, class_breaks, house_layout
 
 LQ_BREAKS = [0, 0.5, 0.8, 1.25, 2, 5]  # below / near / above the benchmark, then clusters
-HEIGHT = {"nuts2021": 760, "nuts2024": 760, "us_counties": 620, "ru_subjects": 600}
 NO_DATA = "#e6e6e6"
 SUPPRESSED = "#b3b3b3"
 
@@ -73,11 +72,10 @@ def _russia(fid, lon, lat):
     return albers(np.where(lon < 0, lon + 360, lon), lat, 100, 52, 64, 60)
 
 
-VIEWS = {
-    "nuts2021": View(_europe, False),
-    "nuts2024": View(_europe, False),
-    "us_counties": View(_usa, True),
-    "ru_subjects": View(_russia, False),
+VIEWS = {  # by the projection named in a geo.LAYERS record
+    "europe": View(_europe, False),
+    "usa": View(_usa, True),
+    "russia": View(_russia, False),
 }
 
 
@@ -99,7 +97,7 @@ def _simplified(px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 def projected(layer: str, level: int | None = None) -> dict[str, tuple[list, list, tuple, str]]:
     """Feature id -> (xs, ys with None between rings, centre of the largest ring, name)."""
     out = {}
-    view = VIEWS[layer]
+    view = VIEWS[geo.LAYERS[layer].projection]
     for f in geo.features(layer, level)["features"]:
         xs, ys, best = [], [], (0.0, None)
         for ring in _rings(f["geometry"]):
@@ -184,7 +182,7 @@ def region_map(
                 )
             )
     fig = go.Figure()
-    line_width = 0.15 if layer == "us_counties" else 0.5
+    line_width = geo.LAYERS[layer].line_width
     for color in [NO_DATA, SUPPRESSED, *colors]:
         if color in groups:
             gx, gy = groups[color]
@@ -201,7 +199,7 @@ def region_map(
         extra = f"<br>{hover[code]}" if code in hover else ""
         return f"<b>{names.get(code, code)}</b> ({code})<br>{shown}{extra}"
 
-    visible = VIEWS[layer].markers
+    visible = VIEWS[geo.LAYERS[layer].projection].markers
     fig.add_trace(go.Scatter(
         x=cx, y=cy, mode="markers", hoverinfo="text", text=[text(k) for k in codes],
         showlegend=False, name="regions",
@@ -225,7 +223,7 @@ def region_map(
         pad = 0.15 * max(extent[2] - extent[0], extent[3] - extent[1], 0.02)
         fig.update_xaxes(range=[extent[0] - pad, extent[2] + pad])
         fig.update_yaxes(range=[extent[1] - pad, extent[3] + pad])
-    fig.update_layout(hovermode="closest", height=height or HEIGHT.get(layer, 640),
+    fig.update_layout(hovermode="closest", height=height or geo.LAYERS[layer].height,
                       plot_bgcolor="#ffffff", margin={"l": 10, "r": 150, "t": 100},
                       legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 1,
                               "yanchor": "top"})  # fmt: skip

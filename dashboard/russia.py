@@ -69,3 +69,24 @@ def cross_section(year: int) -> pd.DataFrame:
     d = pd.DataFrame({"mfg_gva": manufacturing_gva(year), "social_per_head":
                       social_per_head(year)}).dropna()  # fmt: skip
     return d.rename_axis("geo").reset_index().assign(year=year)
+
+
+def budget_table(regions, names: dict[str, str]) -> pd.DataFrame:
+    """The selected regions' budgets by function (FUNCTIONS), one row per region and function:
+    % of spending and RUB per person in each Treasury year, rounded to 0.1."""
+    bud = budget(list(FUNCTIONS))
+    mine = bud[bud["geo"].isin(list(regions))]
+    t = mine.assign(region=mine["geo"].map(names.get), function=mine["function"].map(FUNCTIONS))
+    t = t.pivot_table(index=["region", "function"], columns="year",
+                      values=["share", "per_head"]).round(1)  # fmt: skip
+    t.columns = [f"{'% of spending' if a == 'share' else 'RUB per person'} {b}"
+                 for a, b in t.columns]  # fmt: skip
+    return t.reset_index()
+
+
+def towns(regions, names: dict[str, str]) -> pd.DataFrame:
+    """Single-industry towns in the selected regions: region, town, municipality, category."""
+    t = store.read("monotowns")
+    t = t[t["geo"].isin(list(regions))]
+    return t.assign(region=t["geo"].map(names.get))[["region", "town", "municipality",
+                                                     "category"]]  # fmt: skip

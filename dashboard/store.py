@@ -54,6 +54,16 @@ def manifest() -> dict:
         return {}
 
 
+def version() -> str:
+    """Changes whenever a dataset or the geometries are rebuilt: the key of every cache of
+    things built from the store."""
+    built = {k: v.get("built") for k, v in manifest().items()}
+    shapes = geo.stored_path()
+    built["geometries"] = shapes.stat().st_mtime_ns if shapes.exists() else None
+    built["home"] = str(config.store_dir())
+    return json.dumps(built, sort_keys=True)
+
+
 def _write_json_atomic(path: Path, doc: dict) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(doc, indent=1, sort_keys=True, default=str), "utf-8")

@@ -13,11 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard import sitemap
+
 from .test_app import run_app, run_page
 
 VIEWS = Path(__file__).resolve().parents[1] / "dashboard" / "views"
-PAGES = ["home", "guns_vs_butter", "dependence", "profile", "russia", "your_data", "methods",
-         "data"]  # fmt: skip
+PAGES = list(sitemap.PAGES)
 SYSTEM_PAGES = {"dependence", "profile"}  # choose_system() reads ?system=
 HOSTILE = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "../../etc/passwd",
@@ -56,7 +57,8 @@ def test_hostile_links_render_with_a_note(store_env, page):
                                   min_size=1, max_size=4))  # fmt: skip
     def check(chosen):
         # the home page is the default: a link to it is read on the very first run
-        at = run_app(**chosen) if page == "home" else run_page(f"views/{page}.py", **chosen)
+        at = (run_app(**chosen) if page == sitemap.DEFAULT
+              else run_page(sitemap.PAGES[page].script, **chosen))  # fmt: skip
         assert not at.exception, (chosen, at.exception)
         shown = " ".join(e.value for kind in ("markdown", "caption", "info", "warning", "error")
                          for e in at.get(kind))  # fmt: skip

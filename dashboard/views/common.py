@@ -1,76 +1,47 @@
-"""Helpers shared by the pages: the store's cache key, cached loads, names, sources, downloads."""
+"""Helpers shared by the pages: the region-system chooser, the registry's charts drawn with
+their export row, CSV downloads. Everything a page shows comes from ``dashboard.registry``."""
 
 from __future__ import annotations
-
-import json
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart_specs, charts, config, dependence, export, geo, reference, store
+from dashboard import export, geo, registry, store, systems
+from dashboard.builders import lookups
 from dashboard.catalog import industry_groups
+from dashboard.systems import Data
 
 MISSING = (store.StoreMissing, geo.GeometryMissing)
-DEFAULT_INDUSTRY = {
-    "nuts2": "B-E",
-    "us_county": "defense_related",
-    "us_state": "31-33",
-    "ru_subject": "manufacturing",
-    "ru_employment": "C",
-}
+industry_options = lookups.industry_options
+default_period = lookups.default_period
 
 
 def store_version() -> str:
     """Changes whenever a dataset or the geometries are rebuilt; the cache key for the pages."""
-    built = {k: v.get("built") for k, v in store.manifest().items()}
-    shapes = geo.stored_path()
-    built["geometries"] = shapes.stat().st_mtime_ns if shapes.exists() else None
-    built["home"] = str(config.store_dir())
-    return json.dumps(built, sort_keys=True)
+    return store.version()
 
 
-@st.cache_resource(show_spinner="Loading the regional data...", max_entries=8)
-def system_data(version: str, system: str) -> dependence.Data:
+def system_data(version: str, system: str) -> Data:
     """A region system's cells (shared between sessions, never modified)."""
-    return dependence.load(system)
+    with st.spinner("Loading the regional data..."):
+        return lookups.system_data(system)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def region_names(version: str) -> dict[str, str]:
-    """Region code -> English name; shared and read-only (cache_resource: no copy per call)."""
-    try:
-        r = reference.regions()
-    except MISSING:
-        return {}
-    return dict(zip(r["code"], r["name_en"].fillna(r["code"]), strict=True))
+def region_names(version: str | None = None) -> dict[str, str]:
+    """Region code -> English name; shared and read-only."""
+    return lookups.region_names()
 
 
-def choose_system(ui) -> dependence.Data:
+def choose_system(ui) -> Data:
     """The region-system selectbox (``?system=``) and its data; stops the page with a message
     when the store lacks it."""
-    system = ui.selectbox("Regions", list(dependence.SYSTEMS), "nuts2", key="system",
-                          format_func=lambda k: dependence.SYSTEMS[k].label)  # fmt: skip
+    key = ui.selectbox("Regions", list(systems.SYSTEMS), systems.DEFAULT, key="system",
+                       format_func=lambda k: systems.SYSTEMS[k].label)  # fmt: skip
     try:
-        return system_data(store_version(), system)
+        return system_data(store_version(), key)
     except MISSING as exc:
         st.error(f"The data for this page is not available: {exc}")
         st.stop()
-
-
-def industry_options(data: dependence.Data) -> list[str]:
-    """Groups first, then the partition's industries, then every other code (sorted)."""
-    present = set(data.cells["industry"])
-    groups = [g for g in data.groups if set(data.groups[g]) & present]
-    rest = sorted(present - set(data.partition) - set(groups))
-    return [*groups, *[p for p in data.partition if p in present], *rest]
-
-
-def default_period(data: dependence.Data) -> str:
-    """The latest period in which at least half of the regions have data."""
-    tot = data.totals[data.totals["region"].isin(data.regions)]
-    n = tot.groupby("period")["region"].nunique()
-    good = n[n >= n.max() / 2].index
-    return str(max(good)) if len(good) else data.periods[-1]
 
 
 def group_note(key: str) -> str:
@@ -78,8 +49,36 @@ def group_note(key: str) -> str:
     return f"{g.label}: {g.why}" if g else ""
 
 
-def source_line(dataset: str, *extra: str) -> str:
-    return chart_specs.source_line(dataset, *extra)
+def _frozen(params: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _built(version: str, name: str, params: tuple) -> registry.Built:
+    # shared between sessions and never modified: 30 students on one view cost one build
+    return registry.build(name, dict(params))
+
+
+def built(name: str, **params) -> registry.Built:
+    """The registry's chart or table ``name`` for these parameters, cached per store version."""
+    return _built(store_version(), name, _frozen(params))
+
+
+def show(name: str, *, key: str, export_key: str, note: str = "", **params):
+    """Draw the registry's chart ``name`` with its alt text (and ``note``) below it and its
+    export row. Returns the ``Built``, or None with a message when it cannot be drawn."""
+    try:
+        b = built(name, **params)
+    except registry.SpecError as exc:
+        st.info(f"This chart cannot be drawn for this selection: {exc}.")
+        return None
+    except MISSING as exc:
+        st.warning(f"The {'map' if name.endswith('map') else 'chart'} cannot be drawn: {exc}")
+        return None
+    st.plotly_chart(b.chart.figure, width="stretch", key=key)
+    st.caption(" ".join(filter(None, [b.chart.alt, note])))
+    export_buttons(b, key=export_key)
+    return b
 
 
 def download(df: pd.DataFrame, name: str, *, key: str) -> None:
@@ -92,33 +91,39 @@ def download(df: pd.DataFrame, name: str, *, key: str) -> None:
     )  # fmt: skip
 
 
-def export_buttons(chart: charts.Chart, name: str, datasets: list[str], filters: dict, *,
-                   key: str) -> None:  # fmt: skip
+def export_buttons(b: registry.Built, *, key: str) -> None:
     """PNG (2x), SVG and PDF of the chart as published (title, units, source, licence and a
-    labordash credit), the rows plotted as CSV, and a zip with the data, metadata.json and a
-    README with the citation. Each file is made only when its button is pressed."""
-    base = export.safe_name(name)
-    title = str(chart.figure.layout.title.text or name)
-    vintages = {d: store.manifest().get(d, {}).get("vintage") for d in datasets}
+    labordash credit), the rows plotted as CSV, a zip with the data, metadata.json and a README
+    with the citation, and the export spec that makes ``labordash export`` render it again.
+    Each file is made only when its button is pressed."""
+    from dashboard.provenance import vintages
+
+    base = registry.file_stem(b)
     url = str(getattr(st.context, "url", "") or "")
-    cols = st.columns([1, 1, 1, 1, 2])
+    filters = {k: list(v) if isinstance(v, tuple) else v for k, v in b.params.items()}
+    cols = st.columns([1, 1, 1, 1, 2, 1.4])
     can_render = export.available()
-    for col, fmt in zip(cols, export.FORMATS, strict=False):
-        col.download_button(
-            fmt.upper(), data=lambda f=fmt: export.image(chart.figure, f),
-            file_name=f"{base}.{fmt}", mime=export.FORMATS[fmt], key=f"{key}_{fmt}",
-            on_click="ignore", disabled=not can_render, icon=":material/image:",
-            help=None if can_render else "Needs Chromium on the server (see README)",
-        )  # fmt: skip
+    if b.chart is not None:
+        for col, fmt in zip(cols, export.FORMATS, strict=False):
+            col.download_button(
+                fmt.upper(), data=lambda f=fmt: export.image(b.chart.figure, f),
+                file_name=f"{base}.{fmt}", mime=export.FORMATS[fmt], key=f"{key}_{fmt}",
+                on_click="ignore", disabled=not can_render, icon=":material/image:",
+                help=None if can_render else "Needs Chromium on the server (see README)",
+            )  # fmt: skip
     cols[3].download_button(
-        "CSV", data=lambda: export.spreadsheet_safe(chart.data).to_csv(index=False),
+        "CSV", data=lambda: export.spreadsheet_safe(b.rows).to_csv(index=False),
         file_name=f"{base}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
         icon=":material/table:",
     )  # fmt: skip
     cols[4].download_button(
         "Data, metadata and citation (zip)",
-        data=lambda: export.data_package(chart.data, title=title, datasets=datasets,
-                                         filters=filters, vintages=vintages, url=url),
+        data=lambda: export.data_package(b.rows, title=b.title, datasets=b.datasets,
+                                         filters=filters, vintages=vintages(b.datasets),
+                                         url=url),  # fmt: skip
         file_name=f"{base}.zip", mime="application/zip", key=f"{key}_zip", on_click="ignore",
         icon=":material/folder_zip:",
     )  # fmt: skip
+    with cols[5].popover("Export spec", icon=":material/code:"):
+        st.caption("Add to a TOML file and run `labordash export FILE` to render this again:")
+        st.code(registry.spec_toml(b), language="toml")

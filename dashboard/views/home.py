@@ -2,25 +2,15 @@
 
 import streamlit as st
 
-from dashboard import charts, store
-from dashboard.catalog import catalog, origin
+from dashboard import store
+from dashboard.builders import home as charts_home
+from dashboard.catalog import catalog
+from dashboard.provenance import source_line
+from dashboard.sitemap import PAGES
 from dashboard.views import common, url_state
 
 ui = url_state.Scope("home")
-DEFAULT_COUNTRIES = ["RUS", "UKR", "USA", "CHN", "DEU"]
-MEASURES = {
-    "milex_gdp_share": ("Military expenditure as a share of GDP", "% of GDP", ".1f"),
-    "milex_gov_share": (
-        "Military expenditure as a share of government spending",
-        "% of general government expenditure",
-        ".1f",
-    ),
-    "milex_constant_usd": (
-        "Military expenditure in constant US dollars",
-        "US$ m, constant prices",
-        ",.0f",
-    ),
-}
+MEASURES = charts_home.MEASURES
 
 
 st.title("labordash")
@@ -53,41 +43,21 @@ if milex is not None:
         )  # fmt: skip
     with left:
         selected = ui.multiselect(
-            "Countries", options, [c for c in DEFAULT_COUNTRIES if c in options],
+            "Countries", options, [c for c in charts_home.COUNTRIES if c in options],
             key="countries", format_func=lambda g: names.get(g, g), max_selections=12,
         )  # fmt: skip
 
-    title, unit, fmt = MEASURES[measure]
-    data = milex[(milex["indicator"] == measure) & milex["geo"].isin(selected)]
     if not selected:
         st.info("Choose at least one country to draw the chart.")
-    elif data["value"].notna().sum() == 0:
-        st.info("SIPRI has no figures for this selection.")
     else:
-        meta = store.manifest().get("sipri_milex", {})
-        o = origin("sipri_milex")
-        data = data.dropna(subset=["value"])
-        period = f"{data['year'].min()}-{data['year'].max()}"
-        unit_label = data["unit"].iloc[0]
-        n = f"{len(selected)} {'country' if len(selected) == 1 else 'countries'}"
-        chart = charts.time_series(
-            data, names=names, title=title,
-            subtitle=f"{unit_label}; {n}; {period}",
-            source=o.source_line(meta.get("vintage")), y_title=unit_label, value_format=fmt,
+        chart = common.show(
+            "milex_series", key="milex_chart", export_key="x_milex",
+            note="Hollow markers: SIPRI estimates or highly uncertain figures. "
+            f"{source_line(['sipri_milex'])}.", countries=tuple(selected), measure=measure,
         )  # fmt: skip
-        st.plotly_chart(chart.figure, width="stretch", key="milex_chart")
-        common.export_buttons(chart, f"military_burden_{measure}_{'_'.join(selected)}",
-                              ["sipri_milex"], {"countries": selected, "measure": measure},
-                              key="x_milex")  # fmt: skip
-        st.caption(
-            f"{o.source_line(meta.get('vintage'))}. Hollow markers: SIPRI estimates or highly "
-            "uncertain figures. " + chart.alt
-        )
-        with st.expander("Data behind this chart"):
-            st.dataframe(
-                data[["geo", "country_name", "year", "value", "unit", "flag"]],
-                hide_index=True, width="stretch",
-            )  # fmt: skip
+        if chart is not None:
+            with st.expander("Data behind this chart"):
+                st.dataframe(chart.rows, hide_index=True, width="stretch")
 
 st.header("Sources and methods")
 st.markdown(
@@ -95,7 +65,7 @@ st.markdown(
     "Eurostat, the US Bureau of Labor Statistics and Census Bureau, Rosstat and Russia's "
     "Federal Treasury. Every chart names its source, vintage and licence."
 )
-st.page_link("views/data.py", label="Data: the catalog, downloads and how to cite",
-             icon=":material/database:")  # fmt: skip
-st.page_link("views/methods.py", label="Methods: every measure's formula and references",
-             icon=":material/functions:")  # fmt: skip
+st.page_link(PAGES["data"].script, label="Data: the catalog, downloads and how to cite",
+             icon=PAGES["data"].icon)  # fmt: skip
+st.page_link(PAGES["methods"].script, label="Methods: every measure's formula and references",
+             icon=PAGES["methods"].icon)  # fmt: skip

@@ -1,27 +1,15 @@
 """Russia's regions: the arms-producing regions against the rest, on manufacturing dependence,
 wages, unemployment, budgets by function and single-industry towns."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import analysis, charts, dependence, geo, maps, reference, russia, store
-from dashboard.catalog import origin
+from dashboard import russia, store
+from dashboard.builders import lookups
+from dashboard.builders import russia as charts_ru
 from dashboard.views import common, url_state
 
 ui = url_state.Scope("ru")
-MAPS = {
-    "mfg_gva": "Manufacturing, % of gross value added (2022)",
-    "mfg_lq": "Manufacturing employment, location quotient (2023)",
-    "monotowns": "Single-industry towns (order 1398-r)",
-    "social": "Social-policy spending per head (2021)",
-}
-MAP_DATASETS = {
-    "mfg_gva": ["rosstat_grp_structure"],
-    "mfg_lq": ["rosstat_employment_structure"],
-    "monotowns": ["monotowns"],
-    "social": ["roskazna_budget", "rosstat_regions"],
-}
-SIDE_LEGEND = {"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"}
+MAPS = charts_ru.MAPS
 CAVEATS = """
 **What these numbers cannot say**
 - **Method changes**: industrial shipments switch from OKVED (manufacturing = D) to OKVED2
@@ -39,45 +27,6 @@ CAVEATS = """
   report on 1 January 2022. Per head uses Rosstat's population of the same year.
 """
 
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def names_ru(version: str) -> dict[str, str]:
-    r = reference.regions()
-    return dict(zip(r["code"], r["name_ru"].fillna(""), strict=True))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def map_chart(version: str, which: str) -> charts.Chart:
-    names = common.region_names(version)
-    credit = geo.LAYERS["ru_subjects"].credit
-    if which == "mfg_gva":
-        vals, unit, src = russia.manufacturing_gva(2022), "% of GVA", "rosstat_grp_structure"
-        hover = {}
-    elif which == "mfg_lq":
-        data = common.system_data(version, "ru_employment")
-        t = dependence.dependence(data, "C", data.periods[-1]).set_index("region")
-        vals, unit, src = t["lq"], "LQ", "rosstat_employment_structure"
-        hover = {k: f"{v:.1f}% of employment" for k, v in t["share"].items()}
-    elif which == "monotowns":
-        m = russia.monotowns()
-        subjects = [f["id"] for f in geo.features("ru_subjects")["features"]]
-        vals = m["total"].reindex(subjects).fillna(0)
-        unit, src = "towns", "monotowns"
-        hover = {k: f"category 1: {r.category_1}, 2: {r.category_2}, 3: {r.category_3}"
-                 for k, r in m.iterrows()}  # fmt: skip
-    else:
-        vals, unit, src = russia.social_per_head(2021), "RUB per person", "roskazna_budget"
-        hover = {}
-    breaks = {"mfg_lq": maps.LQ_BREAKS, "monotowns": [0, 1, 3, 6, 10, 20]}.get(which)
-    return maps.region_map(
-        vals, "ru_subjects", title=MAPS[which], subtitle=f"{unit}; Russian federal subjects",
-        source=common.source_line(src, credit), unit=unit, names=names, hover=hover,
-        breaks=breaks, value_format=",.0f" if which in ("social", "monotowns") else ".2f",
-    )  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------
-
 st.title("Russia's regions")
 st.markdown(
     "Which Russian regions depend most on manufacturing, and how do they fare on wages, "
@@ -86,53 +35,13 @@ st.markdown(
     "Sverdlovsk, Nizhny Novgorod and Chelyabinsk. Official numbers from Rosstat and the Federal "
     "Treasury; search regions in Russian or English."
 )
-version = common.store_version()
 try:
-    subjects = sorted(set(store.read("rosstat_regions", geo_level="ru_subject")["geo"]))
-    names = common.region_names(version)
-    ru_names = names_ru(version)
+    subjects = charts_ru.subjects()
+    names = common.region_names()
+    ru_names = lookups.region_names_ru()
 except common.MISSING as exc:
     st.error(f"The data for this page is not available: {exc}")
     st.stop()
-
-
-# built once per selection: rebuilding these figures costs more than the rest of a rerun
-@st.cache_resource(show_spinner=False, max_entries=32)
-def wages_chart(version: str, chosen: tuple[str, ...]) -> charts.Chart:
-    names = common.region_names(version)
-    r = store.read("rosstat_regions", territory="total")
-    wanted = ["wage_avg_monthly", "unemployment_rate"]
-    sel = r[r["geo"].isin([*chosen, "RUS"]) & r["indicator"].isin(wanted)]
-    wide = sel.pivot_table(index=["geo", "year"], columns="indicator", values="value").reset_index()
-    ws = charts.stacked_series(
-        wide, [("wage_avg_monthly", "Average monthly wage", "RUB"),
-               ("unemployment_rate", "Unemployment rate (ILO)", "%")],
-        names={**names, "RUS": "Russian Federation"}, title="Wages and unemployment",
-        subtitle=f"RUB a month (top) and % of the labour force (bottom); {len(chosen)} regions and "
-        f"the Russian Federation, {int(wide['year'].min())}-{int(wide['year'].max())}",
-        source=common.source_line("rosstat_regions"), summarize_above=13,
-    )  # fmt: skip
-    ws.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
-    ws.figure.update_traces(line={"color": "#666", "dash": "dash", "width": 3},
-                            selector={"name": "Russian Federation"})  # fmt: skip
-    return ws
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def shipments_chart(version: str, chosen: tuple[str, ...]) -> charts.Chart:
-    names = common.region_names(version)
-    r = store.read("rosstat_regions", territory="total")
-    ship = r[r["geo"].isin(chosen) & (r["indicator"] == "manufacturing_shipments")]
-    ts = charts.time_series(
-        ship[["geo", "year", "value", "flag"]], names=names, title="Manufacturing shipments",
-        subtitle="mln RUB, current prices; OKVED section D to 2016, OKVED2 section C from 2017",
-        source=common.source_line("rosstat_regions"), y_title="mln RUB", value_format=",.0f",
-    )  # fmt: skip
-    ts.figure.add_vline(x=2016.5, line={"dash": "dot", "color": "#555"},
-                        annotation_text="OKVED -> OKVED2",
-                        annotation_position="top left")  # fmt: skip
-    ts.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
-    return ts
 
 
 def both(code: str) -> str:
@@ -144,18 +53,11 @@ chosen = ui.multiselect("Regions", subjects, list(russia.ARMS_REGIONS), key="reg
 if not chosen:
     st.info("Choose at least one region.")
     st.stop()
+regions = tuple(chosen)
 
 st.header("Maps")
 which = ui.selectbox("Map", list(MAPS), "mfg_lq", key="map", format_func=MAPS.get)
-try:
-    mp = map_chart(version, which)
-except (store.StoreMissing, geo.GeometryMissing) as exc:
-    st.warning(f"The map cannot be drawn: {exc}")
-else:
-    st.plotly_chart(mp.figure, width="stretch", key="map")
-    st.caption(mp.alt)
-    common.export_buttons(mp, f"russia_map_{which}", MAP_DATASETS[which], {"map": which},
-                          key="x_map")  # fmt: skip
+common.show("russia_map", key="map", export_key="x_map", map=which)
 if which == "monotowns":
     st.warning(
         "Weak provenance: this list of single-industry towns is a secondary CSV of Government "
@@ -164,52 +66,18 @@ if which == "monotowns":
     )
 
 st.header("Wages and unemployment against the Russian average")
-ws = wages_chart(version, tuple(chosen))
-st.plotly_chart(ws.figure, width="stretch", key="wages")
-common.export_buttons(ws, "russia_wages_unemployment", ["rosstat_regions"], {"regions": chosen},
-                      key="x_wages")  # fmt: skip
-st.caption(ws.alt + " Nominal roubles: wages are not adjusted for prices.")
+common.show("russia_wages", key="wages", export_key="x_wages", regions=regions,
+            note="Nominal roubles: wages are not adjusted for prices.")  # fmt: skip
 
 st.header("Budgets by function, 2019 and 2021")
 try:
-    bud = russia.budget()
+    table = russia.budget_table(regions, lookups.region_names())
 except store.StoreMissing as exc:
     st.warning(f"No Treasury data: {exc}")
 else:
-    mine = bud[bud["geo"].isin(chosen) & bud["function"].isin(list(russia.FUNCTIONS))]
-    fig = go.Figure()
-    for i, year in enumerate((2019, 2021)):
-        y = mine[(mine["function"] == "10") & (mine["year"] == year)].set_index("geo")
-        y = y.reindex(chosen)
-        fig.add_trace(go.Bar(x=[names.get(g, g) for g in chosen], y=y["per_head"], name=str(year),
-                             marker_color=charts.PALETTE[i],
-                             hovertemplate="%{x}: %{y:,.0f} RUB per person<extra>" + str(year)
-                             + "</extra>"))  # fmt: skip
-    ru = bud[(bud["geo"] == "RUS") & (bud["function"] == "10") & (bud["year"] == 2019)]
-    if len(ru):
-        fig.add_hline(y=float(ru["per_head"].iloc[0]), line={"dash": "dash", "color": "#000"},
-                      annotation_text="all regions, 2019")  # fmt: skip
-    charts.house_layout(
-        fig, "Social-policy spending per head", "RUB per person, consolidated budget of the "
-        "subject, executed; section 10", common.source_line("roskazna_budget"), "RUB per person",
-    )  # fmt: skip
-    fig.update_layout(barmode="group", hovermode="closest")
-    per_head = mine[mine["function"] == "10"][["geo", "year", "per_head"]]
-    bars = charts.Chart(fig, "Grouped bars of social-policy spending per head (RUB) in 2019 "
-                        "and 2021 for " + ", ".join(names.get(g, g) for g in chosen) + ".",
-                        per_head.assign(region=per_head["geo"].map(names.get)))  # fmt: skip
-    st.plotly_chart(fig, width="stretch", key="social_bars")
-    st.caption(bars.alt)
-    common.export_buttons(bars, "russia_social_policy_per_head", ["roskazna_budget",
-                          "rosstat_regions"], {"regions": chosen}, key="x_social")  # fmt: skip
-    table = mine.assign(region=mine["geo"].map(names.get), function=mine["function"].map(
-        russia.FUNCTIONS))  # fmt: skip
-    table = table.pivot_table(index=["region", "function"], columns="year",
-                              values=["share", "per_head"]).round(1)  # fmt: skip
-    table.columns = [f"{'% of spending' if a == 'share' else 'RUB per person'} {b}"
-                     for a, b in table.columns]  # fmt: skip
-    st.dataframe(table.reset_index(), hide_index=True, width="stretch", key="budget_table")
-    common.download(table.reset_index(), "russia_budgets_by_function", key="dl_budget")
+    common.show("russia_social_bars", key="social_bars", export_key="x_social", regions=regions)
+    st.dataframe(table, hide_index=True, width="stretch", key="budget_table")
+    common.download(table, "russia_budgets_by_function", key="dl_budget")
     st.caption(
         "Share of the consolidated budget's executed spending, and roubles per person, for "
         "national economy (04), education (07), health (09; most health care is paid by the "
@@ -217,44 +85,18 @@ else:
     )
 
 st.header("Manufacturing shipments")
-ts = shipments_chart(version, tuple(chosen))
-st.plotly_chart(ts.figure, width="stretch", key="shipments")
-common.export_buttons(
-    ts, "russia_manufacturing_shipments", ["rosstat_regions"], {"regions": chosen}, key="x_ship"
-)
-st.caption(ts.alt + " The dotted line marks the classification break: do not read the step "
-           "across it as growth or decline.")  # fmt: skip
+common.show(
+    "russia_shipments", key="shipments", export_key="x_ship", regions=regions,
+    note="The dotted line marks the classification break: do not read the step across it as "
+    "growth or decline.",
+)  # fmt: skip
 
 st.header("Manufacturing dependence and social spending")
-try:
-    cs = russia.cross_section(2021)
-    band = analysis.ols_band(cs["mfg_gva"], cs["social_per_head"])
-except (store.StoreMissing, ValueError) as exc:
-    st.warning(f"The comparison cannot be drawn: {exc}")
-else:
-    sc = charts.scatter_fit(
-        cs, "mfg_gva", "social_per_head", band, names=names,
-        x_title="Manufacturing, % of gross value added", y_title="RUB per person",
-        title="Social-policy spending per head against manufacturing's weight",
-        subtitle=f"{len(cs)} federal subjects, 2021; dashed: OLS fit with 95% band",
-        source=common.source_line("roskazna_budget") + " · "
-        + origin("rosstat_grp_structure").source_line().removeprefix("Source: "),
-        trajectories=False, points="regions",
-    )  # fmt: skip
-    mark = cs[cs["geo"].isin(chosen)]
-    sc.figure.add_trace(go.Scatter(
-        x=mark["mfg_gva"], y=mark["social_per_head"], mode="markers", name="selected regions",
-        text=[names.get(g, g) for g in mark["geo"]],
-        marker={"size": 10, "color": charts.PALETTE[1]},
-        hovertemplate="%{text}: %{x:.1f}% of GVA, %{y:,.0f} RUB per person<extra></extra>",
-    ))  # fmt: skip
-    st.plotly_chart(sc.figure, width="stretch", key="scatter")
-    common.export_buttons(sc, "russia_social_vs_manufacturing_2021",
-                          ["roskazna_budget", "rosstat_grp_structure", "rosstat_regions"],
-                          {"regions": chosen, "year": 2021}, key="x_scatter")  # fmt: skip
-    a = band.attrs
+sc = common.show("russia_social_vs_manufacturing", key="scatter", export_key="x_scatter",
+                 regions=regions)  # fmt: skip
+if sc is not None:
     st.caption(
-        f"{sc.alt} Each point is a region in 2021. A slope of {a['slope']:,.0f} roubles per "
+        f"Each point is a region in 2021. A slope of {sc.notes['fit']['slope']:,.0f} roubles per "
         "percentage point says that regions where manufacturing weighs more spend less per "
         "head on social policy, across regions. It is not the effect of manufacturing, or of "
         "arms production, on budgets: the northern and resource regions (high prices, high "
@@ -263,10 +105,7 @@ else:
     )
 
 with st.expander("Single-industry towns in the selected regions"):
-    towns = store.read("monotowns")
-    towns = towns[towns["geo"].isin(chosen)]
-    towns = towns.assign(region=towns["geo"].map(names.get))
-    st.dataframe(towns[["region", "town", "municipality", "category"]], hide_index=True,
+    st.dataframe(russia.towns(regions, lookups.region_names()), hide_index=True,
                  width="stretch")  # fmt: skip
     st.caption("Category 1: the most difficult socio-economic situation; 2: risk of "
                "deterioration; 3: stable. Izhevsk, Tula and Kovrov are not single-industry "

@@ -1,0 +1,164 @@
+"""Charts of the Industrial dependence page: the dependence map, the ranking of the most
+dependent regions and the specialization map."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import charts, dependence, geo, maps, systems
+from dashboard.builders import lookups
+from dashboard.provenance import source_line
+from dashboard.registry import Built, SpecError, chart
+from dashboard.systems import Data
+
+ALL_SYSTEM_DATASETS = tuple(dict.fromkeys(d for s in systems.SYSTEMS.values() for d in s.datasets))
+SYSTEM_KEYS = list(systems.SYSTEMS)
+SPEC = {
+    "hhi": ("Herfindahl index (HHI)", "sum of squared industry shares; 1 = one industry"),
+    "krugman": ("Krugman specialization index", "sum of |regional - benchmark share|, 0..2"),
+    "entropy": ("Shannon entropy", "-sum s ln s; higher = more diversified"),
+}
+
+
+def selection(system: str, industry: str | None, period: str | None) -> tuple[Data, str, str]:
+    """The system's data and the industry and period, defaults filled in and checked."""
+    data = lookups.system_data(lookups.system(system).key)
+    industry = industry or lookups.default_industry(data)
+    period = period or lookups.default_period(data)
+    lookups.check(data, industry, period)
+    return data, industry, period
+
+
+def value_format(measure: str, data: Data) -> str:
+    return ",.0f" if measure == "value" and data.system.unit == "persons" else ".2f"
+
+
+@chart("dependence", ALL_SYSTEM_DATASETS,
+       {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)})  # fmt: skip
+def dependence_map(system: str = systems.DEFAULT, industry: str | None = None,
+                   measure: str = "lq", period: str | None = None) -> Built:  # fmt: skip
+    """Map of one industry's weight in every region: values, suppressed regions in grey,
+    hover with the rank and the measure's definition, LQs in fixed classes. industry and
+    period default to the system's."""
+    data, industry, period = selection(system, industry, period)
+    table = dependence.dependence(data, industry, period)
+    s = data.system
+    title, unit = dependence.measure_title(measure, s)
+    r = dependence.rank(table, measure)
+    n = int(table[measure].notna().sum())
+    define = f"{title} = {dependence.DEFINITIONS[measure]}".replace(" (", "<br>(")
+    hover = {
+        row.region: f"rank {r[i]} of {n}"
+        + ("" if row.status == "ok" else f"; {row.status}")
+        + f"<br><i>{define}</i>"
+        for i, row in table.iterrows()
+        if r[i] is not pd.NA
+    }
+    grey = table.loc[table[measure].isna() & (table["status"] != "ok"), "region"].tolist()
+    codes = table.dropna(subset=[measure])["region"].tolist() + grey
+    ch = maps.region_map(
+        table.set_index("region")[measure], s.layer, level=s.layer_level,
+        title=f"{title}: {data.label(industry)}", subtitle=f"{unit}; {s.label}, {period}",
+        source=source_line([s.dataset], geo.LAYERS[s.layer].credit), unit=unit,
+        names=lookups.region_names(), hover=hover, suppressed=grey,
+        region_of=s.polygon_region(codes), value_format=value_format(measure, data),
+        breaks=maps.LQ_BREAKS if measure == "lq" else None,
+    )  # fmt: skip
+    return Built(ch, [s.dataset], params={"industry": industry, "period": period})
+
+
+@chart("dependence", ALL_SYSTEM_DATASETS,
+       {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)})  # fmt: skip
+def dependence_ranking(system: str = systems.DEFAULT, industry: str | None = None,
+                       measure: str = "lq", period: str | None = None,
+                       top: int = 20) -> Built:  # fmt: skip
+    """Bars of the ``top`` most dependent regions, with the benchmark as a reference line (1
+    for LQs, the benchmark's share for shares)."""
+    data, industry, period = selection(system, industry, period)
+    if top < 1:
+        raise SpecError("top must be 1 or more")
+    s = data.system
+    names = lookups.region_names()
+    t = dependence.dependence(data, industry, period)
+    t = t.assign(label=t["region"].map(lambda c: names.get(c, c)))
+    title, unit = dependence.measure_title(measure, s)
+    b, _ = dependence.benchmark_share(data, industry, period)
+    ref = {"lq": (1.0, "benchmark = 1"), "share": (b * 100, s.benchmark)}.get(measure)
+    ch = charts.ranked_bars(
+        t, label="label", value=measure, title=f"Most dependent regions: {data.label(industry)}",
+        subtitle=f"{title}, {unit}; {s.label}, {period}", x_title=f"{title} ({unit})",
+        source=source_line([s.dataset]), reference=ref[0] if ref else None,
+        reference_label=ref[1] if ref else "", value_format=value_format(measure, data),
+        top=int(top),
+    )  # fmt: skip
+    return Built(ch, [s.dataset], params={"industry": industry, "period": period})
+
+
+@chart("dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "metric": list(SPEC)})
+def specialization_map(system: str = systems.DEFAULT, metric: str = "krugman",
+                       period: str | None = None) -> Built:  # fmt: skip
+    """Map of each region's concentration or specialization (HHI, Krugman, entropy) over the
+    system's industries, against its benchmark."""
+    data, _, period = selection(system, None, period)
+    s = data.system
+    conc = dependence.concentration(data, [period])
+    codes = conc.dropna(subset=[metric])["region"].tolist()
+    ch = maps.region_map(
+        conc.set_index("region")[metric], s.layer, level=s.layer_level,
+        title=f"{SPEC[metric][0]}, {s.label}", subtitle=f"{SPEC[metric][1]}; {period}",
+        source=source_line([s.dataset], geo.LAYERS[s.layer].credit), unit="",
+        names=lookups.region_names(), region_of=s.polygon_region(codes), colorscale="Blues",
+    )  # fmt: skip
+    return Built(ch, [s.dataset], params={"period": period})
+
+
+def caveats(data: Data, industry: str, measure: str, period: str) -> list[str]:
+    """What the data cannot say about this view: the system's notes, then suppression, unknown
+    totals and benchmark shares, and periods without data."""
+    notes = list(data.system.notes)
+    table = dependence.dependence(data, industry, period)
+    members = data.members(industry)
+    b, unknown = dependence.benchmark_share(data, industry, period)
+    n_supp = int((table["status"] == "suppressed").sum())
+    n_total = int(table["status"].str.startswith("total unknown").sum())
+    n_part = int(table["status"].str.startswith("partly").sum())
+    if n_supp or n_part:
+        notes.append(
+            f"In {period}, {n_supp} region(s) have this industry entirely suppressed (grey on "
+            f"the map, left out of the ranking) and {n_part} partly suppressed (their value is "
+            "a lower bound)."
+        )
+    if n_total:
+        notes.append(
+            f"{n_total} region(s) have another section suppressed, so their total and shares "
+            "are unknown (grey on the map)."
+        )
+    if unknown and measure == "lq":
+        notes.append(
+            f"The benchmark share is unknown for {unknown} of the {len(members)} codes "
+            "(suppressed in every region loaded), so the benchmark is too small and the LQs "
+            "too high where a region has employment in those codes."
+        )
+    if b != b:
+        notes.append("No benchmark share for this industry in this period: LQs cannot be "
+                     "computed.")  # fmt: skip
+    have = set(data.totals.loc[data.totals["region"].isin(data.regions), "period"])
+    missing = sorted(set(data.periods) - have)
+    if missing:
+        notes.append(f"No data for {', '.join(missing)}.")
+    return notes
+
+
+def group_members(data: Data, industry: str, period: str) -> pd.DataFrame:
+    """The codes of an industry group with, per code, the regions reporting it, how many are
+    suppressed and their total."""
+    members = data.members(industry)
+    g = data.cells[(data.cells["period"] == period) & data.cells["industry"].isin(members)]
+    per = (
+        g.assign(s=g["value"].isna())
+        .groupby("industry")
+        .agg(regions=("s", "size"), suppressed=("s", "sum"), total=("value", "sum"))
+    )
+    codes = pd.DataFrame({"code": members, "title": [data.label(m) for m in members]})
+    return codes.merge(per.reset_index(), left_on="code", right_on="industry",
+                       how="left").drop(columns="industry")  # fmt: skip

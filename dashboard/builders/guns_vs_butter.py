@@ -1,0 +1,272 @@
+"""Charts and model tables of the Guns vs butter page.
+
+Country selections are the page's: a preset ``group`` (``datasets/country_groups.toml``) or
+``group="custom"`` with ``countries``; ``years`` is "first-last" as in the page's URL.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import analysis, charts, geo, store
+from dashboard.builders import lookups
+from dashboard.catalog import country_groups
+from dashboard.provenance import source_line
+from dashboard.registry import Built, SpecError, chart, table
+
+MILITARY = ["milex_gdp", "milex_gov", "milex_const_usd", "milex_gdp_wb"]
+CIVILIAN = ["health_gdp", "health_gov", "education_gdp", "education_gov", "gov_consumption_gdp"]
+CONTROLS = analysis.measures("control")
+COFOG = {
+    "cofog_defence_gdp": "Defence",
+    "cofog_health_gdp": "Health",
+    "cofog_education_gdp": "Education",
+    "cofog_social_gdp": "Social protection",
+}
+COFOG_CODES = {"GF02": "cofog_defence_gdp", "GF07": "cofog_health_gdp",
+               "GF09": "cofog_education_gdp", "GF10": "cofog_social_gdp"}  # fmt: skip
+EU_AGGREGATE = "EU27_2020"
+MAP_BREAKS = {"milex_gdp": [0, 1, 2, 3, 5, 10], "milex_gdp_wb": [0, 1, 2, 3, 5, 10],
+              "milex_gov": [0, 2.5, 5, 7.5, 10, 15, 20]}  # fmt: skip
+CUSTOM = "custom"
+DEFAULT_GROUP = "russia_ukraine"
+DEFAULT_CUSTOM = ("RUS", "UKR", "POL", "DEU")
+YEARS = (1960, 2025)  # what the year slider offers
+DEFAULT_YEARS = "2000-2025"
+GRANGER_MAX = 15  # countries tested per view
+EFFECTS = {
+    "twoway": "country and year fixed effects",
+    "entity": "country fixed effects",
+    "time": "year fixed effects",
+    "none": "none (pooled OLS)",
+}
+COVS = {"cluster": "clustered by country", "HC1": "robust (HC1)", "nonrobust": "classic"}
+TRANSFORMS = {"levels": "levels", "logs": "logs (elasticity)",
+              "first_difference": "first differences"}  # fmt: skip
+MEASURE_DATASETS = sorted({m.dataset for m in analysis.MEASURES.values()})
+
+
+def decap(text: str) -> str:
+    """Lower-case the first letter for use mid-sentence, but keep acronyms (WHO, SIPRI)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def label(key: str) -> str:
+    m = analysis.MEASURES[key]
+    return f"{m.label}, {m.unit}"
+
+
+def all_geos() -> list[str]:
+    """Countries with the first military measure: what "all countries" means."""
+    p = lookups.panel()
+    return sorted(set(p.loc[p[MILITARY[0]].notna(), "geo"]))
+
+
+def chosen(group: str, countries: tuple[str, ...]) -> list[str]:
+    """The countries of a preset group (all countries for an empty group) or the custom list."""
+    if group == CUSTOM:
+        if not countries:
+            raise SpecError("group 'custom' needs countries")
+        return list(countries)
+    return list(country_groups()[group].members) or all_geos()
+
+
+def year_span(years: str) -> tuple[int, int]:
+    try:
+        y0, y1 = (int(y) for y in str(years).split("-"))
+    except ValueError:
+        raise SpecError(f"years must be first-last, e.g. {DEFAULT_YEARS}; got {years!r}") from None
+    if not YEARS[0] <= y0 <= y1 <= YEARS[1]:
+        raise SpecError(f"years must lie within {YEARS[0]}-{YEARS[1]}, first before last")
+    return y0, y1
+
+
+def datasets_of(*keys: str) -> list[str]:
+    return list(dict.fromkeys(analysis.MEASURES[k].dataset for k in keys))
+
+
+def selection(group, countries, years) -> tuple[list[str], int, int, pd.DataFrame]:
+    geos = chosen(group, countries)
+    y0, y1 = year_span(years)
+    p = lookups.panel()
+    return geos, y0, y1, p[p["geo"].isin(geos) & p["year"].between(y0, y1)]
+
+
+SELECTION = {"group": lambda: [*country_groups(), CUSTOM], "military": MILITARY,
+             "civilian": CIVILIAN}  # fmt: skip
+
+
+@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
+def gvb_series(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM,
+               military: str = "milex_gdp", civilian: str = "health_gdp",
+               years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+    """The military and the civilian measure over time in two panels with their own axes (a
+    median and interquartile band for groups larger than 10)."""
+    _, y0, y1, sel = selection(group, countries, years)
+    m_mil, m_civ = analysis.MEASURES[military], analysis.MEASURES[civilian]
+    ch = charts.stacked_series(
+        sel, [(military, m_mil.label, m_mil.unit), (civilian, m_civ.label, m_civ.unit)],
+        names=lookups.country_names(), title=f"{m_mil.label} and {decap(m_civ.label)}",
+        subtitle=f"{m_mil.unit} (top) and {m_civ.unit} (bottom); "
+        f"{sel['geo'].nunique()} countries, {y0}-{y1}",
+        source=source_line(datasets_of(military, civilian)),
+    )  # fmt: skip
+    return Built(ch, datasets_of(military, civilian))
+
+
+@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
+def gvb_scatter(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM,
+                military: str = "milex_gdp", civilian: str = "health_gdp",
+                years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+    """Civilian against military spending, each point a country-year, with each country's
+    trajectory (up to 10 countries) and a pooled OLS fit with its 95% band."""
+    _, y0, y1, sel = selection(group, countries, years)
+    both = sel.dropna(subset=[military, civilian])
+    m_mil, m_civ = analysis.MEASURES[military], analysis.MEASURES[civilian]
+    try:
+        band = analysis.ols_band(both[military], both[civilian])
+    except ValueError:
+        band = None
+    ch = charts.scatter_fit(
+        both, military, civilian, band, names=lookups.country_names(),
+        x_title=f"Military, {m_mil.unit}", y_title=f"Civilian, {m_civ.unit}",
+        title=f"{m_civ.label} against {decap(m_mil.label)}",
+        subtitle=f"Each point a country-year; {sel['geo'].nunique()} countries, {y0}-{y1}; "
+        "dashed: pooled OLS with 95% band",
+        source=source_line(datasets_of(military, civilian)),
+        trajectories=both["geo"].nunique() <= 10,
+    )  # fmt: skip
+    return Built(ch, datasets_of(military, civilian))
+
+
+def map_years(military: str, y0: int, y1: int) -> tuple[int, int]:
+    """The years the world map can show within y0-y1 (the measure's published years)."""
+    src = lookups.panel().dropna(subset=[military])
+    hi = int(min(y1, src["year"].max())) if len(src) else y1
+    lo = min(max(y0, int(src["year"].min())) if len(src) else y0, hi)
+    return lo, hi
+
+
+@chart("guns_vs_butter", MEASURE_DATASETS, {"military": MILITARY})
+def gvb_world_map(military: str = "milex_gdp", year: int | None = None) -> Built:
+    """World map of the military measure in one year (default: the latest published), from
+    our own Natural Earth geometries."""
+    year = int(year) if year is not None else map_years(military, *year_span(DEFAULT_YEARS))[1]
+    p = lookups.panel()
+    values = p.loc[p["year"] == int(year)].set_index("geo")[military].dropna()
+    if values.empty:
+        raise SpecError(f"no country has {military} in {year}")
+    m = analysis.MEASURES[military]
+    ch = charts.choropleth(
+        values, geo.countries(), title=f"{m.label}, {year}", subtitle=m.unit,
+        source=source_line([m.dataset], geo.CREDIT), unit=m.unit,
+        breaks=MAP_BREAKS.get(military), value_format=".1f" if "usd" not in military else ",.0f",
+    )  # fmt: skip
+    return Built(ch, [m.dataset], params={"year": year})
+
+
+@chart("guns_vs_butter", ["eurostat_cofog"], {"group": SELECTION["group"]})
+def gvb_cofog(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM) -> Built:
+    """Defence, health, education and social protection (% of GDP, COFOG) for the European
+    countries in the selection, or for the EU-27 when there are none."""
+    geos = chosen(group, countries)
+    p = lookups.panel()
+    names = lookups.country_names()
+    eu = sorted(set(geos) & set(p.loc[p["cofog_defence_gdp"].notna(), "geo"]))
+    if eu:
+        cof = p[p["geo"].isin(eu)][["geo", "year", *COFOG]]
+        who = f"{len(eu)} European countries"
+    else:
+        agg = store.read("eurostat_cofog", geo=EU_AGGREGATE, unit="% of GDP")
+        agg = agg[agg["function"].isin(list(COFOG_CODES))]
+        cof = agg.pivot_table(index=["geo", "year"], columns="function", values="value")
+        cof = cof.rename(columns=COFOG_CODES).reset_index()
+        names = {**names, EU_AGGREGATE: "EU-27"}
+        who = "the EU-27 as a whole (no European country in the selection)"
+    cof = cof.dropna(subset=list(COFOG), how="all")
+    ch = charts.stacked_series(
+        cof, [(k, v, "% of GDP") for k, v in COFOG.items()], names=names,
+        title="General government spending by function",
+        subtitle=f"% of GDP; {who}; {int(cof['year'].min())}-{int(cof['year'].max())}",
+        source=source_line(["eurostat_cofog"]),
+    )  # fmt: skip
+    return Built(ch, ["eurostat_cofog"])
+
+
+@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
+def gvb_rolling_correlation(group: str = DEFAULT_GROUP,
+                            countries: tuple[str, ...] = DEFAULT_CUSTOM,
+                            military: str = "milex_gdp", civilian: str = "health_gdp",
+                            years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+    """10-year rolling correlation of the two measures for each of the first 15 countries."""
+    geos, y0, y1, sel = selection(group, countries, years)
+    roll = analysis.rolling_correlation(sel[sel["geo"].isin(geos[:GRANGER_MAX])], military,
+                                        civilian, window=10)  # fmt: skip
+    if roll.empty:
+        raise SpecError("too few years for a 10-year rolling correlation in this selection")
+    ch = charts.time_series(
+        roll.rename(columns={"corr": "value"}).assign(flag=None), names=lookups.country_names(),
+        title="10-year rolling correlation", subtitle=f"{label(military)} with {label(civilian)}",
+        source=source_line(datasets_of(military, civilian)), y_title="Pearson correlation",
+    )  # fmt: skip
+    return Built(ch, datasets_of(military, civilian))
+
+
+@table("guns_vs_butter", MEASURE_DATASETS, SELECTION)
+def gvb_granger(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM,
+                military: str = "milex_gdp", civilian: str = "health_gdp",
+                years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+    """Granger tests, military -> civilian, first differences, lag by AIC up to 2, for each of
+    the first 15 countries."""
+    geos, _, _, sel = selection(group, countries, years)
+    tests = analysis.granger_table(sel, geos[:GRANGER_MAX], military, civilian, maxlag=2)
+    names = lookups.country_names()
+    if "pvalue" in tests:
+        tests = tests.assign(country=tests["geo"].map(lambda g: names.get(g, g)))
+        tests = tests[["country", "lag", "F", "pvalue", "nobs", "years", "note"]].round(3)
+    return Built(
+        None,
+        datasets_of(military, civilian),
+        table=tests,
+        notes={"title": f"Granger tests: {label(military)} -> {label(civilian)}"},
+    )
+
+
+def fit(group, countries, military, civilian, years, controls, effects, se, transform,
+        sample) -> analysis.TradeoffResult:  # fmt: skip
+    """The page's panel model; ValueError or KeyError when the sample cannot be fitted."""
+    geos, y0, y1, _ = selection(group, countries, years)
+    p = lookups.panel()
+    p = p[p["year"].between(y0, y1)]
+    if sample == "selected":
+        p = p[p["geo"].isin(geos)]
+    return analysis.tradeoff_model(p, civilian, military, list(controls), effects=effects,
+                                   cov=se, transform=transform, lags=0)  # fmt: skip
+
+
+@table("guns_vs_butter", MEASURE_DATASETS,
+       {**SELECTION, "effects": list(EFFECTS), "se": list(COVS), "transform": list(TRANSFORMS),
+        "sample": ["all", "selected"]})  # fmt: skip
+def gvb_model(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM,
+              military: str = "milex_gdp", civilian: str = "health_gdp",
+              years: str = DEFAULT_YEARS, controls: tuple[str, ...] = ("gdp_pc_ppp",),
+              effects: str = "twoway", se: str = "cluster", transform: str = "levels",
+              sample: str = "all") -> Built:  # fmt: skip
+    """The panel model's coefficients: the civilian measure on the military one with
+    controls, fixed effects, standard errors and transform as chosen."""
+    bad = [c for c in controls if c not in CONTROLS]
+    if bad:
+        raise SpecError(f"unknown control(s) {bad}; known: {', '.join(CONTROLS)}")
+    try:
+        res = fit(group, countries, military, civilian, years, controls, effects, se,
+                  transform, sample)  # fmt: skip
+    except (ValueError, KeyError) as exc:
+        raise SpecError(f"the model cannot be fitted on this sample: {exc}") from None
+    t = res.table()
+    t["term"] = t["term"].map(lambda k: label(k) if k in analysis.MEASURES else k)
+    return Built(
+        None,
+        datasets_of(military, civilian, *controls),
+        table=t,
+        notes={"title": f"Model: {res.formula}", "result": res},
+    )

@@ -1,0 +1,108 @@
+"""Inputs the builders share, cached per store version: region systems' data, names, the
+country-year panel. Shared between callers (and Streamlit sessions): never modify them."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pandas as pd
+
+from dashboard import analysis, geo, reference, store, systems
+from dashboard.registry import SpecError, versioned
+from dashboard.systems import Data, System
+
+
+@versioned(maxsize=8)
+def system_data(key: str) -> Data:
+    """A region system's cells (raises ``store.StoreMissing`` before a pull)."""
+    return system(key).load()
+
+
+def system(key: str) -> System:
+    try:
+        return systems.get(key)
+    except KeyError as exc:
+        raise SpecError(exc.args[0]) from None
+
+
+@versioned(maxsize=2)
+def _regions() -> pd.DataFrame:
+    return reference.regions()
+
+
+@versioned(maxsize=2)
+def region_names() -> dict[str, str]:
+    """Region code -> English name (empty before the geometries are pulled)."""
+    try:
+        r = _regions()
+    except (store.StoreMissing, geo.GeometryMissing):
+        return {}
+    return dict(zip(r["code"], r["name_en"].fillna(r["code"]), strict=True))
+
+
+@versioned(maxsize=2)
+def region_names_ru() -> dict[str, str]:
+    """Region code -> Russian name ("" where there is none)."""
+    try:
+        r = _regions()
+    except (store.StoreMissing, geo.GeometryMissing):
+        return {}
+    return dict(zip(r["code"], r["name_ru"].fillna(""), strict=True))
+
+
+@versioned(maxsize=2)
+def panel() -> pd.DataFrame:
+    """The country-year panel of ``analysis.build_panel``."""
+    return analysis.build_panel()
+
+
+@versioned(maxsize=2)
+def country_names() -> dict[str, str]:
+    """ISO3 -> country name, from the World Bank, SIPRI and the map layer."""
+    names: dict[str, str] = {}
+    for ds in ("wdi", "sipri_milex"):
+        with contextlib.suppress(store.StoreMissing):
+            d = store.read(ds, geo_level="country")
+            names.update(d.drop_duplicates("geo").set_index("geo")["country_name"].to_dict())
+    with contextlib.suppress(geo.GeometryMissing):  # then names come from the datasets only
+        names.update({f["id"]: f["properties"]["name"] for f in geo.countries()["features"]})
+    return names
+
+
+def check(data: Data, industry: str | None = None, period: str | None = None,
+          region: str | None = None) -> None:  # fmt: skip
+    """A ``SpecError`` for an industry, period or region the system does not have."""
+    key = data.system.key
+    if industry is not None and industry not in set(data.cells["industry"]) | set(data.groups):
+        raise SpecError(f"industry {industry!r} is not in {key}")
+    if period is not None and period not in data.periods:
+        raise SpecError(f"period {period!r} not in {key}: {', '.join(data.periods)}")
+    if region is not None and region not in data.regions:
+        raise SpecError(f"region {region!r} is not in {key}")
+
+
+def default_period(data: Data) -> str:
+    """The latest period in which at least half of the regions have data."""
+    tot = data.totals[data.totals["region"].isin(data.regions)]
+    n = tot.groupby("period")["region"].nunique()
+    good = n[n >= n.max() / 2].index
+    return str(max(good)) if len(good) else data.periods[-1]
+
+
+def industry_options(data: Data) -> list[str]:
+    """Groups first, then the partition's industries, then every other code (sorted)."""
+    present = set(data.cells["industry"])
+    groups = [g for g in data.groups if set(data.groups[g]) & present]
+    rest = sorted(present - set(data.partition) - set(groups))
+    return [*groups, *[p for p in data.partition if p in present], *rest]
+
+
+def default_industry(data: Data) -> str:
+    opts = industry_options(data)
+    d = data.system.default_industry
+    return d if d in opts or not opts else opts[0]
+
+
+def default_region(data: Data) -> str:
+    d = data.system.default_region
+    return d if d in data.regions or not data.regions else data.regions[0]

@@ -1,0 +1,141 @@
+"""Charts of the Region profile page: the industry mix, specialization over time, the
+shift-share waterfall and the social indicators."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import charts, dependence, metrics, systems
+from dashboard.builders import lookups
+from dashboard.builders.dependence import ALL_SYSTEM_DATASETS, SYSTEM_KEYS
+from dashboard.provenance import source_line
+from dashboard.registry import Built, SpecError, chart
+from dashboard.systems import Data
+
+COMPONENTS = {
+    "national_share": "National growth",
+    "industry_mix": "Industry mix",
+    "competitive": "Competitive effect",
+    "allocation": "Allocation effect",
+}
+ALL_SOCIAL_DATASETS = tuple(
+    dict.fromkeys(d for s in systems.SYSTEMS.values() for d in s.social_datasets)
+)
+
+
+def region_periods(data: Data, region: str) -> list[str]:
+    """The periods with a total for the region (all periods if none)."""
+    have = set(data.totals.loc[data.totals["region"] == region, "period"])
+    return [p for p in data.periods if p in have] or list(data.periods)
+
+
+def selection(system: str, region: str | None, period: str | None = None):
+    """The system's data, the region (default: the system's) and a period it has."""
+    data = lookups.system_data(lookups.system(system).key)
+    region = region or lookups.default_region(data)
+    lookups.check(data, region=region)
+    if period is None:
+        periods = region_periods(data, region)
+        default = lookups.default_period(data)
+        period = default if default in periods else periods[-1]
+    lookups.check(data, period=period)
+    return data, region, period
+
+
+def name_of(code: str) -> str:
+    return lookups.region_names().get(code, code)
+
+
+@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
+def region_mix(system: str = systems.DEFAULT, region: str | None = None,
+               period: str | None = None) -> Built:  # fmt: skip
+    """A region's industry mix against the benchmark: bars of its shares with the
+    benchmark's as ticks."""
+    data, region, period = selection(system, region, period)
+    s, name = data.system, name_of(region)
+    ch = charts.mix_bars(
+        dependence.mix(data, region, period),
+        title=f"Industry mix of {name} against the {s.benchmark}",
+        subtitle=f"% of the region's total {s.what}; {period}; black ticks: {s.benchmark}",
+        source=source_line([s.dataset]), benchmark=s.benchmark, region=name,
+    )  # fmt: skip
+    return Built(ch, [s.dataset], params={"region": region, "period": period})
+
+
+@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
+def specialization_series(system: str = systems.DEFAULT, region: str | None = None) -> Built:
+    """A region's Herfindahl and Krugman indexes over time."""
+    data, region, _ = selection(system, region)
+    s, name = data.system, name_of(region)
+    conc = dependence.concentration(data, regions=[region]).sort_values("period")
+    if conc.empty:
+        raise SpecError(f"no periods with a partition for {region} in {s.key}")
+    ch = charts.stacked_series(
+        conc.assign(geo=region, year=conc["period"]),
+        [("hhi", "Herfindahl index (1 = one industry)", "0..1"),
+         ("krugman", f"Krugman index against the {s.benchmark} (0 = same mix)", "0..2")],
+        names={region: name}, title=f"How specialised is {name}?",
+        subtitle=f"Over the {len(data.partition)} industries of the partition; "
+        f"{conc['period'].iloc[0]}-{conc['period'].iloc[-1]}", source=source_line([s.dataset]),
+    )  # fmt: skip
+    return Built(ch, [s.dataset], params={"region": region})
+
+
+def shift_share_of(data: Data, region: str, base: str | None, final: str | None):
+    """(base, final, the shift-share, the reference economy's code); defaults: the first
+    period after the system's latest break, and the last period. ValueError when the two
+    periods cannot be compared."""
+    periods = region_periods(data, region)
+    base = base or data.system.default_base(periods)
+    final = final or periods[-1]
+    lookups.check(data, period=base)
+    lookups.check(data, period=final)
+    ss: metrics.ShiftShare = dependence.shift_share(data, region, base, final)
+    return base, final, ss, dependence.national_reference(data, region)
+
+
+@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
+def shift_share(system: str = systems.DEFAULT, region: str | None = None,
+                base: str | None = None, final: str | None = None) -> Built:  # fmt: skip
+    """Waterfall of a region's change between two periods: Dunn's national growth, industry
+    mix and regional shift, the shift split after Esteban-Marquillas."""
+    data, region, _ = selection(system, region)
+    try:
+        base, final, ss, ref = shift_share_of(data, region, base, final)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+    s, name = data.system, name_of(region)
+    row = ss.by_region.iloc[0]
+    ch = charts.waterfall(
+        pd.Series({v: row[k] for k, v in COMPONENTS.items()}), base=row["base"],
+        final=row["final"], title=f"{name}: change in {s.what}, {base} to {final}",
+        subtitle=f"{s.unit}; against {name_of(ref)}; Dunn shift-share with the "
+        "Esteban-Marquillas split of the regional shift", source=source_line([s.dataset]),
+        unit=s.unit, labels=(base, final),
+    )  # fmt: skip
+    return Built(ch, [s.dataset], notes={"shift_share": ss, "reference": ref, "row": row},
+                 params={"region": region, "base": base, "final": final})  # fmt: skip
+
+
+@chart("profile", ALL_SOCIAL_DATASETS, {"system": SYSTEM_KEYS})
+def social_indicators(system: str = systems.DEFAULT, region: str | None = None) -> Built:
+    """A region's social indicators (income, GDP, wages, budgets per head) against its
+    country, state or the Russian Federation."""
+    data, region, _ = selection(system, region)
+    s, name = data.system, name_of(region)
+    soc = s.social(region)
+    if soc.empty:
+        raise SpecError(f"the store has no social indicators for {region}")
+    soc = soc.sort_values("period")
+    wide = soc.pivot_table(index=["geo", "period"], columns="indicator", values="value")
+    wide = wide.reset_index().rename(columns={"period": "year"})
+    units = soc.drop_duplicates("indicator").set_index("indicator")["unit"]
+    others = [name_of(g) for g in wide["geo"].unique() if g != region]
+    ch = charts.stacked_series(
+        wide, [(k, k, units[k]) for k in units.index], names=lookups.region_names(),
+        title=f"{name}: social indicators",
+        subtitle=f"{soc['period'].min()}-{soc['period'].max()}"
+        + (f"; against {', '.join(others)}" if others else ""),
+        source=source_line(s.social_datasets),
+    )  # fmt: skip
+    return Built(ch, list(s.social_datasets), params={"region": region})

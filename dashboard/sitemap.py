@@ -1,0 +1,42 @@
+"""The one list of pages: the app's navigation, and what the tests, the hostile-link tests,
+the browser suite and the benchmarks walk through. A new page is one ``Page`` here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # the view module in dashboard/views and the registry's page name
+    title: str
+    icon: str
+    url_path: str  # "" for the default page
+    charts: int = 0  # charts drawn in the default view (the browser suite counts them)
+    maps: tuple[str, ...] = ()  # chart keys that are maps (the browser suite checks pixels)
+    probe: tuple[str, str] = ()  # a widget key and another value: what benchmarks change
+
+    @property
+    def script(self) -> str:
+        """The page's script relative to the app's entry point (st.Page, AppTest)."""
+        return f"views/{self.key}.py"
+
+
+PAGES = {
+    p.key: p
+    for p in [
+        Page("home", "Home", ":material/home:", "", 1, (), ("home:measure", "milex_gov_share")),
+        Page("guns_vs_butter", "Guns vs butter", ":material/balance:", "guns-vs-butter", 4,
+             ("map",), ("gvb:civilian", "education_gdp")),
+        Page("dependence", "Industrial dependence", ":material/factory:", "dependence", 3,
+             ("map", "spec_map"), ("dep:measure", "share")),
+        Page("russia", "Russia's regions", ":material/public:", "russia", 5, ("map",),
+             ("ru:map", "social")),
+        Page("profile", "Region profile", ":material/location_on:", "region", 4, (),
+             ("profile:region", "FR10")),
+        Page("your_data", "Your data", ":material/upload_file:", "your-data"),
+        Page("methods", "Methods", ":material/functions:", "methods"),
+        Page("data", "Data", ":material/database:", "data"),
+    ]
+}  # fmt: skip
+DEFAULT = "home"

@@ -1,0 +1,144 @@
+"""The chart registry: every chart the pages draw builds by name with its defaults, cites its
+datasets, round-trips through an export spec, and is the chart on screen."""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dashboard import registry, sitemap, store
+from dashboard.cli import app
+
+VIEWS = Path(__file__).resolve().parents[1] / "dashboard" / "views"
+
+
+def footer_of(fig) -> str:
+    """The house-style source line (an annotation below the plot)."""
+    texts = [a.text.replace("<br>", " ") for a in fig.layout.annotations]
+    return next((t for t in texts if t.startswith(("Source: ", "Sources: "))), "")
+
+
+def test_every_chart_builds_with_its_defaults(store_env):
+    listing = registry.listing()
+    assert len(listing) >= 20
+    for item in listing:
+        b = registry.build(item["name"])
+        assert b.datasets and set(b.datasets) <= set(item["datasets"]), item["name"]
+        assert set(b.datasets) <= set(store.available()), item["name"]
+        assert item["page"] in sitemap.PAGES
+        if item["kind"] == "table":
+            assert len(b.table) and b.title
+            continue
+        fig = b.chart.figure
+        footer = footer_of(fig)
+        assert fig.layout.title.text and fig.layout.title.subtitle.text, item["name"]
+        assert footer, item["name"]
+        for ds in b.datasets:  # every dataset plotted is cited with its producer
+            from dashboard.catalog import origin
+
+            assert origin(ds).producer in footer, (item["name"], ds)
+        assert len(b.chart.alt) > 40 and len(b.chart.data), item["name"]
+
+
+def test_every_chart_a_page_draws_is_registered():
+    shown = set()
+    for p in sitemap.PAGES.values():
+        text = (VIEWS / f"{p.key}.py").read_text("utf-8")
+        names = set(re.findall(r'common\.(?:show|built)\(\s*"(\w+)"', text))
+        assert all(registry.entry(n).page == p.key for n in names), (p.key, names)
+        shown |= names
+        assert "go.Figure" not in text and "pivot" not in text, p.key  # pages are layout
+    registered = {i["name"] for i in registry.listing()}
+    assert shown == registered - {"russia_social_map"}  # kept for earlier spec files
+
+
+def test_social_chart_cites_household_income(store_env):
+    b = registry.build("social_indicators", {"system": "nuts2", "region": "DE11"})
+    footer = footer_of(b.chart.figure)
+    assert b.datasets == ["eurostat_nuts_gdp", "eurostat_nuts_income"]
+    assert "nama_10r_2hhinc" in footer and "nama_10r_2gdp" in footer
+
+
+def test_export_spec_round_trips(store_env):
+    b = registry.build("gvb_series", {"group": "custom", "countries": "RUS,UKR",
+                                      "years": "2010-2024"})  # fmt: skip
+    spec = tomllib.loads(registry.spec_toml(b))["chart"][0]
+    assert spec["chart"] == "gvb_series" and spec["params"]["countries"] == ["RUS", "UKR"]
+    again = registry.build(spec["chart"], spec["params"])
+    assert again.title == b.title and again.chart.data.equals(b.chart.data)
+    # a default of None is written as what it resolved to
+    d = registry.build("dependence_map", {"system": "us_county"})
+    params = tomllib.loads(registry.spec_toml(d))["chart"][0]["params"]
+    assert params["industry"] == "defense_related" and params["period"] == "2016-Q4"
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("pie", {}, "unknown chart 'pie'"),
+        ("region_mix", {"colour": "red"}, "unknown parameter(s) ['colour']"),
+        ("region_mix", {"system": "jp_prefecture"}, "is not one of"),
+        ("dependence_ranking", {"top": "many"}, "wants a whole number"),
+        ("gvb_series", {"years": "2030-2040"}, "years must lie within"),
+        ("russia_wages", {"regions": "RU-XX"}, "not Russian federal subjects"),
+    ],
+)
+def test_bad_specs_are_named(store_env, name, params, message):
+    with pytest.raises(registry.SpecError) as err:
+        registry.build(name, params)
+    assert message in str(err.value)
+
+
+def test_export_list_json_names_every_chart(store_env):
+    res = CliRunner().invoke(app, ["export", "--list", "--json"])
+    assert res.exit_code == 0, res.output
+    items = json.loads(res.output)
+    by_name = {i["name"]: i for i in items}
+    assert {"milex_series", "gvb_series", "gvb_scatter", "gvb_world_map", "gvb_cofog",
+            "gvb_rolling_correlation", "russia_wages", "russia_map"} <= set(by_name)  # fmt: skip
+    assert by_name["dependence_ranking"]["params"]["top"] == 20
+    assert by_name["milex_series"]["page"] == "home"
+    assert by_name["gvb_model"]["kind"] == "table"
+    assert by_name["russia_map"]["datasets"]
+    text = CliRunner().invoke(app, ["export", "--list"])
+    assert text.exit_code == 0 and "gvb_world_map" in text.output
+
+
+def test_export_writes_a_model_table_as_csv(store_env, tmp_path):
+    res = CliRunner().invoke(app, ["export", "--chart", "gvb_model", "--param", "sample=all",
+                                   "--out", str(tmp_path)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    csv = next(tmp_path.glob("gvb_model*.csv")).read_text("utf-8")
+    assert csv.startswith("term,") and "Military expenditure (SIPRI), % of GDP" in csv
+    bad = CliRunner().invoke(app, ["export", "--chart", "gvb_model", "--format", "png"])
+    assert bad.exit_code == 2 and "csv (a table)" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "key", "name", "spec"),
+    [
+        ("dependence", {"system": "ru_subject", "measure": "share"}, "bars",
+         "dependence_ranking", {"system": "ru_subject", "measure": "share"}),
+        ("profile", {"system": "nuts2", "region": "FR10"}, "mix", "region_mix",
+         {"system": "nuts2", "region": "FR10"}),
+        ("guns_vs_butter", {"group": "nato"}, "map", "gvb_world_map", {}),
+    ],
+)  # fmt: skip
+def test_the_export_is_the_chart_on_screen(store_env, page, params, key, name, spec):
+    """What ``labordash export`` renders has the page's title, subtitle, axis titles and
+    source line (the page and the CLI call the same builder)."""
+    from .test_app import chart_spec, run_page
+
+    at = run_page(sitemap.PAGES[page].script, **params)
+    assert not at.exception, at.exception
+    screen = chart_spec(at, key)["layout"]
+    built = registry.build(name, spec).chart.figure.to_plotly_json()["layout"]
+    assert screen["title"]["text"] == built["title"]["text"]
+    assert screen["title"]["subtitle"] == built["title"]["subtitle"]
+    for axis in ("xaxis", "yaxis"):
+        assert screen.get(axis, {}).get("title") == built.get(axis, {}).get("title")
+    assert [a["text"] for a in screen["annotations"]] == [a["text"] for a in built["annotations"]]
+    assert screen.get("shapes") == built.get("shapes")  # reference lines
