@@ -45,3 +45,11 @@ def ru_regions() -> pd.DataFrame:
     """``ru_regions.csv``: code (ISO 3166-2), name_en, name_ru, level, parent, note and the
     spellings the producers use. Shared: do not modify the frame."""
     return pd.read_csv(datasets_dir() / "ru_regions.csv", dtype=str, keep_default_na=False)
+
+
+@cache
+def sipri_countries() -> dict[str, tuple[str, str]]:
+    """``sipri_countries.csv``: SIPRI's country name -> (geo, geo_level); headings map to
+    ("", "heading")."""
+    t = pd.read_csv(datasets_dir() / "sipri_countries.csv", dtype=str, keep_default_na=False)
+    return {n: (g, lv) for n, g, lv in zip(t["sipri_name"], t["geo"], t["geo_level"], strict=True)}

@@ -13,8 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import pycountry
 
-from dashboard import geo, store
-from dashboard.config import datasets_dir
+from dashboard import crosswalks, geo, store
 from dashboard.sources.eurostat_cofog import geo_iso3
 
 COLUMNS = ["code", "name_en", "name_ru", "level", "parent"]
@@ -43,7 +42,7 @@ def _nuts() -> pd.DataFrame:
 
 
 def _us() -> pd.DataFrame:
-    states = pd.read_csv(datasets_dir() / "us_states.csv", dtype=str)
+    states = crosswalks.us_states()
     by_fips = dict(zip(states["fips"], states["usps"], strict=True))
     rows = [{"code": "US000", "name_en": "United States", "level": "us_nation"}]
     rows += [{"code": f + "000", "name_en": n, "level": "us_state", "parent": "US000"}
@@ -57,7 +56,7 @@ def _us() -> pd.DataFrame:
 
 
 def _russia() -> pd.DataFrame:
-    ru = pd.read_csv(datasets_dir() / "ru_regions.csv", dtype=str, keep_default_na=False)
+    ru = crosswalks.ru_regions()
     return ru[["code", "name_en", "name_ru", "level", "parent", "note"]]
 
 
@@ -73,7 +72,7 @@ def regions() -> pd.DataFrame:
 
 def industries() -> pd.DataFrame:
     """Industry codes: NACE LFS groups and OKVED sections (authored), NAICS from QCEW."""
-    authored = pd.read_csv(datasets_dir() / "industries.csv", dtype=str, keep_default_na=False)
+    authored = crosswalks.industries()
     try:
         q = store.read("qcew", indicator="employment")[["industry", "industry_title"]]
     except store.StoreMissing:

@@ -18,7 +18,6 @@ File 95 (2019 only) is the all-Russia report: the consolidated budgets of all su
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import tarfile
@@ -30,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import xlrd
 
-from dashboard.config import datasets_dir
+from dashboard import crosswalks
 from dashboard.fetch import describe, mirror_files
 from dashboard.schema import tidy
 from dashboard.sources.base import Loaded, ParseError
@@ -75,15 +74,13 @@ def genitive(name: str) -> str:
 def genitive_names() -> dict[str, str]:
     """Genitive name (normalised) -> ISO code, for every subject in ``ru_regions.csv``."""
     out: dict[str, str] = {}
-    with open(datasets_dir() / "ru_regions.csv", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            if r["level"] != "ru_subject":
-                continue
-            for name in [r["name_ru"], *filter(None, r["aliases"].split("|"))]:
-                g = genitive(name)
-                out[g] = r["code"]
-                if g.startswith("города "):  # «Комитет финансов Санкт-Петербурга»
-                    out[g.removeprefix("города ")] = r["code"]
+    ru = crosswalks.ru_regions()
+    for r in ru[ru["level"] == "ru_subject"].itertuples():
+        for name in [r.name_ru, *filter(None, r.aliases.split("|"))]:
+            g = genitive(name)
+            out[g] = r.code
+            if g.startswith("города "):  # «Комитет финансов Санкт-Петербурга»
+                out[g.removeprefix("города ")] = r.code
     return out
 
 

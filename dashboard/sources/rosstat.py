@@ -16,7 +16,6 @@ unmatched name fails the parse.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -25,7 +24,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from dashboard.config import datasets_dir
+from dashboard import crosswalks
 from dashboard.fetch import describe, mirror_files
 from dashboard.schema import tidy
 from dashboard.sources.base import Loaded, ParseError
@@ -91,10 +90,9 @@ def name_key(label: str) -> str:
 def regions() -> dict[str, tuple[str, str]]:
     """Normalised Russian name -> (code, level), from ``datasets/ru_regions.csv``."""
     out: dict[str, tuple[str, str]] = {}
-    with open(datasets_dir() / "ru_regions.csv", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            for name in [r["name_ru"], *filter(None, r["aliases"].split("|"))]:
-                out[name_key(name)] = (r["code"], r["level"])
+    for r in crosswalks.ru_regions().itertuples():
+        for name in [r.name_ru, *filter(None, r.aliases.split("|"))]:
+            out[name_key(name)] = (r.code, r.level)
     return out
 
 

@@ -16,9 +16,7 @@ estimates in blue and highly uncertain figures in red; those font colours become
 
 from __future__ import annotations
 
-import csv
 import re
-from functools import cache
 from pathlib import Path
 
 import openpyxl
@@ -26,8 +24,8 @@ import pandas as pd
 import pycountry
 from openpyxl.styles.colors import COLOR_INDEX
 
+from dashboard import crosswalks
 from dashboard.catalog import origin
-from dashboard.config import datasets_dir
 from dashboard.fetch import Resource, fetch
 from dashboard.schema import tidy
 from dashboard.sources.base import Loaded, ParseError
@@ -55,11 +53,7 @@ def resource() -> Resource:
     return Resource(SOURCE, url.rsplit("/", 1)[-1] or "sipri.xlsx", url, "xlsx", MIRROR_GLOB)
 
 
-@cache
-def crosswalk() -> dict[str, tuple[str, str]]:
-    """SIPRI country name -> (geo, geo_level); headings map to ("", "heading")."""
-    with open(datasets_dir() / "sipri_countries.csv", encoding="utf-8") as fh:
-        return {r["sipri_name"]: (r["geo"], r["geo_level"]) for r in csv.DictReader(fh)}
+crosswalk = crosswalks.sipri_countries
 
 
 def _geo_for(name: str) -> tuple[str, str] | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.config import datasets_dir
+from dashboard import crosswalks
 from dashboard.fetch import describe, mirror_files
 from dashboard.schema import tidy
 from dashboard.sources.base import Loaded, ParseError, check_complete
@@ -31,8 +31,8 @@ GOVERNMENTS = ["state_local", "state", "local"]
 
 @cache
 def state_fips() -> dict[str, str]:
-    with open(datasets_dir() / "us_states.csv", encoding="utf-8") as fh:
-        return {r["name"]: r["fips"] for r in csv.DictReader(fh)}
+    t = crosswalks.us_states()
+    return dict(zip(t["name"], t["fips"], strict=True))
 
 
 def parse(path: Path, year: int) -> pd.DataFrame:
