@@ -1,4 +1,5 @@
-"""The crosswalks this project authors in ``datasets/``, each read once per process.
+"""The crosswalks this project authors in ``datasets/``, each read once per process, and the
+matching of Russian region names against them.
 
 Every reader of these tables goes through here: the region systems, ``reference`` and the
 pages; none keeps its own copy.
@@ -6,6 +7,7 @@ pages; none keeps its own copy.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pandas as pd
@@ -53,3 +55,41 @@ def sipri_countries() -> dict[str, tuple[str, str]]:
     ("", "heading")."""
     t = pd.read_csv(datasets_dir() / "sipri_countries.csv", dtype=str, keep_default_na=False)
     return {n: (g, lv) for n, g, lv in zip(t["sipri_name"], t["geo"], t["geo_level"], strict=True)}
+
+
+_LATIN = str.maketrans("pPaAeEoOcCxXyBHKMT", "рРаАеЕоОсСхХуВНКМТ")
+
+
+def ru_name_key(label: str) -> str:
+    """Normalise a Russian region label (Rosstat, the Treasury) for matching: Cyrillic
+    letters, no footnotes or spacing noise."""
+    s = label.translate(_LATIN).lower().replace("ё", "е").replace("\xad", "")  # soft hyphens
+    s = re.sub(r"\d+\)|[¹²³⁴⁵⁾]+", " ", s)
+    s = re.sub(r",\s*(млрд|тыс\.|трлн)\s*руб\.?", " ", s)
+    s = s.replace("–", "-").replace("—", "-")
+    s = re.sub(r"\s*-\s*", "-", s)
+    return re.sub(r"\s+", " ", s).strip(" .")
+
+
+@cache
+def ru_names() -> dict[str, tuple[str, str]]:
+    """Normalised Russian name -> (code, level), from ``datasets/ru_regions.csv``."""
+    out: dict[str, tuple[str, str]] = {}
+    for r in ru_regions().itertuples():
+        for name in [r.name_ru, *filter(None, r.aliases.split("|"))]:
+            out[ru_name_key(name)] = (r.code, r.level)
+    return out
+
+
+def match_ru(label: str) -> tuple[str, str, str] | None:
+    """(code, level, territory) for a Russian row label (``territory`` "excl_ao" for an oblast
+    printed without its autonomous okrugs); None for a label that is not a region."""
+    k = ru_name_key(label)
+    territory = "total"
+    m = re.match(r"(.*?)\s*\(?без автономн\w* округ\w*\)?$", k)
+    if m:
+        k, territory = m.group(1).strip(), "excl_ao"
+    if k in ru_names():
+        code, level = ru_names()[k]
+        return code, level, territory
+    return None

@@ -46,6 +46,7 @@ class Resource:
     url: str
     kind: str
     mirror_glob: str | None = None
+    optional: bool = False  # a companion file (metadata) whose absence is a note, not a failure
 
 
 @dataclass(frozen=True)

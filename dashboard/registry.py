@@ -189,13 +189,14 @@ def _toml_value(v: Any) -> str:
 
 def spec_toml(built: Built, fmt: str = "svg", width: int = 1200) -> str:
     """The ``[[chart]]`` entry of a spec file that makes ``labordash export`` render this
-    chart (or write this table) again."""
-    params = ", ".join(f"{k} = {_toml_value(v)}" for k, v in built.params.items() if v is not None)
-    lines = ["[[chart]]", f"chart = {_toml_value(built.name)}", f"params = {{ {params} }}"]
+    chart (or write this table) again. Parameters left empty take their defaults."""
+    lines = ["[[chart]]", f"chart = {_toml_value(built.name)}"]
     if built.chart is not None:
         lines += [f"format = {_toml_value(fmt)}", f"width = {width}"]
     else:
         lines += ['format = "csv"']
+    lines.append("[chart.params]")
+    lines += [f"{k} = {_toml_value(v)}" for k, v in built.params.items() if v not in (None, ())]
     return "\n".join(lines) + "\n"
 
 

@@ -16,6 +16,14 @@ MEASURES = {
 COUNTRIES = ("RUS", "UKR", "USA", "CHN", "DEU")
 
 
+def countries() -> tuple[dict[str, str], list[str]]:
+    """SIPRI's country names (ISO3 -> name, sorted by name) and the countries with figures."""
+    milex = store.read("sipri_milex", geo_level="country")
+    names = milex.drop_duplicates("geo").set_index("geo")["country_name"].sort_values().to_dict()
+    with_data = set(milex.loc[milex["value"].notna(), "geo"])
+    return names, [g for g in names if g in with_data]
+
+
 @chart("home", ["sipri_milex"], {"measure": list(MEASURES)})
 def milex_series(countries: tuple[str, ...] = COUNTRIES,
                  measure: str = "milex_gdp_share") -> Built:  # fmt: skip

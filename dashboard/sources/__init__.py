@@ -12,7 +12,7 @@ from dashboard.sources import (
     rosstat,
     ru_structure,
     sipri,
-    us_finances,
+    us_state_finances,
     who,
     worldbank,
 )
@@ -31,7 +31,7 @@ MODULES = {
         roskazna,
         monotowns,
         *ru_structure.TABLES,
-        us_finances,
+        us_state_finances,
     )  # fmt: skip
 }
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from dashboard.fetch import RawFile
+from dashboard.fetch import FetchError, RawFile, Resource, describe, fetch, mirror_files
 
 
 class ParseError(ValueError):
@@ -57,3 +58,73 @@ class Loaded:
     files: list[RawFile]
     vintage: str
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The contract every source follows: where its raw files are (a mirror glob as the
+    producer names them, and the downloads without a mirror), how they parse into a tidy frame
+    and how the vintage is read. ``load`` is the one mirror-or-fetch path for all of them.
+
+    ``parse(paths) -> frame`` may put reader-facing notes in ``frame.attrs["notes"]``;
+    ``vintage(paths, frame) -> str``. ``downloads() -> [Resource]`` is None where the producer
+    has no stable file URL (then ``no_download`` says where the files come from);
+    ``every_match``: the mirror holds several files of one release (else the newest wins).
+    """
+
+    dataset: str
+    folder: str  # the mirror's and the cache's sub-folder
+    mirror_glob: str
+    parse: Callable[[list[Path]], pd.DataFrame]
+    vintage: Callable[[list[Path], pd.DataFrame], str]
+    downloads: Callable[[], list[Resource]] | None = None
+    no_download: str = ""
+    every_match: bool = False
+    wanted: Callable[[Path], bool] | None = None  # which mirror matches are data files
+
+    @property
+    def DATASET(self) -> str:  # noqa: N802  (the module-level names the registry reads)
+        return self.dataset
+
+    @property
+    def SOURCE(self) -> str:  # noqa: N802
+        return self.folder
+
+    def producer_url(self, path: Path) -> str:
+        """Where the producer publishes a mirror file: the catalog's download URL (``{code}``
+        filled with the file's stem), or its landing page where the URL needs more."""
+        from dashboard.catalog import origin
+
+        o = origin(self.dataset)
+        try:
+            return o.download_url.format(code=path.name.split(".")[0])
+        except (KeyError, IndexError):
+            return o.url_main
+
+    def files(self, **fetch_kw) -> tuple[list[RawFile], list[str]]:
+        """The raw files: from the mirror when it holds them (recorded with the producer's URL
+        and sha256), else downloaded through ``fetch.fetch`` (cache, then network). Optional
+        downloads that fail become notes."""
+        found = [p for p in mirror_files(self.folder, self.mirror_glob)
+                 if self.wanted is None or self.wanted(p)]  # fmt: skip
+        if found:
+            keep = found if self.every_match else found[-1:]
+            return [describe(p, "mirror", self.producer_url(p)) for p in keep], []
+        if self.downloads is None:
+            raise ParseError(f"{self.dataset}: {self.no_download}")
+        files, notes = [], []
+        for res in self.downloads():
+            try:
+                files.append(fetch(res, **fetch_kw))
+            except FetchError as exc:
+                if not res.optional:
+                    raise
+                notes.append(f"{res.name}: not available ({exc})")
+        return files, notes
+
+    def load(self, **fetch_kw) -> Loaded:
+        files, notes = self.files(**fetch_kw)
+        paths = [Path(f.path) for f in files]
+        frame = self.parse(paths)
+        notes += frame.attrs.pop("notes", [])
+        return Loaded(frame, files, self.vintage(paths, frame), notes)

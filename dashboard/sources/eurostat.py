@@ -27,9 +27,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.catalog import origin
-from dashboard.fetch import Resource, describe, fetch, mirror_files
+from dashboard.fetch import Resource
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.base import Loaded, ParseError, Source
 
 SOURCE = "eurostat"
 FLAGS = {
@@ -176,19 +176,16 @@ class Table:
         )
         return tidy(out)
 
-    def load(self, **fetch_kw) -> Loaded:
-        paths = mirror_files(SOURCE, f"{self.table}*")
-        if paths:
-            path = paths[-1]
-            files = [describe(path, "mirror", "")]
-        else:
-            url = origin(self.DATASET).download_url
-            files = [fetch(Resource(SOURCE, f"{self.table}.tsv.gz", url, "gzip"), **fetch_kw)]
-            path = Path(files[0].path)
-        frame = self.parse(path)
+    def vintage(self, paths: list[Path], frame: pd.DataFrame) -> str:
         years = frame["year"]
-        vintage = f"{self.table}, {years.min()}-{years.max()}" if len(frame) else self.table
-        return Loaded(frame, files, vintage)
+        return f"{self.table}, {years.min()}-{years.max()}" if len(frame) else self.table
+
+    def load(self, **fetch_kw) -> Loaded:
+        url = origin(self.DATASET).download_url
+        return Source(
+            self.DATASET, SOURCE, f"{self.table}*", lambda paths: self.parse(paths[0]),
+            self.vintage, lambda: [Resource(SOURCE, f"{self.table}.tsv.gz", url, "gzip")],
+        ).load(**fetch_kw)  # fmt: skip
 
 
 TABLES = [

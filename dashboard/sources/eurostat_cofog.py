@@ -16,9 +16,9 @@ import pandas as pd
 import pycountry
 
 from dashboard.catalog import origin
-from dashboard.fetch import Resource, describe, fetch, mirror_files
+from dashboard.fetch import Resource
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError, read_csv_text
+from dashboard.sources.base import ParseError, Source, read_csv_text
 from dashboard.sources.eurostat import flag_words
 
 DATASET = "eurostat_cofog"
@@ -65,16 +65,14 @@ def parse(path: Path) -> pd.DataFrame:
     return tidy(out)
 
 
-def load(**fetch_kw) -> Loaded:
-    paths = mirror_files(SOURCE, "gov_10a_exp*.csv")
-    if paths:
-        path = paths[-1]
-        files = [describe(path, "mirror", "")]
-    else:
-        url = origin(DATASET).download_url
-        files = [fetch(Resource(SOURCE, "gov_10a_exp.csv", url, "csv"), **fetch_kw)]
-        path = Path(files[0].path)
-    frame = parse(path)
-    head = pd.read_csv(path, nrows=1, dtype=str)
+def vintage(paths: list[Path], frame: pd.DataFrame) -> str:
+    head = pd.read_csv(paths[0], nrows=1, dtype=str)
     updated = head["LAST UPDATE"].iloc[0] if "LAST UPDATE" in head else "unknown"
-    return Loaded(frame, files, f"gov_10a_exp, last update {updated}")
+    return f"gov_10a_exp, last update {updated}"
+
+
+SPEC = Source(
+    DATASET, SOURCE, "gov_10a_exp*.csv", lambda paths: parse(paths[0]), vintage,
+    lambda: [Resource(SOURCE, "gov_10a_exp.csv", origin(DATASET).download_url, "csv")],
+)  # fmt: skip
+load = SPEC.load

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.fetch import describe, mirror_files
+from dashboard import crosswalks
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError, read_csv_text
-from dashboard.sources.rosstat import match
+from dashboard.sources.base import ParseError, Source, read_csv_text
 
 DATASET = "monotowns"
 SOURCE = "russia"
@@ -33,7 +32,7 @@ def parse(path: Path) -> pd.DataFrame:
         rows = (raw.index[bad] + 2).tolist()[:5]
         raise ParseError(f"{path.name}: category must be 1, 2 or 3; rows {rows} have "
                          f"{raw.loc[bad, 'category'].tolist()[:5]}")  # fmt: skip
-    codes = raw["region"].map(lambda n: (match(n) or (None,))[0])
+    codes = raw["region"].map(lambda n: (crosswalks.match_ru(n) or (None,))[0])
     if codes.isna().any():
         raise ParseError(f"{path.name}: regions not in ru_regions.csv: "
                          f"{sorted(raw.loc[codes.isna(), 'region'].unique())[:5]}")  # fmt: skip
@@ -50,13 +49,10 @@ def parse(path: Path) -> pd.DataFrame:
     return tidy(df)
 
 
-def load(**fetch_kw) -> Loaded:
-    paths = mirror_files(SOURCE, "monotowns/monotowns_*.csv")
-    if not paths:
-        raise ParseError(
-            "monotowns: no list in the mirror; the official list is Government order 1398-r "
-            "(government.ru, docs), to be saved as <mirror>/russia/monotowns/monotowns_1398r.csv"
-        )
-    path = paths[-1]
-    frame = parse(path)
-    return Loaded(frame, [describe(path, "mirror", "")], f"order 1398-r, {len(frame)} towns")
+SPEC = Source(
+    DATASET, SOURCE, "monotowns/monotowns_*.csv", lambda paths: parse(paths[0]),
+    lambda paths, frame: f"order 1398-r, {len(frame)} towns",
+    no_download="no list in the mirror; the official list is Government order 1398-r "
+    "(government.ru, docs), to be saved as <mirror>/russia/monotowns/monotowns_1398r.csv",
+)  # fmt: skip
+load = SPEC.load

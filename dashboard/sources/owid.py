@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.catalog import origin
-from dashboard.fetch import FetchError, Resource, describe, fetch, mirror_files
+from dashboard.fetch import Resource
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError, read_csv_text
+from dashboard.sources.base import ParseError, Source, read_csv_text
 
 DATASET = "owid"
 SOURCE = "owid"
@@ -88,24 +88,26 @@ def vintage_of(path: Path) -> str:
     return f"{path.stem}: date not recorded"
 
 
-def load(**fetch_kw) -> Loaded:
-    notes: list[str] = []
-    paths = mirror_files(SOURCE, "**/*.csv")
-    if paths:
-        files = [describe(p, "mirror", "") for p in paths]
-    else:
-        url = origin(DATASET).download_url
-        files = []
-        for slug in SLUGS:
-            csv_url = url.format(code=slug)
-            files.append(fetch(Resource(SOURCE, f"{slug}.csv", csv_url, "csv"), **fetch_kw))
-            meta_url = csv_url.split("?")[0].removesuffix(".csv") + ".metadata.json"
-            try:
-                files.append(
-                    fetch(Resource(SOURCE, f"{slug}.metadata.json", meta_url, "json"), **fetch_kw)
-                )
-            except FetchError as exc:
-                notes.append(f"{slug}: no metadata.json ({exc}); unit taken from the title")
-        paths = [Path(f.path) for f in files if f.path.endswith(".csv")]
-    frame = pd.concat([parse(p) for p in paths], ignore_index=True)
-    return Loaded(frame, files, "; ".join(vintage_of(p) for p in paths), notes)
+def downloads() -> list[Resource]:
+    """Each grapher CSV and its metadata.json (optional: without it the unit comes from the
+    column title)."""
+    out = []
+    for slug in SLUGS:
+        csv_url = origin(DATASET).download_url.format(code=slug)
+        meta_url = csv_url.split("?")[0].removesuffix(".csv") + ".metadata.json"
+        out.append(Resource(SOURCE, f"{slug}.csv", csv_url, "csv"))
+        out.append(Resource(SOURCE, f"{slug}.metadata.json", meta_url, "json", optional=True))
+    return out
+
+
+def _csvs(paths: list[Path]) -> list[Path]:
+    return [p for p in paths if p.suffix == ".csv"]
+
+
+SPEC = Source(
+    DATASET, SOURCE, "**/*.csv",
+    lambda paths: pd.concat([parse(p) for p in _csvs(paths)], ignore_index=True),
+    lambda paths, frame: "; ".join(vintage_of(p) for p in _csvs(paths)),
+    downloads, every_match=True,
+)  # fmt: skip
+load = SPEC.load

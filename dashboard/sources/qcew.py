@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard.catalog import origin
-from dashboard.fetch import Resource, describe, fetch, mirror_files
+from dashboard.fetch import Resource
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError, read_csv_text
+from dashboard.sources.base import ParseError, Source, read_csv_text
 
 DATASET = "qcew"
 SOURCE = "qcew"
@@ -141,24 +141,26 @@ def network_resources() -> list[Resource]:
     return out
 
 
-def load(**fetch_kw) -> Loaded:
-    paths = mirror_files(SOURCE, "**/*.csv")
-    paths = [p for p in paths if "reference" not in p.parts]
-    if paths:
-        files = [describe(p, "mirror", "") for p in paths]
-    else:
-        files = [fetch(res, **fetch_kw) for res in network_resources()]
-        paths = [Path(f.path) for f in files]
-    frames = [parse(p) for p in paths]
-    frame = pd.concat(frames, ignore_index=True)
-    # the same area can come in both layouts or twice: keep the first, say so
+def parse_all(paths: list[Path]) -> pd.DataFrame:
+    """Every file, in either layout; the same area in both layouts or twice is kept once
+    (named in ``attrs["notes"]``)."""
+    frame = pd.concat([parse(p) for p in paths], ignore_index=True)
     key = ["geo", "period", "industry", "ownership", "indicator", "size_code"]
     dup = frame.duplicated(key)
-    notes = [f"{int(dup.sum())} duplicate rows across files dropped"] if dup.any() else []
     frame = frame[~dup].reset_index(drop=True)
+    if dup.any():
+        frame.attrs["notes"] = [f"{int(dup.sum())} duplicate rows across files dropped"]
+    return frame
+
+
+def vintage(paths: list[Path], frame: pd.DataFrame) -> str:
     periods = sorted(frame["period"].unique())
-    vintage = f"QCEW {periods[0]} to {periods[-1]}, {frame['geo'].nunique()} areas"
-    return Loaded(frame, files, vintage, notes)
+    return f"QCEW {periods[0]} to {periods[-1]}, {frame['geo'].nunique()} areas"
+
+
+SPEC = Source(DATASET, SOURCE, "**/*.csv", parse_all, vintage, network_resources,
+              every_match=True, wanted=lambda p: "reference" not in p.parts)  # fmt: skip
+load = SPEC.load
 
 
 def api_industry_url(year: int, qtr: str, naics: str) -> str:

@@ -30,10 +30,8 @@ import pandas as pd
 import xlrd
 
 from dashboard import crosswalks
-from dashboard.fetch import describe, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
-from dashboard.sources.rosstat import name_key
+from dashboard.sources.base import ParseError, Source
 
 DATASET = "roskazna_budget"
 SOURCE = "russia"
@@ -62,7 +60,7 @@ def _genitive_word(word: str) -> str:
 def genitive(name: str) -> str:
     """«Удмуртская Республика» -> «удмуртской республики»; after a leading «Республика» the
     name stays as it is («республики северная осетия-алания»)."""
-    words = name_key(name).replace("-", " - ").split()
+    words = crosswalks.ru_name_key(name).replace("-", " - ").split()
     if words[:1] == ["республика"]:
         out = ["республики", *words[1:]]
     else:
@@ -86,7 +84,7 @@ def genitive_names() -> dict[str, str]:
 
 def match_body(body: str) -> str | None:
     """ISO code of the region whose genitive name is the longest found in ``body``."""
-    text = name_key(body)
+    text = crosswalks.ru_name_key(body)
     if ALL_RUSSIA in text:
         return "RUS"
     hits = [(len(g), code) for g, code in genitive_names().items() if g in text]
@@ -213,15 +211,12 @@ def parse(archives: list[Path]) -> pd.DataFrame:
     return tidy(df)
 
 
-def load(**fetch_kw) -> Loaded:
-    archives = mirror_files(SOURCE, "roskazna_0503317/reg_*_0503317_xls.tar.xz")
-    if not archives:
-        raise ParseError(
-            "roskazna: no form 0503317 archives in the mirror; the Treasury publishes one .xls "
-            "per region (roskazna.gov.ru, «Исполнение бюджетов»): pack a year's files into "
-            "<mirror>/russia/roskazna_0503317/reg_<year>_0503317_xls.tar.xz"
-        )
-    frame = parse(archives)
-    years = sorted(frame["year"].unique())
-    files = [describe(p, "mirror", "") for p in archives]
-    return Loaded(frame, files, f"form 0503317, {', '.join(map(str, years))}")
+SPEC = Source(
+    DATASET, SOURCE, "roskazna_0503317/reg_*_0503317_xls.tar.xz", parse,
+    lambda paths, frame: f"form 0503317, {', '.join(map(str, sorted(frame['year'].unique())))}",
+    no_download="no form 0503317 archives in the mirror; the Treasury publishes one .xls per "
+    "region (roskazna.gov.ru, «Исполнение бюджетов»): pack a year's files into "
+    "<mirror>/russia/roskazna_0503317/reg_<year>_0503317_xls.tar.xz",
+    every_match=True,
+)  # fmt: skip
+load = SPEC.load

@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 
 from dashboard import crosswalks
-from dashboard.fetch import describe, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.base import ParseError, Source
 
 DATASET = "rosstat_regions"
 SOURCE = "russia"
@@ -73,40 +71,9 @@ UNITS = [
     ("в процентах", "%", 1.0),
 ]
 ROW_UNITS = {"млрд руб": 1000.0, "тыс. руб": 0.001, "трлн руб": 1_000_000.0}
-_LATIN = str.maketrans("pPaAeEoOcCxXyBHKMT", "рРаАеЕоОсСхХуВНКМТ")
-
-
-def name_key(label: str) -> str:
-    """Normalise a Rosstat label for matching: Cyrillic letters, no footnotes or spacing noise."""
-    s = label.translate(_LATIN).lower().replace("ё", "е").replace("\xad", "")  # soft hyphens
-    s = re.sub(r"\d+\)|[¹²³⁴⁵⁾]+", " ", s)
-    s = re.sub(r",\s*(млрд|тыс\.|трлн)\s*руб\.?", " ", s)
-    s = s.replace("–", "-").replace("—", "-")
-    s = re.sub(r"\s*-\s*", "-", s)
-    return re.sub(r"\s+", " ", s).strip(" .")
-
-
-@cache
-def regions() -> dict[str, tuple[str, str]]:
-    """Normalised Russian name -> (code, level), from ``datasets/ru_regions.csv``."""
-    out: dict[str, tuple[str, str]] = {}
-    for r in crosswalks.ru_regions().itertuples():
-        for name in [r.name_ru, *filter(None, r.aliases.split("|"))]:
-            out[name_key(name)] = (r.code, r.level)
-    return out
-
-
-def match(label: str) -> tuple[str, str, str] | None:
-    """(code, level, territory) for a row label; None for a label that is not a region."""
-    k = name_key(label)
-    territory = "total"
-    m = re.match(r"(.*?)\s*\(?без автономн\w* округ\w*\)?$", k)
-    if m:
-        k, territory = m.group(1).strip(), "excl_ao"
-    if k in regions():
-        code, level = regions()[k]
-        return code, level, territory
-    return None
+# Russian region names are matched in the crosswalk's module (the Treasury and monotowns
+# parsers use the same matching)
+name_key, match = crosswalks.ru_name_key, crosswalks.match_ru
 
 
 def _unit(rows: list[tuple], name: str) -> tuple[str, float]:
@@ -212,15 +179,16 @@ def parse(paths: list[Path]) -> pd.DataFrame:
     return tidy(df)
 
 
-def load(**fetch_kw) -> Loaded:
-    paths = mirror_files(SOURCE, "rosstat_regions_*/*.xlsx")
-    if not paths:
-        raise ParseError(
-            "rosstat: no 'Regions of Russia' workbooks in the mirror; Rosstat publishes them as "
-            "an archive (rosstat.gov.ru/folder/210/document/13204) that must be unpacked into "
-            "<mirror>/russia/rosstat_regions_<edition>/"
-        )
+def _edition(paths: list[Path], frame: pd.DataFrame) -> str:
     edition = paths[0].parent.name.rsplit("_", 1)[-1]
-    frame = parse(paths)
-    files = [describe(p, "mirror", "") for p in paths if p.name[:3] in {t.workbook for t in TABLES}]
-    return Loaded(frame, files, f"Regions of Russia {edition} (data to {frame['year'].max()})")
+    return f"Regions of Russia {edition} (data to {frame['year'].max()})"
+
+
+SPEC = Source(
+    DATASET, SOURCE, "rosstat_regions_*/*.xlsx", parse, _edition,
+    no_download="no 'Regions of Russia' workbooks in the mirror; Rosstat publishes them as an "
+    "archive (rosstat.gov.ru/folder/210/document/13204) that must be unpacked into "
+    "<mirror>/russia/rosstat_regions_<edition>/",
+    every_match=True, wanted=lambda p: p.name[:3] in {t.workbook for t in TABLES},
+)  # fmt: skip
+load = SPEC.load

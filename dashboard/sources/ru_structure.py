@@ -22,10 +22,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from dashboard.fetch import describe, mirror_files
+from dashboard import crosswalks
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
-from dashboard.sources.rosstat import match
+from dashboard.sources.base import Loaded, ParseError, Source
 
 SOURCE = "russia"
 _LOOKALIKE = str.maketrans("АВСЕНКМОРТХ", "ABCEHKMOPTX")
@@ -55,10 +54,12 @@ def _region(label, previous: str | None, where: str) -> tuple[str, str] | None:
         return previous, "excl_ao"
     excl = re.match(r"(.+?)\s*\((без|кроме) [^)]*автономн[^)]*\)$", text)
     if excl:  # «Тюменская область (без Ханты-Мансийского ... округа)»
-        m = match(excl.group(1))
+        m = crosswalks.match_ru(excl.group(1))
         if m is not None:
             return m[0], "excl_ao"
-    m = match(text) or match(re.sub(r"\s*\([^)]*\)$", "", text))  # «(Татарстан)», «(с 2018)»
+    m = crosswalks.match_ru(text) or crosswalks.match_ru(
+        re.sub(r"\s*\([^)]*\)$", "", text)
+    )  # «(Татарстан)», «(с 2018)»
     if m is None:
         raise ParseError(f"{where}: region «{text}» is not in ru_regions.csv")
     return m[0], m[2]
@@ -182,13 +183,12 @@ class Table:
         self.pattern, self.parser, self.vintage = pattern, parser, vintage
 
     def load(self, **fetch_kw) -> Loaded:
-        paths = mirror_files(SOURCE, self.pattern)
-        if not paths:
-            raise ParseError(f"{self.DATASET}: {self.pattern} is not in the mirror; it is a "
-                             "researcher's compilation (github.com/devproglab/"
-                             "Regional-Multipliers-RU, Data/) with no producer URL")  # fmt: skip
-        path = paths[-1]
-        return Loaded(self.parser(path), [describe(path, "mirror", "")], self.vintage)
+        return Source(
+            self.DATASET, SOURCE, self.pattern, lambda paths: self.parser(paths[0]),
+            lambda paths, frame: self.vintage,
+            no_download=f"{self.pattern} is not in the mirror; it is a researcher's compilation "
+            "(github.com/devproglab/Regional-Multipliers-RU, Data/) with no producer URL",
+        ).load(**fetch_kw)  # fmt: skip
 
 
 GRP = Table("rosstat_grp_structure", "devproglab_multipliers/VRP_OKVED2_s2016.xlsx", parse_grp,

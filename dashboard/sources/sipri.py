@@ -26,9 +26,9 @@ from openpyxl.styles.colors import COLOR_INDEX
 
 from dashboard import crosswalks
 from dashboard.catalog import origin
-from dashboard.fetch import Resource, fetch
+from dashboard.fetch import Resource
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError
+from dashboard.sources.base import ParseError, Source
 
 DATASET = "sipri_milex"
 SOURCE = "sipri"
@@ -200,7 +200,6 @@ def vintage(path: Path) -> str:
     return f"SIPRI Milex {m.group(1)}" + (f" v{m.group(2)}" if m.group(2) else "")
 
 
-def load(**fetch_kw) -> Loaded:
-    raw = fetch(resource(), **fetch_kw)
-    path = Path(raw.path)
-    return Loaded(parse(path), [raw], vintage(path))
+SPEC = Source(DATASET, SOURCE, MIRROR_GLOB, lambda paths: parse(paths[0]),
+              lambda paths, frame: vintage(paths[0]), lambda: [resource()])  # fmt: skip
+load = SPEC.load

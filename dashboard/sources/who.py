@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.catalog import origin
-from dashboard.fetch import Resource, describe, fetch, mirror_files
+from dashboard.fetch import Resource
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError, check_complete
+from dashboard.sources.base import ParseError, Source, check_complete
 
 DATASET = "who_ghed"
 SOURCE = "who"
@@ -99,16 +99,12 @@ def _generated(paths: list[Path]) -> str:
     return "GHO API"
 
 
-def load(**fetch_kw) -> Loaded:
-    paths = mirror_files(SOURCE, "*/data/GHED_*.csv")
-    if paths:
-        files = [describe(p, "mirror", "") for p in paths]
-    else:
-        url = origin(DATASET).download_url
-        files = [
-            fetch(Resource(SOURCE, f"{code}.json", url.format(code=code), "json"), **fetch_kw)
-            for code in UNITS
-        ]
-        paths = [Path(f.path) for f in files]
-    frame = pd.concat([parse(p) for p in paths], ignore_index=True)
-    return Loaded(frame, files, _generated(paths))
+SPEC = Source(
+    DATASET, SOURCE, "*/data/GHED_*.csv",
+    lambda paths: pd.concat([parse(p) for p in paths], ignore_index=True),
+    lambda paths, frame: _generated(paths),
+    lambda: [Resource(SOURCE, f"{code}.json", origin(DATASET).download_url.format(code=code),
+                      "json") for code in UNITS],
+    every_match=True,
+)  # fmt: skip
+load = SPEC.load

@@ -262,12 +262,13 @@ def load(**fetch_kw) -> Loaded:
     frames: list[pd.DataFrame] = []
     notes: list[str] = []
     paths = _mirror_bulk()
+    url = origin(DATASET).download_url
+    # not Source.load: an indicator whose bulk zip fails is read from the paged API instead
     if paths:
         for p in paths:
             bulks.append(read_bulk(p))
-            files.append(describe(p, "mirror", ""))
+            files.append(describe(p, "mirror", url.format(code=bulks[-1].code)))
     else:
-        url = origin(DATASET).download_url
         for code in DEFAULT_CODES:
             res = Resource(SOURCE, f"API_{code}_DS2_en_csv_v2.zip", url.format(code=code), "zip")
             try:

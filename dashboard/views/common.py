@@ -124,6 +124,8 @@ def export_buttons(b: registry.Built, *, key: str) -> None:
         file_name=f"{base}.zip", mime="application/zip", key=f"{key}_zip", on_click="ignore",
         icon=":material/folder_zip:",
     )  # fmt: skip
+    if b.name not in registry.REGISTRY:  # a chart of an uploaded file: nothing to re-render
+        return
     with cols[5].popover("Export spec", icon=":material/code:"):
         st.caption("Add to a TOML file and run `labordash export FILE` to render this again:")
         st.code(registry.spec_toml(b), language="toml")

@@ -24,16 +24,12 @@ st.markdown(
 )
 
 try:
-    milex = store.read("sipri_milex", geo_level="country")
+    names, options = charts_home.countries()
 except store.StoreMissing as exc:
     st.error(f"The SIPRI dataset is not available: {exc}")
-    milex = None
+    options = None
 
-if milex is not None:
-    names = milex.drop_duplicates("geo").set_index("geo")["country_name"].sort_values().to_dict()
-    with_data = set(milex.loc[milex["value"].notna(), "geo"])
-    options = [g for g in names if g in with_data]
-
+if options is not None:
     st.header("Military burden over time")
     left, right = st.columns([3, 1])
     with right:

@@ -6,7 +6,7 @@ disk or shared with other sessions."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, geo, maps, metrics, upload
+from dashboard import charts, geo, maps, metrics, registry, upload
 from dashboard.views import common
 
 EXAMPLE = pd.DataFrame({
@@ -107,6 +107,7 @@ if year is not None:
     sel = sel[sel["year"] == year]
 sel = sel.assign(label=sel["region"].map(upload.plain), share=sel["share"] * 100)
 when = f", {year}" if year is not None else ""
+view = {"industry": industry, "year": year}  # the file itself is not in any link or spec
 
 layer, level, matched = best_layer(sorted(df["region"].unique()))
 if layer:
@@ -118,8 +119,8 @@ if layer:
         names=common.region_names(common.store_version()),
     )  # fmt: skip
     st.plotly_chart(mp.figure, width="stretch", key="byod_map")
-    common.export_buttons(mp, f"your_data_lq_map_{industry}", [],
-                          {"industry": industry, "year": year}, key="x_byod_map")  # fmt: skip
+    common.export_buttons(registry.Built(mp, [], name="your_data_lq_map", params=view),
+                          key="x_byod_map")  # fmt: skip
     st.caption(f"{mp.alt} Region codes matched {LAYERS[layer]} ({matched:.0%}).")
 else:
     st.caption("No map: the region codes are not NUTS, US county FIPS or Russian ISO codes "
@@ -130,7 +131,7 @@ bars = charts.ranked_bars(
     x_title="Location quotient", reference=1.0, reference_label="= 1",
 )  # fmt: skip
 st.plotly_chart(bars.figure, width="stretch", key="byod_bars")
-common.export_buttons(bars, f"your_data_lq_{industry}", [], {"industry": industry, "year": year},
+common.export_buttons(registry.Built(bars, [], name="your_data_lq", params=view),
                       key="x_byod_bars")  # fmt: skip
 st.caption(bars.alt)
 shown = sel.drop(columns="label").sort_values("lq", ascending=False)

@@ -144,7 +144,8 @@ def test_chart_exports_download(browser, app_url):
     with page.expect_download(timeout=90_000) as dl:
         page.locator(".st-key-x_map_svg button").click()
     svg = Path(dl.value.path()).read_text("utf-8")
-    assert dl.value.suggested_filename == "map_ru_subject_manufacturing_lq_2021.svg"
+    # the name labordash export gives the same chart: chart name and parameter values
+    assert dl.value.suggested_filename == "dependence_map_ru_subject_manufacturing_lq_2021.svg"
     assert svg.lstrip().startswith("<svg") and "Location quotient" in svg and "Rosstat" in svg
     with page.expect_download(timeout=60_000) as dl:
         page.locator(".st-key-x_map_zip button").click()

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from dashboard.sources import us_finances
+from dashboard.sources import us_state_finances
 from dashboard.sources.base import ParseError
 from tests.conftest import MIRROR, pick
 
@@ -17,7 +17,7 @@ def fin(tmp_path_factory):
 
     os.environ["LABORDASH_MIRROR"] = str(MIRROR)
     try:
-        return us_finances.load().frame
+        return us_state_finances.load().frame
     finally:
         os.environ.pop("LABORDASH_MIRROR", None)
 
@@ -53,4 +53,4 @@ def test_unknown_state_is_refused(tmp_path):
     bad = tmp_path / "17slsstab1x.csv"
     bad.write_text(PART_A.read_text("utf-8-sig").replace("Alabama", "Atlantis", 1))
     with pytest.raises(ParseError, match="unknown state 'Atlantis'"):
-        us_finances.parse(bad, 2017)
+        us_state_finances.parse(bad, 2017)

@@ -20,9 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import crosswalks
-from dashboard.fetch import describe, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError, check_complete
+from dashboard.sources.base import ParseError, Source, check_complete
 
 DATASET = "us_state_finances"
 SOURCE = "usstates"
@@ -93,18 +92,22 @@ def parse(path: Path, year: int) -> pd.DataFrame:
     return tidy(df)
 
 
-def load(**fetch_kw) -> Loaded:
-    paths = mirror_files(SOURCE, "*slsstab1*.csv")
-    if not paths:
-        raise ParseError(
-            "us_state_finances: no Census Table 1 (17slsstab1a/b) in the mirror; the Census "
-            "publishes it as xlsx at www2.census.gov/programs-surveys/gov-finances/tables/"
-        )
+def parse_all(paths: list[Path]) -> pd.DataFrame:
+    """Both parts of Table 1 (the year from the file name, ``17slsstab1a`` = 2017)."""
     frames = []
     for p in paths:
         m = re.match(r"(\d{2})slsstab", p.name)
         frames.append(parse(p, 2000 + int(m.group(1)) if m else 0))
     frame = pd.concat(frames, ignore_index=True)
     frame = frame[~frame.duplicated(["geo", "line", "government"])]  # US total in both parts
-    files = [describe(p, "mirror", "") for p in paths]
-    return Loaded(frame.reset_index(drop=True), files, f"Census of Governments {frame.year.max()}")
+    return frame.reset_index(drop=True)
+
+
+SPEC = Source(
+    DATASET, SOURCE, "*slsstab1*.csv", parse_all,
+    lambda paths, frame: f"Census of Governments {frame.year.max()}",
+    no_download="no Census Table 1 (17slsstab1a/b) in the mirror; the Census publishes it as "
+    "xlsx at www2.census.gov/programs-surveys/gov-finances/tables/",
+    every_match=True,
+)  # fmt: skip
+load = SPEC.load
