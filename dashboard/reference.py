@@ -2,7 +2,8 @@
 
 ``regions()``: code, name_en, name_ru, level, parent for countries (ISO3), NUTS regions (from
 the NUTS 2021 and 2024 layers; parent = the code without its last character), US states and
-counties (FIPS as BLS writes them) and Russia (``datasets/ru_regions.csv``).
+counties (FIPS as BLS writes them) and Russia (``datasets/ru_regions.csv``); the polygons of
+any other layer in ``geo.LAYERS`` add their own names (level = the layer's key).
 ``industries()``: code, classification, title, title_ru, parent for the NACE Rev.2 groups of the
 LFS tables, OKVED2 and OKVED sections (``datasets/industries.csv``) and NAICS as titled in QCEW
 (parent = the longest shorter code present).
@@ -64,6 +65,15 @@ def regions() -> pd.DataFrame:
     """All region codes with names, level and parent (raises GeometryMissing before a pull)."""
     frames = [_countries(), _nuts(), _us(), _russia()]
     out = pd.concat(frames, ignore_index=True)
+    # any other layer (a new region system's) names its own polygons
+    known = set(out["code"])
+    for key in geo.LAYERS:
+        extra = [{"code": f["id"], "name_en": f["properties"].get("name", f["id"]),
+                  "level": key}
+                 for f in geo.layer(key)["features"] if f["id"] not in known]  # fmt: skip
+        if extra:
+            out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
+            known |= {e["code"] for e in extra}
     for col in COLUMNS:
         if col not in out:
             out[col] = None
