@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -127,30 +125,30 @@ def sources() -> None:
 def run(
     mirror: MirrorOpt = None,
     port: Annotated[int, typer.Option(help="Port for the Streamlit server.")] = 8501,
-    headless: Annotated[bool, typer.Option(help="Do not open a browser.")] = False,
+    address: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on: 127.0.0.1 for yourself, 0.0.0.0 for others "
+            "(behind a proxy, as in deploy/)."
+        ),
+    ] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open a browser on the app (default: do not).")
+    ] = False,
+    headless: Annotated[
+        bool, typer.Option(hidden=True, help="Kept for old scripts: the default now.")
+    ] = True,
 ) -> None:
-    """Start the dashboard (pulls first if the store is empty)."""
-    from dashboard import store
+    """Start the dashboard as a server (pulls first if the store is empty). It never prompts
+    and needs no terminal; Ctrl-C or SIGTERM stops it."""
+    from dashboard import launch, store
 
     _use_mirror(mirror)
     if not store.available():
         console.print("The store is empty: pulling every dataset first.")
         pull_with_progress(None)
-    app_py = Path(__file__).with_name("app.py")
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_py),
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.headless",
-        str(headless).lower(),
-    ]
-    raise typer.Exit(subprocess.call(cmd))
+    console.print(f"labordash on http://{address}:{port} (Ctrl-C stops it)")
+    raise typer.Exit(launch.serve(launch.command(port, address, open_browser)))
 
 
 def _read_spec(path: Path) -> list[dict]:

@@ -3,7 +3,6 @@
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -29,12 +28,12 @@ def _free_port() -> int:
 def app_url(pulled_home):
     port = _free_port()
     env = {**os.environ, "LABORDASH_HOME": str(pulled_home)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+    from dashboard import launch
+
+    cmd = launch.command(port)  # the server labordash run starts, with the shipped settings
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115 (closed at teardown)
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = launch.spawn(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ARTIFACTS)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:

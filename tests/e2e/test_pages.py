@@ -4,6 +4,7 @@ the URL across navigation, usable by keyboard. Screenshots of every page go to a
 import io
 import zipfile
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -41,6 +42,14 @@ def open_view(browser, url: str, charts: int, **kw):
     page = browser.new_page(viewport={"width": 1300, "height": 4600}, **kw)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    host = urlparse(url).netloc
+
+    def outside(request) -> None:  # no CDN font, favicon or script: everything from the app
+        u = urlparse(request.url)
+        if u.scheme in ("http", "https", "ws", "wss") and u.netloc != host:
+            errors.append(f"outside request: {request.url}")
+
+    page.on("request", outside)
     page.goto(url)
     settled(page, charts)
     return page, errors
@@ -54,6 +63,7 @@ def test_page_draws_and_passes_axe(browser, app_url, name):
     page.screenshot(path=str(ARTIFACTS / f"page_{name}.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Page not found" not in page.inner_text("body")
+    assert page.get_by_text("Deploy", exact=True).count() == 0  # visitors get no developer menu
     for key in maps:  # polygons really painted, not an empty frame
         the_map = page.locator(f".st-key-{key} .js-plotly-plot")
         assert the_map.locator("path.js-fill").count() >= 3, key

@@ -1,0 +1,106 @@
+"""`labordash run` as a server: no prompt, no terminal, standard input closed, started from any
+directory with the shipped settings, and gone (with its Streamlit child) on SIGTERM."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from dashboard import launch
+
+LABORDASH = Path(sys.executable).with_name("labordash")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str, proc: subprocess.Popen, seconds: float = 90) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                return True
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    return False
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/status").exists() and "zombie" not in Path(
+        f"/proc/{pid}/status").read_text()  # fmt: skip
+
+
+def test_shipped_settings_reach_streamlit():
+    cmd = launch.command(8600)
+    opts = dict(zip(cmd[5::2], cmd[6::2], strict=True))
+    assert opts["--server.headless"] == "true" and opts["--server.address"] == "127.0.0.1"
+    assert opts["--client.toolbarMode"] == "viewer" and opts["--server.maxUploadSize"] == "20"
+    assert opts["--browser.gatherUsageStats"] == "false"
+    assert opts["--client.showErrorDetails"] == "none"
+    shown = launch.command(8600, open_browser=True)
+    assert dict(zip(shown[5::2], shown[6::2], strict=True))["--server.headless"] == "false"
+
+
+def test_run_serves_without_a_terminal_and_stops_on_sigterm(store_env, tmp_path):
+    """The README's command as a service manager runs it: stdin closed, no controlling
+    terminal, another working directory."""
+    port = free_port()
+    log = open(tmp_path / "run.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [str(LABORDASH), "run", "--port", str(port)], stdin=subprocess.DEVNULL, stdout=log,
+        stderr=subprocess.STDOUT, cwd=tmp_path, start_new_session=True,
+        env={**os.environ, "LABORDASH_HOME": str(store_env)},
+    )  # fmt: skip
+    try:
+        ok = healthy(f"http://127.0.0.1:{port}", proc)
+        assert ok, (tmp_path / "run.log").read_text()
+        kids = children(proc.pid)
+        assert kids, "no Streamlit child"
+        cmdline = Path(f"/proc/{kids[0]}/cmdline").read_bytes().split(b"\0")
+        assert b"--client.toolbarMode" in cmdline and b"viewer" in cmdline
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0 or proc.returncode in (-15, 143)
+        time.sleep(1)
+        assert not [k for k in kids if alive(k)], "Streamlit kept serving after SIGTERM"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        log.close()
+
+
+def test_a_killed_parent_takes_its_server_along(store_env, tmp_path):
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(LABORDASH), "run", "--port", str(port)], stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
+        start_new_session=True, env={**os.environ, "LABORDASH_HOME": str(store_env)},
+    )  # fmt: skip
+    try:
+        assert healthy(f"http://127.0.0.1:{port}", proc)
+        kids = children(proc.pid)
+        proc.kill()  # SIGKILL: no handler runs
+        proc.wait(10)
+        deadline = time.time() + 15
+        while time.time() < deadline and [k for k in kids if alive(k)]:
+            time.sleep(0.3)
+        assert not [k for k in kids if alive(k)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
