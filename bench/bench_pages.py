@@ -1,19 +1,30 @@
-"""Page performance against a bare Streamlit page (the floor).
+"""Page performance on a live server against a bare Streamlit page (the floor).
 
-For every page with charts, and for a bare page that shows one plotly chart of the same kind
-(five lines of 77 points, like the home chart):
+For every page with charts (``sitemap.PAGES`` with a probe widget), and for a bare page that
+shows one plotly chart of the same kind (five lines of 77 points, like the home chart), each on
+a fresh server started as ``labordash run`` starts it (the shipped settings):
 
-- start: a fresh ``streamlit run`` (cold caches) until the first chart is drawn in Chromium;
-- rerun: server time of one script run after a widget change (median of 5, under AppTest);
-- memory: peak resident memory of the server process after the first chart (VmHWM).
+- first chart: seconds from the server's start to the first chart drawn in Chromium;
+- rerun: server round trip of a script run after a widget change (the page's probe widget set
+  to another value and back, 12 times) over Streamlit's websocket, as a browser sends it; p50
+  and p95;
+- KB per rerun: bytes the server sent for those reruns (the client keeps Streamlit's message
+  cache, as a browser does, so unchanged elements are not sent again);
+- memory: peak resident memory of the server process (VmHWM).
 
-Usage: ``python bench/bench_pages.py`` (needs /usr/bin/chromium and a pulled store; set
-``LABORDASH_HOME`` or it pulls into a temporary one from ``LABORDASH_MIRROR``).
+Usage: ``python bench/bench_pages.py [--json] [--reruns 12]`` (needs /usr/bin/chromium and a
+pulled store; set ``LABORDASH_HOME`` or it pulls into a temporary one from
+``LABORDASH_MIRROR``). ``--json`` prints one JSON object: per page ``rerun_p95_ms``,
+``floor_rerun_p95_ms``, ``first_chart_s``, ``floor_first_chart_s``, ``kb_per_rerun``.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -23,20 +34,20 @@ import time
 from pathlib import Path
 
 import httpx
+from wsclient import Client
 
-from dashboard import sitemap
+from dashboard import launch, sitemap
 
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
-# every page of the app with a widget to change (sitemap.Page.probe)
-PAGES = {k: (p.url_path, *p.probe) for k, p in sitemap.PAGES.items() if p.probe}
 FLOOR = """
 import numpy as np, pandas as pd, plotly.express as px, streamlit as st
-n = st.selectbox("Series", [5, 4, 3], key="floor:n")
-rng = np.random.default_rng(n)
-df = pd.DataFrame({"year": np.tile(np.arange(1949, 2026), n),
-                   "geo": np.repeat(list("ABCDE")[:n], 77), "value": rng.random(77 * n).cumsum()})
+n = st.selectbox("Series", ["5", "4", "3"], key="floor:n")
+rng = np.random.default_rng(int(n))
+df = pd.DataFrame({"year": np.tile(np.arange(1949, 2026), int(n)),
+                   "geo": np.repeat(list("ABCDE")[:int(n)], 77),
+                   "value": rng.random(77 * int(n)).cumsum()})
 st.plotly_chart(px.line(df, x="year", y="value", color="geo"), key="floor_chart")
 """
 
@@ -54,15 +65,31 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def cold_start(script: Path, path: str, browser) -> tuple[float, float, float]:
-    """(seconds to a healthy server, seconds from start to the first chart drawn, peak MB)."""
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+async def reruns(url: str, page: str, key: str, value: str, n: int) -> tuple[list[float], float]:
+    """Seconds per rerun after setting ``key`` to ``value`` and back, and KB sent per rerun."""
+    c = Client(url, page, random.Random(0))
+    conn = await c.open()
+    wid = next(w for w in c.boxes if w.endswith(key))
+    first = c.states[wid].string_value
+    for i in range(n):
+        c.set_box(key, value if i % 2 == 0 else first)
+        await c.run_once(conn)
+    await conn.close()
+    if c.errors:
+        raise RuntimeError(f"{page}: {c.errors[:3]}")
+    return c.latencies, statistics.mean(c.received) / 1024
+
+
+def measure(script: Path, path: str, key: str, value: str, browser, n: int) -> dict:
     port = free_port()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-    )  # fmt: skip
+    proc = launch.spawn(launch.command(port, script=script), stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
         while True:
@@ -71,72 +98,61 @@ def cold_start(script: Path, path: str, browser) -> tuple[float, float, float]:
                     break
             except httpx.HTTPError:
                 time.sleep(0.05)
-        healthy = time.perf_counter() - t0
         page = browser.new_page(viewport={"width": 1300, "height": 1600})
         page.goto(f"{url}/{path}")
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
         first = time.perf_counter() - t0
         page.close()
-        return healthy, first, peak_rss_mb(proc.pid)
+        lat, kb = asyncio.run(reruns(url, path, key, value, n))
+        return {"first_chart_s": round(first, 2),
+                "rerun_p50_ms": round(statistics.median(lat) * 1000),
+                "rerun_p95_ms": round(p95(lat) * 1000), "kb_per_rerun": round(kb, 1),
+                "peak_mb": round(peak_rss_mb(proc.pid))}  # fmt: skip
     finally:
         proc.terminate()
         proc.wait(20)
 
 
-def rerun_seconds(script: Path, page: str | None, key: str, value) -> float:
-    """Median server time of a run after changing widget ``key`` (AppTest)."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(script), default_timeout=300)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    box = at.selectbox(key=key)
-    options = [value, box.value]
-    times = []
-    for i in range(6):
-        box = at.selectbox(key=key)
-        box.set_value(options[i % 2])
-        t = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - t)
-        assert not at.exception, at.exception
-    return statistics.median(times[1:])
-
-
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    home = os.environ.get("LABORDASH_HOME")
-    if not home:
-        home = tempfile.mkdtemp(prefix="labordash-bench-")
-        os.environ["LABORDASH_HOME"] = home
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--reruns", type=int, default=12)
+    args = ap.parse_args()
+    if not os.environ.get("LABORDASH_HOME"):
+        os.environ["LABORDASH_HOME"] = tempfile.mkdtemp(prefix="labordash-bench-")
         from dashboard import store
 
-        print("pulling the store into", home)
+        print("pulling the store into", os.environ["LABORDASH_HOME"], file=sys.stderr)
         store.pull()
-    floor = Path(tempfile.mkdtemp()) / "floor.py"
-    floor.write_text(FLOOR)
-    app = ROOT / "dashboard" / "app.py"
-
-    rows = []
+    floor_script = Path(tempfile.mkdtemp()) / "floor.py"
+    floor_script.write_text(FLOOR)
+    out: dict = {"pages": {}}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        rows.append(("floor (bare page)", *cold_start(floor, "", browser),
-                     rerun_seconds(floor, None, "floor:n", 4)))  # fmt: skip
-        for name, (path, key, value) in PAGES.items():
-            rows.append((name, *cold_start(app, path, browser),
-                         rerun_seconds(app, sitemap.PAGES[name].script, key, value)))  # fmt: skip
+        floor = measure(floor_script, "", "floor:n", "4", browser, args.reruns)
+        for name, page in sitemap.PAGES.items():
+            if page.probe:
+                out["pages"][name] = measure(launch.APP, page.url_path, *page.probe, browser,
+                                             args.reruns)  # fmt: skip
         browser.close()
-    base = rows[0]
-    print(f"\n{'page':20} {'healthy s':>9} {'1st chart s':>11} {'x floor':>7} {'rerun ms':>9} "
-          f"{'x floor':>7} {'peak MB':>8} {'x floor':>7}")  # fmt: skip
-    for name, healthy, first, mb, rerun in rows:
-        print(
-            f"{name:20} {healthy:9.2f} {first:11.2f} {first / base[2]:7.1f} "
-            f"{rerun * 1000:9.0f} {rerun / base[4]:7.1f} {mb:8.0f} {mb / base[3]:7.1f}"
-        )
+    for row in out["pages"].values():
+        row["floor_rerun_p95_ms"] = floor["rerun_p95_ms"]
+        row["floor_first_chart_s"] = floor["first_chart_s"]
+        row["rerun_ratio"] = round(row["rerun_p95_ms"] / max(floor["rerun_p95_ms"], 1), 2)
+        row["first_chart_ratio"] = round(row["first_chart_s"] / floor["first_chart_s"], 2)
+    out["floor"] = floor
+    if args.json:
+        print(json.dumps(out))
+        return
+    print(f"{'page':16} {'1st chart s':>11} {'x floor':>7} {'rerun p50':>9} {'p95 ms':>7} "
+          f"{'x floor':>7} {'KB/rerun':>8} {'peak MB':>8}")  # fmt: skip
+    for name, r in [("floor", {**floor, "rerun_ratio": 1.0, "first_chart_ratio": 1.0}),
+                    *out["pages"].items()]:  # fmt: skip
+        print(f"{name:16} {r['first_chart_s']:11.2f} {r['first_chart_ratio']:7.2f} "
+              f"{r['rerun_p50_ms']:9.0f} {r['rerun_p95_ms']:7.0f} {r['rerun_ratio']:7.2f} "
+              f"{r['kb_per_rerun']:8.1f} {r['peak_mb']:8.0f}")  # fmt: skip
 
 
 if __name__ == "__main__":

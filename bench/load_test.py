@@ -25,83 +25,12 @@ import time
 from pathlib import Path
 
 import httpx
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.asyncio.client import connect
+from wsclient import Client
 
 from dashboard import sitemap
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [p.url_path for p in sitemap.PAGES.values() if p.probe]  # the pages with charts
-
-
-class Client:
-    def __init__(self, url: str, page: str, rnd: random.Random, think: float = 1.0):
-        self.url, self.page, self.rnd, self.think = url, page, rnd, think
-        self.states: dict[str, WidgetState] = {}
-        self.boxes: dict[str, list[str]] = {}
-        self.latencies: list[float] = []
-        self.errors: list[str] = []
-        self.cache: dict[str, ForwardMsg] = {}  # the browser's message cache
-        self.first = float("nan")
-
-    async def run_once(self, conn) -> None:
-        msg = BackMsg()
-        msg.rerun_script.query_string = ""
-        msg.rerun_script.page_name = self.page
-        msg.rerun_script.widget_states.widgets.extend(self.states.values())
-        msg.rerun_script.cached_message_hashes.extend(self.cache)
-        t = time.perf_counter()
-        await conn.send(msg.SerializeToString())
-        while True:
-            raw = await asyncio.wait_for(conn.recv(), timeout=600)
-            fwd = ForwardMsg()
-            fwd.ParseFromString(raw)
-            if fwd.WhichOneof("type") == "ref_hash":  # an element we hold: as a browser does
-                fwd = self.cache[fwd.ref_hash]
-            elif fwd.metadata.cacheable:
-                self.cache[fwd.hash] = fwd
-            kind = fwd.WhichOneof("type")
-            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                el = fwd.delta.new_element
-                if el.WhichOneof("type") == "exception":
-                    self.errors.append(f"{self.page}: {el.exception.message[:200]}")
-                elif el.WhichOneof("type") == "selectbox" and el.selectbox.options:
-                    box = el.selectbox
-                    self.boxes[box.id] = list(box.options)
-                    if box.id not in self.states:
-                        state = WidgetState(id=box.id)
-                        state.string_value = box.options[box.default] if box.HasField(
-                            "default") else box.options[0]  # fmt: skip
-                        self.states[box.id] = state
-            elif kind == "script_finished":
-                status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
-                if status == "FINISHED_EARLY_FOR_RERUN":
-                    continue  # our own newer request interrupted it: keep reading
-                if status != "FINISHED_SUCCESSFULLY":
-                    self.errors.append(f"{self.page}: {status}")
-                break
-        self.latencies.append(time.perf_counter() - t)
-
-    async def loop(self, until: float) -> None:
-        ws_url = self.url.replace("http", "ws") + "/_stcore/stream"
-        try:
-            # no client pings: a browser sends none, and a busy server answers them late
-            conn = await connect(ws_url, max_size=256 * 2**20, open_timeout=120,
-                                 ping_interval=None)  # fmt: skip
-            await self.run_once(conn)
-            self.first = self.latencies.pop()  # the first load, not an interaction
-            while time.perf_counter() < until:
-                await asyncio.sleep(self.rnd.uniform(0.5, 1.5) * self.think)  # reading
-                if not self.boxes:
-                    break
-                wid = self.rnd.choice(sorted(self.boxes))
-                self.states[wid].string_value = self.rnd.choice(self.boxes[wid])
-                await self.run_once(conn)
-            await conn.close()
-        except Exception as exc:  # noqa: BLE001 (every failure counts as an error)
-            self.errors.append(f"{self.page}: {type(exc).__name__}: {exc}")
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:

@@ -151,6 +151,40 @@ def run(
     raise typer.Exit(launch.serve(launch.command(port, address, open_browser)))
 
 
+@app.command()
+def serve(
+    replicas: Annotated[
+        int, typer.Option(min=1, max=64, help="App processes (about one core each).")
+    ] = 2,
+    port: Annotated[int, typer.Option(help="Port HAProxy listens on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address HAProxy listens on.")] = "127.0.0.1",
+    mirror: MirrorOpt = None,
+) -> None:
+    """Serve a class from one multi-core machine: REPLICAS app processes behind HAProxy with
+    cookie affinity and websocket support (the topology of deploy/compose.yaml, without
+    containers). Needs Debian's haproxy; Ctrl-C or SIGTERM stops everything."""
+    from dashboard import launch, store
+
+    _use_mirror(mirror)
+    if not store.available():
+        console.print("The store is empty: pulling every dataset first.")
+        pull_with_progress(None)
+
+    def ready(work, backends, pids) -> None:
+        console.print(f"labordash: {len(backends)} replicas behind HAProxy on "
+                      f"http://{address}:{port} (logs in {work}; Ctrl-C stops them)")  # fmt: skip
+
+    try:
+        code = launch.serve_replicas(replicas, port, address, on_ready=ready)
+    except launch.MissingProxy as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    except RuntimeError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    raise typer.Exit(code)
+
+
 def _read_spec(path: Path) -> list[dict]:
     import json
     import tomllib

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
+import secrets
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 import tomllib
 from pathlib import Path
+
+import httpx
 
 APP = Path(__file__).with_name("app.py")
 SETTINGS = Path(__file__).with_name("streamlit.toml")
@@ -28,13 +36,13 @@ def _flag(value: object) -> str:
 
 
 def command(port: int = 8501, address: str = "127.0.0.1", open_browser: bool = False,
-            **overrides: object) -> list[str]:  # fmt: skip
+            script: Path = APP, **overrides: object) -> list[str]:  # fmt: skip
     """``python -m streamlit run app.py`` with every shipped setting as an option; ``overrides``
     use Streamlit's names with ``_`` for ``.`` (``server_baseUrlPath="x"``)."""
     opts = {**settings(), "server.port": port, "server.address": address,
             "server.headless": not open_browser,
             **{k.replace("_", ".", 1): v for k, v in overrides.items()}}  # fmt: skip
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP)]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script)]
     for k, v in opts.items():
         cmd += [f"--{k}", _flag(v)]
     return cmd
@@ -66,3 +74,95 @@ def serve(cmd: list[str]) -> int:
             signal.signal(s, h)
         if proc.poll() is None:
             proc.kill()
+
+
+HAPROXY_TEMPLATE = Path(__file__).with_name("haproxy.cfg.in")
+
+
+class MissingProxy(RuntimeError):
+    """HAProxy is not installed."""
+
+
+def haproxy_config(port: int, address: str, backends: list[int]) -> str:
+    servers = "\n".join(f"    server app{i} 127.0.0.1:{p} check cookie app{i}"
+                        for i, p in enumerate(backends, 1))  # fmt: skip
+    return HAPROXY_TEMPLATE.read_text("utf-8").format(
+        replicas=len(backends), address=address, port=port, servers=servers
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(port: int, seconds: float, procs: list[subprocess.Popen]) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if any(p.poll() is not None for p in procs):
+            return False
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
+                return True
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    return False
+
+
+def serve_replicas(replicas: int, port: int = 8501, address: str = "127.0.0.1",
+                   workdir: Path | None = None, on_ready=None) -> int:  # fmt: skip
+    """N app processes on free loopback ports and HAProxy on ``address:port`` in front, with
+    one cookie secret for all; SIGTERM or Ctrl-C stops them all. Returns an exit code."""
+    haproxy = shutil.which("haproxy")
+    if haproxy is None:
+        raise MissingProxy("HAProxy is not installed: apt-get install haproxy")
+    work = Path(workdir or tempfile.mkdtemp(prefix="labordash-serve-"))
+    secret = secrets.token_hex(32)
+    backends = [_free_port() for _ in range(replicas)]
+    procs: list[subprocess.Popen] = []
+    logs = []
+    try:
+        for i, p in enumerate(backends, 1):
+            log = open(work / f"app{i}.log", "w")  # noqa: SIM115 (closed below)
+            logs.append(log)
+            # Streamlit takes the cookie secret from the environment only
+            env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": secret}
+            procs.append(spawn(command(p), stdout=log, stderr=subprocess.STDOUT, cwd=work,
+                               env=env))  # fmt: skip
+        cfg = work / "haproxy.cfg"
+        cfg.write_text(haproxy_config(port, address, backends), "utf-8")
+        log = open(work / "haproxy.log", "w")  # noqa: SIM115
+        logs.append(log)
+        procs.append(spawn([haproxy, "-db", "-f", str(cfg)], stdout=log, stderr=subprocess.STDOUT))
+        if not all(_healthy(p, 120, procs) for p in backends) or not _healthy(port, 30, procs):
+            raise RuntimeError(f"the replicas did not become healthy; logs in {work}")
+        if on_ready:
+            on_ready(work, backends, [p.pid for p in procs])
+        stopping = []
+
+        def stop(signum, frame) -> None:
+            stopping.append(signum)
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+
+        old = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            while not stopping and all(p.poll() is None for p in procs):
+                time.sleep(0.5)
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
+        return 0 if stopping else 1
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        for log in logs:
+            log.close()

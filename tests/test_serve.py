@@ -104,3 +104,49 @@ def test_a_killed_parent_takes_its_server_along(store_env, tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_serve_runs_replicas_behind_haproxy_and_stops_them_all(store_env, tmp_path):
+    import shutil
+
+    import pytest
+
+    if shutil.which("haproxy") is None:
+        if os.environ.get("CI"):
+            pytest.fail(".ci/run must install Debian haproxy")
+        pytest.skip("Debian haproxy not installed")
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(LABORDASH), "serve", "--replicas", "2", "--port", str(port)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path, start_new_session=True,
+        env={**os.environ, "LABORDASH_HOME": str(store_env)},
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert healthy(url, proc, 180)
+        deadline = time.time() + 60
+        while time.time() < deadline and len(children(proc.pid)) < 3:
+            time.sleep(0.5)
+        kids = children(proc.pid)
+        assert len(kids) == 3  # two app processes and HAProxy
+        first = httpx.get(url + "/")
+        cookie = first.cookies.get("LABORDASH_SRV")
+        assert first.status_code == 200 and cookie in ("app1", "app2")
+        # a browser that carries the cookie stays on its replica
+        again = httpx.get(url + "/", cookies={"LABORDASH_SRV": cookie})
+        assert again.status_code == 200 and "LABORDASH_SRV" not in again.cookies
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+        time.sleep(1)
+        assert not [k for k in kids if alive(k)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_serve_says_when_haproxy_is_missing(store_env, tmp_path):
+    env = {**os.environ, "LABORDASH_HOME": str(store_env), "PATH": str(LABORDASH.parent)}
+    res = subprocess.run([str(LABORDASH), "serve", "--replicas", "2"], capture_output=True,
+                         text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
+    assert res.returncode == 2 and "apt-get install haproxy" in res.stdout + res.stderr

@@ -1,0 +1,88 @@
+"""The deployment files in deploy/: Kubernetes manifests valid against the API schemas
+(kubernetes-validate, strict), YAML that lints, HAProxy configurations HAProxy accepts, and the
+properties a replicated Streamlit app needs (health checks, cookie affinity, websocket
+timeouts, a read-only store, a non-root user, one cookie secret)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dashboard import launch
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+BIN = Path(sys.executable).parent
+YAMLLINT = "{extends: default, rules: {line-length: {max: 140}, document-start: disable}}"
+
+
+def docs(path: Path) -> list[dict]:
+    return [d for d in yaml.safe_load_all(path.read_text("utf-8")) if d]
+
+
+def test_kubernetes_manifests_validate_strictly():
+    files = sorted(str(p) for p in (DEPLOY / "k8s").glob("*.yaml"))
+    res = subprocess.run([str(BIN / "kubernetes-validate"), "--strict", *files],
+                         capture_output=True, text=True)  # fmt: skip
+    assert res.returncode == 0, res.stdout + res.stderr
+    kinds = {d["kind"] for f in files for d in docs(Path(f))}
+    assert {"Deployment", "Service", "Ingress", "HorizontalPodAutoscaler",
+            "PersistentVolumeClaim", "Job", "Secret"} <= kinds  # fmt: skip
+
+
+def test_the_deployment_probes_health_and_mounts_the_store_read_only():
+    (dep,) = docs(DEPLOY / "k8s" / "deployment.yaml")
+    pod = dep["spec"]["template"]["spec"]
+    app = pod["containers"][0]
+    assert app["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    assert app["livenessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    store = next(m for m in app["volumeMounts"] if m["name"] == "store")
+    assert store["readOnly"] is True and store["mountPath"] == "/data"
+    env = {e["name"] for e in app["env"]}
+    assert {"LABORDASH_HOME", "STREAMLIT_SERVER_COOKIE_SECRET"} <= env
+    (ing,) = docs(DEPLOY / "k8s" / "ingress.yaml")
+    assert ing["metadata"]["annotations"]["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+
+
+def test_yaml_lints():
+    res = subprocess.run([str(BIN / "yamllint"), "-d", YAMLLINT, str(DEPLOY)],
+                         capture_output=True, text=True)  # fmt: skip
+    assert res.returncode == 0, res.stdout
+
+
+def test_compose_runs_replicas_behind_haproxy_with_health_checks():
+    (c,) = docs(DEPLOY / "compose.yaml")
+    app, proxy = c["services"]["app"], c["services"]["proxy"]
+    assert app["deploy"]["replicas"] >= 2 and app["read_only"] is True
+    assert "/_stcore/health" in " ".join(app["healthcheck"]["test"])
+    assert "STREAMLIT_SERVER_COOKIE_SECRET" in app["environment"]
+    assert proxy["depends_on"]["app"]["condition"] == "service_healthy"
+    assert proxy["image"].startswith("haproxy")
+    cfg = (DEPLOY / "haproxy.cfg").read_text()
+    assert "cookie LABORDASH_SRV insert" in cfg and "timeout tunnel" in cfg
+
+
+def test_the_dockerfile_runs_as_a_user_with_a_health_check():
+    text = (DEPLOY / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim-bookworm" in text and "USER labordash" in text
+    assert "HEALTHCHECK" in text and "/_stcore/health" in text
+    assert '"--address", "0.0.0.0"' in text  # inside the container only
+    assert "apt-get install -y --no-install-recommends chromium" in text
+
+
+@pytest.mark.skipif(shutil.which("haproxy") is None and not os.environ.get("CI"),
+                    reason="Debian haproxy not installed")  # fmt: skip
+def test_haproxy_accepts_both_configurations(tmp_path):
+    assert shutil.which("haproxy"), ".ci/run must install Debian haproxy"
+    for cfg in (DEPLOY / "haproxy.cfg",):
+        res = subprocess.run(["haproxy", "-c", "-f", str(cfg)], capture_output=True, text=True)
+        assert res.returncode == 0, res.stdout + res.stderr
+    mine = tmp_path / "serve.cfg"
+    mine.write_text(launch.haproxy_config(8080, "127.0.0.1", [9001, 9002]))
+    res = subprocess.run(["haproxy", "-c", "-f", str(mine)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "server app2 127.0.0.1:9002 check cookie app2" in mine.read_text()
