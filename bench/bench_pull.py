@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,13 +41,18 @@ def child_peak_mb() -> float:
 def main() -> None:
     mirror = os.environ.get("LABORDASH_MIRROR") or str(ROOT.parent / "shared" / "mirror")
 
+    steps: dict[str, float] = {}
+
     def pull(home: str, *sources: str) -> float:
-        env = {**os.environ, "LABORDASH_HOME": home, "LABORDASH_MIRROR": mirror}
+        env = {**os.environ, "LABORDASH_HOME": home, "LABORDASH_MIRROR": mirror,
+               "COLUMNS": "200"}  # fmt: skip
         t0 = time.perf_counter()
-        subprocess.run(
+        out = subprocess.run(
             [sys.executable, "-m", "dashboard.cli", "pull", *sources], env=env, check=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            capture_output=True, text=True,
         )  # fmt: skip
+        for m in re.finditer(r"ok (\S+): [\d,]+ rows, ([\d.]+)s", out.stdout + out.stderr):
+            steps[m.group(1)] = float(m.group(2))
         return time.perf_counter() - t0
 
     # the regional pull first: RUSAGE_CHILDREN reports the peak over all finished children
@@ -70,6 +76,8 @@ def main() -> None:
             f"{total_rows:,} rows, store {store_mb:.1f} MB on disk "
             f"({total_rows / pull_s:,.0f} rows/s)"
         )
+        slow = sorted(steps.items(), key=lambda kv: -kv[1])[:5]
+        print("slowest steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in slow))
         print(
             f"{'dataset':22} {'rows':>8} {'cold ms':>8} {'warm ms':>8} {'RUS ms':>7} "
             f"{'cold/warm':>9} {'RSS MB':>7}"

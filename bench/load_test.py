@@ -7,14 +7,19 @@ option and waits for the script to finish, as a browser would. It reports errors
 elements, failed runs, dropped connections), p50/p95/max interaction latency (rerun request to
 script finished) and the server's memory.
 
-Usage: ``python bench/load_test.py [--clients 30] [--seconds 180] [--think 1]`` (a pulled store in
-``LABORDASH_HOME``; the script starts its own server on loopback).
+Usage: ``python bench/load_test.py [--clients 30] [--seconds 180] [--think 1] [--replicas N]
+[--json]`` (a pulled store in ``LABORDASH_HOME``; the script starts its own server on loopback:
+one ``labordash run``, or with ``--replicas N`` a ``labordash serve --replicas N``, N app
+processes behind HAProxy, each session landing on one by HAProxy's cookie). ``--json`` prints
+one JSON object: ``clients``, ``think_s``, ``seconds``, ``replicas``, ``interactions``,
+``errors``, ``p50_s``, ``p95_s``, ``peak_rss_mb`` (all app processes together).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import socket
@@ -34,13 +39,24 @@ PAGES = [p.url_path for p in sitemap.PAGES.values() if p.probe]  # the pages wit
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
-async def main_async(url: str, pid: int, clients: int, seconds: float, think: float) -> None:
+def app_pids(root: int) -> list[int]:
+    """The Streamlit processes under ``root`` (itself, or the children of labordash)."""
+    out = subprocess.run(["pgrep", "-f", "-P", str(root), "streamlit run"], capture_output=True,
+                         text=True).stdout.split()  # fmt: skip
+    return [int(p) for p in out] or [root]
+
+
+async def main_async(url: str, pids: list[int], clients: int, seconds: float,
+                     think: float) -> dict:  # fmt: skip
     rnd = random.Random(1)
     until = time.perf_counter() + seconds
     crowd = [Client(url, PAGES[i % len(PAGES)], random.Random(rnd.random()), think)
@@ -49,7 +65,7 @@ async def main_async(url: str, pid: int, clients: int, seconds: float, think: fl
 
     async def sample() -> None:
         while time.perf_counter() < until + 5:
-            samples.append(rss_mb(pid))
+            samples.append(sum(rss_mb(p) for p in pids))
             await asyncio.sleep(1)
 
     sampler = asyncio.create_task(sample())
@@ -57,23 +73,35 @@ async def main_async(url: str, pid: int, clients: int, seconds: float, think: fl
     sampler.cancel()
     lat = sorted(x for c in crowd for x in c.latencies)
     errors = [e for c in crowd for e in c.errors]
-    print(f"{clients} sessions for {seconds:.0f} s, {think:g} s mean think time: {len(lat)} "
-          f"interactions ({len(lat) / seconds:.2f}/s), {len(errors)} errors")  # fmt: skip
     first = sorted(c.first for c in crowd if c.first == c.first)
-    if first:
-        print(f"first load of all {clients} at once: median {statistics.median(first):.1f} s, "
-              f"slowest {first[-1]:.1f} s")  # fmt: skip
-    if lat:
-        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
-        print(f"latency: p50 {statistics.median(lat):.2f} s, p95 {p95:.2f} s, max {lat[-1]:.2f} s")
-    for page in PAGES:
-        mine = sorted(x for c in crowd if c.page == page for x in c.latencies)
-        if mine:
-            print(f"  {page or 'home':16} {len(mine):4} interactions, p50 "
-                  f"{statistics.median(mine):.2f} s")  # fmt: skip
-    print(f"server memory: {max(samples):.0f} MB peak RSS while loaded "
-          f"(VmHWM {rss_mb(pid, 'VmHWM'):.0f} MB)")  # fmt: skip
-    for e in errors[:10]:
+    p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] if lat else float("nan")
+    return {
+        "clients": clients, "think_s": think, "seconds": seconds, "replicas": len(pids),
+        "interactions": len(lat), "errors": len(errors),
+        "p50_s": round(statistics.median(lat), 3) if lat else None,
+        "p95_s": round(p95, 3) if lat else None, "max_s": round(lat[-1], 3) if lat else None,
+        "first_load_median_s": round(statistics.median(first), 2) if first else None,
+        "first_load_max_s": round(first[-1], 2) if first else None,
+        "peak_rss_mb": round(max(samples)) if samples else None,
+        "per_page_p50_s": {page or "home": round(statistics.median(m), 3) for page in PAGES
+                           if (m := [x for c in crowd if c.page == page for x in c.latencies])},
+        "error_samples": errors[:10],
+    }  # fmt: skip
+
+
+def report(r: dict) -> None:
+    print(f"{r['clients']} sessions for {r['seconds']:.0f} s, {r['think_s']:g} s mean think time, "
+          f"{r['replicas']} app process(es): {r['interactions']} interactions "
+          f"({r['interactions'] / r['seconds']:.2f}/s), {r['errors']} errors")  # fmt: skip
+    if r["first_load_median_s"] is not None:
+        print(f"first load of all {r['clients']} at once: median {r['first_load_median_s']} s, "
+              f"slowest {r['first_load_max_s']} s")  # fmt: skip
+    if r["p50_s"] is not None:
+        print(f"latency: p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s, max {r['max_s']:.2f} s")
+    for page, p50 in r["per_page_p50_s"].items():
+        print(f"  {page:16} p50 {p50:.2f} s")
+    print(f"server memory: {r['peak_rss_mb']} MB peak RSS while loaded (all app processes)")
+    for e in r["error_samples"]:
         print("  error:", e)
 
 
@@ -83,30 +111,39 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=180)
     ap.add_argument("--think", type=float, default=1.0,
                     help="mean seconds between a session's interactions")  # fmt: skip
+    ap.add_argument("--replicas", type=int, default=0,
+                    help="run N app processes behind HAProxy (labordash serve)")  # fmt: skip
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.headless", "true"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=os.environ.copy(),
-    )  # fmt: skip
+    labordash = str(Path(sys.executable).with_name("labordash"))
+    cmd = ([labordash, "serve", "--replicas", str(args.replicas), "--port", str(port)]
+           if args.replicas else [labordash, "run", "--port", str(port)])  # fmt: skip
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=ROOT, env=os.environ.copy())  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
+        for _ in range(1800):
             try:
                 if httpx.get(f"{url}/_stcore/health", timeout=1).text == "ok":
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        asyncio.run(main_async(url, proc.pid, args.clients, args.seconds, args.think))
+        time.sleep(2)  # every replica up, not only the first
+        result = asyncio.run(main_async(url, app_pids(proc.pid), args.clients, args.seconds,
+                                        args.think))  # fmt: skip
     finally:
         proc.terminate()
         try:
-            proc.wait(30)
+            proc.wait(60)
         except subprocess.TimeoutExpired:
             proc.kill()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        report(result)
 
 
 if __name__ == "__main__":

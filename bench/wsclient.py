@@ -8,6 +8,7 @@ import asyncio
 import random
 import time
 
+import httpx
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -24,6 +25,8 @@ class Client:
         self.cache: dict[str, ForwardMsg] = {}  # the browser's message cache
         self.first = float("nan")
         self.received: list[int] = []  # bytes received per run
+        self.fragment_of: dict[str, str] = {}  # widget id -> the st.fragment it lives in
+        self.changed: str | None = None  # the widget changed before the next run
 
     async def run_once(self, conn) -> None:
         msg = BackMsg()
@@ -31,6 +34,9 @@ class Client:
         msg.rerun_script.page_name = self.page
         msg.rerun_script.widget_states.widgets.extend(self.states.values())
         msg.rerun_script.cached_message_hashes.extend(self.cache)
+        if self.changed in self.fragment_of:  # as a browser: rerun only that fragment
+            msg.rerun_script.fragment_id = self.fragment_of[self.changed]
+        self.changed = None
         t = time.perf_counter()
         got = 0
         await conn.send(msg.SerializeToString())
@@ -51,6 +57,8 @@ class Client:
                 elif el.WhichOneof("type") == "selectbox" and el.selectbox.options:
                     box = el.selectbox
                     self.boxes[box.id] = list(box.options)
+                    if fwd.delta.fragment_id:
+                        self.fragment_of[box.id] = fwd.delta.fragment_id
                     if box.id not in self.states:
                         state = WidgetState(id=box.id)
                         state.string_value = box.options[box.default] if box.HasField(
@@ -60,7 +68,7 @@ class Client:
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
                 if status == "FINISHED_EARLY_FOR_RERUN":
                     continue  # our own newer request interrupted it: keep reading
-                if status != "FINISHED_SUCCESSFULLY":
+                if status not in ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"):
                     self.errors.append(f"{self.page}: {status}")
                 break
         self.latencies.append(time.perf_counter() - t)
@@ -69,8 +77,13 @@ class Client:
     async def open(self):
         """A session on the page, after its first run (not counted as an interaction)."""
         ws_url = self.url.replace("http", "ws") + "/_stcore/stream"
+        # as a browser: load the page first (a load balancer's affinity cookie comes with it)
+        async with httpx.AsyncClient(timeout=120) as http:
+            page = await http.get(f"{self.url}/{self.page}")
+        cookie = "; ".join(f"{k}={v}" for k, v in page.cookies.items())
         # no client pings: a browser sends none, and a busy server answers them late
-        conn = await connect(ws_url, max_size=256 * 2**20, open_timeout=120, ping_interval=None)
+        conn = await connect(ws_url, max_size=256 * 2**20, open_timeout=120, ping_interval=None,
+                             additional_headers={"Cookie": cookie} if cookie else None)  # fmt: skip
         await self.run_once(conn)
         self.first = self.latencies.pop()
         self.received.pop()
@@ -80,6 +93,7 @@ class Client:
         """Set the select box whose widget key ends with ``key`` (``"dep:measure"``)."""
         wid = next(w for w in self.boxes if w.endswith(key))
         self.states[wid].string_value = value
+        self.changed = wid
 
     async def loop(self, until: float) -> None:
         try:
@@ -90,6 +104,7 @@ class Client:
                     break
                 wid = self.rnd.choice(sorted(self.boxes))
                 self.states[wid].string_value = self.rnd.choice(self.boxes[wid])
+                self.changed = wid
                 await self.run_once(conn)
             await conn.close()
         except Exception as exc:  # noqa: BLE001 (every failure counts as an error)

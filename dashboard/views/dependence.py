@@ -84,12 +84,20 @@ st.markdown(
 )
 conc = dependence.concentration(data, [period])
 conc.insert(2, "name", conc["region"].map(lambda c: names.get(c, c)))
-metric = ui.selectbox("Map", list(SPEC), "krugman", key="spec",
-                      format_func=lambda k: SPEC[k][0])  # fmt: skip
-common.show("specialization_map", key="spec_map", export_key="x_spec", system=system,
-            metric=metric, period=period)  # fmt: skip
-st.dataframe(conc.drop(columns="period").sort_values(metric, ascending=metric == "entropy"),
-             hide_index=True, width="stretch", key="spec_table")  # fmt: skip
+
+
+@st.fragment
+def specialization() -> None:
+    """The measure chooser, its map and the sorted table rerun on their own."""
+    metric = ui.selectbox("Map", list(SPEC), "krugman", key="spec",
+                          format_func=lambda k: SPEC[k][0])  # fmt: skip
+    common.show("specialization_map", key="spec_map", export_key="x_spec", system=system,
+                metric=metric, period=period)  # fmt: skip
+    st.dataframe(conc.drop(columns="period").sort_values(metric, ascending=metric == "entropy"),
+                 hide_index=True, width="stretch", key="spec_table")  # fmt: skip
+
+
+specialization()
 if conc["excluded"].sum():
     st.caption(
         f"{int(conc['excluded'].sum())} suppressed cells were left out; the measures use the "

@@ -130,65 +130,81 @@ common.show(
 )  # fmt: skip
 
 st.header("Military burden around the world")
-map_year = ui.year("Map year", *gvb.map_years(mil, y0, y1), gvb.map_years(mil, y0, y1)[1],
-                   key="map_year")  # fmt: skip
-common.show("gvb_world_map", key="map", export_key="x_map", military=mil, year=map_year)
 
+
+@st.fragment
+def world_map() -> None:
+    """The map and its year slider rerun on their own: moving the year redraws only the map."""
+    map_year = ui.year("Map year", *gvb.map_years(mil, y0, y1), gvb.map_years(mil, y0, y1)[1],
+                       key="map_year")  # fmt: skip
+    common.show("gvb_world_map", key="map", export_key="x_map", military=mil, year=map_year)
+
+
+world_map()
 st.header("Model: does civilian spending fall when military spending rises?")
-m1, m2, m3, m4 = st.columns(4)
-with m1:
-    controls = ui.multiselect("Controls", gvb.CONTROLS, ["gdp_pc_ppp"], key="controls",
-                              format_func=label)  # fmt: skip
-with m2:
-    effects = ui.selectbox("Fixed effects", list(gvb.EFFECTS), "twoway", key="effects",
-                           format_func=gvb.EFFECTS.get)  # fmt: skip
-with m3:
-    cov = ui.selectbox("Standard errors", list(gvb.COVS), "cluster", key="se",
-                       format_func=gvb.COVS.get)  # fmt: skip
-with m4:
-    transform = ui.selectbox("Transform", list(gvb.TRANSFORMS), "levels", key="transform",
-                             format_func=gvb.TRANSFORMS.get)  # fmt: skip
-sample = ui.selectbox(
-    "Estimate on", ["all", "selected"], "all", key="sample",
-    format_func=lambda s: "all countries" if s == "all" else "the selected countries only",
-)  # fmt: skip
-try:
-    model = common.built("gvb_model", **view, controls=tuple(controls), effects=effects, se=cov,
-                         transform=transform, sample=sample)  # fmt: skip
-except registry.SpecError as exc:
-    st.warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}")
-else:
-    res: analysis.TradeoffResult = model.notes["result"]
-    k1, k2, k3, k4 = st.columns(4)
-    k1.metric("Coefficient on military", f"{res.coef:.3f}")
-    k2.metric("95% interval", f"{res.ci_low:.2f} to {res.ci_high:.2f}")
-    k3.metric("Countries / years", f"{res.n_entities} / {res.n_periods}")
-    k4.metric("Within R²", f"{res.r2_within:.2f}")
-    st.markdown(reading(res, mil, civ))
-    if cov == "cluster" and res.n_entities < 20:
-        st.warning(
-            f"Only {res.n_entities} clusters: clustered errors are unreliable with so few "
-            "countries. Estimate on all countries, or read the interval as indicative."
-        )
-    table = model.table.copy()
-    for col in ("coef", "se", "ci_low", "ci_high"):
-        table[col] = table[col].map(lambda v: f"{v:.4g}")  # GDP per head has tiny coefficients
-    table["t"] = table["t"].map(lambda v: f"{v:.2f}")
-    table["pvalue"] = table["pvalue"].map(lambda v: f"{v:.3f}" if v >= 0.001 else "<0.001")
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(f"Model: `{res.formula}`. {res.nobs:,} observations.")
-    common.export_buttons(model, key="x_model")
-    with st.expander("Sample used and rows dropped"):
-        st.markdown(
-            f"**{res.n_entities} countries**, years {res.years[0]}-{res.years[1]}: "
-            + ", ".join(names.get(g, g) for g in res.geos[:40])
-            + (f" and {len(res.geos) - 40} more." if len(res.geos) > 40 else ".")
-        )
-        dropped = pd.DataFrame(
-            [{"reason": k, "rows": v} for k, v in res.dropped.items()], columns=["reason", "rows"]
-        )
-        st.dataframe(dropped, hide_index=True)
-    st.markdown(CAVEATS)
+
+
+@st.fragment
+def model() -> None:
+    """The model's options rerun only the model."""
+    m1, m2, m3, m4 = st.columns(4)
+    with m1:
+        controls = ui.multiselect("Controls", gvb.CONTROLS, ["gdp_pc_ppp"], key="controls",
+                                  format_func=label)  # fmt: skip
+    with m2:
+        effects = ui.selectbox("Fixed effects", list(gvb.EFFECTS), "twoway", key="effects",
+                               format_func=gvb.EFFECTS.get)  # fmt: skip
+    with m3:
+        cov = ui.selectbox("Standard errors", list(gvb.COVS), "cluster", key="se",
+                           format_func=gvb.COVS.get)  # fmt: skip
+    with m4:
+        transform = ui.selectbox("Transform", list(gvb.TRANSFORMS), "levels", key="transform",
+                                 format_func=gvb.TRANSFORMS.get)  # fmt: skip
+    sample = ui.selectbox(
+        "Estimate on", ["all", "selected"], "all", key="sample",
+        format_func=lambda s: "all countries" if s == "all" else "the selected countries only",
+    )  # fmt: skip
+    try:
+        model = common.built("gvb_model", **view, controls=tuple(controls), effects=effects, se=cov,
+                             transform=transform, sample=sample)  # fmt: skip
+    except registry.SpecError as exc:
+        st.warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}")
+    else:
+        res: analysis.TradeoffResult = model.notes["result"]
+        k1, k2, k3, k4 = st.columns(4)
+        k1.metric("Coefficient on military", f"{res.coef:.3f}")
+        k2.metric("95% interval", f"{res.ci_low:.2f} to {res.ci_high:.2f}")
+        k3.metric("Countries / years", f"{res.n_entities} / {res.n_periods}")
+        k4.metric("Within R²", f"{res.r2_within:.2f}")
+        st.markdown(reading(res, mil, civ))
+        if cov == "cluster" and res.n_entities < 20:
+            st.warning(
+                f"Only {res.n_entities} clusters: clustered errors are unreliable with so few "
+                "countries. Estimate on all countries, or read the interval as indicative."
+            )
+        table = model.table.copy()
+        for col in ("coef", "se", "ci_low", "ci_high"):
+            table[col] = table[col].map(lambda v: f"{v:.4g}")  # GDP per head has tiny coefficients
+        table["t"] = table["t"].map(lambda v: f"{v:.2f}")
+        table["pvalue"] = table["pvalue"].map(lambda v: f"{v:.3f}" if v >= 0.001 else "<0.001")
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(f"Model: `{res.formula}`. {res.nobs:,} observations.")
+        common.export_buttons(model, key="x_model")
+        with st.expander("Sample used and rows dropped"):
+            st.markdown(
+                f"**{res.n_entities} countries**, years {res.years[0]}-{res.years[1]}: "
+                + ", ".join(names.get(g, g) for g in res.geos[:40])
+                + (f" and {len(res.geos) - 40} more." if len(res.geos) > 40 else ".")
+            )
+            dropped = pd.DataFrame(
+                [{"reason": k, "rows": v} for k, v in res.dropped.items()],
+                columns=["reason", "rows"],
+            )
+            st.dataframe(dropped, hide_index=True)
+        st.markdown(CAVEATS)
+
+
+model()
 
 with st.expander("Per-country dynamics: Granger tests and rolling correlations"):
     if len(chosen) > gvb.GRANGER_MAX:

@@ -56,14 +56,23 @@ if not chosen:
 regions = tuple(chosen)
 
 st.header("Maps")
-which = ui.selectbox("Map", list(MAPS), "mfg_lq", key="map", format_func=MAPS.get)
-common.show("russia_map", key="map", export_key="x_map", map=which)
-if which == "monotowns":
-    st.warning(
-        "Weak provenance: this list of single-industry towns is a secondary CSV of Government "
-        "order 1398-r (312 towns) that does not say which amendment it reflects; the official "
-        "list has had about 313-321 entries. Check counts against the official text."
-    )
+
+
+@st.fragment
+def russia_map() -> None:
+    """The map and its chooser rerun on their own."""
+    which = ui.selectbox("Map", list(MAPS), "mfg_lq", key="map", format_func=MAPS.get)
+    common.show("russia_map", key="map", export_key="x_map", map=which)
+    if which == "monotowns":
+        st.warning(
+            "Weak provenance: this list of single-industry towns is a secondary CSV of "
+            "Government order 1398-r (312 towns) that does not say which amendment it "
+            "reflects; the official list has had about 313-321 entries. Check counts against "
+            "the official text."
+        )
+
+
+russia_map()
 
 st.header("Wages and unemployment against the Russian average")
 common.show("russia_wages", key="wages", export_key="x_wages", regions=regions,

@@ -130,6 +130,7 @@ def test_every_export_button_gives_a_file(browser, app_url, name):
 
 def test_data_page_downloads(browser, app_url):
     page, _ = open_view(browser, f"{app_url}/data", 0, accept_downloads=True)
+    page.wait_for_selector(".st-key-dl_qcew_parquet button", timeout=120_000)  # the last ones
     files = downloads(page)
     for fname, body in files:
         check_file(fname, body)
