@@ -26,6 +26,24 @@ class Chart:
     data: pd.DataFrame
 
 
+class StillFigure(go.Figure):
+    """A figure that is no longer changed (one the app's cache shares between sessions): its
+    ``to_dict``, which Streamlit calls on every rerun and which base64-encodes every array, is
+    computed once. Copies (``go.Figure(fig)``) are ordinary figures."""
+
+    def to_dict(self):
+        cached = self.__dict__.get("_still_dict")
+        if cached is None:
+            cached = self.__dict__["_still_dict"] = super().to_dict()
+        return cached
+
+
+def still(chart: Chart) -> Chart:
+    """The same chart with a ``StillFigure`` (built without validating the figure again)."""
+    return Chart(StillFigure(chart.figure, skip_invalid=True, _validate=False), chart.alt,
+                 chart.data)  # fmt: skip
+
+
 def wrap(text: str, width: int = 110) -> str:
     """Break a long footer into lines (at '; ' or ' · ') for plotly, which does not wrap."""
     lines, line = [], ""

@@ -29,6 +29,12 @@ def selection(system: str, industry: str | None, period: str | None) -> tuple[Da
     return data, industry, period
 
 
+def period_concentration(data: Data, period: str) -> pd.DataFrame:
+    """Concentration and specialization of every region in one period (a copy)."""
+    c = lookups.concentration_table(data.system.key)
+    return c[c["period"] == period].reset_index(drop=True)
+
+
 def value_format(measure: str, data: Data) -> str:
     return ",.0f" if measure == "value" and data.system.unit == "persons" else ".2f"
 
@@ -41,7 +47,7 @@ def dependence_map(system: str = systems.DEFAULT, industry: str | None = None,
     hover with the rank and the measure's definition, LQs in fixed classes. industry and
     period default to the system's."""
     data, industry, period = selection(system, industry, period)
-    table = dependence.dependence(data, industry, period)
+    table = lookups.dependence_table(data.system.key, industry, period)
     s = data.system
     title, unit = dependence.measure_title(measure, s)
     r = dependence.rank(table, measure)
@@ -79,7 +85,7 @@ def dependence_ranking(system: str = systems.DEFAULT, industry: str | None = Non
         raise SpecError("top must be 1 or more")
     s = data.system
     names = lookups.region_names()
-    t = dependence.dependence(data, industry, period)
+    t = lookups.dependence_table(s.key, industry, period)
     t = t.assign(label=t["region"].map(lambda c: names.get(c, c)))
     title, unit = dependence.measure_title(measure, s)
     b, _ = dependence.benchmark_share(data, industry, period)
@@ -101,7 +107,7 @@ def specialization_map(system: str = systems.DEFAULT, metric: str = "krugman",
     system's industries, against its benchmark."""
     data, _, period = selection(system, None, period)
     s = data.system
-    conc = dependence.concentration(data, [period])
+    conc = period_concentration(data, period)
     codes = conc.dropna(subset=[metric])["region"].tolist()
     ch = maps.region_map(
         conc.set_index("region")[metric], s.layer, level=s.layer_level,
@@ -116,7 +122,7 @@ def caveats(data: Data, industry: str, measure: str, period: str) -> list[str]:
     """What the data cannot say about this view: the system's notes, then suppression, unknown
     totals and benchmark shares, and periods without data."""
     notes = list(data.system.notes)
-    table = dependence.dependence(data, industry, period)
+    table = lookups.dependence_table(data.system.key, industry, period)
     members = data.members(industry)
     b, unknown = dependence.benchmark_share(data, industry, period)
     n_supp = int((table["status"] == "suppressed").sum())

@@ -7,7 +7,7 @@ import contextlib
 
 import pandas as pd
 
-from dashboard import analysis, geo, reference, store, systems
+from dashboard import analysis, dependence, geo, reference, store, systems
 from dashboard.registry import SpecError, versioned
 from dashboard.systems import Data, System
 
@@ -81,20 +81,27 @@ def check(data: Data, industry: str | None = None, period: str | None = None,
         raise SpecError(f"region {region!r} is not in {key}")
 
 
-def default_period(data: Data) -> str:
-    """The latest period in which at least half of the regions have data."""
+@versioned(maxsize=16)
+def _defaults(key: str) -> tuple[str, tuple[str, ...]]:
+    data = system_data(key)
     tot = data.totals[data.totals["region"].isin(data.regions)]
     n = tot.groupby("period")["region"].nunique()
     good = n[n >= n.max() / 2].index
-    return str(max(good)) if len(good) else data.periods[-1]
+    period = str(max(good)) if len(good) else data.periods[-1]
+    present = set(data.cells["industry"])
+    groups = [g for g in data.groups if set(data.groups[g]) & present]
+    rest = sorted(present - set(data.partition) - set(groups))
+    return period, (*groups, *[p for p in data.partition if p in present], *rest)
+
+
+def default_period(data: Data) -> str:
+    """The latest period in which at least half of the regions have data."""
+    return _defaults(data.system.key)[0]
 
 
 def industry_options(data: Data) -> list[str]:
     """Groups first, then the partition's industries, then every other code (sorted)."""
-    present = set(data.cells["industry"])
-    groups = [g for g in data.groups if set(data.groups[g]) & present]
-    rest = sorted(present - set(data.partition) - set(groups))
-    return [*groups, *[p for p in data.partition if p in present], *rest]
+    return list(_defaults(data.system.key)[1])
 
 
 def default_industry(data: Data) -> str:
@@ -106,3 +113,15 @@ def default_industry(data: Data) -> str:
 def default_region(data: Data) -> str:
     d = data.system.default_region
     return d if d in data.regions or not data.regions else data.regions[0]
+
+
+@versioned(maxsize=64)
+def dependence_table(key: str, industry: str, period: str) -> pd.DataFrame:
+    """``dependence.dependence`` of a system's industry in a period. Shared: copy to modify."""
+    return dependence.dependence(system_data(key), industry, period)
+
+
+@versioned(maxsize=8)
+def concentration_table(key: str) -> pd.DataFrame:
+    """``dependence.concentration`` of every region of a system in every period. Shared."""
+    return dependence.concentration(system_data(key))

@@ -67,7 +67,8 @@ def specialization_series(system: str = systems.DEFAULT, region: str | None = No
     """A region's Herfindahl and Krugman indexes over time."""
     data, region, _ = selection(system, region)
     s, name = data.system, name_of(region)
-    conc = dependence.concentration(data, regions=[region]).sort_values("period")
+    conc = lookups.concentration_table(s.key)
+    conc = conc[conc["region"] == region].sort_values("period")
     if conc.empty:
         raise SpecError(f"no periods with a partition for {region} in {s.key}")
     ch = charts.stacked_series(

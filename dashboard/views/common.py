@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, geo, registry, store, systems
+from dashboard import charts, export, geo, registry, store, systems
 from dashboard.builders import lookups
 from dashboard.catalog import industry_groups
 from dashboard.systems import Data
@@ -55,8 +55,12 @@ def _frozen(params: dict) -> tuple:
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _built(version: str, name: str, params: tuple) -> registry.Built:
-    # shared between sessions and never modified: 30 students on one view cost one build
-    return registry.build(name, dict(params))
+    # shared between sessions and never modified: 30 students on one view cost one build, and
+    # the figure is serialised for Streamlit once, not on every rerun
+    b = registry.build(name, dict(params))
+    if b.chart is not None:
+        b.chart = charts.still(b.chart)
+    return b
 
 
 def built(name: str, **params) -> registry.Built:

@@ -41,7 +41,7 @@ with c4:
     period = ui.selectbox("Period", list(data.periods), common.default_period(data), key="period")
 
 view = {"system": system, "industry": industry, "measure": measure, "period": period}
-table = dependence.dependence(data, industry, period)
+table = lookups.dependence_table(system, industry, period).copy()
 table.insert(1, "name", table["region"].map(lambda c: names.get(c, c)))
 title, unit = dependence.measure_title(measure, sysm)
 
@@ -82,7 +82,7 @@ st.markdown(
     f"How concentrated is each region's economy across {sysm.partition_wording}, and how "
     f"different from the {sysm.benchmark}?"
 )
-conc = dependence.concentration(data, [period])
+conc = charts_dep.period_concentration(data, period)
 conc.insert(2, "name", conc["region"].map(lambda c: names.get(c, c)))
 
 
