@@ -12,11 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.colors import sample_colorscale
 
 # Okabe & Ito (2008), "Color Universal Design"; black moved last
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 FONT = "Inter, 'Source Sans 3', 'Helvetica Neue', Arial, sans-serif"
+# The house template is plotly's default here: a figure that names its template validates the
+# whole template again (about 9 ms a figure, most of a cold chart's build)
+pio.templates.default = "plotly_white"
 
 
 @dataclass
@@ -39,9 +43,10 @@ class StillFigure(go.Figure):
 
 
 def still(chart: Chart) -> Chart:
-    """The same chart with a ``StillFigure`` (built without validating the figure again)."""
-    return Chart(StillFigure(chart.figure, skip_invalid=True, _validate=False), chart.alt,
-                 chart.data)  # fmt: skip
+    """The chart, its figure made a ``StillFigure`` in place (a copy would validate every trace
+    and the template again)."""
+    chart.figure.__class__ = StillFigure  # same layout, one method more
+    return chart
 
 
 def wrap(text: str, width: int = 110) -> str:
@@ -63,7 +68,6 @@ def house_layout(fig: go.Figure, title: str, subtitle: str, source: str, y_title
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 13, "color": "#222"},
         colorway=PALETTE,
-        template="plotly_white",
         margin={"l": 70, "r": 30, "t": 120, "b": 70 + 16 * n_lines},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
         hovermode="x unified",

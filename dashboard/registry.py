@@ -114,7 +114,9 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
         if isinstance(value, str):
             return value.strip().lower() in ("1", "true", "yes")
         return bool(value)
-    if isinstance(default, int) and not isinstance(value, int):
+    if isinstance(default, int) or (default is None and isinstance(value, int)):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
         try:
             return int(str(value).strip())
         except ValueError:

@@ -142,3 +142,14 @@ def test_the_export_is_the_chart_on_screen(store_env, page, params, key, name, s
         assert screen.get(axis, {}).get("title") == built.get(axis, {}).get("title")
     assert [a["text"] for a in screen["annotations"]] == [a["text"] for a in built["annotations"]]
     assert screen.get("shapes") == built.get("shapes")  # reference lines
+
+
+def test_parameters_keep_their_types_through_a_second_resolve():
+    """The page cache resolves parameters that were resolved already (warm-up and pages share
+    keys): numbers stay numbers, lists stay tuples, text from a spec becomes the default's type."""
+    once = registry.resolve("dependence_ranking", {"top": "5", "system": "nuts2"})
+    assert once["top"] == 5 and registry.resolve("dependence_ranking", once) == once
+    years = registry.resolve("gvb_world_map", {"year": 2020})
+    assert years["year"] == 2020 and registry.resolve("gvb_world_map", years) == years
+    c = registry.resolve("gvb_series", {"countries": "RUS, UKR"})
+    assert c["countries"] == ("RUS", "UKR") and registry.resolve("gvb_series", c) == c

@@ -64,10 +64,8 @@ def all_geos() -> list[str]:
 
 def chosen(group: str, countries: tuple[str, ...]) -> list[str]:
     """The countries of a preset group (all countries for an empty group) or the custom list."""
-    if group == CUSTOM:
-        if not countries:
-            raise SpecError("group 'custom' needs countries")
-        return list(countries)
+    if group == CUSTOM:  # without countries: the page's default custom selection
+        return list(countries or DEFAULT_CUSTOM)
     return list(country_groups()[group].members) or all_geos()
 
 
@@ -97,7 +95,7 @@ SELECTION = {"group": lambda: [*country_groups(), CUSTOM], "military": MILITARY,
 
 
 @chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
-def gvb_series(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM,
+def gvb_series(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
                military: str = "milex_gdp", civilian: str = "health_gdp",
                years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
     """The military and the civilian measure over time in two panels with their own axes (a
@@ -115,7 +113,7 @@ def gvb_series(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_
 
 
 @chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
-def gvb_scatter(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM,
+def gvb_scatter(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
                 military: str = "milex_gdp", civilian: str = "health_gdp",
                 years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
     """Civilian against military spending, each point a country-year, with each country's
@@ -166,7 +164,7 @@ def gvb_world_map(military: str = "milex_gdp", year: int | None = None) -> Built
 
 
 @chart("guns_vs_butter", ["eurostat_cofog"], {"group": SELECTION["group"]})
-def gvb_cofog(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM) -> Built:
+def gvb_cofog(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = ()) -> Built:
     """Defence, health, education and social protection (% of GDP, COFOG) for the European
     countries in the selection, or for the EU-27 when there are none."""
     geos = chosen(group, countries)
@@ -195,7 +193,7 @@ def gvb_cofog(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_C
 
 @chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
 def gvb_rolling_correlation(group: str = DEFAULT_GROUP,
-                            countries: tuple[str, ...] = DEFAULT_CUSTOM,
+                            countries: tuple[str, ...] = (),
                             military: str = "milex_gdp", civilian: str = "health_gdp",
                             years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
     """10-year rolling correlation of the two measures for each of the first 15 countries."""
@@ -213,7 +211,7 @@ def gvb_rolling_correlation(group: str = DEFAULT_GROUP,
 
 
 @table("guns_vs_butter", MEASURE_DATASETS, SELECTION)
-def gvb_granger(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM,
+def gvb_granger(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
                 military: str = "milex_gdp", civilian: str = "health_gdp",
                 years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
     """Granger tests, military -> civilian, first differences, lag by AIC up to 2, for each of
@@ -247,7 +245,7 @@ def fit(group, countries, military, civilian, years, controls, effects, se, tran
 @table("guns_vs_butter", MEASURE_DATASETS,
        {**SELECTION, "effects": list(EFFECTS), "se": list(COVS), "transform": list(TRANSFORMS),
         "sample": ["all", "selected"]})  # fmt: skip
-def gvb_model(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = DEFAULT_CUSTOM,
+def gvb_model(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
               military: str = "milex_gdp", civilian: str = "health_gdp",
               years: str = DEFAULT_YEARS, controls: tuple[str, ...] = ("gdp_pc_ppp",),
               effects: str = "twoway", se: str = "cluster", transform: str = "levels",
