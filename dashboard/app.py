@@ -46,10 +46,6 @@ def ensure_store() -> None:
 
 
 ensure_store()
-if store.available():
-    from dashboard.views.common import store_version, warm_up
-
-    warm_up(store_version())
 nav = st.navigation([
     st.Page(VIEWS / f"{p.key}.py", title=p.title, icon=p.icon, default=p.key == sitemap.DEFAULT,
             **({"url_path": p.url_path} if p.url_path else {}))

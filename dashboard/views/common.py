@@ -3,9 +3,6 @@ their export row, CSV downloads. Everything a page shows comes from ``dashboard.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-
 import pandas as pd
 import streamlit as st
 
@@ -66,38 +63,9 @@ def _built(version: str, name: str, params: tuple) -> registry.Built:
     return b
 
 
-def warm_selections() -> list[tuple[str, dict]]:
-    """What a class opens first: every chart with its defaults, and each value of a chart's
-    one-choice parameters (the Russian maps, the measures, the specialization maps)."""
-    out = []
-    for item in registry.listing():
-        out.append((item["name"], {}))
-        for param, values in item["choices"].items():
-            if param != "system" and len(values) <= 8:
-                out += [(item["name"], {param: v}) for v in values if v != item["params"][param]]
-    return out
-
-
-@st.cache_resource(show_spinner=False)
-def warm_up(version: str) -> threading.Thread:
-    """Build the common selections once per server and store version, in a background thread,
-    so that the first visitors' widget changes find them built."""
-
-    def work() -> None:
-        for name, params in warm_selections():
-            with contextlib.suppress(Exception):  # a selection the data lacks: the page says so
-                b = _built(version, name, _frozen(registry.resolve(name, params)))
-                # and under the key a page uses, with the defaults it resolved to
-                _built(version, name, _frozen(b.params))
-
-    t = threading.Thread(target=work, name="labordash-warm-up", daemon=True)
-    t.start()
-    return t
-
-
 def built(name: str, **params) -> registry.Built:
     """The registry's chart or table ``name`` for these parameters, cached per store version
-    (the key holds every parameter, defaults filled in, so a page and the warm-up share it)."""
+    (keyed by every parameter, defaults filled in, so equal views share one build)."""
     return _built(store_version(), name, _frozen(registry.resolve(name, params)))
 
 
