@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.tsa.api import VAR
 
 from dashboard import store
 from dashboard.catalog import origin
@@ -205,6 +203,8 @@ def tradeoff_model(
     are in ``result.dropped``. ``r2_within`` = 1 - SSR / sum((y - mean_i y)^2), the share of the
     within-country variation of the (transformed) outcome that the model explains.
     """
+    import statsmodels.api as sm  # here, not at the top: a 1.1 s import only models need
+
     if effects not in EFFECTS:
         raise ValueError(f"effects must be one of {EFFECTS}, not {effects!r}")
     if cov not in COVS:
@@ -338,6 +338,8 @@ def granger(
     shares trend), lag order chosen by ``ic`` (aic, bic, hqic, fpe) up to ``maxlag`` (at least
     1), then statsmodels' F test that all lags of ``cause`` are zero in the ``effect`` equation.
     """
+    from statsmodels.tsa.api import VAR  # here, not at the top: a 1.1 s import only models need
+
     s = panel.loc[panel["geo"] == geo, ["year", cause, effect]].dropna().sort_values("year")
     if s.empty:
         raise ValueError(f"{geo}: no years with both {cause} and {effect}")
@@ -396,6 +398,8 @@ def ols_band(x: pd.Series, y: pd.Series, alpha: float = 0.05, points: int = 50) 
 
     Returns columns x, fit, low, high, and ``attrs`` slope, intercept, r2, n.
     """
+    import statsmodels.api as sm  # here, not at the top: a 1.1 s import only models need
+
     d = pd.DataFrame({"x": x, "y": y}).dropna()
     if len(d) < 3 or d["x"].nunique() < 2:
         raise ValueError("an OLS fit needs at least 3 points with different x")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 GEO_LEVELS = [
     "country", "aggregate", "nuts0", "nuts1", "nuts2", "nuts3",
@@ -28,24 +29,30 @@ KEY_EXTRAS = (
     "municipality",
 )
 
-SCHEMA = pa.DataFrameSchema(
-    {
-        "dataset": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "indicator": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "geo": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "geo_level": pa.Column(str, pa.Check.isin(GEO_LEVELS)),
-        "year": pa.Column("int64", pa.Check.in_range(1800, 2100)),
-        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-Q[1-4])?$")),
-        "industry": pa.Column(str, nullable=True),
-        "value": pa.Column(
-            "float64", pa.Check(lambda s: ~np.isinf(s), element_wise=False), nullable=True
-        ),
-        "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "flag": pa.Column(str, nullable=True),
-    },
-    strict=False,
-    ordered=False,
-)
+
+@cache
+def schema():
+    """The pandera schema (pandera is imported for pulls only: it costs a server 0.3 s)."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "dataset": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "indicator": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "geo": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "geo_level": pa.Column(str, pa.Check.isin(GEO_LEVELS)),
+            "year": pa.Column("int64", pa.Check.in_range(1800, 2100)),
+            "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-Q[1-4])?$")),
+            "industry": pa.Column(str, nullable=True),
+            "value": pa.Column(
+                "float64", pa.Check(lambda s: ~np.isinf(s), element_wise=False), nullable=True
+            ),
+            "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "flag": pa.Column(str, nullable=True),
+        },
+        strict=False,
+        ordered=False,
+    )
 
 
 class SchemaViolation(ValueError):
@@ -74,9 +81,11 @@ def tidy(df: pd.DataFrame) -> pd.DataFrame:
 
 def validate(df: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """Check ``df`` against the schema and key uniqueness; raise SchemaViolation if not."""
+    import pandera.errors
+
     try:
-        SCHEMA.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+        schema().validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases[["column", "check", "failure_case"]].head(5)
         raise SchemaViolation(
             f"{dataset}: {len(exc.failure_cases)} schema failure(s), first: "

@@ -20,7 +20,6 @@ import pandas as pd
 
 from dashboard import __version__, config, geo
 from dashboard.fetch import FetchError, now_iso
-from dashboard.schema import SchemaViolation, validate
 from dashboard.sources import MODULES, resolve
 from dashboard.sources.base import ParseError
 
@@ -97,6 +96,8 @@ def pull(
 
     A new table with fewer than ``SHRINK_LIMIT`` (90%) of the stored table's rows is refused
     (a truncated or partial file is the likely cause) unless ``force``."""
+    from dashboard.schema import SchemaViolation, validate  # pandera: pulls only
+
     results = []
     for ds in resolve(list(names) if names else None):
         if on_start:
