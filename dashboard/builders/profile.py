@@ -71,6 +71,11 @@ def specialization_series(system: str = systems.DEFAULT, region: str | None = No
     conc = conc[conc["region"] == region].sort_values("period")
     if conc.empty:
         raise SpecError(f"no periods with a partition for {region} in {s.key}")
+    if len(conc) == 1:  # one point is no line: say the values instead
+        r = conc.iloc[0]
+        raise SpecError(f"{s.label} have one period ({r['period']}): there is no change over "
+                        f"time to draw; in {r['period']} {name}'s Herfindahl index is "
+                        f"{r['hhi']:.3f} and its Krugman index {r['krugman']:.3f}")  # fmt: skip
     ch = charts.stacked_series(
         conc.assign(geo=region, year=conc["period"]),
         [("hhi", "Herfindahl index (1 = one industry)", "0..1"),
