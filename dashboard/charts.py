@@ -334,7 +334,9 @@ def choropleth(
             cls = max(0, int(np.searchsorted(lows, float(v), side="right")) - 1)
             fill, label = colors[cls], f"{name}: {float(v):{value_format}} {unit}"
         fig.add_trace(
-            go.Scatter(x=xs, y=ys, fill="toself", fillcolor=fill, mode="lines",
+            # float arrays with NaN gaps validate at once; lists with None element by element
+            go.Scatter(x=np.array(xs, dtype=float), y=np.array(ys, dtype=float), fill="toself",
+                       fillcolor=fill, mode="lines",
                        line={"color": "#ffffff", "width": 0.4}, hoveron="fills",
                        name=code, text=label, hoverinfo="text", showlegend=False)
         )  # fmt: skip

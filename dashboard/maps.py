@@ -187,7 +187,10 @@ def region_map(
         if color in groups:
             gx, gy = groups[color]
             fig.add_trace(go.Scatter(
-                x=gx, y=gy, fill="toself", fillcolor=color, mode="lines", hoverinfo="skip",
+                # float arrays with NaN between rings, not lists with None: plotly validates a
+                # list element by element (most of a map's build) and copies an array at once
+                x=np.array(gx, dtype=float), y=np.array(gy, dtype=float), fill="toself",
+                fillcolor=color, mode="lines", hoverinfo="skip",
                 line={"color": "#ffffff", "width": line_width}, showlegend=False))  # fmt: skip
     codes = list(centres)
     cx = [np.mean([c[0] for c in centres[k]]) for k in codes]
