@@ -335,8 +335,8 @@ def choropleth(
             fill, label = colors[cls], f"{name}: {float(v):{value_format}} {unit}"
         fig.add_trace(
             # float arrays with NaN gaps validate at once; lists with None element by element
-            go.Scatter(x=np.array(xs, dtype=float), y=np.array(ys, dtype=float), fill="toself",
-                       fillcolor=fill, mode="lines",
+            go.Scatter(x=np.array(xs, dtype=np.float32), y=np.array(ys, dtype=np.float32),
+                       fill="toself", fillcolor=fill, mode="lines",
                        line={"color": "#ffffff", "width": 0.4}, hoveron="fills",
                        name=code, text=label, hoverinfo="text", showlegend=False)
         )  # fmt: skip

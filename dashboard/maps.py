@@ -187,10 +187,11 @@ def region_map(
         if color in groups:
             gx, gy = groups[color]
             fig.add_trace(go.Scatter(
-                # float arrays with NaN between rings, not lists with None: plotly validates a
-                # list element by element (most of a map's build) and copies an array at once
-                x=np.array(gx, dtype=float), y=np.array(gy, dtype=float), fill="toself",
-                fillcolor=color, mode="lines", hoverinfo="skip",
+                # float32 arrays with NaN between rings, not lists with None: plotly validates
+                # a list element by element (most of a map's build) and copies an array at
+                # once; 4 bytes hold a coordinate rounded to 1e-4 on the unit sphere
+                x=np.array(gx, dtype=np.float32), y=np.array(gy, dtype=np.float32),
+                fill="toself", fillcolor=color, mode="lines", hoverinfo="skip",
                 line={"color": "#ffffff", "width": line_width}, showlegend=False))  # fmt: skip
     codes = list(centres)
     cx = [np.mean([c[0] for c in centres[k]]) for k in codes]
