@@ -97,7 +97,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _healthy(port: int, seconds: float, procs: list[subprocess.Popen]) -> bool:
+def healthy(port: int, seconds: float, procs: list[subprocess.Popen]) -> bool:
+    """Whether 127.0.0.1:port answers ``/_stcore/health`` within ``seconds`` while every
+    process in ``procs`` runs."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         if any(p.poll() is not None for p in procs):
@@ -135,7 +137,7 @@ def serve_replicas(replicas: int, port: int = 8501, address: str = "127.0.0.1",
         log = open(work / "haproxy.log", "w")  # noqa: SIM115
         logs.append(log)
         procs.append(spawn([haproxy, "-db", "-f", str(cfg)], stdout=log, stderr=subprocess.STDOUT))
-        if not all(_healthy(p, 120, procs) for p in backends) or not _healthy(port, 30, procs):
+        if not all(healthy(p, 120, procs) for p in backends) or not healthy(port, 30, procs):
             raise RuntimeError(f"the replicas did not become healthy; logs in {work}")
         if on_ready:
             on_ready(work, backends, [p.pid for p in procs])

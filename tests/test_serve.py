@@ -22,17 +22,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def healthy(url: str, proc: subprocess.Popen, seconds: float = 90) -> bool:
-    deadline = time.time() + seconds
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                return True
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    return False
-
-
 def children(pid: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
@@ -69,7 +58,7 @@ def test_run_serves_without_a_terminal_and_stops_on_sigterm(store_env, tmp_path)
         env={**os.environ, "LABORDASH_HOME": str(store_env)},
     )  # fmt: skip
     try:
-        ok = healthy(f"http://127.0.0.1:{port}", proc)
+        ok = launch.healthy(port, 90, [proc])
         assert ok, (tmp_path / "run.log").read_text()
         kids = children(proc.pid)
         assert kids, "no Streamlit child"
@@ -93,7 +82,7 @@ def test_a_killed_parent_takes_its_server_along(store_env, tmp_path):
         start_new_session=True, env={**os.environ, "LABORDASH_HOME": str(store_env)},
     )  # fmt: skip
     try:
-        assert healthy(f"http://127.0.0.1:{port}", proc)
+        assert launch.healthy(port, 90, [proc])
         kids = children(proc.pid)
         proc.kill()  # SIGKILL: no handler runs
         proc.wait(10)
@@ -124,7 +113,12 @@ def test_serve_runs_replicas_behind_haproxy_and_stops_them_all(store_env, tmp_pa
     )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
-        assert healthy(url, proc, 180)
+        # ready when it says so: HAProxy answers before every replica is up
+        said = ""
+        while "replicas behind HAProxy" not in said and proc.poll() is None:
+            said += proc.stdout.readline()
+        assert "replicas behind HAProxy" in said, said
+        assert launch.healthy(port, 30, [proc])
         deadline = time.time() + 60
         while time.time() < deadline and len(children(proc.pid)) < 3:
             time.sleep(0.5)

@@ -30,24 +30,24 @@ def _regions() -> pd.DataFrame:
     return reference.regions()
 
 
-@versioned(maxsize=2)
+@versioned(maxsize=4)
+def _names(column: str) -> dict[str, str]:
+    try:
+        r = _regions()
+    except (store.StoreMissing, geo.GeometryMissing):
+        return {}
+    missing = r["code"] if column == "name_en" else ""
+    return dict(zip(r["code"], r[column].fillna(missing), strict=True))
+
+
 def region_names() -> dict[str, str]:
     """Region code -> English name (empty before the geometries are pulled)."""
-    try:
-        r = _regions()
-    except (store.StoreMissing, geo.GeometryMissing):
-        return {}
-    return dict(zip(r["code"], r["name_en"].fillna(r["code"]), strict=True))
+    return _names("name_en")
 
 
-@versioned(maxsize=2)
 def region_names_ru() -> dict[str, str]:
     """Region code -> Russian name ("" where there is none)."""
-    try:
-        r = _regions()
-    except (store.StoreMissing, geo.GeometryMissing):
-        return {}
-    return dict(zip(r["code"], r["name_ru"].fillna(""), strict=True))
+    return _names("name_ru")
 
 
 @versioned(maxsize=2)

@@ -14,22 +14,12 @@ from dashboard.systems import Data
 MISSING = (store.StoreMissing, geo.GeometryMissing)
 industry_options = lookups.industry_options
 default_period = lookups.default_period
+region_names = lookups.region_names  # code -> English name; shared and read-only
 
 
 def store_version() -> str:
     """Changes whenever a dataset or the geometries are rebuilt; the cache key for the pages."""
     return store.version()
-
-
-def system_data(version: str, system: str) -> Data:
-    """A region system's cells (shared between sessions, never modified)."""
-    with st.spinner("Loading the regional data..."):
-        return lookups.system_data(system)
-
-
-def region_names(version: str | None = None) -> dict[str, str]:
-    """Region code -> English name; shared and read-only."""
-    return lookups.region_names()
 
 
 def choose_system(ui) -> Data:
@@ -38,7 +28,8 @@ def choose_system(ui) -> Data:
     key = ui.selectbox("Regions", list(systems.SYSTEMS), systems.DEFAULT, key="system",
                        format_func=lambda k: systems.SYSTEMS[k].label)  # fmt: skip
     try:
-        return system_data(store_version(), key)
+        with st.spinner("Loading the regional data..."):
+            return lookups.system_data(key)  # shared between sessions, never modified
     except MISSING as exc:
         st.error(f"The data for this page is not available: {exc}")
         st.stop()

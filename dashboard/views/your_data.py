@@ -116,7 +116,7 @@ if layer:
         title=f"Location quotient: {upload.plain(industry)}",
         subtitle=f"ratio (all regions in the file = 1){when}",
         source=f"Your data · {geo.LAYERS[layer].credit}", unit="",
-        names=common.region_names(common.store_version()),
+        names=common.region_names(),
     )  # fmt: skip
     st.plotly_chart(mp.figure, width="stretch", key="byod_map")
     common.export_buttons(registry.Built(mp, [], name="your_data_lq_map", params=view),
