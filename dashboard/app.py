@@ -1,14 +1,18 @@
-"""Streamlit entry point: pulls an empty store once, then navigates between the pages."""
+"""Streamlit entry point: builds an empty store once per server, then navigates between the
+pages; an error no page handles is logged and shown as a plain message."""
 
+import logging
+import os
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import sitemap, store
+from dashboard import first_run, geo, sitemap, store
 
 # not "pages/": Streamlit takes a pages/ folder beside the entry script for its legacy
 # multipage layout, which breaks st.navigation deep links on a fresh server
 VIEWS = Path(__file__).parent / "views"
+log = logging.getLogger("labordash")
 
 
 def favicon():
@@ -27,22 +31,30 @@ st.set_page_config(page_title="labordash", page_icon=favicon(), layout="wide")
 
 
 def ensure_store() -> None:
-    """First run on a new machine: build the store, showing progress."""
-    if store.available():
-        return
-    with st.status("First run: building the data store from the public sources...") as status:
-        bar = st.progress(0.0)
-        total = len(store.MODULES) + 1  # and the map geometries
-        done: list = []
+    """First run on a new machine: build the store once, showing progress and, truthfully,
+    what failed; later runs (and other visitors meanwhile) get the outcome, not a new pull."""
+    if first_run.needed():
+        with st.status("First run: building the data store from the public sources...") as status:
+            bar = st.progress(0.0)
+            total = len(store.MODULES) + 1  # and the map geometries
+            done: list = []
 
-        def on_done(res) -> None:
-            done.append(res)
-            bar.progress(len(done) / total, text=f"{res.dataset}: {'ok' if res.ok else 'failed'}")
-            if not res.ok:
-                st.warning(f"{res.dataset} could not be built: {res.error}")
+            def on_done(res) -> None:
+                done.append(res)
+                bar.progress(len(done) / total,
+                             text=f"{res.dataset}: {'ok' if res.ok else 'failed'}")  # fmt: skip
 
-        store.pull(on_done=on_done)
-        status.update(label="Data store ready", state="complete", expanded=False)
+            out = first_run.build(on_done=on_done)
+            state = {"done": "complete", "failed": "error"}.get(out.state, "running")
+            status.update(label=out.label, state=state, expanded=out.state == "failed")
+            for res in out.failed:  # the reasons name server paths: they go to the log
+                log.error("first run: %s could not be built: %s", res.dataset, res.error)
+                st.warning(f"{res.dataset} could not be built (the reason is in the server log).")
+    out = first_run.outcome()
+    if out is not None and out.state == "failed":
+        st.error(out.label, icon=":material/error:")
+    elif not store.available():
+        st.info("The data store is being built (first run); reload this page in a minute.")
 
 
 ensure_store()
@@ -51,4 +63,15 @@ nav = st.navigation([
             **({"url_path": p.url_path} if p.url_path else {}))
     for p in sitemap.PAGES.values()
 ])  # fmt: skip
-nav.run()
+try:
+    nav.run()
+except (store.StoreError, geo.GeometryMissing) as exc:  # their messages say what to run
+    log.warning("page %s: %s", nav.url_path or sitemap.DEFAULT, exc)
+    st.error(f"The data for this page is not available: {exc}", icon=":material/error:")
+except Exception:  # Streamlit's own stop and rerun signals are not Exceptions
+    log.exception("page %s failed", nav.url_path or sitemap.DEFAULT)
+    st.error("Something went wrong on this page. The details were written to the server log. "
+             "Try another selection or reload the page; if the data store is damaged, "
+             "`labordash pull` on the server rebuilds it.", icon=":material/error:")  # fmt: skip
+    if os.environ.get("LABORDASH_DEBUG"):  # tests: show the exception
+        raise

@@ -1,4 +1,4 @@
-"""Command line: ``labordash run | pull | sources | export``."""
+"""Command line: ``labordash run | serve | pull | repair | sources | export``."""
 
 from __future__ import annotations
 
@@ -65,9 +65,13 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False,
                 downloads[name] = progress.add_task(f"  downloading {name}", total=total)
             progress.update(downloads[name], completed=done_bytes, total=total)
 
+        def waiting(who: str) -> None:
+            progress.console.print(f"[yellow]waiting[/] for {who} to finish")
+            progress.update(task, description="waiting for the store")
+
         return store.pull(
             targets, on_start=start, on_done=done, force=force, refresh=refresh,
-            on_progress=bytes_in,
+            on_progress=bytes_in, on_wait=waiting,
         )  # fmt: skip
 
 
@@ -85,12 +89,17 @@ def pull(
     ] = False,
 ) -> None:
     """Fetch raw files (cache, mirror, network), parse them and rebuild the store."""
+    from dashboard.store import StoreDamaged
+
     _use_mirror(mirror)
     try:
         results = pull_with_progress(sources, refresh, force)
     except KeyError as exc:
         console.print(f"[red]error:[/] {exc.args[0]}")
         raise typer.Exit(2) from None
+    except StoreDamaged as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
     failed = [r for r in results if not r.ok]
     console.print(f"store: {config.store_dir()}")
     if failed:
@@ -102,12 +111,31 @@ def pull(
 
 
 @app.command()
+def repair() -> None:
+    """Rebuild a damaged or lost store manifest from the stored files (the damaged one is kept
+    as manifest.json.damaged); pull again afterwards to restore each dataset's provenance."""
+    from dashboard import store
+
+    try:
+        found = store.repair()
+    except store.StoreBusy as exc:
+        console.print(f"[red]error:[/] {exc}; try again when it has finished")
+        raise typer.Exit(1) from None
+    console.print(f"manifest rebuilt with {len(found)} dataset(s): {', '.join(found) or 'none'}")
+    console.print("run `labordash pull` to restore their vintages and source files")
+
+
+@app.command()
 def sources() -> None:
     """List every dataset with vintage, rows, licence, citation and when it was pulled."""
     from dashboard import store
     from dashboard.catalog import catalog
 
-    man = store.manifest()
+    try:
+        man = store.manifest()
+    except store.StoreDamaged as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
     out = Console()
     out.print(f"[bold]labordash datasets[/] (store: {config.store_dir()})")
     for ds, o in catalog().items():
@@ -189,7 +217,11 @@ def _read_spec(path: Path) -> list[dict]:
     import json
     import tomllib
 
-    text = path.read_text("utf-8")
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise typer.BadParameter(f"{path.name}: not UTF-8 text ({exc.reason} at byte "
+                                 f"{exc.start}); save it as UTF-8") from None  # fmt: skip
     try:
         raw = tomllib.loads(text).get("chart") if path.suffix == ".toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
@@ -244,9 +276,19 @@ def export(
     fmt: Annotated[
         str | None, typer.Option("--format", help="png, svg or pdf (default svg); csv for tables")
     ] = None,
-    width: Annotated[int, typer.Option(help="Width in px.")] = 1200,
-    height: Annotated[int | None, typer.Option(help="Height in px (default: the chart's).")] = None,
-    out: Annotated[Path, typer.Option(help="Directory for the files.")] = Path("exports"),
+    width: Annotated[
+        int, typer.Option(help="Width in px (100-5000; PNGs are rendered at 2x).")
+    ] = 1200,  # fmt: skip
+    height: Annotated[
+        int | None, typer.Option(help="Height in px (100-5000; default: the chart's).")
+    ] = None,  # fmt: skip
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Directory for the files (created if needed; files "
+            "already there are replaced, and said so)."
+        ),
+    ] = Path("exports"),  # fmt: skip
     list_: Annotated[
         bool,
         typer.Option("--list", help="List every chart and table with its parameters and exit."),
@@ -258,7 +300,9 @@ def export(
     Every chart on the pages can be rendered, with the pages' parameters (e.g. system=us_county
     industry=defense_related period=2016-Q1); `labordash export --list` names them all, and the
     "Export spec" under each chart on a page gives its [[chart]] entry. Model tables are
-    written as CSV.
+    written as CSV. Each image must render within 60 s and is checked to be a real PNG, SVG or
+    PDF; two charts that would get one file name get distinct ones (said so). The exit status
+    is 1 when any chart failed, 2 when the spec is wrong (nothing is rendered then).
     """
     from dashboard import export as ex
     from dashboard import registry
@@ -293,7 +337,22 @@ def export(
             console.print(f"[red]chart {i} ({name}): format must be one of {allowed}[/]")
             raise typer.Exit(2)
         it["format"] = f
-    out.mkdir(parents=True, exist_ok=True)
+        try:
+            it["width"] = ex.check_size(it.get("width", width), "width")
+            if it.get("height", height) is not None:
+                it["height"] = ex.check_size(it.get("height", height), "height")
+        except ex.ExportError as exc:
+            console.print(f"[red]chart {i} ({name}): {exc}[/]")
+            raise typer.Exit(2) from None
+    if out.exists() and not out.is_dir():
+        console.print(f"[red]error:[/] --out {out} is a file, not a directory")
+        raise typer.Exit(2)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        console.print(f"[red]error:[/] cannot create --out {out}: {exc.strerror}")
+        raise typer.Exit(2) from None
+    taken: dict[str, str] = {}  # lower-cased file name -> the chart that has it (this run)
     failed = 0
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
@@ -301,21 +360,38 @@ def export(
         task = progress.add_task("exporting", total=len(items))
         for it in items:
             name, params, f = it["chart"], it.get("params", {}), it["format"]
-            stem = ex.safe_name(it.get("file") or "_".join([name, *map(str, params.values())]))
+            wanted = ex.safe_name(it.get("file") or "_".join([name, *map(str, params.values())]))
+            stem, n = wanted, 1
+            while f"{stem}.{f}".lower() in taken:  # never overwrite a file of this run
+                n += 1
+                stem = f"{wanted}_{n}"
+            if stem != wanted:
+                progress.console.print(
+                    f"[yellow]note[/] {wanted}.{f} is already the file of "
+                    f"{taken[f'{wanted}.{f}'.lower()]}; writing {stem}.{f}"
+                )
+            taken[f"{stem}.{f}".lower()] = name
             progress.update(task, description=f"{stem}.{f}")
             try:
                 built = registry.build(name, params)
                 if built.chart is None:
                     data = ex.spreadsheet_safe(built.table).to_csv(index=False).encode("utf-8")
                 else:
-                    data = ex.image(built.chart.figure, f, width=int(it.get("width", width)),
-                                    height=it.get("height", height))  # fmt: skip
+                    data = ex.image(built.chart.figure, f, width=it["width"],
+                                    height=it.get("height"))  # fmt: skip
             except (registry.SpecError, ex.ExportError, ValueError, KeyError) as exc:
                 progress.console.print(f"[red]FAILED[/] {stem}: {exc}")
                 failed += 1
             else:
-                (out / f"{stem}.{f}").write_bytes(data)
-                progress.console.print(f"[green]ok[/] {out / f'{stem}.{f}'}")
+                target = out / f"{stem}.{f}"
+                replaced = " (replaced the file that was there)" if target.exists() else ""
+                try:
+                    target.write_bytes(data)
+                except OSError as exc:
+                    progress.console.print(f"[red]FAILED[/] {stem}: {exc.strerror}")
+                    failed += 1
+                else:
+                    progress.console.print(f"[green]ok[/] {target}{replaced}")
             progress.advance(task)
     if failed:
         raise typer.Exit(1)

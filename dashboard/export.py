@@ -5,7 +5,8 @@ citation).
 Images keep the chart's title, subtitle and source line (the house style puts them in the
 figure) and add a "labordash" credit. Text is set in Arial/Helvetica (stated in metadata.json):
 fonts every system has, so an SVG opened in another program keeps its metrics. Every text cell
-of an exported table is spreadsheet-safe (a leading =, +, -, @, tab or CR gets an apostrophe).
+of an exported table is spreadsheet-safe (a leading =, +, -, @, |, tab, CR, LF or a full-width
+=, +, -, @ gets an apostrophe).
 """
 
 from __future__ import annotations
@@ -42,22 +43,54 @@ class ExportError(RuntimeError):
     """An image could not be rendered (no Chromium, kaleido failed); the message says why."""
 
 
+# a spreadsheet runs a cell starting with these as a formula or a DDE command; Excel also
+# reads the full-width forms (U+FF1D =, U+FF0B +, U+FF0D -, U+FF20 @) as their ASCII twins
+FORMULA_STARTS = frozenset("=+-@|\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
 def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells a spreadsheet would run as a formula (=, +, -, @, tab, CR) with an
-    apostrophe (OWASP "CSV injection")."""
+    """Prefix text cells a spreadsheet would run as a formula (=, +, -, @, |, tab, CR, LF and
+    the full-width =, +, -, @) with an apostrophe (OWASP "CSV injection")."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t",
-                                                                      "\r") else v
-            )  # fmt: skip
+                lambda v: "'" + v if isinstance(v, str) and v[:1] in FORMULA_STARTS else v
+            )
     return out
 
 
 def safe_name(name: str, limit: int = 80) -> str:
-    """A file name that cannot leave its directory: letters, digits, '-', '_' only."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:limit] or "chart"
+    """A file name that cannot leave its directory: letters and digits of any script, '-' and
+    '_' only (a Cyrillic title keeps its words)."""
+    return re.sub(r"[^\w-]+", "_", str(name)).strip("_")[:limit] or "chart"
+
+
+MIN_PX, MAX_PX = 100, 5000  # image width and height (CSS px; a PNG is rendered at 2x)
+RENDER_SECONDS = 60.0  # one image, then kaleido gives up
+SIGNATURES = {"png": (b"\x89PNG\r\n\x1a\n",), "pdf": (b"%PDF-",), "svg": (b"<svg", b"<?xml")}
+
+
+def check_size(value, what: str) -> int:
+    """A width or height as an int within MIN_PX..MAX_PX, else ExportError naming it."""
+    try:
+        px = int(value)
+        if px != float(value):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ExportError(f"{what} must be a whole number of pixels, got {value!r}") from None
+    if not MIN_PX <= px <= MAX_PX:
+        raise ExportError(f"{what} must be between {MIN_PX} and {MAX_PX} px, got {px}")
+    return px
+
+
+def check_image(data: bytes, fmt: str) -> bytes:
+    """``data`` if it starts as a ``fmt`` file does, else ExportError (a renderer that failed
+    quietly returns a few bytes that are not an image)."""
+    if not data.lstrip()[:64].startswith(SIGNATURES[fmt]):
+        raise ExportError(f"the renderer returned {len(data)} bytes that are not a "
+                          f"{fmt.upper()} file")  # fmt: skip
+    return data
 
 
 def publication_figure(fig: go.Figure) -> go.Figure:
@@ -81,7 +114,7 @@ def one_browser():
     import kaleido
 
     _browser()
-    kaleido.start_sync_server(n=1, silence_warnings=True)
+    kaleido.start_sync_server(n=1, timeout=RENDER_SECONDS, silence_warnings=True)
     try:
         with warnings.catch_warnings():  # plotly notes that kopts go unused with a server
             warnings.filterwarnings("ignore", message="The kopts argument is ignored")
@@ -92,17 +125,21 @@ def one_browser():
 
 def image(fig: go.Figure, fmt: str, width: int = 1200, height: int | None = None,
           scale: float | None = None) -> bytes:  # fmt: skip
-    """The figure as PNG (2x by default), SVG or PDF bytes."""
+    """The figure as PNG (2x by default), SVG or PDF bytes; sizes in MIN_PX..MAX_PX, the bytes
+    checked to be what ``fmt`` says."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
     _browser()
-    height = height or int(fig.layout.height or 600)
+    width = check_size(width, "width")
+    height = check_size(height or int(fig.layout.height or 600), "height")
     try:
         scale = scale if scale is not None else (2 if fmt == "png" else 1)
-        return pio.to_image(publication_figure(fig), format=fmt, width=width, height=height,
+        data = pio.to_image(publication_figure(fig), format=fmt, width=width, height=height,
                             scale=scale)  # fmt: skip
     except Exception as exc:  # kaleido raises several kinds; all mean "no image"
-        raise ExportError(f"the {fmt.upper()} could not be rendered: {exc}") from None
+        reason = "timed out" if isinstance(exc, TimeoutError) else str(exc)
+        raise ExportError(f"the {fmt.upper()} could not be rendered: {reason}") from None
+    return check_image(data, fmt)
 
 
 def citation(datasets: list[str], title: str, accessed: str) -> tuple[str, str]:

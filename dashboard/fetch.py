@@ -1,9 +1,13 @@
 """Raw files: cache, then mirror (``LABORDASH_MIRROR``), then network.
 
-Network downloads go to ``<file>.part`` and are renamed only when complete and checked, so a
-failed download never replaces a good cached file. Every file handed to a parser is described by
-a :class:`RawFile` record (url, size, sha256, when retrieved, where from) that the store's
-manifest keeps.
+Network downloads stream to a uniquely named ``<file>.<random>.part`` and are renamed only when
+complete and checked, so a failed download never replaces a good cached file and two pulls never
+write the same temporary file. Every download is bounded: ``max_mb`` bytes after decoding (per
+source, ``LABORDASH_MAX_DOWNLOAD_MB[_<SOURCE>]``), a total deadline (``LABORDASH_DEADLINE``
+seconds) on top of the per-read timeout, and a compression ratio. URLs are shown and recorded
+without credentials or query strings (:func:`public_url`). Every file handed to a parser is
+described by a :class:`RawFile` record (url, size, sha256, when retrieved, where from) that the
+store's manifest keeps.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ import json
 import os
 import re
 import time
+import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -25,7 +31,34 @@ from dashboard import config
 
 DEFAULT_TIMEOUT = float(os.environ.get("LABORDASH_TIMEOUT", "60"))
 DEFAULT_RETRIES = 3
+DEFAULT_MAX_MB = 1024  # per file; QCEW's all-areas slices are the largest at about 300 MB
+DEFAULT_DEADLINE = 1800.0  # seconds per file, retries included
+MAX_RATIO = 200  # decoded bytes per byte on the wire (gzip transfer) or in a zip/gzip file
+JSON_MAX_MB = 100  # one API page
 USER_AGENT = "labordash (+https://github.com/labordash/labordash)"
+
+
+def max_bytes(source: str, max_mb: int | None = None) -> int:
+    """The size cap of one download of ``source`` in bytes: ``LABORDASH_MAX_DOWNLOAD_MB_<SOURCE>``,
+    else the resource's own ``max_mb``, else ``LABORDASH_MAX_DOWNLOAD_MB``, else 1024 MB."""
+    env = os.environ.get(f"LABORDASH_MAX_DOWNLOAD_MB_{source.upper()}")
+    mb = env or max_mb or os.environ.get("LABORDASH_MAX_DOWNLOAD_MB") or DEFAULT_MAX_MB
+    return int(float(mb) * 2**20)
+
+
+def deadline() -> float:
+    """Seconds one file may take to download, retries included (``LABORDASH_DEADLINE``)."""
+    return float(os.environ.get("LABORDASH_DEADLINE", DEFAULT_DEADLINE))
+
+
+def public_url(url: str) -> str:
+    """``url`` as it may be shown or stored: no user, password, query string or fragment
+    (tokens and keys travel there)."""
+    parts = urlsplit(str(url))
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", "")) if parts.scheme else parts.path
 
 
 class FetchError(RuntimeError):
@@ -47,6 +80,7 @@ class Resource:
     kind: str
     mirror_glob: str | None = None
     optional: bool = False  # a companion file (metadata) whose absence is a note, not a failure
+    max_mb: int | None = None  # size cap of the download (default: fetch.max_bytes)
 
 
 @dataclass(frozen=True)
@@ -72,7 +106,8 @@ def now_iso() -> str:
 
 
 def describe(path: Path, origin: str, url: str) -> RawFile:
-    return RawFile(str(path), origin, url, path.stat().st_size, sha256(path), now_iso())
+    return RawFile(str(path), origin, public_url(url), path.stat().st_size, sha256(path),
+                   now_iso())  # fmt: skip
 
 
 def natural_key(path: Path) -> list:
@@ -91,30 +126,64 @@ def mirror_files(source: str, pattern: str) -> list[Path]:
 
 # --- content checks -------------------------------------------------------------------------
 
+_MARKUP = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml", b"<error", b"<title")
 
-def check_content(path: Path, kind: str, source: str, url: str) -> None:
-    """Refuse bytes that are not what the producer publishes (HTML error pages, broken zips)."""
-    head = path.read_bytes()[:512]
+
+def _looks_like_markup(head: bytes) -> bool:
+    """An HTML/XML page, also behind a byte-order mark, UTF-16, whitespace or comments."""
+    for bom, enc in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[2:].decode(enc, errors="ignore").encode()
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    while text.startswith(b"<!--"):
+        end = text.find(b"-->")
+        text = text[end + 3 :].lstrip() if end >= 0 else b""
+    return text.startswith(_MARKUP)
+
+
+def _bomb(unpacked: int, packed: int, limit: int) -> bool:
+    """Over the size cap once unpacked, or over 64 MB at more than MAX_RATIO times its size."""
+    return unpacked > limit or (unpacked > 64 * 2**20 and unpacked > MAX_RATIO * packed)
+
+
+def check_content(path: Path, kind: str, source: str, url: str, limit: int | None = None) -> None:
+    """Refuse bytes that are not what the producer publishes (HTML error pages, broken zips,
+    zip or gzip files that unpack to a bomb: see :func:`_bomb`)."""
+    url = public_url(url)
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
     if not head:
         raise FetchError(f"{source}: {url} returned an empty body")
-    stripped = head.lstrip().lower()
-    if stripped.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")):
+    if _looks_like_markup(head) and kind not in ("xml",):
         raise FetchError(
             f"{source}: {url} returned an HTML/XML page where a {kind} file was expected "
             "(an error or login page?)"
         )
+    size = path.stat().st_size
+    limit = limit or max_bytes(source)
     if kind in ("xlsx", "zip"):
         if not zipfile.is_zipfile(path):
             raise FetchError(f"{source}: {url} is not a valid {kind} file (no zip structure)")
         try:
             with zipfile.ZipFile(path) as zf:
+                unpacked = sum(i.file_size for i in zf.infolist())
+                if _bomb(unpacked, size, limit):
+                    mb = f"{unpacked / 2**20:,.0f} MB from {size / 2**20:,.1f} MB"
+                    raise FetchError(f"{source}: {url} unpacks to {mb}: refused as a zip bomb")
                 bad = zf.testzip()
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise FetchError(f"{source}: {url} is a damaged {kind} file: {exc}") from None
         if bad:
             raise FetchError(f"{source}: {url} is a damaged {kind} file (member {bad})")
-    elif kind == "gzip" and head[:2] != b"\x1f\x8b":
-        raise FetchError(f"{source}: {url} is not gzip-compressed")
+    elif kind == "gzip":
+        if head[:2] != b"\x1f\x8b":
+            raise FetchError(f"{source}: {url} is not gzip-compressed")
+        with open(path, "rb") as fh:  # ISIZE: the unpacked size modulo 4 GiB
+            fh.seek(-4, os.SEEK_END)
+            unpacked = int.from_bytes(fh.read(4), "little")
+        if _bomb(unpacked, size, limit):
+            raise FetchError(f"{source}: {url} unpacks to {unpacked / 2**20:,.0f} MB from "
+                             f"{size / 2**20:,.1f} MB: refused as a gzip bomb")  # fmt: skip
     elif kind == "json":
         try:
             json.loads(path.read_bytes())
@@ -139,8 +208,9 @@ def client(timeout: float | None = None) -> httpx.Client:
 
 
 def _with_retries(
-    action: Callable[[], object], source: str, url: str, retries: int, backoff: float
-) -> object:
+    action: Callable[[], object], source: str, url: str, retries: int, backoff: float,
+    until: float,
+) -> object:  # fmt: skip
     last: str = ""
     for attempt in range(retries + 1):
         try:
@@ -149,20 +219,67 @@ def _with_retries(
             last = "timed out"
         except httpx.RemoteProtocolError as exc:
             last = f"connection closed early, body truncated ({exc})"
+        except httpx.DecodingError as exc:
+            last = f"the compressed body could not be decoded ({exc})"
         except httpx.TransportError as exc:
             last = f"network error ({type(exc).__name__}: {exc})"
         except _Retryable as exc:
             last = str(exc)
-        if attempt < retries:
+        if attempt < retries and time.monotonic() + backoff * 2**attempt < until:
             time.sleep(backoff * 2**attempt)
-    raise FetchError(f"{source}: could not download {url} after {retries + 1} attempts: {last}")
+        else:
+            break
+    raise FetchError(f"{source}: could not download {public_url(url)} after {attempt + 1} "
+                     f"attempt(s): {last}")  # fmt: skip
 
 
 def _status_check(resp: httpx.Response, source: str, url: str) -> None:
     if resp.status_code in (408, 429) or resp.status_code >= 500:
         raise _Retryable(f"HTTP {resp.status_code}")
     if resp.status_code >= 400:
-        raise FetchError(f"{source}: {url} answered HTTP {resp.status_code} (not retried)")
+        raise FetchError(f"{source}: {public_url(url)} answered HTTP {resp.status_code} "
+                         "(not retried)")  # fmt: skip
+
+
+def _stream(resp: httpx.Response, sink: Callable[[bytes], None], *, source: str, url: str,
+            limit: int, until: float,
+            on_progress: Callable[[int, int | None], None] | None = None) -> int:  # fmt: skip
+    """Copy a response body (decoded) into ``sink`` within the size cap, the compression ratio
+    and the deadline; raise ``_Retryable`` when the body was cut short. Returns the bytes."""
+    shown = public_url(url)
+    total = resp.headers.get("content-length")
+    total_n = int(total) if total and total.isdigit() else None
+    if total_n is not None and not resp.headers.get("content-encoding") and total_n > limit:
+        raise FetchError(f"{source}: {shown} is {total_n / 2**20:,.0f} MB; the limit for "
+                         f"{source} is {limit / 2**20:,.0f} MB (LABORDASH_MAX_DOWNLOAD_MB_"
+                         f"{source.upper()} raises it)")  # fmt: skip
+    done = 0
+    for chunk in resp.iter_bytes():  # as they arrive: a chunk size would wait to fill it
+        done += len(chunk)
+        if done > limit:
+            raise FetchError(f"{source}: {shown} sent more than {limit / 2**20:,.0f} MB, the "
+                             f"limit for {source} (LABORDASH_MAX_DOWNLOAD_MB_{source.upper()} "
+                             "raises it); nothing was kept")  # fmt: skip
+        wire = resp.num_bytes_downloaded
+        if done > 10 * 2**20 and done > MAX_RATIO * max(wire, 1):
+            raise FetchError(f"{source}: {shown} unpacks {wire:,} bytes on the wire to more "
+                             f"than {done:,}: refused as a compression bomb")  # fmt: skip
+        if time.monotonic() > until:
+            raise FetchError(f"{source}: {shown} took longer than {deadline():g} s "
+                             "(LABORDASH_DEADLINE) and was abandoned")  # fmt: skip
+        sink(chunk)
+        if on_progress:
+            on_progress(done, total_n)
+    # Content-Length counts the bytes on the wire, which differ from the decoded ones when the
+    # producer sends gzip
+    if total_n is not None and resp.num_bytes_downloaded != total_n:
+        raise _Retryable(f"body truncated: {resp.num_bytes_downloaded} of {total_n} bytes")
+    return done
+
+
+def temp_path(dest: Path, suffix: str = ".part") -> Path:
+    """A temporary name beside ``dest`` that no other process or thread uses."""
+    return dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{suffix}")
 
 
 def download(
@@ -174,31 +291,27 @@ def download(
     timeout: float | None = None,
     retries: int = DEFAULT_RETRIES,
     backoff: float = 0.5,
+    max_mb: int | None = None,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> Path:
-    """Stream ``url`` to ``dest`` atomically; retry timeouts, 5xx and truncated bodies."""
+    """Stream ``url`` to ``dest`` atomically; retry timeouts, 5xx and truncated bodies; refuse
+    bodies over the size cap, past the deadline or that decode to a bomb."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + ".part")
+    part = temp_path(dest)
+    limit = max_bytes(source, max_mb)
+    until = time.monotonic() + deadline()
 
     def attempt() -> Path:
         with client(timeout) as c, c.stream("GET", url) as resp:
             _status_check(resp, source, url)
-            total = resp.headers.get("content-length")
-            total_n = int(total) if total and total.isdigit() else None
-            done = 0
             with open(part, "wb") as fh:
-                for chunk in resp.iter_bytes(1 << 16):
-                    fh.write(chunk)
-                    done += len(chunk)
-                    if on_progress:
-                        on_progress(done, total_n)
-            if total_n is not None and done != total_n:
-                raise _Retryable(f"body truncated: {done} of {total_n} bytes")
+                _stream(resp, fh.write, source=source, url=url, limit=limit, until=until,
+                        on_progress=on_progress)  # fmt: skip
         return part
 
     try:
-        _with_retries(attempt, source, url, retries, backoff)
-        check_content(part, kind, source, url)
+        _with_retries(attempt, source, url, retries, backoff, until)
+        check_content(part, kind, source, url, limit)
         os.replace(part, dest)
     finally:
         part.unlink(missing_ok=True)
@@ -214,19 +327,24 @@ def get_json(
     retries: int = DEFAULT_RETRIES,
     backoff: float = 0.5,
 ) -> object:
-    """GET a JSON document with the same retry and error rules as :func:`download`."""
+    """GET a JSON document with the same retry, size (``JSON_MAX_MB``) and deadline rules as
+    :func:`download`."""
+    until = time.monotonic() + deadline()
 
     def attempt() -> object:
-        with client(timeout) as c:
-            resp = c.get(url, params=params)
+        body = bytearray()
+        with client(timeout) as c, c.stream("GET", url, params=params) as resp:
             _status_check(resp, source, url)
-            try:
-                return resp.json()
-            except ValueError:
-                snippet = resp.text[:80].replace("\n", " ")
-                raise FetchError(f"{source}: {url} did not return JSON: {snippet!r}") from None
+            _stream(resp, body.extend, source=source, url=url, limit=JSON_MAX_MB * 2**20,
+                    until=until)  # fmt: skip
+        try:
+            return json.loads(body)
+        except ValueError:
+            snippet = bytes(body[:80]).decode("utf-8", "replace").replace("\n", " ")
+            raise FetchError(f"{source}: {public_url(url)} did not return JSON: "
+                             f"{snippet!r}") from None  # fmt: skip
 
-    return _with_retries(attempt, source, url, retries, backoff)
+    return _with_retries(attempt, source, url, retries, backoff, until)
 
 
 # --- cache -> mirror -> network -------------------------------------------------------------
@@ -237,16 +355,40 @@ def manifest_path() -> Path:
 
 
 def _read_manifest() -> dict:
+    """The raw cache's index; a damaged one only means the files are downloaded again."""
     p = manifest_path()
-    return json.loads(p.read_text()) if p.exists() else {}
+    try:
+        doc = json.loads(p.read_text("utf-8")) if p.exists() else {}
+    except (ValueError, OSError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
 
 
 def _write_manifest(entries: dict) -> None:
     p = manifest_path()
     p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(json.dumps(entries, indent=1, sort_keys=True))
-    os.replace(tmp, p)
+    tmp = temp_path(p, ".tmp")
+    try:
+        tmp.write_text(json.dumps(entries, indent=1, sort_keys=True), "utf-8")
+        os.replace(tmp, p)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def forget(files: list[RawFile]) -> list[str]:
+    """Drop downloaded files from the raw cache (a file that failed to parse is never reused);
+    returns their names. Mirror files are left alone."""
+    manifest, gone = _read_manifest(), []
+    for f in files:
+        path = Path(f.path)
+        if f.origin not in ("network", "cache") or config.cache_dir() not in path.parents:
+            continue
+        manifest.pop(f"{path.parent.name}/{path.name}", None)
+        path.unlink(missing_ok=True)
+        gone.append(path.name)
+    if gone:
+        _write_manifest(manifest)
+    return gone
 
 
 def fetch(
@@ -264,7 +406,11 @@ def fetch(
     fresh = cached.exists() and not refresh and key in manifest
     # a cached copy that changed on disk since it was downloaded is fetched again
     if fresh and sha256(cached) == manifest[key]["sha256"]:
-        return RawFile(**{**manifest[key], "path": str(cached), "origin": "cache"})
+        try:  # cached by an older labordash with weaker checks, perhaps
+            check_content(cached, res.kind, res.source, res.url, max_bytes(res.source, res.max_mb))
+            return RawFile(**{**manifest[key], "path": str(cached), "origin": "cache"})
+        except FetchError:
+            forget([RawFile(str(cached), "cache", "", 0, "", "")])
     if res.mirror_glob:
         found = mirror_files(res.source, res.mirror_glob)
         if found:
@@ -276,7 +422,7 @@ def fetch(
 
     download(
         res.url, cached, source=res.source, kind=res.kind,
-        timeout=timeout, retries=retries, on_progress=report,
+        timeout=timeout, retries=retries, max_mb=res.max_mb, on_progress=report,
     )  # fmt: skip
     rec = describe(cached, "network", res.url)
     manifest[key] = asdict(rec)

@@ -5,7 +5,9 @@ back to ``ADM0_A3``, since Natural Earth writes -99 in ``ISO_A3`` for France and
 2021 and 2024 (GISCO, ``id`` = NUTS_ID, ``level`` 0-3), US counties (Census 2010, ``id`` = FIPS)
 and Russian federal subjects (geoBoundaries, ``id`` = ISO 3166-2; no Crimea or Sevastopol).
 Read through the same cache -> mirror -> network path as the data and written into the store by
-every pull; coordinates rounded to 0.01 degrees, properties trimmed to ``name`` (and ``level``).
+every full pull (and any pull that finds a layer missing or damaged), with its sha256 in
+``geometries.json``; coordinates rounded to 0.01 degrees, properties trimmed to ``name`` (and
+``level``). Pages only read the store: a missing layer is a message, never a download.
 ``LABORDASH_URL_GEO_<LAYER>`` overrides a layer's URL.
 """
 
@@ -18,7 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from dashboard import config
-from dashboard.fetch import FetchError, Resource, fetch
+from dashboard.fetch import FetchError, Resource, fetch, now_iso, sha256, temp_path
 
 
 @dataclass(frozen=True)
@@ -90,18 +92,47 @@ def _code(feat: dict, lay: Layer) -> str | None:
 
 
 class GeometryMissing(LookupError):
-    """No geometries for a layer in the store and none could be fetched."""
+    """A layer is not in the store, or is damaged; the message says to run `labordash pull`."""
 
 
 def stored_path(key: str = "countries") -> Path:
     return config.store_dir() / f"geo_{key}.geojson"
 
 
+def checksums_path() -> Path:
+    return config.store_dir() / "geometries.json"
+
+
+def _checksums() -> dict:
+    try:
+        p = checksums_path()
+        return _read_checksums(str(p), p.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return {}
+
+
+@cache
+def _read_checksums(path: str, mtime_ns: int) -> dict:
+    try:
+        doc = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def intact() -> bool:
+    """Every layer is in the store and matches its recorded sha256."""
+    sums = _checksums()
+    return all(stored_path(k).exists() and sums.get(k, {}).get("sha256") == sha256(stored_path(k))
+               for k in LAYERS)  # fmt: skip
+
+
 def build(**fetch_kw) -> int:
-    """Fetch every layer, simplify it and write it into the store (atomically); return the
-    number of features. Run by ``labordash pull`` so maps work offline afterwards. A layer that
-    cannot be had is reported after the others are built."""
+    """Fetch every layer, simplify it and write it into the store (atomically, with its sha256);
+    return the number of features. Run by ``labordash pull`` so maps work offline afterwards. A
+    layer that cannot be had is reported after the others are built."""
     total, errors = 0, []
+    sums = _checksums()
     for key, lay in LAYERS.items():
         try:
             raw = json.loads(Path(fetch(lay.resource(), **fetch_kw).path).read_text("utf-8"))
@@ -111,32 +142,54 @@ def build(**fetch_kw) -> int:
             continue
         target = stored_path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(doc, separators=(",", ":")), "utf-8")
-        tmp.replace(target)
+        tmp = temp_path(target, ".tmp")
+        try:
+            tmp.write_text(json.dumps(doc, separators=(",", ":")), "utf-8")
+            sums[key] = {"sha256": sha256(tmp), "features": len(doc["features"]),
+                         "built": now_iso()}  # fmt: skip
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
         total += len(doc["features"])
-    layer.cache_clear()
+    tmp = temp_path(checksums_path(), ".tmp")
+    try:
+        tmp.write_text(json.dumps(sums, indent=1, sort_keys=True), "utf-8")
+        tmp.replace(checksums_path())
+    finally:
+        tmp.unlink(missing_ok=True)
+    _load.cache_clear()
     if errors:
         raise FetchError("geometries: " + "; ".join(errors))
     return total
 
 
 @cache
+def _load(path: str, mtime_ns: int, expected: str | None) -> dict:
+    key = Path(path).stem.removeprefix("geo_")
+    if expected and sha256(Path(path)) != expected:
+        raise GeometryMissing(f"the stored {key} geometries do not match their checksum "
+                              "(damaged); run `labordash pull` to rebuild them")  # fmt: skip
+    try:
+        return json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        raise GeometryMissing(f"the stored {key} geometries cannot be read (damaged); run "
+                              "`labordash pull` to rebuild them") from None  # fmt: skip
+
+
 def layer(key: str) -> dict:
-    """A layer as a FeatureCollection with ``id`` = region code, from the store (cached)."""
+    """A layer as a FeatureCollection with ``id`` = region code, from the store (read and
+    checked once per file version). Never downloads: pages must not wait on the network."""
     if key not in LAYERS:
         raise KeyError(f"unknown geometry layer {key!r}; known: {', '.join(LAYERS)}")
     path = stored_path(key)
-    if path.exists():
-        return json.loads(path.read_text("utf-8"))
     try:
-        lay = LAYERS[key]
-        return simplify(json.loads(Path(fetch(lay.resource()).path).read_text("utf-8")), lay)
-    except (FetchError, ValueError, OSError) as exc:
-        raise GeometryMissing(
-            f"no {key} geometries in the store and none could be fetched ({exc}); "
-            "run `labordash pull`"
-        ) from None
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise GeometryMissing(f"no {key} geometries in the store; run `labordash pull`") from None
+    return _load(str(path), mtime, _checksums().get(key, {}).get("sha256"))
+
+
+layer.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
 
 
 def countries() -> dict:

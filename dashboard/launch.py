@@ -48,7 +48,8 @@ def command(port: int = 8501, address: str = "127.0.0.1", open_browser: bool = F
     return cmd
 
 
-def _die_with_parent() -> None:  # pragma: no cover (runs in the child before exec)
+def die_with_parent() -> None:  # pragma: no cover (runs in a child)
+    """On Linux, this process gets SIGTERM when its parent dies, even by SIGKILL."""
     with contextlib.suppress(OSError):  # not Linux: SIGTERM and Ctrl-C are still forwarded
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -56,7 +57,7 @@ def _die_with_parent() -> None:  # pragma: no cover (runs in the child before ex
 def spawn(cmd: list[str], **kw) -> subprocess.Popen:
     """Start a server process with standard input closed; on Linux it gets SIGTERM when its
     parent dies, even by SIGKILL."""
-    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent, **kw)
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent, **kw)
 
 
 def serve(cmd: list[str]) -> int:

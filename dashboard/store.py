@@ -1,17 +1,22 @@
 """The tidy store: one parquet file per dataset plus ``manifest.json`` under LABORDASH_HOME/store.
 
-A pull parses, validates and then atomically replaces one dataset's file (write to ``.tmp``,
-``os.replace``), so a failing source leaves its previous version, and every other dataset,
-untouched.
+Guarantees: one writer at a time (a lock on the store; a second pull waits and says who holds
+it); a dataset's file and its manifest entry change together or not at all (both are written
+under unique temporary names, then renamed, the old file kept until the manifest is in place);
+a failing source leaves its previous version, and every other dataset, untouched; every stored
+file is checked against the sha256 in the manifest when a process first reads it; a damaged
+manifest is an error naming ``labordash repair``, never an empty store.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,13 +24,25 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import __version__, config, geo
-from dashboard.fetch import FetchError, now_iso
+from dashboard.fetch import FetchError, now_iso, sha256, temp_path
 from dashboard.sources import MODULES, resolve
 from dashboard.sources.base import ParseError
 
 
-class StoreMissing(LookupError):
+class StoreError(LookupError):
+    """The store cannot serve a dataset; the message says why and what to run."""
+
+
+class StoreMissing(StoreError):
     """The dataset has not been pulled into the store yet."""
+
+
+class StoreDamaged(StoreError):
+    """A stored file or the manifest is damaged (or was changed outside labordash)."""
+
+
+class StoreBusy(RuntimeError):
+    """Another process holds the store's lock (a pull is running)."""
 
 
 @dataclass
@@ -43,45 +60,128 @@ def parquet_path(dataset: str) -> Path:
     return config.store_dir() / f"{dataset}.parquet"
 
 
+def manifest_path() -> Path:
+    return config.store_dir() / "manifest.json"
+
+
 def manifest() -> dict:
-    p = config.store_dir() / "manifest.json"
-    if not p.exists():
-        return {}
+    """Dataset -> its entry (vintage, rows, built, sha256, source files); {} before any pull.
+    Raises StoreDamaged when the file exists but is not a manifest."""
+    p = manifest_path()
     try:
-        return json.loads(p.read_text("utf-8"))
-    except ValueError:
+        doc = json.loads(p.read_text("utf-8"))
+    except FileNotFoundError:
         return {}
+    except (ValueError, OSError) as exc:
+        raise StoreDamaged(
+            f"the store's manifest is damaged ({type(exc).__name__}: {exc}); "
+            "`labordash repair` rebuilds it from the stored files"
+        ) from None
+    if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
+        raise StoreDamaged("the store's manifest is not a table of datasets; `labordash "
+                           "repair` rebuilds it from the stored files")  # fmt: skip
+    return doc
 
 
 def version() -> str:
     """Changes whenever a dataset or the geometries are rebuilt: the key of every cache of
     things built from the store."""
-    built = {k: v.get("built") for k, v in manifest().items()}
+    p = manifest_path()
+    built = {"manifest": p.stat().st_mtime_ns if p.exists() else None}
     shapes = geo.stored_path()
     built["geometries"] = shapes.stat().st_mtime_ns if shapes.exists() else None
     built["home"] = str(config.store_dir())
     return json.dumps(built, sort_keys=True)
 
 
+# --- one writer at a time -------------------------------------------------------------------
+
+
+def holder() -> dict:
+    """Who holds the store's lock (pid, host, command, since), as they wrote it; {} if unknown."""
+    try:
+        return json.loads((config.store_dir() / ".lock.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def describe_holder() -> str:
+    h = holder()
+    if not h:
+        return "another process"
+    where = f"pid {h.get('pid')} on {h.get('host')}, since {h.get('since')}"
+    return f"{h.get('command', 'a pull')} ({where})"
+
+
+@contextlib.contextmanager
+def lock(wait: float | None = None, on_wait: Callable[[str], None] | None = None,
+         command: str = "labordash pull") -> Iterator[None]:  # fmt: skip
+    """Hold the store's lock for the block. ``wait`` seconds (None: as long as it takes) for
+    another holder, calling ``on_wait`` with who it is; then StoreBusy."""
+    from filelock import FileLock, Timeout
+
+    d = config.store_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    fl = FileLock(d / ".lock")
+    try:
+        fl.acquire(timeout=0)
+    except Timeout:
+        if on_wait:
+            on_wait(describe_holder())
+        try:
+            fl.acquire(timeout=-1 if wait is None else wait)
+        except Timeout:
+            raise StoreBusy(f"the store is being written by {describe_holder()}") from None
+    try:
+        with contextlib.suppress(OSError):
+            me = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
+                  "since": now_iso()}  # fmt: skip
+            _write_json_atomic(d / ".lock.json", me)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            (d / ".lock.json").unlink()
+        fl.release()
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
 def _write_json_atomic(path: Path, doc: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=1, sort_keys=True, default=str), "utf-8")
-    os.replace(tmp, path)
+    tmp = temp_path(path, ".tmp")
+    try:
+        tmp.write_text(json.dumps(doc, indent=1, sort_keys=True, default=str), "utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _write_dataset(dataset: str, frame: pd.DataFrame, entry: dict) -> None:
+    """The parquet file and its manifest entry, together or not at all."""
     d = config.store_dir()
     d.mkdir(parents=True, exist_ok=True)
-    target = parquet_path(dataset)
-    tmp = target.with_name(target.name + ".tmp")
+    target, man = parquet_path(dataset), manifest_path()
+    tmp, tmp_man = temp_path(target, ".tmp"), temp_path(man, ".tmp")
+    backup = temp_path(target, ".old")
     try:
         frame.to_parquet(tmp, index=False, compression="zstd")
+        doc = manifest()
+        doc[dataset] = {**entry, "sha256": sha256(tmp), "bytes": tmp.stat().st_size}
+        tmp_man.write_text(json.dumps(doc, indent=1, sort_keys=True, default=str), "utf-8")
+        if target.exists():
+            os.link(target, backup)  # the previous version, until the manifest names the new
         os.replace(tmp, target)
+        try:
+            os.replace(tmp_man, man)
+        except OSError:
+            if backup.exists():
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+            raise
     finally:
-        tmp.unlink(missing_ok=True)
-    doc = manifest()
-    doc[dataset] = entry
-    _write_json_atomic(d / "manifest.json", doc)
+        for f in (tmp, tmp_man, backup):
+            f.unlink(missing_ok=True)
 
 
 def pull(
@@ -90,14 +190,25 @@ def pull(
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[PullResult], None] | None = None,
     force: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+    wait: float | None = None,
     **fetch_kw,
 ) -> list[PullResult]:
     """Fetch, parse, validate and store each dataset; one failure does not stop the others.
 
-    A new table with fewer than ``SHRINK_LIMIT`` (90%) of the stored table's rows is refused
-    (a truncated or partial file is the likely cause) unless ``force``."""
+    Holds the store's lock (waiting ``wait`` seconds, default as long as it takes, for another
+    pull, ``on_wait`` told who it is; then StoreBusy). A new table
+    with fewer than ``SHRINK_LIMIT`` (90%) of the stored table's rows is refused (a truncated or
+    partial file is the likely cause) unless ``force``. The map layers are rebuilt on a full
+    pull and whenever one is missing or damaged."""
+    with lock(wait=wait, on_wait=on_wait):
+        return _pull(names, on_start=on_start, on_done=on_done, force=force, **fetch_kw)
+
+
+def _pull(names, *, on_start, on_done, force, **fetch_kw) -> list[PullResult]:
     from dashboard.schema import SchemaViolation, validate  # pandera: pulls only
 
+    manifest()  # a damaged manifest stops the pull before anything is replaced
     results = []
     for ds in resolve(list(names) if names else None):
         if on_start:
@@ -141,7 +252,7 @@ def pull(
         results.append(res)
         if on_done:
             on_done(res)
-    if not names or not all(geo.stored_path(k).exists() for k in geo.LAYERS):
+    if not names or not geo.intact():
         results.append(_pull_geometries(on_start, on_done, fetch_kw))
     return results
 
@@ -149,8 +260,20 @@ def pull(
 SHRINK_LIMIT = 0.9
 
 
+def stored_rows(dataset: str) -> int | None:
+    """Rows of the stored table: from the manifest, else from the parquet file's own footer
+    (the shrink guard holds when the manifest was lost)."""
+    rows = manifest().get(dataset, {}).get("rows")
+    if rows is None and parquet_path(dataset).exists():
+        import pyarrow.parquet as pq
+
+        with contextlib.suppress(OSError, ValueError):
+            rows = pq.ParquetFile(parquet_path(dataset)).metadata.num_rows
+    return rows
+
+
 def _check_shrink(dataset: str, rows: int) -> None:
-    before = manifest().get(dataset, {}).get("rows")
+    before = stored_rows(dataset)
     if before and rows < SHRINK_LIMIT * before:
         raise ParseError(
             f"{dataset}: the new table has {rows:,} rows where the stored one has {before:,} "
@@ -180,8 +303,19 @@ def available() -> list[str]:
 
 
 @lru_cache(maxsize=16)
-def _read_parquet(path: str, mtime_ns: int) -> pd.DataFrame:
-    return pd.read_parquet(path)
+def _read_parquet(path: str, mtime_ns: int, size: int, expected: str | None) -> pd.DataFrame:
+    """The file's table, after checking it against the manifest's sha256 (once per process and
+    file version: the cache key holds the file's mtime and size)."""
+    dataset = Path(path).stem
+    fix = f"`labordash pull --force {dataset}` rebuilds it"
+    if expected and sha256(Path(path)) != expected:
+        raise StoreDamaged(f"the stored {dataset} table does not match its checksum (damaged "
+                           f"or changed outside labordash); {fix}")  # fmt: skip
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's errors are both
+        raise StoreDamaged(f"the stored {dataset} table cannot be read ({type(exc).__name__}); "
+                           f"{fix}") from None  # fmt: skip
 
 
 def read(dataset: str, **filters) -> pd.DataFrame:
@@ -197,7 +331,9 @@ def read(dataset: str, **filters) -> pd.DataFrame:
         raise StoreMissing(
             f"dataset {dataset!r} is not in the store; run `labordash pull {dataset}`"
         )
-    df = _read_parquet(str(path), path.stat().st_mtime_ns)
+    st = path.stat()
+    df = _read_parquet(str(path), st.st_mtime_ns, st.st_size,
+                       manifest().get(dataset, {}).get("sha256"))  # fmt: skip
     mask = pd.Series(True, index=df.index)
     for col, val in filters.items():
         if col not in df.columns:
@@ -207,3 +343,33 @@ def read(dataset: str, **filters) -> pd.DataFrame:
         else:
             mask &= df[col] == val
     return df[mask].reset_index(drop=True)
+
+
+def repair() -> list[str]:
+    """Rebuild a damaged or lost manifest from the stored files (rows and checksums from the
+    files; vintage and source files unknown until the next pull). The damaged manifest is kept
+    beside it as ``manifest.json.damaged``. Returns the datasets found."""
+    import pyarrow.parquet as pq
+
+    with lock(wait=0, command="labordash repair"):
+        old = manifest_path()
+        try:
+            doc = manifest()
+        except StoreDamaged:
+            os.replace(old, old.with_name("manifest.json.damaged"))
+            doc = {}
+        for ds in available():
+            if ds in doc:
+                continue
+            path = parquet_path(ds)
+            try:
+                rows = pq.ParquetFile(path).metadata.num_rows
+            except (OSError, ValueError):
+                continue  # an unreadable file stays out; `labordash pull --force` rebuilds it
+            doc[ds] = {"dataset": ds, "rows": rows, "vintage": "unknown (manifest repaired)",
+                       "built": now_iso(), "labordash_version": __version__, "notes": [
+                           "manifest rebuilt by `labordash repair`; pull again for provenance"],
+                       "source_files": [], "sha256": sha256(path),
+                       "bytes": path.stat().st_size}  # fmt: skip
+        _write_json_atomic(old, doc)
+        return sorted(doc)

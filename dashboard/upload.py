@@ -1,6 +1,7 @@
 """Bring your own data: read an uploaded CSV/XLSX and check it before any measure is computed
 (pure; no Streamlit). Every cell is read as text first, so nothing in the file is interpreted
-or executed; every problem raises ``UploadError`` with a message naming it."""
+or executed; every problem raises ``UploadError`` with a message naming it. Pages call
+:func:`read_bounded`, which reads in a separate process with a deadline and a memory cap."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ import zipfile
 
 import pandas as pd
 
-MAX_BYTES = 20 * 1024 * 1024  # also server.maxUploadSize (MB) in .streamlit/config.toml
+MAX_BYTES = 20 * 1024 * 1024  # also server.maxUploadSize (MB) in dashboard/streamlit.toml
 MAX_ROWS = 1_000_000
+MAX_COLUMNS = 200
+MAX_CELLS = 10_000_000  # rows x columns of the text table
+MAX_UNZIPPED = 200 * 1024 * 1024  # an XLSX's XML, as its zip directory declares it
+SECONDS = 60.0  # to read one file, in a separate process (dashboard.bounded)
+MEMORY_MB = 1024  # that process's memory beyond the interpreter's own
 ROLES = {
     "region": ("region", "geo", "area", "area_fips", "fips", "nuts", "nuts_id", "code"),
     "industry": ("industry", "industry_code", "sector", "naics", "nace", "nace_r2", "okved"),
@@ -25,40 +31,54 @@ class UploadError(ValueError):
     """The uploaded file cannot be used; the message says why."""
 
 
+def limits() -> str:
+    """The limits in words, for the page and the README."""
+    return (f"up to {MAX_BYTES // 2**20} MB, {MAX_ROWS:,} rows, {MAX_COLUMNS} columns and "
+            f"{MAX_CELLS:,} cells")  # fmt: skip
+
+
+def read_bounded(content: bytes, filename: str, *, seconds: float = SECONDS,
+                 memory_mb: int = MEMORY_MB) -> pd.DataFrame:  # fmt: skip
+    """:func:`read_table` in a child process with a deadline and a memory cap, so that a
+    hostile file costs its visitor an error message and nobody else anything."""
+    from dashboard import bounded
+
+    try:
+        return bounded.call(read_table, content, filename, seconds=seconds, memory_mb=memory_mb)
+    except bounded.TooSlow:
+        raise UploadError(f"{filename} took longer than {seconds:g} s to read; split it or "
+                          "save it as CSV") from None  # fmt: skip
+    except bounded.TooBig:
+        raise UploadError(f"{filename} needs more than {memory_mb:,} MB of memory to read; "
+                          "split it into smaller files") from None  # fmt: skip
+    except UploadError:
+        raise
+    except Exception as exc:  # a reader's own error on a damaged file (XML syntax, ...)
+        raise UploadError(f"{filename} could not be read: it is damaged or not what its name "
+                          f"says ({type(exc).__name__})") from None  # fmt: skip
+
+
 def read_table(content: bytes, filename: str) -> pd.DataFrame:
-    """The first sheet (XLSX) or the table (CSV/TSV, delimiter sniffed; UTF-8, else Windows-1252)
-    as text columns."""
+    """The first sheet (XLSX) or the table (CSV/TSV, delimiter sniffed, encoding detected) as
+    text columns; ``attrs["encoding"]`` says how a text file was decoded. Sizes are checked
+    before any frame is built: bytes, then the declared sheet dimensions, then rows and columns
+    while streaming."""
     if len(content) > MAX_BYTES:
         raise UploadError(f"{filename} is {len(content) / 2**20:.1f} MB; the limit is "
                           f"{MAX_BYTES // 2**20} MB")  # fmt: skip
     if not content.strip():
         raise UploadError(f"{filename} is empty")
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    encoding = None
     if suffix in ("xlsx", "xlsm"):
-        try:
-            df = pd.read_excel(io.BytesIO(content), sheet_name=0, dtype=str, engine="openpyxl",
-                               header=None)  # fmt: skip
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise UploadError(f"{filename} is not a readable XLSX workbook ({exc})") from None
+        rows = _xlsx_rows(content, filename)
     elif suffix in ("csv", "tsv", "txt"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1252", errors="replace")
-        if "\x00" in text[:4096]:
-            raise UploadError(f"{filename} looks like a binary file, not CSV text")
-        try:
-            dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|")
-            sep = dialect.delimiter
-        except csv.Error:
-            sep = ","
-        try:
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                             skipinitialspace=True, header=None)  # fmt: skip
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise UploadError(f"{filename} could not be read as CSV: {exc}") from None
+        text, encoding = decode(content, filename)
+        rows = _csv_rows(text, filename)
     else:
         raise UploadError(f"{filename}: only .csv, .tsv, .txt and .xlsx files are accepted")
+    width = max((len(r) for r in rows), default=0)
+    df = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in rows], dtype=str)
     # the header is read as a row so that repeated names are seen, not silently renamed
     header = [str(c).strip() for c in df.iloc[0]] if len(df) else []
     df = df.iloc[1:].reset_index(drop=True)
@@ -70,9 +90,137 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
             f"{filename} has {len(df)} rows and {len(df.columns)} columns; at least region, "
             "industry and value columns are needed"
         )
-    if len(df) > MAX_ROWS:
-        raise UploadError(f"{filename} has {len(df):,} rows; the limit is {MAX_ROWS:,}")
+    df.attrs["encoding"] = encoding
     return df
+
+
+def _check_shape(filename: str, rows: int, columns: int, what: str = "") -> None:
+    if columns > MAX_COLUMNS:
+        raise UploadError(f"{filename} has {what}{columns:,} columns; the limit is {MAX_COLUMNS}")
+    if rows > MAX_ROWS + 1:  # + the header
+        raise UploadError(f"{filename} has {what}more than {MAX_ROWS:,} rows; the limit is "
+                          f"{MAX_ROWS:,}")  # fmt: skip
+    if rows * columns > MAX_CELLS:
+        raise UploadError(f"{filename} has {what}{rows:,} rows x {columns:,} columns; the limit "
+                          f"is {MAX_CELLS:,} cells")  # fmt: skip
+
+
+def _xlsx_rows(content: bytes, filename: str) -> list[tuple]:
+    """Rows of the first sheet as text, streamed (read-only): a cell far to the right or below
+    costs one row, never a padded grid."""
+    import openpyxl
+
+    unreadable = f"{filename} is not a readable XLSX workbook"
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            unzipped = sum(i.file_size for i in zf.infolist())
+        if unzipped > MAX_UNZIPPED:
+            raise UploadError(f"{filename} unpacks to {unzipped / 2**20:,.0f} MB of XML; the "
+                              f"limit is {MAX_UNZIPPED // 2**20} MB")  # fmt: skip
+        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        if isinstance(exc, UploadError):
+            raise
+        raise UploadError(f"{unreadable} ({exc})") from None
+    try:
+        ws = wb.worksheets[0]
+        if ws.max_row and ws.max_column:  # as declared in the sheet's <dimension>
+            _check_shape(filename, ws.max_row, ws.max_column, "a sheet declared with ")
+        ws.reset_dimensions()  # never trust it for padding: rows are as long as their cells
+        rows, width = [], 0
+        for row in ws.iter_rows(values_only=True):
+            width = max(width, len(row))
+            if width > MAX_COLUMNS or len(rows) > MAX_ROWS or (len(rows) + 1) * width > MAX_CELLS:
+                _check_shape(filename, len(rows) + 1, width)
+            rows.append(tuple("" if v is None else str(v) for v in row))
+    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, UploadError):
+            raise
+        raise UploadError(f"{unreadable} ({type(exc).__name__}: {exc})") from None
+    finally:
+        wb.close()
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _csv_rows(text: str, filename: str) -> list[list[str]]:
+    if "\x00" in text[:4096]:
+        raise UploadError(f"{filename} looks like a binary file, not CSV text")
+    try:
+        sep = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","
+    first = text.split("\n", 1)[0]
+    _check_shape(filename, text.count("\n") + 1, first.count(sep) + 1)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True))
+    except csv.Error as exc:
+        raise UploadError(f"{filename} could not be read as CSV: {exc}") from None
+    rows = [r for r in rows if r]  # blank lines
+    width = max((len(r) for r in rows), default=0)
+    _check_shape(filename, len(rows), width)
+    if rows and width > len(rows[0]):  # short rows are padded with blanks, long ones refused
+        bad = next(i for i, r in enumerate(rows[1:], 2) if len(r) > len(rows[0]))
+        raise UploadError(
+            f"{filename} could not be read as CSV: row {bad} has "
+            f"{len(rows[bad - 1])} fields where the header has {len(rows[0])}"
+        )
+    return rows
+
+
+# --- text encodings -------------------------------------------------------------------------
+
+_BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+         (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16")]  # fmt: skip
+
+
+def decode(content: bytes, filename: str) -> tuple[str, str]:
+    """(text, encoding). A byte-order mark or valid UTF-8 decides; UTF-16 without a mark is
+    seen by its zero bytes; otherwise charset-normalizer's candidates are compared and the file
+    is refused when no reading makes sense as a language (coherence - chaos < 0.1) or two
+    readings that differ score within 0.05 of each other."""
+    for bom, enc in _BOMS:
+        if content.startswith(bom):
+            return _strict(content, enc, filename), enc
+    try:
+        return content.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    head = content[:4096]
+    for enc, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if len(content) % 2 == 0 and zeros.count(0) > 0.9 * len(zeros):
+            return _strict(content, enc, filename), enc
+    from charset_normalizer import from_bytes
+
+    texts: dict[str, tuple[float, str]] = {}  # decoded text -> (best score, encoding)
+    for m in from_bytes(content[:200_000]):
+        score = m.coherence - m.chaos
+        try:
+            text = content.decode(m.encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if text not in texts or score > texts[text][0]:
+            texts[text] = (score, m.encoding)
+    ranked = sorted(texts.items(), key=lambda kv: -kv[1][0])
+    if not ranked or "\x00" in ranked[0][0][:4096]:
+        raise UploadError(f"{filename} looks like a binary file, not CSV text")
+    # unsure: no language recognised in the best reading, or a second reading nearly as good
+    if ranked[0][1][0] < 0.1 or (len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < 0.05):
+        guesses = " or ".join(e for _, (_, e) in ranked[:2])  # e.g. "cp1250 or cp1252"
+        raise UploadError(f"{filename} is not UTF-8 and its encoding cannot be told for sure "
+                          f"({guesses}?); save it as UTF-8 (CSV UTF-8 in Excel) and upload "
+                          "again")  # fmt: skip
+    return ranked[0][0], ranked[0][1][1]
+
+
+def _strict(content: bytes, enc: str, filename: str) -> str:
+    try:
+        return content.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise UploadError(f"{filename} starts like {enc} text but is not ({exc.reason} at byte "
+                          f"{exc.start})") from None  # fmt: skip
 
 
 def guess_columns(df: pd.DataFrame) -> dict[str, str | None]:
@@ -140,3 +288,13 @@ _TAG = re.compile(r"[<>&]")
 def plain(text: str, limit: int = 60) -> str:
     """A user-supplied label made inert for plotly (which renders a subset of HTML in text)."""
     return _TAG.sub(lambda m: {"<": "‹", ">": "›", "&": "+"}[m.group()], str(text))[:limit]
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$=])")
+
+
+def inert(text: str) -> str:
+    """Text from a file made inert for Streamlit's Markdown (captions, messages): every
+    character Markdown or its extensions act on is escaped, so an image or a link in a label is
+    shown as typed and nothing is fetched."""
+    return _MARKDOWN.sub(r"\\\1", str(text))

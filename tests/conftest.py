@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
+import gzip
 import io
 import json
 import os
@@ -24,6 +26,9 @@ WB = MIRROR / "worldbank"
 
 
 def pytest_configure(config):
+    # the app shows a plain message for an error no page handles; under test it is raised too
+    # (AppTest's exception list), except where a test unsets this to see the visitor's view
+    os.environ.setdefault("LABORDASH_DEBUG", "1")
     if not MIRROR.is_dir():
         raise pytest.UsageError(f"the shared mirror is missing at {MIRROR}")
 
@@ -121,13 +126,39 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep test output clean
         pass
 
-    def _send(self, code: int, body: bytes, ctype: str, length: int | None = None):
+    def _send(self, code: int, body: bytes, ctype: str, length: int | None = None,
+              headers: dict | None = None):  # fmt: skip
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body) if length is None else length))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
         self.end_headers()
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)  # the client may have given up (timeout tests)
+
+    def _stream(self, size: int, declared: bool):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        if declared:
+            self.send_header("Content-Length", str(size))
+        self.end_headers()
+        line = b"a,b,c\n" * 10922  # 64 KB
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            for _ in range(size // len(line)):
+                self.wfile.write(line)
+        self.close_connection = True
+
+    def _drip(self, n: int, every: float):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(n))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            for _ in range(n):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(every)
 
     def do_GET(self):  # noqa: N802 (http.server API)
         url = urlparse(self.path)
@@ -157,6 +188,20 @@ class _Handler(BaseHTTPRequestHandler):
         if parts[0] == "badzip":
             body = MIRROR.joinpath(*parts[1:]).read_bytes()
             return self._send(200, body[:2000], "application/zip")
+        if parts[0] == "gzipped":  # a mirror file sent with Content-Encoding: gzip
+            body = gzip.compress(MIRROR.joinpath(*parts[1:]).read_bytes())
+            return self._send(200, body, "text/csv", headers={"Content-Encoding": "gzip"})
+        if parts[0] == "bomb":  # 1 GiB of zeros, gzip-encoded on the wire (about 1 MB)
+            return self._send(200, _gzip_bomb(), "text/csv", headers={"Content-Encoding": "gzip"})
+        if parts[0] == "big":  # ?mb=N of CSV-like text, with or without a Content-Length
+            mb = int(q.get("mb", ["300"])[0])
+            declared = q.get("declare", ["0"])[0] == "1"
+            return self._stream(mb << 20, declared)
+        if parts[0] == "drip":  # ?n= bytes, one every ?s= seconds
+            return self._drip(int(q.get("n", ["20"])[0]), float(q.get("s", ["0.5"])[0]))
+        if parts[0] == "bomhtml":  # an error page behind a byte-order mark and a comment
+            page = "\ufeff<!-- generated -->\n<!DOCTYPE html><html><body>Error</body></html>"
+            return self._send(200, page.encode("utf-8"), "text/csv")
         if parts[:3] == ["v2", "en", "indicator"]:  # World Bank bulk download
             files = wb_bulk(parts[3])
             if q.get("fail") or files is None:
@@ -212,6 +257,16 @@ class _Handler(BaseHTTPRequestHandler):
             doc = [{"page": page, "pages": pages, "per_page": per, "total": len(items)}, chunk]
             return self._send(200, json.dumps(doc).encode(), "application/json")
         return self._send(404, b"not found", "text/plain")
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9) as gz:
+        block = bytes(1 << 20)
+        for _ in range(1024):
+            gz.write(block)
+    return buf.getvalue()
 
 
 @pytest.fixture(scope="session")

@@ -125,6 +125,22 @@ class Source:
     def load(self, **fetch_kw) -> Loaded:
         files, notes = self.files(**fetch_kw)
         paths = [Path(f.path) for f in files]
-        frame = self.parse(paths)
+        try:
+            frame = self.parse(paths)
+            vintage = self.vintage(paths, frame)
+        except Exception as exc:
+            raise unparsed(exc, files, self.dataset) from None
         notes += frame.attrs.pop("notes", [])
-        return Loaded(frame, files, self.vintage(paths, frame), notes)
+        return Loaded(frame, files, vintage, notes)
+
+
+def unparsed(exc: Exception, files: list[RawFile], dataset: str) -> Exception:
+    """``exc`` after the downloads that failed to parse left the raw cache (never reused); a
+    ParseError says so and names ``--refresh``."""
+    from dashboard.fetch import forget
+
+    gone = forget(files)
+    if not gone or not isinstance(exc, ParseError):
+        return exc
+    return ParseError(f"{exc} (the downloaded {', '.join(gone)} was not kept; `labordash pull "
+                      f"--refresh {dataset}` downloads it again)")  # fmt: skip

@@ -27,7 +27,7 @@ from dashboard import config
 from dashboard.catalog import origin
 from dashboard.fetch import FetchError, RawFile, Resource, describe, fetch, get_json, mirror_files
 from dashboard.schema import tidy
-from dashboard.sources.base import Loaded, ParseError, check_complete
+from dashboard.sources.base import Loaded, ParseError, check_complete, unparsed
 
 DATASET = "wdi"
 SOURCE = "worldbank"
@@ -280,7 +280,10 @@ def load(**fetch_kw) -> Loaded:
                 frames.append(read_api(code, **fetch_kw))
                 continue
             files.append(raw)
-            bulks.append(read_bulk(Path(raw.path)))
+            try:
+                bulks.append(read_bulk(Path(raw.path)))
+            except Exception as exc:
+                raise unparsed(exc, [raw], DATASET) from None
     chosen = newest_by_code(bulks)
     dropped = [b.path.name for b in bulks if chosen[b.code] is not b]
     if dropped:

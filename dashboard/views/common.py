@@ -11,7 +11,7 @@ from dashboard.builders import lookups
 from dashboard.catalog import industry_groups
 from dashboard.systems import Data
 
-MISSING = (store.StoreMissing, geo.GeometryMissing)
+MISSING = (store.StoreError, geo.GeometryMissing)
 industry_options = lookups.industry_options
 default_period = lookups.default_period
 region_names = lookups.region_names  # code -> English name; shared and read-only

@@ -13,7 +13,11 @@ st.markdown(
     "producer's release; *pulled* is when this server built it (`labordash pull`)."
 )
 
-man = store.manifest()
+try:
+    man = store.manifest()
+except store.StoreDamaged as exc:
+    st.error(f"The data store cannot be listed: {exc}.")
+    st.stop()
 rows = [
     {
         "dataset": ds,

@@ -40,7 +40,7 @@ st.markdown(
     "Upload a table of regions by industries (employment, output, establishments...) and get "
     "the same measures as the dependence page: shares, location quotients, specialization and "
     "localization. One row per region and industry (and year, if you have several), in CSV or "
-    f"XLSX, up to {upload.MAX_BYTES // 2**20} MB and {upload.MAX_ROWS:,} rows. The file stays in "
+    f"XLSX, {upload.limits()}. The file stays in "
     "this session only; closing the tab discards it. The benchmark is the sum over all regions "
     "in the file."
 )
@@ -54,12 +54,28 @@ if file is None:
     st.info("No file yet: upload one, or try the example above.")
     st.stop()
 
-try:
-    raw = upload.read_table(file.getvalue(), file.name)
-except upload.UploadError as exc:
-    st.error(f"The file cannot be used: {exc}")
+# read once per uploaded file (in a bounded child process), not on every rerun
+if st.session_state.get("byod_read", (None,))[0] != file.file_id:
+    try:
+        with st.spinner("Reading the file..."):
+            st.session_state["byod_read"] = (
+                file.file_id,
+                upload.read_bounded(file.getvalue(), file.name),
+            )
+    except upload.UploadError as exc:
+        st.session_state["byod_read"] = (file.file_id, exc)
+raw = st.session_state["byod_read"][1]
+if isinstance(raw, upload.UploadError):
+    st.error(f"The file cannot be used: {upload.inert(str(raw))}")
     st.stop()
-st.caption(f"{upload.plain(file.name)}: {len(raw):,} rows, {len(raw.columns)} columns.")
+enc = raw.attrs.get("encoding")
+st.caption(
+    upload.inert(
+        f"{file.name}: {len(raw):,} rows, {len(raw.columns)} columns"
+        + (f", read as {enc} text" if enc else "")
+        + "."
+    )
+)
 guess = upload.guess_columns(raw)
 cols = list(raw.columns)
 m1, m2, m3, m4 = st.columns(4)
@@ -90,7 +106,7 @@ try:
     spec = metrics.specialization(df)
     loc = metrics.localization(df)
 except (upload.UploadError, ValueError) as exc:
-    st.error(f"The table cannot be used with these columns: {exc}")
+    st.error(f"The table cannot be used with these columns: {upload.inert(str(exc))}")
     st.stop()
 if lq.attrs["excluded_cells"]:
     st.warning(f"{lq.attrs['excluded_cells']} blank or suppressed value(s) were left out.")
@@ -121,7 +137,7 @@ if layer:
     st.plotly_chart(mp.figure, width="stretch", key="byod_map")
     common.export_buttons(registry.Built(mp, [], name="your_data_lq_map", params=view),
                           key="x_byod_map")  # fmt: skip
-    st.caption(f"{mp.alt} Region codes matched {LAYERS[layer]} ({matched:.0%}).")
+    st.caption(upload.inert(f"{mp.alt} Region codes matched {LAYERS[layer]} ({matched:.0%})."))
 else:
     st.caption("No map: the region codes are not NUTS, US county FIPS or Russian ISO codes "
                f"(best match {matched:.0%}).")  # fmt: skip
@@ -133,7 +149,7 @@ bars = charts.ranked_bars(
 st.plotly_chart(bars.figure, width="stretch", key="byod_bars")
 common.export_buttons(registry.Built(bars, [], name="your_data_lq", params=view),
                       key="x_byod_bars")  # fmt: skip
-st.caption(bars.alt)
+st.caption(upload.inert(bars.alt))
 shown = sel.drop(columns="label").sort_values("lq", ascending=False)
 st.dataframe(shown, hide_index=True, width="stretch", key="byod_lq")
 common.download(shown, "your_data_lq", key="byod_dl_lq")

@@ -123,6 +123,19 @@ def test_upload_your_own_table(browser, app_url):
     )  # fmt: skip
     page.wait_for_selector("text=not numbers", timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
+    # labels from a file are text: a Markdown image in one is shown, never fetched
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "203.0.113.7" in r.url else None)
+    label = "![x](http://203.0.113.7/pixel.png)"
+    rows = ["region,industry,employment", f"DE11,{label},5", "DE11,b,9", f"DE12,{label},7",
+            "DE12,b,3"]  # fmt: skip
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "md.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}]
+    )
+    page.wait_for_selector(".st-key-byod_bars .js-plotly-plot", timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert page.locator('[data-testid="stCaptionContainer"] img').count() == 0
+    assert label in page.inner_text("body") and not fetched, fetched
     page.close()
 
 
