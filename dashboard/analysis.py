@@ -146,7 +146,8 @@ class TradeoffResult:
     nobs: int
     n_entities: int
     n_periods: int
-    r2_within: float
+    r2_within: float  # NaN without country effects: there is no within variation to explain
+    r2_overall: float
     formula: str
     effects: str
     cov: str
@@ -159,6 +160,22 @@ class TradeoffResult:
     def table(self) -> pd.DataFrame:
         """Every coefficient except the fixed-effect dummies: term, coef, se, t, pvalue, CI."""
         return self.params.reset_index(names="term")
+
+
+def _r_squared(df: pd.DataFrame, y: pd.Series, x: pd.DataFrame, b: pd.Series,
+               effects: str) -> tuple[float, float]:  # fmt: skip
+    """(within, overall) R² as linearmodels' PanelOLS defines them, from the slopes ``b``:
+    within = 1 - SS(ỹ - x̃b) / SS(ỹ) with y and x demeaned by country (only with country
+    effects, else NaN); overall = 1 - SS(y - a - xb) / SS(y - ȳ), a = ȳ - x̄b."""
+    e = y - x @ b
+    overall = 1 - float(((e - e.mean()) ** 2).sum()) / float(((y - y.mean()) ** 2).sum())
+    if effects not in ("entity", "twoway"):
+        return float("nan"), overall
+    wy = y - y.groupby(df["geo"]).transform("mean")
+    wx = x - x.groupby(df["geo"]).transform("mean")
+    sst = float((wy**2).sum())
+    within = 1 - float(((wy - wx @ b) ** 2).sum()) / sst if sst > 0 else float("nan")
+    return within, overall
 
 
 def _consecutive_shift(df: pd.DataFrame, col: str, k: int) -> pd.Series:
@@ -198,10 +215,11 @@ def tradeoff_model(
       are dropped); "first_difference" (x_it - x_i,t-1, consecutive years only).
     - ``lags``: adds x_i,t-1 ... x_i,t-L (consecutive years) as regressors.
 
-    Rows are dropped for missing values, non-positive values under logs, no previous year
-    (differences, lags) and countries left with a single year under entity effects; the counts
-    are in ``result.dropped``. ``r2_within`` = 1 - SSR / sum((y - mean_i y)^2), the share of the
-    within-country variation of the (transformed) outcome that the model explains.
+    Differences and lags are built from each variable's full series, then rows are dropped for
+    missing values, non-positive values under logs, no previous year (differences), no
+    treatment in the years the lags need, and countries left with a single year under entity
+    effects; the counts are in ``result.dropped``. ``r2_within`` and ``r2_overall`` are defined
+    as linearmodels defines them (see ``_r_squared``); the within R² only with country effects.
     """
     import statsmodels.api as sm  # here, not at the top: a 1.1 s import only models need
 
@@ -220,8 +238,37 @@ def tradeoff_model(
     if missing:
         raise KeyError(f"panel has no column(s) {missing}")
 
-    df = panel[["geo", "year", *cols]].copy()
+    # every transform and lag is computed on the full series first (a lag needs the treatment
+    # a year earlier, not the whole row), then rows are dropped, each for its first reason
+    df = panel[["geo", "year", *cols]].sort_values(["geo", "year"]).reset_index(drop=True)
     dropped: dict[str, int] = {}
+    gone = df[cols].isna().any(axis=1).to_numpy().copy()
+    reasons = [("missing value", gone.copy())]
+    if transform == "logs":
+        bad = (df[cols] <= 0).any(axis=1).to_numpy() & ~gone
+        reasons.append(("value <= 0 (logs)", bad))
+        gone |= bad
+        df[cols] = np.log(df[cols].astype(float).where(df[cols] > 0))
+    if transform == "first_difference":
+        prev = {c: _consecutive_shift(df, c, 1) for c in cols}
+        for c in cols:
+            df[c] = df[c] - prev[c]
+        bad = df[cols].isna().any(axis=1).to_numpy() & ~gone
+        reasons.append(("no previous year (first difference)", bad))
+        gone |= bad
+    lag_cols = []
+    for k in range(1, int(lags) + 1):
+        name = f"{treatment}_lag{k}"
+        df[name] = _consecutive_shift(df, treatment, k)
+        lag_cols.append(name)
+    if lag_cols:
+        bad = df[lag_cols].isna().any(axis=1).to_numpy() & ~gone
+        reasons.append((f"no {treatment} value in the {int(lags)} year(s) before (lags)", bad))
+        gone |= bad
+    for reason, mask in reasons:
+        if mask.any():
+            dropped[reason] = int(mask.sum())
+    df = df[~gone].reset_index(drop=True)
 
     def drop(mask: pd.Series | np.ndarray, reason: str) -> None:
         nonlocal df
@@ -230,23 +277,6 @@ def tradeoff_model(
             dropped[reason] = dropped.get(reason, 0) + int(mask.sum())
             df = df[~mask].reset_index(drop=True)
 
-    drop(df[cols].isna().any(axis=1), "missing value")
-    if transform == "logs":
-        drop((df[cols] <= 0).any(axis=1), "value <= 0 (logs)")
-        df[cols] = np.log(df[cols].astype(float))
-    df = df.sort_values(["geo", "year"]).reset_index(drop=True)
-    if transform == "first_difference":
-        prev = {c: _consecutive_shift(df, c, 1) for c in cols}
-        for c in cols:
-            df[c] = df[c] - prev[c]
-        drop(df[cols].isna().any(axis=1), "no previous year (first difference)")
-    lag_cols = []
-    for k in range(1, int(lags) + 1):
-        name = f"{treatment}_lag{k}"
-        df[name] = _consecutive_shift(df, treatment, k)
-        lag_cols.append(name)
-    if lag_cols:
-        drop(df[lag_cols].isna().any(axis=1), "no earlier year for the lags")
     if effects in ("entity", "twoway"):
         counts = df["geo"].map(df["geo"].value_counts())
         drop(counts < 2, "only one year for the country (absorbed by its effect)")
@@ -282,9 +312,7 @@ def tradeoff_model(
             "pvalue": fit.pvalues[keep], "ci_low": ci.loc[keep, 0], "ci_high": ci.loc[keep, 1],
         }
     )  # fmt: skip
-    within = y - y.groupby(df["geo"]).transform("mean")
-    sst_w = float((within**2).sum())
-    r2_within = 1 - float(fit.ssr) / sst_w if sst_w > 0 else float("nan")
+    r2_within, r2_overall = _r_squared(df, y, X[regressors], fit.params[regressors], effects)
     fe_text = {"none": "", "entity": " + country FE", "time": " + year FE",
                "twoway": " + country FE + year FE"}[effects]  # fmt: skip
     wrap = {"levels": "{}", "logs": "log({})", "first_difference": "Δ{}"}[transform]
@@ -294,7 +322,7 @@ def tradeoff_model(
         outcome=outcome, treatment=treatment, coef=float(t.coef), se=float(t.se),
         pvalue=float(t.pvalue), ci_low=float(t.ci_low), ci_high=float(t.ci_high),
         nobs=int(fit.nobs), n_entities=int(df["geo"].nunique()),
-        n_periods=int(df["year"].nunique()), r2_within=r2_within,
+        n_periods=int(df["year"].nunique()), r2_within=r2_within, r2_overall=r2_overall,
         formula=formula + fe_text + f"  [{cov} errors]", effects=effects, cov=cov,
         transform=transform, geos=sorted(df["geo"].unique()),
         years=(int(df["year"].min()), int(df["year"].max())), dropped=dropped, params=params,
@@ -336,8 +364,10 @@ def granger(
 
     A VAR on the longest unbroken run of years (first differences by default, since spending
     shares trend), lag order chosen by ``ic`` (aic, bic, hqic, fpe) up to ``maxlag`` (at least
-    1), then statsmodels' F test that all lags of ``cause`` are zero in the ``effect`` equation.
+    1), then the F test that all lags of ``cause`` are zero in the ``effect`` equation, with
+    that equation's degrees of freedom (lag, nobs - 2 lag - 1).
     """
+    from scipy import stats
     from statsmodels.tsa.api import VAR  # here, not at the top: a 1.1 s import only models need
 
     s = panel.loc[panel["geo"] == geo, ["year", cause, effect]].dropna().sort_values("year")
@@ -356,8 +386,14 @@ def granger(
     lag = max(1, int(var.select_order(maxlag).selected_orders[ic]))
     res = var.fit(lag)
     test = res.test_causality(effect, [cause], kind="f")
+    # the F statistic is the single-equation test's; its p-value takes that equation's
+    # denominator degrees of freedom (nobs - 2 * lag - 1, as statsmodels' grangercausalitytests
+    # ssr F test), not the VAR system's (twice as many with two equations)
+    f_stat = float(test.test_statistic)
+    df_denom = int(res.nobs) - 2 * lag - 1
+    pvalue = float(stats.f.sf(f_stat, lag, df_denom))
     return GrangerResult(
-        geo, cause, effect, lag, float(test.test_statistic), float(test.pvalue),
+        geo, cause, effect, lag, f_stat, pvalue,
         int(res.nobs), (int(s["year"].min()), int(s["year"].max())),
     )  # fmt: skip
 

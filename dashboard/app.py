@@ -31,30 +31,33 @@ st.set_page_config(page_title="labordash", page_icon=favicon(), layout="wide")
 
 
 def ensure_store() -> None:
-    """First run on a new machine: build the store once, showing progress and, truthfully,
-    what failed; later runs (and other visitors meanwhile) get the outcome, not a new pull."""
-    if first_run.needed():
-        with st.status("First run: building the data store from the public sources...") as status:
-            bar = st.progress(0.0)
-            total = len(store.MODULES) + 1  # and the map geometries
-            done: list = []
-
-            def on_done(res) -> None:
-                done.append(res)
-                bar.progress(len(done) / total,
-                             text=f"{res.dataset}: {'ok' if res.ok else 'failed'}")  # fmt: skip
-
-            out = first_run.build(on_done=on_done)
-            state = {"done": "complete", "failed": "error"}.get(out.state, "running")
-            status.update(label=out.label, state=state, expanded=out.state == "failed")
-            for res in out.failed:  # the reasons name server paths: they go to the log
-                log.error("first run: %s could not be built: %s", res.dataset, res.error)
-                st.warning(f"{res.dataset} could not be built (the reason is in the server log).")
+    """First run on a new machine: the store is built once per server, in the background
+    (`first_run`); every visitor meanwhile sees its progress, and afterwards what failed."""
+    first_run.start(wait=1.0)
+    if first_run.running():
+        build_progress()
+        st.stop()
     out = first_run.outcome()
     if out is not None and out.state == "failed":
-        st.error(out.label, icon=":material/error:")
+        with st.expander(out.label, icon=":material/error:"):
+            for res in out.failed:  # the reasons name server paths: they go to the log
+                st.write(f"{res.dataset} could not be built (the reason is in the server log).")
+    elif out is not None and out.state == "done" and not st.session_state.get("_store_said"):
+        st.toast(out.label, icon=":material/check_circle:")
+        st.session_state["_store_said"] = True
     elif not store.available():
-        st.info("The data store is being built (first run); reload this page in a minute.")
+        st.info("The data store is being built by another process; reload this page in a "
+                "minute.")  # fmt: skip
+
+
+@st.fragment(run_every=2)
+def build_progress() -> None:
+    if not first_run.running():
+        st.rerun()  # the whole app: the pages now have their data
+    done, total = first_run.progress()
+    st.info("First run: building the data store from the public sources. This takes a few "
+            "minutes once per server; the page opens when it is done.")  # fmt: skip
+    st.progress(done / total, text=f"{done} of {total} steps")
 
 
 ensure_store()

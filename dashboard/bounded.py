@@ -9,16 +9,20 @@ children run at once per app process.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import resource
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 PARALLEL = 2
+log = logging.getLogger("labordash")
 _slots = threading.BoundedSemaphore(PARALLEL)
 
 
@@ -34,13 +38,15 @@ def call(fn: Callable[..., Any], *args, seconds: float, memory_mb: int) -> Any:
     """``fn(*args)`` (``fn`` importable by name) in a child process: its result, or its
     exception re-raised here; :class:`TooSlow` after ``seconds`` (waiting for a free slot
     included), :class:`TooBig` when it needs more than ``memory_mb`` MB above the interpreter's
-    own."""
+    own (a MemoryError, or the kernel killed it); RuntimeError when the child failed otherwise
+    (its error output goes to the log)."""
+    until = time.monotonic() + seconds
     if not _slots.acquire(timeout=seconds):
         raise TooSlow(f"no free worker within {seconds:g} s")
     try:
         done = subprocess.run(
             [sys.executable, "-m", "dashboard.bounded"], input=pickle.dumps((fn, args, memory_mb)),
-            capture_output=True, timeout=seconds, check=False,
+            capture_output=True, timeout=max(0.01, until - time.monotonic()), check=False,
             env={**os.environ, "LABORDASH_BOUNDED_PARENT": str(os.getpid())},
         )  # fmt: skip
     except subprocess.TimeoutExpired:
@@ -49,7 +55,11 @@ def call(fn: Callable[..., Any], *args, seconds: float, memory_mb: int) -> Any:
         _slots.release()
     try:
         status, value = pickle.loads(done.stdout)
-    except (pickle.UnpicklingError, EOFError, ValueError):  # killed by the kernel, or crashed
+    except (pickle.UnpicklingError, EOFError, ValueError):  # no result: killed, or crashed
+        if done.returncode != -signal.SIGKILL:  # not the kernel's out-of-memory killer
+            log.error("bounded call of %s failed (exit %s): %s", getattr(fn, "__name__", fn),
+                      done.returncode, done.stderr.decode("utf-8", "replace")[-2000:])  # fmt: skip
+            raise RuntimeError(f"the worker process failed (exit {done.returncode})") from None
         status, value = "memory", None
     if status == "memory":
         raise TooBig(f"more than {memory_mb} MB")

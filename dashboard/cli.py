@@ -41,12 +41,11 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False,
     from dashboard import geo, store
     from dashboard.sources import resolve
 
-    targets = resolve(names)
+    targets = resolve(names)  # a full pull (no names) is passed on as such: it rebuilds the maps
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=console, transient=False) as progress:
-        have_shapes = all(geo.stored_path(k).exists() for k in geo.LAYERS)
-        steps = len(targets) + (0 if names and have_shapes else 1)  # + geometries
+        steps = len(targets) + (0 if names and geo.intact() else 1)  # + geometries
         task = progress.add_task("pulling", total=steps)
 
         def start(ds: str) -> None:
@@ -70,7 +69,7 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False,
             progress.update(task, description="waiting for the store")
 
         return store.pull(
-            targets, on_start=start, on_done=done, force=force, refresh=refresh,
+            targets if names else None, on_start=start, on_done=done, force=force, refresh=refresh,
             on_progress=bytes_in, on_wait=waiting,
         )  # fmt: skip
 
@@ -379,7 +378,8 @@ def export(
                 else:
                     data = ex.image(built.chart.figure, f, width=it["width"],
                                     height=it.get("height"))  # fmt: skip
-            except (registry.SpecError, ex.ExportError, ValueError, KeyError) as exc:
+            except (registry.SpecError, ex.ExportError, ValueError, KeyError, LookupError) as exc:
+                # LookupError: the store lacks a dataset or map layer, or it is damaged
                 progress.console.print(f"[red]FAILED[/] {stem}: {exc}")
                 failed += 1
             else:

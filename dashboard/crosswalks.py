@@ -81,6 +81,21 @@ def ru_names() -> dict[str, tuple[str, str]]:
     return out
 
 
+def disjoint_subjects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a Russian table with no subject counted twice: where the table also prints an
+    oblast without its autonomous okrugs (Tyumen without Khanty-Mansi and Yamalo-Nenets,
+    Arkhangelsk without Nenets; ``territory`` "excl_ao"), that row replaces the oblast's total
+    for the same indicator, industry and year, so the oblast and its okrugs never overlap in a
+    ranking, a sum or a per-head ratio."""
+    if "territory" not in frame:
+        return frame
+    keys = [c for c in ("indicator", "geo", "year", "period", "industry") if c in frame]
+    ex = frame[frame["territory"] == "excl_ao"]
+    tot = frame[frame["territory"] != "excl_ao"]
+    covered = tot[keys].merge(ex[keys].drop_duplicates(), how="left", indicator=True)["_merge"]
+    return pd.concat([tot[(covered != "both").to_numpy()], ex], ignore_index=True)
+
+
 def match_ru(label: str) -> tuple[str, str, str] | None:
     """(code, level, territory) for a Russian row label (``territory`` "excl_ao" for an oblast
     printed without its autonomous okrugs); None for a label that is not a region."""

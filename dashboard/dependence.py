@@ -179,6 +179,27 @@ def national_reference(data: Data, region: str) -> str:
     return data.system.national_reference(region)
 
 
+def share_change(data: Data, region: str, base: str, final: str) -> pd.DataFrame:
+    """Each industry's share (%) of the region's and of its reference economy's partition in
+    two periods and the change in percentage points: a comparison that does not depend on the
+    price level (use it where levels are nominal money). Suppressed cells give NaN."""
+    ref = national_reference(data, region)
+    c = data.cells[data.cells["industry"].isin(data.partition)
+                   & data.cells["period"].isin([base, final])
+                   & data.cells["region"].isin([region, ref])]  # fmt: skip
+    w = c.pivot_table(index="industry", columns=["region", "period"], values="value",
+                      dropna=False)  # fmt: skip
+    out = pd.DataFrame(index=pd.Index(data.partition, name="industry"))
+    for code, who in ((region, "region"), (ref, "reference")):
+        for per, when in ((base, "base"), (final, "final")):
+            col = w.get((code, per), pd.Series(dtype=float)).reindex(out.index)
+            out[f"{who}_share_{when}"] = (
+                col / col.sum(min_count=1) * 100 if col.notna().all() else col * float("nan")
+            )
+        out[f"{who}_change_pp"] = out[f"{who}_share_final"] - out[f"{who}_share_base"]
+    return out.reset_index().assign(label=lambda d: d["industry"].map(data.label))
+
+
 def shift_share(data: Data, region: str, base: str, final: str) -> metrics.ShiftShare:
     """``metrics.shift_share`` of the region's partition between two periods against its
     national reference (country / state / Russian Federation). Industries suppressed in

@@ -19,6 +19,7 @@ import re
 import time
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -141,6 +142,25 @@ def _looks_like_markup(head: bytes) -> bool:
     return text.startswith(_MARKUP)
 
 
+def gunzipped_size(path: Path, stop: int) -> int:
+    """Bytes a gzip file unpacks to, all members counted (the ISIZE trailer holds only the
+    last member's, modulo 4 GiB), decompressed 16 MB at a time and given up at ``stop``."""
+    total = 0
+    d = zlib.decompressobj(wbits=31)
+    with open(path, "rb") as fh:
+        buf = fh.read(1 << 20)
+        while buf:
+            total += len(d.decompress(buf, 1 << 24))
+            if total >= stop:
+                break
+            if d.eof:  # the next member, if any
+                buf, d = d.unused_data, zlib.decompressobj(wbits=31)
+                buf = buf or fh.read(1 << 20)
+            else:
+                buf = d.unconsumed_tail or fh.read(1 << 20)
+    return total
+
+
 def _bomb(unpacked: int, packed: int, limit: int) -> bool:
     """Over the size cap once unpacked, or over 64 MB at more than MAX_RATIO times its size."""
     return unpacked > limit or (unpacked > 64 * 2**20 and unpacked > MAX_RATIO * packed)
@@ -175,15 +195,16 @@ def check_content(path: Path, kind: str, source: str, url: str, limit: int | Non
             raise FetchError(f"{source}: {url} is a damaged {kind} file: {exc}") from None
         if bad:
             raise FetchError(f"{source}: {url} is a damaged {kind} file (member {bad})")
-    elif kind == "gzip":
+    elif kind == "gzip" or head[:2] == b"\x1f\x8b":
         if head[:2] != b"\x1f\x8b":
             raise FetchError(f"{source}: {url} is not gzip-compressed")
-        with open(path, "rb") as fh:  # ISIZE: the unpacked size modulo 4 GiB
-            fh.seek(-4, os.SEEK_END)
-            unpacked = int.from_bytes(fh.read(4), "little")
+        try:
+            unpacked = gunzipped_size(path, stop=limit + 1)  # every member, streamed
+        except (zlib.error, EOFError) as exc:
+            raise FetchError(f"{source}: {url} is a damaged gzip file ({exc})") from None
         if _bomb(unpacked, size, limit):
-            raise FetchError(f"{source}: {url} unpacks to {unpacked / 2**20:,.0f} MB from "
-                             f"{size / 2**20:,.1f} MB: refused as a gzip bomb")  # fmt: skip
+            raise FetchError(f"{source}: {url} unpacks to more than {unpacked / 2**20:,.0f} MB "
+                             f"from {size / 2**20:,.1f} MB: refused as a gzip bomb")  # fmt: skip
     elif kind == "json":
         try:
             json.loads(path.read_bytes())
@@ -408,7 +429,8 @@ def fetch(
     if fresh and sha256(cached) == manifest[key]["sha256"]:
         try:  # cached by an older labordash with weaker checks, perhaps
             check_content(cached, res.kind, res.source, res.url, max_bytes(res.source, res.max_mb))
-            return RawFile(**{**manifest[key], "path": str(cached), "origin": "cache"})
+            url = public_url(manifest[key].get("url", res.url))  # older entries kept queries
+            return RawFile(**{**manifest[key], "path": str(cached), "origin": "cache", "url": url})
         except FetchError:
             forget([RawFile(str(cached), "cache", "", 0, "", "")])
     if res.mirror_glob:

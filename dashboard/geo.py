@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from dashboard import config
@@ -128,42 +129,46 @@ def intact() -> bool:
 
 
 def build(**fetch_kw) -> int:
-    """Fetch every layer, simplify it and write it into the store (atomically, with its sha256);
-    return the number of features. Run by ``labordash pull`` so maps work offline afterwards. A
-    layer that cannot be had is reported after the others are built."""
+    """Fetch every layer, simplify it and write it into the store (atomically), recording its
+    sha256 in ``geometries.json`` right after; return the number of features. Run by ``labordash
+    pull`` so maps work offline afterwards. A layer that cannot be had or read is reported after
+    the others are built."""
     total, errors = 0, []
-    sums = _checksums()
+    sums = dict(_checksums())  # a copy: the cached one belongs to readers
     for key, lay in LAYERS.items():
         try:
             raw = json.loads(Path(fetch(lay.resource(), **fetch_kw).path).read_text("utf-8"))
             doc = simplify(raw, lay)
-        except (FetchError, ValueError, OSError) as exc:
-            errors.append(f"{key}: {exc}")
+        except Exception as exc:  # network, JSON, or a layout simplify() cannot read
+            errors.append(
+                f"{key}: {exc}"
+                if isinstance(exc, (FetchError, ValueError, OSError))
+                else f"{key}: not a GeoJSON layer as expected ({type(exc).__name__})"
+            )
             continue
         target = stored_path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = temp_path(target, ".tmp")
-        try:
-            tmp.write_text(json.dumps(doc, separators=(",", ":")), "utf-8")
-            sums[key] = {"sha256": sha256(tmp), "features": len(doc["features"]),
-                         "built": now_iso()}  # fmt: skip
-            tmp.replace(target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        _write_atomic(target, json.dumps(doc, separators=(",", ":")))
+        sums[key] = {"sha256": sha256(target), "features": len(doc["features"]),
+                     "built": now_iso()}  # fmt: skip
+        _write_atomic(checksums_path(), json.dumps(sums, indent=1, sort_keys=True))
         total += len(doc["features"])
-    tmp = temp_path(checksums_path(), ".tmp")
-    try:
-        tmp.write_text(json.dumps(sums, indent=1, sort_keys=True), "utf-8")
-        tmp.replace(checksums_path())
-    finally:
-        tmp.unlink(missing_ok=True)
     _load.cache_clear()
     if errors:
         raise FetchError("geometries: " + "; ".join(errors))
     return total
 
 
-@cache
+def _write_atomic(target: Path, text: str) -> None:
+    tmp = temp_path(target, ".tmp")
+    try:
+        tmp.write_text(text, "utf-8")
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=2 * len(LAYERS))  # bounded: a rebuild adds new keys, the old ones age out
 def _load(path: str, mtime_ns: int, expected: str | None) -> dict:
     key = Path(path).stem.removeprefix("geo_")
     if expected and sha256(Path(path)) != expected:
@@ -176,6 +181,16 @@ def _load(path: str, mtime_ns: int, expected: str | None) -> dict:
                               "`labordash pull` to rebuild them") from None  # fmt: skip
 
 
+def version(key: str) -> str:
+    """The stored layer's identity (path and modification time): the key of every cache of
+    things drawn from it. GeometryMissing when it is not in the store."""
+    path = stored_path(key)
+    try:
+        return f"{path}:{path.stat().st_mtime_ns}"
+    except FileNotFoundError:
+        raise GeometryMissing(f"no {key} geometries in the store; run `labordash pull`") from None
+
+
 def layer(key: str) -> dict:
     """A layer as a FeatureCollection with ``id`` = region code, from the store (read and
     checked once per file version). Never downloads: pages must not wait on the network."""
@@ -186,7 +201,11 @@ def layer(key: str) -> dict:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise GeometryMissing(f"no {key} geometries in the store; run `labordash pull`") from None
-    return _load(str(path), mtime, _checksums().get(key, {}).get("sha256"))
+    try:
+        return _load(str(path), mtime, _checksums().get(key, {}).get("sha256"))
+    except GeometryMissing:  # perhaps caught between a rebuild's layer and its checksum
+        time.sleep(0.2)
+        return _load(str(path), path.stat().st_mtime_ns, _checksums().get(key, {}).get("sha256"))
 
 
 layer.cache_clear = _load.cache_clear  # type: ignore[attr-defined]

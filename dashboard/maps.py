@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -93,9 +93,14 @@ def _simplified(px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return np.round(px, 4), np.round(py, 4)
 
 
-@cache
 def projected(layer: str, level: int | None = None) -> dict[str, tuple[list, list, tuple, str]]:
-    """Feature id -> (xs, ys with None between rings, centre of the largest ring, name)."""
+    """Feature id -> (xs, ys with None between rings, centre of the largest ring, name); cached
+    per version of the stored layer, so a new pull's geometries are drawn without a restart."""
+    return _projected(layer, level, geo.version(layer))
+
+
+@lru_cache(maxsize=16)
+def _projected(layer: str, level: int | None, version: str) -> dict:  # noqa: ARG001 (cache key)
     out = {}
     view = VIEWS[geo.LAYERS[layer].projection]
     for f in geo.features(layer, level)["features"]:
@@ -115,6 +120,9 @@ def projected(layer: str, level: int | None = None) -> dict[str, tuple[list, lis
         if xs:
             out[f["id"]] = (xs, ys, best[1], f["properties"].get("name", f["id"]))
     return out
+
+
+projected.cache_clear = _projected.cache_clear  # type: ignore[attr-defined]
 
 
 def region_map(

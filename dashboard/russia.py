@@ -2,15 +2,17 @@
 single-industry towns, manufacturing's weight in each subject, and the cross-section that
 sets manufacturing dependence against social-policy spending.
 
-Per head = mln RUB / thousand persons x 1000 = RUB per person, with Rosstat's population of
-the same year (table 1.2, 1 January of the following year as published by Rosstat).
+Per head = mln RUB / thousand persons x 1000 = RUB per person, with Rosstat's annual average
+population of the same year (table 1.2) of the territory the budget covers: the Treasury's
+regional budgets of Tyumen and Arkhangelsk oblasts exclude their autonomous okrugs (which have
+budgets of their own), so they are divided by the population without the okrugs.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import store
+from dashboard import crosswalks, store
 
 ARMS_REGIONS = ("RU-UD", "RU-TUL", "RU-VLA", "RU-IVA", "RU-PER", "RU-SVE", "RU-NIZ", "RU-CHE")
 FUNCTIONS = {"04": "National economy", "07": "Education", "09": "Health",
@@ -18,9 +20,10 @@ FUNCTIONS = {"04": "National economy", "07": "Education", "09": "Health",
 
 
 def population() -> pd.Series:
-    """Thousand persons by (geo, year), Rosstat table 1.2 (whole subjects)."""
-    p = store.read("rosstat_regions", indicator="population", territory="total")
-    return p.set_index(["geo", "year"])["value"]
+    """Annual average population, thousand persons, by (geo, year), Rosstat table 1.2; Tyumen
+    and Arkhangelsk oblasts without their autonomous okrugs (the territory of their budgets)."""
+    p = store.read("rosstat_regions", indicator="population")
+    return crosswalks.disjoint_subjects(p).set_index(["geo", "year"])["value"]
 
 
 def budget(functions=None) -> pd.DataFrame:
@@ -56,8 +59,8 @@ def monotowns() -> pd.DataFrame:
 
 def manufacturing_gva(year: int) -> pd.Series:
     """Manufacturing's share of gross value added (%), OKVED2 section C (2016-2022) or OKVED
-    section D (2009-2015), by subject (whole subjects)."""
-    g = store.read("rosstat_grp_structure", territory="total", year=year)
+    section D (2009-2015), by subject (Tyumen and Arkhangelsk without their okrugs)."""
+    g = crosswalks.disjoint_subjects(store.read("rosstat_grp_structure", year=year))
     section = "C" if year >= 2016 else "D"
     g = g[(g["industry"] == section) & (g["geo_level"] == "ru_subject")]
     return g.set_index("geo")["value"]

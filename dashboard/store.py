@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import shutil
 import socket
 import time
 import traceback
@@ -72,7 +74,9 @@ def manifest() -> dict:
         doc = json.loads(p.read_text("utf-8"))
     except FileNotFoundError:
         return {}
-    except (ValueError, OSError) as exc:
+    except OSError as exc:  # unreadable, not damaged: the reason without the path
+        raise StoreError(f"the store's manifest cannot be read ({exc.strerror})") from None
+    except ValueError as exc:
         raise StoreDamaged(
             f"the store's manifest is damaged ({type(exc).__name__}: {exc}); "
             "`labordash repair` rebuilds it from the stored files"
@@ -133,6 +137,7 @@ def lock(wait: float | None = None, on_wait: Callable[[str], None] | None = None
         except Timeout:
             raise StoreBusy(f"the store is being written by {describe_holder()}") from None
     try:
+        sweep(d, config.cache_dir())
         with contextlib.suppress(OSError):
             me = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
                   "since": now_iso()}  # fmt: skip
@@ -142,6 +147,32 @@ def lock(wait: float | None = None, on_wait: Callable[[str], None] | None = None
         with contextlib.suppress(OSError):
             (d / ".lock.json").unlink()
         fl.release()
+
+
+_TEMP = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{8}\.(part|tmp|old)$")
+
+
+def sweep(*dirs: Path) -> int:
+    """Remove temporary files (``fetch.temp_path`` names) whose process is gone, e.g. after a
+    pull was killed; run with the store's lock held. Returns how many were removed."""
+    gone = 0
+    for d in dirs:
+        for f in (p for p in d.rglob(".*") if p.is_file()) if d.exists() else ():
+            m = _TEMP.match(f.name)
+            if m and not _alive(int(m.group(1))):
+                f.unlink(missing_ok=True)
+                gone += 1
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid != 0
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -168,8 +199,11 @@ def _write_dataset(dataset: str, frame: pd.DataFrame, entry: dict) -> None:
         doc = manifest()
         doc[dataset] = {**entry, "sha256": sha256(tmp), "bytes": tmp.stat().st_size}
         tmp_man.write_text(json.dumps(doc, indent=1, sort_keys=True, default=str), "utf-8")
-        if target.exists():
-            os.link(target, backup)  # the previous version, until the manifest names the new
+        if target.exists():  # the previous version, until the manifest names the new
+            try:
+                os.link(target, backup)
+            except OSError:  # a file system without hard links
+                shutil.copy2(target, backup)
         os.replace(tmp, target)
         try:
             os.replace(tmp_man, man)
@@ -290,7 +324,7 @@ def _pull_geometries(on_start, on_done, fetch_kw) -> PullResult:
     try:
         n = geo.build(**fetch_kw)
         res = PullResult("geometries", True, n, time.perf_counter() - t0, "5 layers")
-    except (FetchError, ValueError, OSError) as exc:
+    except Exception as exc:  # a layer's failure must not cost the pull's report
         res = PullResult("geometries", False, seconds=time.perf_counter() - t0, error=str(exc))
     if on_done:
         on_done(res)
@@ -318,6 +352,12 @@ def _read_parquet(path: str, mtime_ns: int, size: int, expected: str | None) -> 
                            f"{fix}") from None  # fmt: skip
 
 
+def _read_checked(dataset: str, path: Path) -> pd.DataFrame:
+    st = path.stat()
+    return _read_parquet(str(path), st.st_mtime_ns, st.st_size,
+                         manifest().get(dataset, {}).get("sha256"))  # fmt: skip
+
+
 def read(dataset: str, **filters) -> pd.DataFrame:
     """Rows of ``dataset`` in the tidy schema where each filter column equals (or is in) the value.
 
@@ -331,9 +371,11 @@ def read(dataset: str, **filters) -> pd.DataFrame:
         raise StoreMissing(
             f"dataset {dataset!r} is not in the store; run `labordash pull {dataset}`"
         )
-    st = path.stat()
-    df = _read_parquet(str(path), st.st_mtime_ns, st.st_size,
-                       manifest().get(dataset, {}).get("sha256"))  # fmt: skip
+    try:
+        df = _read_checked(dataset, path)
+    except StoreDamaged:  # perhaps caught between a pull's file and its manifest: look again
+        time.sleep(0.2)
+        df = _read_checked(dataset, path)
     mask = pd.Series(True, index=df.index)
     for col, val in filters.items():
         if col not in df.columns:
@@ -355,7 +397,7 @@ def repair() -> list[str]:
         old = manifest_path()
         try:
             doc = manifest()
-        except StoreDamaged:
+        except StoreDamaged:  # damaged, not merely unreadable (that stays an error)
             os.replace(old, old.with_name("manifest.json.damaged"))
             doc = {}
         for ds in available():

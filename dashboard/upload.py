@@ -124,11 +124,15 @@ def _xlsx_rows(content: bytes, filename: str) -> list[tuple]:
         raise UploadError(f"{unreadable} ({exc})") from None
     try:
         ws = wb.worksheets[0]
-        if ws.max_row and ws.max_column:  # as declared in the sheet's <dimension>
-            _check_shape(filename, ws.max_row, ws.max_column, "a sheet declared with ")
+        # the declared <dimension> refuses a sheet claiming more rows than the limit at once;
+        # its columns are not trusted (files converted from .xls declare A1:IV65536)
+        if ws.max_row and ws.max_row > MAX_ROWS + 1:
+            _check_shape(filename, ws.max_row, 1, "a sheet declared with ")
         ws.reset_dimensions()  # never trust it for padding: rows are as long as their cells
         rows, width = [], 0
         for row in ws.iter_rows(values_only=True):
+            while row and row[-1] is None:  # empty styled cells at the end of a row
+                row = row[:-1]
             width = max(width, len(row))
             if width > MAX_COLUMNS or len(rows) > MAX_ROWS or (len(rows) + 1) * width > MAX_CELLS:
                 _check_shape(filename, len(rows) + 1, width)
@@ -147,12 +151,14 @@ def _xlsx_rows(content: bytes, filename: str) -> list[tuple]:
 def _csv_rows(text: str, filename: str) -> list[list[str]]:
     if "\x00" in text[:4096]:
         raise UploadError(f"{filename} looks like a binary file, not CSV text")
+    if "\r" in text:  # Windows (CR LF) and classic Mac (CR only, Excel's "CSV (Macintosh)")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         sep = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
     except csv.Error:
         sep = ","
     first = text.split("\n", 1)[0]
-    _check_shape(filename, text.count("\n") + 1, first.count(sep) + 1)
+    _check_shape(filename, text.rstrip("\n").count("\n") + 1, first.count(sep) + 1)
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True))
     except csv.Error as exc:
@@ -176,11 +182,45 @@ _BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
          (b"\xfe\xff", "utf-16")]  # fmt: skip
 
 
+# the legacy encodings a table from a spreadsheet or a statistics office is likely to be in
+CANDIDATES = ["cp1252", "cp1250", "cp1251", "koi8_r", "cp1253", "cp1254", "cp1257",
+              "iso8859_15", "mac_roman", "shift_jis", "cp932", "gb18030", "big5", "euc_kr",
+              "euc_jp"]  # fmt: skip
+
+
+def _plausible_latin(text: str) -> bool:
+    """Every non-ASCII character is a Latin letter, and no word has three of them in a row
+    (Cyrillic or Greek bytes read as Windows-1252 give "Ìîñêâà"; Polish ł gives "³")."""
+    import unicodedata
+
+    extra = [c for c in text if ord(c) > 127]
+    if any(not c.isalpha() or "LATIN" not in unicodedata.name(c, "") for c in extra):
+        return False
+    return not re.search(r"[^\x00-\x7f]{3,}", text)
+
+
+def _one_script(text: str) -> bool:
+    """The non-ASCII letters are all of one script, and Latin ones read as words."""
+    import unicodedata
+
+    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in text if ord(c) > 127
+               and c.isalpha()}  # fmt: skip
+    return len(scripts) <= 1 and (scripts != {"LATIN"} or _plausible_latin(text))
+
+
+def _lower_share(text: str) -> float:
+    """Share of lower-case among the non-ASCII letters: ordinary text is mostly lower case,
+    which tells Windows-1251 from KOI8-R (their cases sit in swapped halves)."""
+    letters = [c for c in text if ord(c) > 127 and c.isalpha()]
+    return sum(c.islower() for c in letters) / len(letters) if letters else 0.0
+
+
 def decode(content: bytes, filename: str) -> tuple[str, str]:
     """(text, encoding). A byte-order mark or valid UTF-8 decides; UTF-16 without a mark is
-    seen by its zero bytes; otherwise charset-normalizer's candidates are compared and the file
-    is refused when no reading makes sense as a language (coherence - chaos < 0.1) or two
-    readings that differ score within 0.05 of each other."""
+    seen by its zero bytes. Otherwise Windows-1252 (Excel's "CSV" on Western systems) when it
+    reads the file as Latin words; else the most plausible of charset-normalizer's readings in
+    ``CANDIDATES`` (letters of one script first, then coherence - chaos, then lower-case share);
+    a file no reading makes sense of is refused with the advice to save it as UTF-8."""
     for bom, enc in _BOMS:
         if content.startswith(bom):
             return _strict(content, enc, filename), enc
@@ -192,26 +232,33 @@ def decode(content: bytes, filename: str) -> tuple[str, str]:
     for enc, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
         if len(content) % 2 == 0 and zeros.count(0) > 0.9 * len(zeros):
             return _strict(content, enc, filename), enc
+    try:
+        western = content.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
     from charset_normalizer import from_bytes
 
-    texts: dict[str, tuple[float, str]] = {}  # decoded text -> (best score, encoding)
-    for m in from_bytes(content[:200_000]):
-        score = m.coherence - m.chaos
+    readings: dict[str, tuple[float, str]] = {}  # decoded text -> (score, encoding)
+    for m in from_bytes(content[:200_000], cp_isolation=CANDIDATES):
         try:
             text = content.decode(m.encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        if text not in texts or score > texts[text][0]:
-            texts[text] = (score, m.encoding)
-    ranked = sorted(texts.items(), key=lambda kv: -kv[1][0])
-    if not ranked or "\x00" in ranked[0][0][:4096]:
-        raise UploadError(f"{filename} looks like a binary file, not CSV text")
-    # unsure: no language recognised in the best reading, or a second reading nearly as good
-    if ranked[0][1][0] < 0.1 or (len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < 0.05):
-        guesses = " or ".join(e for _, (_, e) in ranked[:2])  # e.g. "cp1250 or cp1252"
-        raise UploadError(f"{filename} is not UTF-8 and its encoding cannot be told for sure "
-                          f"({guesses}?); save it as UTF-8 (CSV UTF-8 in Excel) and upload "
-                          "again")  # fmt: skip
+        score = m.coherence - m.chaos
+        if m.chaos <= 0.2 and (text not in readings or score > readings[text][0]):
+            readings[text] = (score, m.encoding)
+    if western is not None and _plausible_latin(western):
+        rival = max(((sc, t, e) for t, (sc, e) in readings.items() if t != western),
+                    default=None)  # fmt: skip
+        mine = readings.get(western, (0.0, ""))[0]
+        if rival is None or rival[0] < mine + 0.2:
+            return western, "cp1252"
+    ranked = sorted(readings.items(), reverse=True,
+                    key=lambda kv: (_one_script(kv[0]), kv[1][0], _lower_share(kv[0])))  # fmt: skip
+    ranked = [r for r in ranked if "\x00" not in r[0][:4096]]
+    if not ranked:
+        raise UploadError(f"{filename} is not UTF-8 and no text encoding reads it as words; save "
+                          "it as UTF-8 (CSV UTF-8 in Excel) and upload again")  # fmt: skip
     return ranked[0][0], ranked[0][1][1]
 
 

@@ -36,9 +36,13 @@ def pytest_configure(config):
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     """An empty LABORDASH_HOME with the real mirror."""
+    from dashboard import first_run
+
     h = tmp_path / "home"
     monkeypatch.setenv("LABORDASH_HOME", str(h))
     monkeypatch.setenv("LABORDASH_MIRROR", str(MIRROR))
+    monkeypatch.setattr(first_run, "_outcome", None)  # the app's first build is per process
+    monkeypatch.setattr(first_run, "_thread", None)
     return h
 
 

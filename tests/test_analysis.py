@@ -132,7 +132,7 @@ def test_logs_and_first_differences():
 def test_lags_add_regressors():
     r = tradeoff_model(simulated(), "y", "x", lags=2)
     assert list(r.table()["term"]) == ["x", "x_lag1", "x_lag2"]
-    assert r.dropped["no earlier year for the lags"] > 0
+    assert r.dropped["no x value in the 2 year(s) before (lags)"] > 0
 
 
 def test_bad_arguments_are_clear():
@@ -222,3 +222,65 @@ def test_real_tradeoff_model_runs_on_all_countries(store_env):
     assert r.n_entities > 150 and r.nobs > 3000
     assert r.ci_low < r.coef < r.ci_high
     assert r.dropped["missing value"] > 0
+
+
+@pytest.mark.parametrize("time_effects", [False, True])
+def test_r_squared_equal_linearmodels(time_effects):
+    p = simulated()
+    d = p.set_index(["geo", "year"])
+    lm = PanelOLS(d["y"], d[["x", "z"]].assign(const=1.0), entity_effects=True,
+                  time_effects=time_effects).fit()  # fmt: skip
+    r = tradeoff_model(p, "y", "x", ["z"], effects="twoway" if time_effects else "entity",
+                       cov="nonrobust")  # fmt: skip
+    assert r.r2_within == pytest.approx(lm.rsquared_within, rel=1e-9)
+    assert r.r2_overall == pytest.approx(lm.rsquared_overall, rel=1e-9)
+
+
+@pytest.mark.parametrize("effects", ["none", "time"])
+def test_no_within_r_squared_without_country_effects(effects):
+    import statsmodels.api as sm
+
+    p = simulated()
+    r = tradeoff_model(p, "y", "x", ["z"], effects=effects, cov="nonrobust")
+    assert np.isnan(r.r2_within)  # before: -10.81 pooled, -10.57 with year effects only
+    if effects == "none":
+        ols = sm.OLS(p["y"], sm.add_constant(p[["x", "z"]])).fit()
+        assert r.r2_overall == pytest.approx(ols.rsquared, rel=1e-9)
+
+
+def test_lags_are_built_from_the_full_series():
+    p = simulated(frac=1.0)
+    p.loc[(p.geo == "C00") & (p.year == 2005), "y"] = np.nan  # 2005's x is still there
+    r = tradeoff_model(p, "y", "x", lags=1)
+    # 2006 keeps its row: it needs x in 2005, not the whole 2005 row
+    kept = p.assign(x_lag=p.groupby("geo")["x"].shift(1)).dropna(subset=["y", "x", "x_lag"])
+    assert r.nobs == len(kept)  # before: one fewer (2006 of C00 was lost)
+    assert r.dropped == {"missing value": 1, "no x value in the 1 year(s) before (lags)": 30}
+
+
+def test_granger_p_value_takes_the_single_equation_degrees_of_freedom():
+    from statsmodels.tsa.stattools import grangercausalitytests
+
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=22).cumsum()
+    y = np.r_[0, 0.5 * x[:-1]] + rng.normal(scale=0.8, size=22)
+    p = pd.DataFrame({"geo": "AAA", "year": range(2000, 2022), "x": x, "y": y})
+    r = granger(p, "AAA", "x", "y", maxlag=3)
+    d = p[["y", "x"]].diff().dropna()
+    f, pvalue, df_denom, df_num = grangercausalitytests(d, maxlag=[r.lag])[r.lag][
+        0]["ssr_ftest"]  # fmt: skip
+    assert r.f_stat == pytest.approx(f, rel=1e-9)
+    assert r.pvalue == pytest.approx(pvalue, rel=1e-9)  # before: the VAR's 2x df, smaller
+    assert df_denom == r.nobs - 2 * r.lag - 1
+
+
+def test_granger_on_real_data_germany_health_and_military(store_env):
+    from statsmodels.tsa.stattools import grangercausalitytests
+
+    panel = build_panel(["milex_gdp", "health_gdp"], geos=["DEU"])
+    r = granger(panel, "DEU", "health_gdp", "milex_gdp", maxlag=2)
+    s = panel.dropna(subset=["milex_gdp", "health_gdp"]).sort_values("year")
+    s = s[s.year.between(*r.years)]
+    d = s[["milex_gdp", "health_gdp"]].diff().dropna()
+    expected = grangercausalitytests(d, maxlag=[r.lag])[r.lag][0]["ssr_ftest"][1]
+    assert r.pvalue == pytest.approx(expected, rel=1e-9)

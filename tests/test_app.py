@@ -92,7 +92,14 @@ def test_home_without_sipri_shows_an_error_not_a_traceback(home):
 
 
 def test_first_run_builds_the_store(home):
+    from dashboard import first_run
+
     at = run_app()
+    assert not at.exception
+    # the build runs in the background; meanwhile the visitor sees its progress
+    assert any("First run: building the data store" in i.value for i in at.info)
+    first_run._thread.join(600)
+    at.run()
     assert not at.exception
     assert set(store.available()) == set(store.MODULES)
     assert len(at.get("plotly_chart")) == 1

@@ -74,7 +74,7 @@ FAR_DOWN = HEADER + '<row r="1500000"><c r="A1500000"><v>1</v></c></row>'
 @pytest.mark.parametrize(
     ("rows", "dimension", "message"),
     [
-        (FAR_RIGHT, "A1:XFD8000", "declared with 16,384 columns"),
+        (FAR_RIGHT, "A1:XFD8000", "has 16,384 columns; the limit is 200"),
         (FAR_RIGHT, None, "has 16,384 columns; the limit is 200"),
         (FAR_DOWN, "A1:C1500000", "declared with more than 1,000,000 rows"),
     ],
@@ -90,6 +90,26 @@ def test_a_tiny_xlsx_bomb_is_refused_before_any_grid_is_built(rows, dimension, m
     finally:
         tracemalloc.stop()
     assert peak < 30 * 2**20  # before: 3.36 GB for the column bomb
+
+
+def test_a_converted_sheet_declaring_a_large_grid_is_read():
+    # files converted from .xls declare A1:IV65536 whatever they hold; styled empty cells too
+    rows = (
+        HEADER + '<row r="2"><c r="A2" t="inlineStr"><is><t>A</t></is></c><c r="B2" '
+        't="inlineStr"><is><t>x</t></is></c><c r="C2"><v>5</v></c><c r="D2" s="1"/></row>'
+    )
+    df = upload.read_table(xlsx(rows, "A1:IV65536"), "converted.xlsx")
+    assert df.to_dict("records") == [{"region": "A", "industry": "x", "value": "5"}]
+
+
+def test_csv_line_endings_and_the_exact_row_limit(monkeypatch):
+    mac = upload.read_table(b"region,industry,value\rA,x,1\rB,y,2\r", "mac.csv")
+    assert mac["region"].tolist() == ["A", "B"]  # Excel's "CSV (Macintosh)": CR only
+    monkeypatch.setattr(upload, "MAX_ROWS", 3)
+    exact = b"r,i,v\n" + b"A,x,1\n" * 3
+    assert len(upload.read_table(exact, "three.csv")) == 3  # a trailing newline is no row
+    with pytest.raises(upload.UploadError, match="more than 3 rows"):
+        upload.read_table(exact + b"A,x,1\n", "four.csv")
 
 
 def test_rows_are_counted_while_streaming_when_the_sheet_hides_its_size(monkeypatch):
@@ -109,6 +129,13 @@ def test_an_upload_is_read_in_a_bounded_child_process():
         upload.read_bounded(wide, "wide.csv", memory_mb=30)
     with pytest.raises(upload.UploadError, match="16,384 columns"):  # errors come back as such
         upload.read_bounded(xlsx(FAR_RIGHT), "bomb.xlsx")
+
+
+def test_a_worker_that_fails_is_not_called_out_of_memory():
+    from dashboard import bounded
+
+    with pytest.raises(RuntimeError, match="worker process failed"):
+        bounded.call(os._exit, 3, seconds=60, memory_mb=100)
 
 
 def test_a_damaged_workbook_is_a_message_not_a_traceback():
@@ -236,20 +263,29 @@ def test_download_errors_and_records_never_carry_the_query(home, http_server):
 # --- 4. an empty or unwritable store was pulled again on every page run --------------------
 
 
-def test_the_first_run_builds_once_and_says_what_failed(tmp_path, monkeypatch):
+@pytest.fixture
+def unwritable_home(tmp_path, monkeypatch):
+    """A home where the store cannot be created (a file stands where its directory should)."""
     blocker = tmp_path / "home"
     blocker.write_text("a file where the store's directory should be")
     monkeypatch.setenv("LABORDASH_HOME", str(blocker))
     monkeypatch.setenv("LABORDASH_MIRROR", str(MIRROR))
     monkeypatch.setattr(first_run, "_outcome", None)
+    monkeypatch.setattr(first_run, "_thread", None)
     calls = []
     real = store.pull
     monkeypatch.setattr(store, "pull", lambda **kw: calls.append(1) or real(**kw))
-    out = first_run.build()
-    again = first_run.build()
-    assert len(calls) == 1 and again is out
+    return calls
+
+
+def test_the_first_run_builds_once_and_says_what_failed(unwritable_home):
+    first_run.start(wait=30)
+    out = first_run.outcome()
+    first_run.start(wait=30)  # a later visitor
+    assert len(unwritable_home) == 1 and first_run.outcome() is out
     assert out.state == "failed" and "ready" not in out.label
-    assert "could not be built" in out.label and "labordash pull" in out.label
+    assert "could not be built (Not a directory)" in out.label and "labordash pull" in out.label
+    assert str(MIRROR.parent) not in out.label and "/home" not in out.label  # no server path
 
 
 def test_a_partial_first_run_is_not_called_ready():
@@ -260,20 +296,27 @@ def test_a_partial_first_run_is_not_called_ready():
     assert "all 2 steps failed" in first_run.summary([bad, bad]).label
 
 
-def test_the_app_on_an_unwritable_store_says_so_once(tmp_path, monkeypatch):
-    blocker = tmp_path / "home"
-    blocker.write_text("not a directory")
-    monkeypatch.setenv("LABORDASH_HOME", str(blocker))
-    monkeypatch.setattr(first_run, "_outcome", None)
-    calls = []
-    real = store.pull
-    monkeypatch.setattr(store, "pull", lambda **kw: calls.append(1) or real(**kw))
+def test_the_app_on_an_unwritable_store_says_so_once(unwritable_home):
     at = run_app()
     at.run()  # a second run of the same session, then a new visitor
     run_app()
-    assert len(calls) == 1
-    text = visible_text(at)
+    assert len(unwritable_home) == 1
+    text = visible_text(at) + " ".join(e.label for e in at.expander)
     assert "could not be built" in text and "Data store ready" not in text
+
+
+def test_the_first_run_survives_its_visitor_and_a_later_pull_clears_its_outcome(
+        home, monkeypatch):  # fmt: skip
+    monkeypatch.setattr(first_run, "_outcome", None)
+    monkeypatch.setattr(first_run, "_thread", None)
+    real = store.pull
+    monkeypatch.setattr(store, "pull", lambda **kw: real(["owid"], **kw))  # a short build
+    first_run.start()
+    assert first_run.running()  # in its own thread: no visitor's rerun can stop it
+    first_run._thread.join(120)
+    assert first_run.outcome().state == "done" and store.available() == ["owid"]
+    monkeypatch.setattr(first_run, "_outcome", first_run.Outcome("failed", "x", version="old"))
+    assert first_run.outcome() is None  # the store changed since: the failure is not shown
 
 
 # --- 5. downloads were unbounded ------------------------------------------------------------
@@ -339,7 +382,7 @@ def test_two_pulls_at_once_both_succeed(home, tmp_path):
     outs = [p.communicate(timeout=300)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert not any("Errno" in o or "FAILED" in o for o in outs), outs
-    assert any("waiting for labordash pull" in o for o in outs), outs  # the second one waited
+    assert any("waiting for" in o for o in outs), outs  # the second one waited, and said so
     assert {"owid", "eurostat_cofog", "who_ghed"} <= set(store.manifest())
     assert not list((home / "store").glob("*.tmp")) and not list((home / "store").glob(".*.tmp"))
 
@@ -416,6 +459,17 @@ def test_a_file_and_its_manifest_entry_change_together(small_home, monkeypatch):
             raise OSError(28, "No space left on device")
         return real(src, dst)
 
+    src = store.MODULES["owid"]
+
+    class Changed:  # a new vintage: one value differs, so the new file differs from the old
+        DATASET, SOURCE = src.DATASET, src.SOURCE
+
+        def load(self, **kw):
+            loaded = src.load(**kw)
+            loaded.frame.loc[0, "value"] += 1.0
+            return loaded
+
+    monkeypatch.setitem(store.MODULES, "owid", Changed())
     monkeypatch.setattr(os, "replace", full_disk)
     res = store.pull(["owid"], force=True)[0]
     monkeypatch.setattr(os, "replace", real)
@@ -446,6 +500,10 @@ def test_a_damaged_map_layer_is_refused_and_rebuilt_by_a_full_pull(small_home):
         geo.countries()
     store.pull(["owid"])  # even a partial pull repairs a damaged layer
     assert geo.intact() and len(geo.countries()["features"]) == 177
+    before = geo.stored_path("countries").stat().st_mtime_ns
+    res = CliRunner().invoke(app, ["pull"])  # a full pull from the command line rebuilds them
+    assert res.exit_code == 0 and "geometries" in res.output
+    assert geo.stored_path("countries").stat().st_mtime_ns > before
 
 
 def said(res) -> str:
@@ -507,6 +565,14 @@ def test_export_never_overwrites_within_a_run(store_env, tmp_path):
     assert "replaced the file that was there" in said(again)
 
 
+def test_export_on_a_damaged_store_is_a_failed_chart_not_a_traceback(damaged_home, tmp_path):
+    damage_stored(damaged_home, "sipri_milex")
+    store._read_parquet.cache_clear()
+    res = CliRunner().invoke(app, ["export", "--chart", "gvb_granger", "--out", str(tmp_path)])
+    assert res.exit_code == 1 and "FAILED" in res.output and "pull --force" in said(res)
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
 def test_an_image_that_is_not_one_is_a_failure():
     with pytest.raises(export.ExportError, match="3 bytes that are not a PNG"):
         export.check_image(b"\x00\x01\x02", "png")
@@ -565,37 +631,48 @@ def test_labels_from_a_file_are_inert_markdown():
 # --- 15. encodings ---------------------------------------------------------------------------
 
 RU = "регион,отрасль,занятые\nУдмуртская Республика,обрабатывающие производства,120\n"
+ENCODED = {  # as a spreadsheet or a statistics office would save them
+    "excel_unicode_text": ("region\tindustry\tvalue\nZürich\tBäckerei\t12\n", "utf-16", "utf-16"),
+    "french": (
+        "region;industry;value\nFR10;Chaussée légère;12\nFR21;Équipements;3\n",
+        "cp1252",
+        "cp1252",
+    ),
+    "german": (
+        "region,industry,value\nDE14,Tübingen,1\nDE11,Straßenbau Württemberg,3\n",
+        "cp1252",
+        "cp1252",
+    ),
+    "spanish": ("region,industry,value\nES24,Aragón,1\nES61,Andalucía,2\n", "cp1252", "cp1252"),
+    "one_accent": ("r,i,v\nA,Café,1\nB,x,2\n", "cp1252", "cp1252"),
+    "polish": (
+        "region,industry,value\nPL21,Małopolskie przemysł,1\nPL22,Śląskie górnictwo,2\n",
+        "cp1250",
+        "cp1250",
+    ),
+    "russian_1251_short": ("RU-MOW;C;1234;Москва\n", "cp1251", "cp1251"),
+    "russian_1251": (RU * 3, "cp1251", "cp1251"),
+    "russian_koi8": (RU, "koi8_r", "koi8_r"),
+    "japanese": ("地域,産業,雇用\n東京,製造業,120\n大阪,サービス業,300\n", "shift_jis", "cp932"),
+    "greek": ("περιοχή,κλάδος,αξία\nΑττική,μεταποίηση,12\n", "cp1253", "cp1253"),
+}
 
 
-@pytest.mark.parametrize(
-    ("data", "encoding"),
-    [
-        ("region\tindustry\tvalue\nZürich\tBäckerei\t12\n".encode("utf-16"), "utf-16"),
-        ((RU * 3).encode("cp1251"), "cp1251"),
-        (RU.encode("utf-8"), "utf-8"),
-    ],
-)
-def test_encodings_are_detected_and_named(data, encoding):
-    df = upload.read_table(data, "t.csv")
-    assert df.attrs["encoding"] == encoding
-    assert df.iloc[0, 0] in ("Zürich", "Удмуртская Республика")
+@pytest.mark.parametrize("name", list(ENCODED))
+def test_encodings_are_detected_and_named(name):
+    text, codec, named = ENCODED[name]
+    got, encoding = upload.decode(text.encode(codec), f"{name}.csv")
+    assert got == text and encoding == named  # before: KOI8-R and Shift-JIS read as cp1252
 
 
-@pytest.mark.parametrize("codec", ["koi8_r", "shift_jis"])
-def test_other_encodings_are_never_read_as_windows_1252(codec):
-    text = RU if codec == "koi8_r" else "地域,産業,雇用\n東京,製造業,120\n大阪,サービス業,300\n"
-    try:
-        df = upload.read_table(text.encode(codec), "t.csv")
-    except upload.UploadError as exc:
-        assert "save it as UTF-8" in str(exc)
-    else:
-        assert df.attrs["encoding"] != "cp1252"
-        assert df.iloc[0, 0] == text.splitlines()[1].split(",")[0]
+def test_a_table_is_read_with_its_encoding_named():
+    df = upload.read_table(ENCODED["excel_unicode_text"][0].encode("utf-16"), "t.txt")
+    assert df.attrs["encoding"] == "utf-16" and df.iloc[0, 0] == "Zürich"
 
 
-def test_an_unsure_encoding_is_refused_with_advice():
-    with pytest.raises(upload.UploadError, match="cannot be told for sure.*save it as UTF-8"):
-        upload.read_table("region,industry,value\nZürich,x,1\n".encode("latin-1"), "t.csv")
+def test_bytes_no_encoding_reads_as_words_are_refused_with_advice():
+    with pytest.raises(upload.UploadError, match="no text encoding reads it as words.*UTF-8"):
+        upload.read_table(b"r,i,v\n" + bytes(range(128, 256)) * 3 + b",x,1\n", "t.csv")
 
 
 def test_pipes_and_full_width_equals_are_neutralised():

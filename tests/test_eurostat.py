@@ -34,9 +34,9 @@ def test_flags_and_missing_cells(nace):
     assert r.value == 4.0 and r.flag == "break,low reliability"
     conf = pick(nace, geo="AT13", industry="A", age="Y15-24", year=2010)  # ': c'
     assert math.isnan(conf.value) and conf.flag == "confidential"
-    # a bare ':' is not stored (BE1 2014 in the same line)
-    assert nace[(nace.geo == "BE1") & (nace.industry == "A") & (nace.age == "Y15-24") & (
-        nace.year == 2014)].empty  # fmt: skip
+    # a bare ':' (BE1 2014 in the same line) is unknown, never zero: NaN, "not published"
+    bare = pick(nace, geo="BE1", industry="A", age="Y15-24", year=2014)
+    assert math.isnan(bare.value) and bare.flag == "not published"
 
 
 def test_nuts_levels_and_aggregates(nace):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard import analysis, charts, dependence, geo, maps, russia, store
+from dashboard import analysis, charts, crosswalks, dependence, geo, maps, russia, store
 from dashboard.builders import lookups
 from dashboard.provenance import source_line
 from dashboard.registry import Built, SpecError, chart
@@ -100,7 +100,7 @@ def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Average monthly wage and unemployment rate of the chosen regions against the Russian
     Federation, in two panels."""
     chosen = _regions(regions)
-    r = store.read("rosstat_regions", territory="total")
+    r = crosswalks.disjoint_subjects(store.read("rosstat_regions"))
     wanted = ["wage_avg_monthly", "unemployment_rate"]
     sel = r[r["geo"].isin([*chosen, COUNTRY]) & r["indicator"].isin(wanted)]
     wide = sel.pivot_table(index=["geo", "year"], columns="indicator", values="value").reset_index()
@@ -154,7 +154,7 @@ def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
 def russia_shipments(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Manufacturing shipments of the chosen regions over time, with the OKVED break marked."""
     chosen = _regions(regions)
-    r = store.read("rosstat_regions", territory="total")
+    r = crosswalks.disjoint_subjects(store.read("rosstat_regions"))
     ship = r[r["geo"].isin(chosen) & (r["indicator"] == "manufacturing_shipments")]
     after = int(OKVED_BREAK.last_before) + 1
     ts = charts.time_series(

@@ -128,19 +128,19 @@ class Source:
         try:
             frame = self.parse(paths)
             vintage = self.vintage(paths, frame)
-        except Exception as exc:
+        except ParseError as exc:  # the files, not our code: they are not kept
             raise unparsed(exc, files, self.dataset) from None
         notes += frame.attrs.pop("notes", [])
         return Loaded(frame, files, vintage, notes)
 
 
-def unparsed(exc: Exception, files: list[RawFile], dataset: str) -> Exception:
-    """``exc`` after the downloads that failed to parse left the raw cache (never reused); a
-    ParseError says so and names ``--refresh``."""
+def unparsed(exc: ParseError, files: list[RawFile], dataset: str) -> Exception:
+    """``exc`` after the downloads that failed to parse left the raw cache (never reused),
+    saying so and naming ``--refresh``."""
     from dashboard.fetch import forget
 
     gone = forget(files)
-    if not gone or not isinstance(exc, ParseError):
+    if not gone:
         return exc
     return ParseError(f"{exc} (the downloaded {', '.join(gone)} was not kept; `labordash pull "
                       f"--refresh {dataset}` downloads it again)")  # fmt: skip

@@ -11,9 +11,10 @@
 TSV: the first column joins the dimension codes with commas and ends ``geo\\time`` (old bulk
 files) or ``geo\\TIME_PERIOD`` (current API, which starts with ``freq``); one column per period.
 A cell is a number and optional flag letters (``250.8 b``); ``:`` is missing. Missing cells
-with a flag (``: c``, confidential) are kept as NaN with the flag; bare ``:`` cells are not
-stored. NUTS level from the code length (AT nuts0, AT1 nuts1, AT11 nuts2, AT111 nuts3);
-EU/EA totals are aggregates.
+with a flag (``: c``, confidential) are kept as NaN with the flag; bare ``:`` cells are kept as
+NaN flagged "not published" where the region publishes something that period (unknown, never
+zero), and left out where it publishes nothing (a NUTS code not in use then). NUTS level from
+the code length (AT nuts0, AT1 nuts1, AT11 nuts2, AT111 nuts3); EU/EA totals are aggregates.
 """
 
 from __future__ import annotations
@@ -109,8 +110,22 @@ def parse_tsv(text: str, name: str) -> pd.DataFrame:
         raise ParseError(f"{name}: {int(unreadable.sum())} unreadable cells, e.g. {sample}")
     long["value"] = pd.to_numeric(parts[0].where(parts[0] != ":"), errors="coerce")
     long["flag"] = parts[1].map(lambda s: flag_words(s) if s else None)
-    keep = long["value"].notna() | long["flag"].notna()
-    return long.loc[keep].drop(columns="cell").reset_index(drop=True)
+    return _unpublished(long.drop(columns="cell"))
+
+
+NOT_PUBLISHED = "not published"
+
+
+def _unpublished(long: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a value or a flag, and bare ``:`` cells of a region-period the table publishes
+    something for, kept as NaN flagged "not published": unknown, never zero. A region-period
+    with nothing published (a code not yet or no longer in use) is left out."""
+    bare = long["value"].isna() & long["flag"].isna()
+    published = long.loc[long["value"].notna(), ["geo", "period"]].drop_duplicates()
+    inside = long[["geo", "period"]].merge(published, how="left", indicator=True)["_merge"]
+    keep_bare = bare & (inside == "both").to_numpy()
+    long.loc[keep_bare, "flag"] = NOT_PUBLISHED
+    return long.loc[~bare | keep_bare].reset_index(drop=True)
 
 
 def parse_sdmx_csv(text: str, name: str) -> pd.DataFrame:
@@ -127,7 +142,7 @@ def parse_sdmx_csv(text: str, name: str) -> pd.DataFrame:
     meta = {"DATAFLOW", "LAST UPDATE", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "CONF_STATUS"}
     dims = [c for c in df.columns if c not in meta]
     out = df[dims].assign(period=df["TIME_PERIOD"], value=values, flag=flags)
-    return out[out["value"].notna() | out["flag"].notna()].reset_index(drop=True)
+    return _unpublished(out)
 
 
 def read_table(path: Path) -> pd.DataFrame:

@@ -10,12 +10,13 @@ Two layouts, both as BLS publishes them:
 Indicators: ``employment`` (persons; a quarter is the mean of its three monthly levels),
 ``wages`` (US$, total for the period), ``establishments`` (count), ``bls_lq_employment`` (BLS's
 employment location quotient against the US, all industries and ownerships; a quarter is the
-mean of the three monthly LQs). ``ownership`` holds ``own_code`` (0 total, 1 federal, 2 state,
-3 local, 5 private), ``agglvl_code`` the aggregation level (so pages can pick 2- to 6-digit
-NAICS). Disclosure code ``N``: BLS writes 0 for employment and wages; they become NaN with flag
-``suppressed`` (establishment counts stay, they are published). Code ``-``: a placeholder for an
-industry with no establishments, stored as published with flag ``no establishments``.
-"""
+mean of the three monthly LQs). ``ownership`` holds ``own_code`` (0 total, 1 federal, 2 state, 3
+local, 5 private, 8 total government: the sum of 1-3 BLS prints for the nation and each state,
+agglvl 95/96, kept as published), ``agglvl_code`` the aggregation level (so pages can pick 2- to
+6-digit NAICS). Disclosure code ``N``: BLS writes 0 for employment and wages; they become NaN
+with flag ``suppressed`` (establishment counts stay, they are published). Code ``-``: a
+placeholder for an industry with no establishments, stored as published with flag ``no
+establishments``."""
 
 from __future__ import annotations
 
@@ -43,10 +44,15 @@ KEYS = ["area_fips", "own_code", "industry_code", "agglvl_code", "size_code", "y
 
 
 def geo_level(agglvl: pd.Series) -> pd.Series:
-    """BLS aggregation level -> nation (10-29), state (50-58), county (70-78); else MSA etc."""
+    """BLS aggregation level -> nation (10-29; 95 total government), state (50-58; 96 total
+    government), county (70-78); else MSA etc. (not in the region scheme)."""
     lvl = pd.to_numeric(agglvl, errors="coerce")
     out = np.select(
-        [lvl.between(10, 29), lvl.between(50, 58), lvl.between(70, 78)],
+        [
+            lvl.between(10, 29) | (lvl == 95),
+            lvl.between(50, 58) | (lvl == 96),
+            lvl.between(70, 78),
+        ],  # fmt: skip
         ["us_nation", "us_state", "us_county"],
         default="",
     )

@@ -25,7 +25,16 @@ import pycountry
 
 from dashboard import config
 from dashboard.catalog import origin
-from dashboard.fetch import FetchError, RawFile, Resource, describe, fetch, get_json, mirror_files
+from dashboard.fetch import (
+    FetchError,
+    RawFile,
+    Resource,
+    describe,
+    fetch,
+    get_json,
+    mirror_files,
+    public_url,
+)
 from dashboard.schema import tidy
 from dashboard.sources.base import Loaded, ParseError, check_complete, unparsed
 
@@ -220,7 +229,7 @@ def _api_pages(url: str, params: dict, fetch_kw: dict) -> list[dict]:
         doc = get_json(url, source=SOURCE, params={**params, "page": page}, **kw)
         if not isinstance(doc, list) or len(doc) < 2 or not isinstance(doc[0], dict):
             msg = doc[0].get("message") if isinstance(doc, list) and doc else doc
-            raise FetchError(f"{SOURCE}: {url} answered an error: {msg}")
+            raise FetchError(f"{SOURCE}: {public_url(url)} answered an error: {msg}")
         pages = int(doc[0].get("pages") or 1)
         out.extend(doc[1] or [])
         page += 1
@@ -282,7 +291,7 @@ def load(**fetch_kw) -> Loaded:
             files.append(raw)
             try:
                 bulks.append(read_bulk(Path(raw.path)))
-            except Exception as exc:
+            except ParseError as exc:
                 raise unparsed(exc, [raw], DATASET) from None
     chosen = newest_by_code(bulks)
     dropped = [b.path.name for b in bulks if chosen[b.code] is not b]

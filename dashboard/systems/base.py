@@ -60,6 +60,7 @@ class System:
     layer_level: int | None = None
     breaks: tuple[Break, ...] = ()
     notes: tuple[str, ...] = ()
+    nominal: bool = False  # levels are money in current prices (shift-share growth = inflation)
 
     @property
     def dataset(self) -> str:

@@ -1,7 +1,8 @@
 """EU regions: Eurostat LFS employment by NUTS 2 region and NACE Rev.2 group.
 
 Employment in thousand persons, age 15+; regions NUTS 2013 as published; total = the published
-TOTAL (it includes "no response"); benchmark = the EU-28 aggregate as Eurostat publishes it.
+TOTAL (it includes "no response"); benchmark = the EU-28 aggregate as Eurostat publishes it,
+and the system holds only the regions of the 28 member states it covers.
 A region's reference economy is its country (the NUTS 0 code).
 """
 
@@ -14,6 +15,11 @@ from dashboard.systems.base import Data, System, from_benchmark_row, series
 
 NACE_PARTITION = ("A", "B-E", "F", "G-I", "J", "K", "L", "M_N", "O-Q", "R-U")
 BENCHMARK_CODE = "EU28"
+# the member states the EU-28 aggregate covers, as Eurostat codes them (EL Greece, UK); the
+# table also holds candidate and EFTA countries' regions, which the benchmark does not cover
+EU28 = frozenset(["BE", "BG", "CZ", "DK", "DE", "EE", "IE", "EL", "ES", "FR", "HR", "IT", "CY",
+                  "LV", "LT", "LU", "HU", "MT", "NL", "AT", "PL", "PT", "RO", "SI", "SK", "FI",
+                  "SE", "UK"])  # fmt: skip
 
 
 def load(system: System) -> Data:
@@ -24,7 +30,10 @@ def load(system: System) -> Data:
     tot = tot[["period", "region", "total"]].reset_index(drop=True)
     cells = d[d["industry"] != "TOTAL"][["period", "region", "industry", "value"]]
     cells = cells.reset_index(drop=True)
-    regions = tuple(sorted(d.loc[d["geo_level"] == system.geo_level, "geo"].unique()))
+    # only regions the benchmark covers are compared with it (no Turkish or Norwegian region
+    # ranked against the EU-28)
+    regions = tuple(sorted(g for g in d.loc[d["geo_level"] == system.geo_level, "geo"].unique()
+                           if g[:2] in EU28))  # fmt: skip
     return Data(system, cells, tot, from_benchmark_row(cells, tot, BENCHMARK_CODE),
                 NACE_PARTITION, crosswalks.industry_labels("NACE"), regions,
                 tuple(sorted(cells["period"].unique())))  # fmt: skip
@@ -62,11 +71,14 @@ NUTS2 = System(
     notes=(
         "Eurostat LFS: NACE groups only (manufacturing is inside B-E at this level); regions "
         "are NUTS 2013 as published, drawn on NUTS 2021 polygons where the boundary is "
-        "unchanged or a union of 2021 regions. Not drawn: Ireland, Scotland's and southern "
-        "Norway's regions (boundaries changed since) and the overseas regions; they are in the "
-        "ranking and the table.",
-        "Cells Eurostat does not publish (low reliability, confidential) are shown as "
-        "suppressed, never as zero.",
+        "unchanged or a union of 2021 regions. Not drawn: Ireland's and Scotland's regions "
+        "(boundaries changed since) and the overseas regions; they are in the ranking and the "
+        "table.",
+        "Regions of the 28 member states only: the benchmark is Eurostat's EU-28 aggregate, "
+        "which does not cover the Norwegian, Swiss, Icelandic, Turkish and other candidate "
+        "countries' regions the table also holds, so they are not ranked against it.",
+        "Cells Eurostat does not publish (low reliability, confidential, or a bare ':') are "
+        "shown as suppressed, never as zero.",
     ),
 )  # fmt: skip
 

@@ -31,7 +31,7 @@ def _reference(region: str) -> str:
 
 
 def load_shipments(system: System) -> Data:
-    r = store.read(system.dataset, territory="total")
+    r = crosswalks.disjoint_subjects(store.read(system.dataset))
     r = r[r["indicator"].isin(list(SECTIONS))]
     r = r.assign(period=r["year"].astype(str), region=r["geo"], code=r["industry"],
                  industry=r["indicator"].map(SECTIONS))  # fmt: skip
@@ -63,7 +63,7 @@ def load_shipments(system: System) -> Data:
 
 
 def load_employment(system: System) -> Data:
-    e = store.read(system.dataset, indicator="employment", territory="total")
+    e = crosswalks.disjoint_subjects(store.read(system.dataset, indicator="employment"))
     e = e.assign(period=e["year"].astype(str), region=e["geo"])
     cells = e[["period", "region", "industry", "value"]].reset_index(drop=True)
     tot = cells.groupby(["period", "region"])["value"].sum(min_count=1).rename("total")
@@ -77,13 +77,18 @@ def load_employment(system: System) -> Data:
 
 def social(system: System, region: str) -> pd.DataFrame:
     """Average monthly wage, unemployment rate, and budget and social-support spending per
-    head (RUB per person = mln RUB / thousand persons x 1000), against the Russian Federation."""
+    head (RUB per person = mln RUB / thousand persons x 1000, Rosstat's annual average
+    population of the same territory), against the Russian Federation; Tyumen and Arkhangelsk
+    without their autonomous okrugs where the table prints them so."""
     who = [region, COUNTRY]
-    r = store.read("rosstat_regions", territory="total")
+    r = store.read("rosstat_regions")
     r = r[r["geo"].isin(who)]
-    pop = r[r["indicator"] == "population"].set_index(["geo", "year"])["value"]
+    # per head divides by the population of the same territory (an oblast with or without its
+    # okrugs), then the oblast without them is shown where the table prints it
+    pop = r[r["indicator"] == "population"].set_index(["geo", "year", "territory"])["value"]
+    whole = crosswalks.disjoint_subjects(r)
     parts = [
-        series(r[r["indicator"] == ind], label, unit, who)
+        series(whole[whole["indicator"] == ind], label, unit, who)
         for ind, label, unit in [
             ("wage_avg_monthly", "Average monthly wage", "RUB"),
             ("unemployment_rate", "Unemployment rate (ILO)", "%"),
@@ -93,9 +98,10 @@ def social(system: System, region: str) -> pd.DataFrame:
         ("budget_expenditure", "Consolidated budget spending per head"),
         ("social_support_expenditure", "Social support spending per head"),
     ]:
-        f = r[r["indicator"] == ind].set_index(["geo", "year"])
+        f = r[r["indicator"] == ind].set_index(["geo", "year", "territory"])
         per_head = (f["value"] / pop.reindex(f.index) * 1000).rename("value")
-        parts.append(series(f.assign(value=per_head).reset_index(), label, "RUB per person", who))
+        f = crosswalks.disjoint_subjects(f.assign(value=per_head).reset_index())
+        parts.append(series(f, label, "RUB per person", who))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -110,6 +116,7 @@ RU_SUBJECT = System(
     unit="mln RUB", what="shipped output",
     partition_wording="the industrial sections (shipments)",
     default_industry="manufacturing", loader=load_shipments, breaks=(OKVED_BREAK,), **_COMMON,
+    nominal=True,
     notes=(
         "Proxy: Rosstat publishes shipments of goods by industrial section, not employment by "
         "industry, per region; shares are of industrial shipments (mining, manufacturing, "

@@ -175,7 +175,12 @@ def model() -> None:
         k1.metric("Coefficient on military", f"{res.coef:.3f}")
         k2.metric("95% interval", f"{res.ci_low:.2f} to {res.ci_high:.2f}")
         k3.metric("Countries / years", f"{res.n_entities} / {res.n_periods}")
-        k4.metric("Within R²", f"{res.r2_within:.2f}")
+        within = "n/a" if res.r2_within != res.r2_within else f"{res.r2_within:.2f}"  # NaN
+        k4.metric("R², within · overall", f"{within} · {res.r2_overall:.2f}",
+                  help="Within: the share of the variation inside each country the model "
+                  "explains (only with country effects). Overall: the share of all variation, "
+                  "from the slopes and one constant. Both as linearmodels defines "
+                  "them.")  # fmt: skip
         st.markdown(reading(res, mil, civ))
         if cov == "cluster" and res.n_entities < 20:
             st.warning(

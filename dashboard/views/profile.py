@@ -88,6 +88,17 @@ else:
                  key="ss_table")  # fmt: skip
     if ss.by_industry.attrs.get("excluded_cells"):
         st.caption(f"{ss.by_industry.attrs['excluded_cells']} suppressed cells left out.")
+    if sysm.nominal:
+        st.warning(
+            f"These levels are {sysm.unit} in current prices: between {base} and {final} prices "
+            'rose as well, so most of the "national growth" component is inflation, not real '
+            "growth, and the other components are in roubles of mixed years. The shares below "
+            "do not depend on the price level: each industry's share of the region and of the "
+            "reference economy in both periods, and the change in percentage points."
+        )
+        shares = dependence.share_change(data, region, base, final)
+        st.dataframe(shares, hide_index=True, width="stretch", key="ss_shares")
+        common.download(shares, f"shares_{region}_{base}_{final}", key="dl_ss_shares")
 
 st.header("Social indicators")
 try:
