@@ -40,6 +40,20 @@ def budget(functions=None) -> pd.DataFrame:
     ]
 
 
+def shares_agreement() -> dict:
+    """How well the researcher's budget shares (``ru_budget_shares``, consolidated) agree with
+    our own parse of the Treasury's reports (``roskazna_budget``: section / total x 100) in the
+    cells both hold: their number, the years, the share within 0.1 and 0.05 percentage points,
+    and the largest gap (pp)."""
+    b = budget()
+    cons = store.read("ru_budget_shares", indicator="budget_share_consolidated")
+    both = b.merge(cons, on=["geo", "year", "function"], suffixes=("", "_theirs"))
+    gap = (both["share"] - both["value_theirs"]).abs()
+    return {"cells": len(both), "years": sorted(both["year"].unique().tolist()),
+            "within_0_1": float((gap <= 0.1).mean()), "within_0_05": float((gap <= 0.05).mean()),
+            "max_gap": float(gap.max())}  # fmt: skip
+
+
 def social_per_head(year: int) -> pd.Series:
     """Social-policy spending (section 10) per head, RUB, by subject."""
     b = budget(["10"])

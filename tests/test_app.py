@@ -343,7 +343,8 @@ RUSSIA = "views/russia.py"
 def test_russia_default_and_udmurtia_matches_the_store(store_env):
     at = run_page(RUSSIA)
     assert not at.exception, at.exception
-    assert chart_keys(at) == ["map", "wages", "social_bars", "shipments", "scatter"]
+    assert chart_keys(at) == ["map", "wages", "social_bars", "wartime", "war_map", "national",
+                              "shipments", "scatter"]  # fmt: skip
     assert at.multiselect[0].value[:4] == ["RU-UD", "RU-TUL", "RU-VLA", "RU-IVA"]
     table = table_with(at, "% of spending 2021").set_index(["region", "function"])
     b = store.read("roskazna_budget", geo="RU-UD", year=2021).set_index("function")["value"]
@@ -362,6 +363,26 @@ def test_russia_every_map(store_env, which):
     assert at.multiselect[0].value == ["RU-TUL", "RU-KEM"]
     assert "map" in chart_keys(at)
     assert (which == "monotowns") == any("Weak provenance" in w.value for w in at.warning)
+
+
+def test_russia_wartime_section(store_env):
+    at = run_page(RUSSIA, war_fn="10", war_base="2019", war_final="2023")
+    assert not at.exception, at.exception
+    spec = json.loads(next(c for c in at.get("plotly_chart") if c.proto.id.endswith("war_map")
+                           or "war_map" in c.proto.id).proto.spec)  # fmt: skip
+    assert "Social policy: change in its share of the budget, 2019 to 2023" in json.dumps(spec)
+    shares = store.read("ru_budget_shares", indicator="budget_share_consolidated", function="10",
+                        geo="RU-UD")  # fmt: skip
+    ud = shares.set_index("year")["value"]
+    from dashboard import registry
+
+    fig = registry.build("russia_wartime_shares", {}).chart.figure  # what the page draws
+    social = [t for t in fig.data if t.name == "Udmurt Republic" and t.yaxis == "y2"]
+    assert list(social[0].y) == pytest.approx(list(ud.sort_index()), abs=1e-9)
+    text = " ".join(i.value for i in at.info)
+    assert "не подлежит публикации" in text and "Source: Rosstat" in text
+    bad = run_page(RUSSIA, war_fn="99", war_base="2023", war_final="2017")
+    assert not bad.exception and bad.info  # unknown section named; reversed years explained
 
 
 def test_russia_odd_query_parameters(store_env):

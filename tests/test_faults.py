@@ -38,6 +38,7 @@ FILES = {
     "rosstat_employment_structure": "russia/devproglab_multipliers/explanatory.xlsx",
     "rosstat_grp_structure": "russia/devproglab_multipliers/VRP_OKVED2_s2016.xlsx",
     "rosstat_regions": "russia/rosstat_regions_2022/01_naselenie_population.xlsx",
+    "ru_budget_shares": "russia/devproglab_multipliers/spendingShares.RDS",
     "sipri_milex": "sipri/SIPRI-Milex-data-1949-2025_v1.2.xlsx",
     "us_state_finances": "usstates/17slsstab1a.csv",
     "wdi": "worldbank/API_MS.MIL.XPND.CD_DS2_en_csv_v2_47475.csv",
@@ -50,7 +51,7 @@ OTHER_BOOK = "russia/rosstat_regions_2022/02_trud_labour.xlsx"
 
 
 def kinds(rel: str) -> list[str]:
-    return BOOK if rel.endswith(".xlsx") else ARCHIVE if rel.endswith(".tar.xz") else TEXT
+    return BOOK if rel.endswith(".xlsx") else ARCHIVE if rel.endswith((".tar.xz", ".RDS")) else TEXT
 
 
 def damage_text(text: str, kind: str) -> bytes:
@@ -84,7 +85,7 @@ def damage(path: Path, kind: str) -> bytes:
         other = MIRROR / OTHER_BOOK
         return (other if other != path else MIRROR / FILES["sipri_milex"]).read_bytes()
     if kind == "other_archive":
-        return (MIRROR / FILES["eurostat_nuts_gdp"]).read_bytes()  # a gzip, not an xz tar
+        return (MIRROR / FILES["eurostat_nuts_gdp"]).read_bytes()  # a gzip TSV: no tar, no R data
     if kind == "header_moved" and path.suffix == ".xlsx":  # a title row above every sheet
         # values, not formulas: openpyxl saves formulas without their cached results
         wb = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)

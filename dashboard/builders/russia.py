@@ -4,6 +4,7 @@ manufacturing's weight."""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import analysis, charts, crosswalks, dependence, geo, maps, russia, store
@@ -200,3 +201,97 @@ def russia_social_vs_manufacturing(regions: tuple[str, ...] = russia.ARMS_REGION
         hovertemplate="%{text}: %{x:.1f}% of GVA, %{y:,.0f} RUB per person<extra></extra>",
     ))  # fmt: skip
     return Built(sc, used, notes={"fit": band.attrs})
+
+
+# --- wartime budgets, 2017-2023 -------------------------------------------------------------
+
+WARTIME = "ru_budget_shares"
+WAR_FUNCTIONS = {"02": "National defense", "10": "Social policy", "09": "Health",
+                 "07": "Education"}  # fmt: skip
+SECTION_NAMES = {"01": "General public services", "02": "National defense",
+                 "03": "National security and law enforcement", "04": "National economy",
+                 "05": "Housing and utilities", "07": "Education", "08": "Culture and cinema",
+                 "09": "Health", "10": "Social policy", "11": "Sport"}  # fmt: skip
+WAR_YEARS = tuple(str(y) for y in range(2017, 2024))  # as the page's year choosers hold them
+
+
+def _shares() -> pd.DataFrame:
+    s = store.read(WARTIME, indicator="budget_share_consolidated")
+    return s[s["geo"].str.startswith(("RU-", "UA-"))]
+
+
+@chart("russia", [WARTIME])
+def russia_wartime_shares(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
+    """National defense, social policy, health and education as shares of the chosen regions'
+    consolidated budgets, 2017-2023, one panel each, with the median subject."""
+    chosen = _regions(regions)
+    s = _shares()
+    s = s[s["function"].isin(list(WAR_FUNCTIONS))]
+    median = s.groupby(["function", "year"], as_index=False)["value"].median().assign(
+        geo="median")  # fmt: skip
+    sel = pd.concat([s[s["geo"].isin(chosen)], median], ignore_index=True)
+    wide = sel.pivot_table(index=["geo", "year"], columns="function", values="value")
+    wide = wide.reset_index()
+    ch = charts.stacked_series(
+        wide, [(code, f"{label} (section {code})", "%") for code, label in WAR_FUNCTIONS.items()],
+        names={**_names(), "median": "Median of the 85 subjects"},
+        title="Regional budgets before and during the war",
+        subtitle=f"% of each subject's consolidated budget; {len(chosen)} regions and the median "
+        f"subject, {WAR_YEARS[0]}-{WAR_YEARS[-1]}",
+        source=source_line([WARTIME]), summarize_above=13,
+    )  # fmt: skip
+    ch.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190}, height=860)
+    ch.figure.update_traces(line={"color": "#666", "dash": "dash", "width": 3},
+                            selector={"name": "Median of the 85 subjects"})  # fmt: skip
+    ch.alt += (" A share of a budget is not a level: a share can rise while spending falls. "
+               "Regional 'national defense' is a small line, new since 2022, whose content the "
+               "data does not describe.")  # fmt: skip
+    return Built(ch, [WARTIME])
+
+
+@chart("russia", [WARTIME], {"function": list(SECTION_NAMES), "base": list(WAR_YEARS),
+                             "final": list(WAR_YEARS)})  # fmt: skip
+def russia_wartime_map(function: str = "02", base: str = "2021", final: str = "2023") -> Built:
+    """Map of the change in one budget section's share of each subject's consolidated budget
+    between two years (percentage points)."""
+    function, base, final = str(function).zfill(2), str(base), str(final)
+    if function not in SECTION_NAMES:
+        raise SpecError(f"function must be one of {', '.join(SECTION_NAMES)}")
+    if base not in WAR_YEARS or final not in WAR_YEARS or base >= final:
+        raise SpecError(f"choose two years of {WAR_YEARS[0]}-{WAR_YEARS[-1]}, the first "
+                        "earlier")  # fmt: skip
+    s = _shares()
+    s = s[s["function"] == function].pivot_table(index="geo", columns="year", values="value")
+    change = (s[int(final)] - s[int(base)]).dropna()
+    top = max(abs(change.quantile(0.05)), abs(change.quantile(0.95)), 0.01)
+    step = top / 2
+    lowest = float(change.min())  # classes below it would be empty
+    breaks = [lowest, *[e for e in (-step, -step / 4, step / 4, step) if e > lowest]]
+    name = SECTION_NAMES[function]
+    ch = maps.region_map(
+        change, LAYER, title=f"{name}: change in its share of the budget, {base} to {final}",
+        subtitle="percentage points of each subject's consolidated budget; Russian federal "
+        "subjects", source=source_line([WARTIME], CREDIT), unit="pp",
+        names=lookups.region_names(), breaks=breaks, colorscale="RdBu_r", value_format="+.2f",
+    )  # fmt: skip
+    return Built(ch, [WARTIME], notes={"change": change},
+                 params={"function": function, "base": base, "final": final})  # fmt: skip
+
+
+@chart("russia", ["sipri_milex"])
+def russia_national_milex() -> Built:
+    """Russia's military burden (% of GDP) and military spending as a share of government
+    spending, SIPRI, to the latest year."""
+    s = store.read("sipri_milex", geo=COUNTRY, indicator=["milex_gdp_share", "milex_gov_share"])
+    wide = s.pivot_table(index=["geo", "year"], columns="indicator", values="value").reset_index()
+    wide = wide[wide["year"] >= 2000]
+    ch = charts.stacked_series(
+        wide, [("milex_gdp_share", "Military spending, % of GDP", "%"),
+               ("milex_gov_share", "Military spending, % of government spending", "%")],
+        names=_names(), title="The national picture: Russia's military spending",
+        subtitle=f"% of GDP (top) and of general government spending (bottom), "
+        f"{int(wide['year'].min())}-{int(wide['year'].max())}",
+        source=source_line(["sipri_milex"]),
+    )  # fmt: skip
+    ch.figure.update_layout(showlegend=False)  # one country, named in the title
+    return Built(ch, ["sipri_milex"])

@@ -57,6 +57,19 @@ def parquet(dataset: str) -> bytes:
     return store.parquet_path(dataset).read_bytes()
 
 
+def cross_check(ds: str) -> str:
+    """A line on how a dataset of medium provenance agrees with our own parse (from the store)."""
+    if ds != "ru_budget_shares" or not {"ru_budget_shares", "roskazna_budget"} <= set(man):
+        return ""
+    from dashboard import russia
+
+    a = russia.shares_agreement()
+    return (f"Checked against our own parse of the Treasury's reports (`roskazna_budget`) in the "
+            f"{a['cells']:,} cells both hold ({', '.join(map(str, a['years']))}): "
+            f"{a['within_0_1']:.1%} agree within 0.1 percentage points, {a['within_0_05']:.1%} "
+            f"within 0.05; the largest gap is {a['max_gap']:.2f} pp.")  # fmt: skip
+
+
 for ds, o in catalog().items():
     entry = man.get(ds)
     with st.container(border=True, key=f"ds-{ds}"):
@@ -65,6 +78,8 @@ for ds, o in catalog().items():
                       f"({o.licence_url}).")  # fmt: skip
         if o.notes:
             left.markdown(o.notes)
+        if check := cross_check(ds):
+            left.caption(check)
         if not o.redistribute:
             right.markdown(
                 f"Its terms do not allow bulk redistribution, so labordash offers no copy: "
