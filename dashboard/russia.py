@@ -20,10 +20,20 @@ FUNCTIONS = {"04": "National economy", "07": "Education", "09": "Health",
 
 
 def population() -> pd.Series:
-    """Annual average population, thousand persons, by (geo, year), Rosstat table 1.2; Tyumen
-    and Arkhangelsk oblasts without their autonomous okrugs (the territory of their budgets)."""
+    """Annual average population, thousand persons, by (geo, year): Rosstat table 1.2 for the
+    years it covers (to 2021), then the reg_normalizer series (``ru_population``: the annual
+    average, or 1 January where no average is published yet, 2025). Tyumen and Arkhangelsk
+    oblasts without their autonomous okrugs (the territory of their budgets)."""
     p = store.read("rosstat_regions", indicator="population")
-    return crosswalks.disjoint_subjects(p).set_index(["geo", "year"])["value"]
+    s = crosswalks.disjoint_subjects(p).set_index(["geo", "year"])["value"]
+    try:
+        n = store.read("ru_population", indicator=["population_avg", "population_jan1"])
+    except store.StoreMissing:
+        return s
+    n = crosswalks.disjoint_subjects(n[n["year"] > s.index.get_level_values("year").max()])
+    n = n.assign(avg=n["indicator"] == "population_avg").sort_values("avg")
+    later = n.drop_duplicates(["geo", "year"], keep="last").set_index(["geo", "year"])["value"]
+    return pd.concat([s, later]).sort_index()
 
 
 def budget(functions=None) -> pd.DataFrame:

@@ -39,6 +39,7 @@ FILES = {
     "rosstat_grp_structure": "russia/devproglab_multipliers/VRP_OKVED2_s2016.xlsx",
     "rosstat_regions": "russia/rosstat_regions_2022/01_naselenie_population.xlsx",
     "ru_budget_shares": "russia/devproglab_multipliers/spendingShares.RDS",
+    "ru_population": "russia/tochno/normalizers_final_v20260518.csv",
     "sipri_milex": "sipri/SIPRI-Milex-data-1949-2025_v1.2.xlsx",
     "us_state_finances": "usstates/17slsstab1a.csv",
     "wdi": "worldbank/API_MS.MIL.XPND.CD_DS2_en_csv_v2_47475.csv",
@@ -66,7 +67,7 @@ def damage_text(text: str, kind: str) -> bytes:
     if kind == "header_moved":
         return ("Table 1. Notes on this release\n\n" + text).encode("utf-8")
     if kind == "layout":  # a new vintage: the second column renamed
-        sep = "\t" if "\t" in head else ","
+        sep = "\t" if "\t" in head else ";" if ";" in head else ","
         cols = head.rstrip("\r\n").split(sep)
         cols[1] = '"renamed"' if cols[1].startswith('"') else "renamed"
         return (sep.join(cols) + "\n" + "".join(body)).encode("utf-8")
