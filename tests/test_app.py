@@ -344,7 +344,7 @@ def test_russia_default_and_udmurtia_matches_the_store(store_env):
     at = run_page(RUSSIA)
     assert not at.exception, at.exception
     assert chart_keys(at) == ["map", "wages", "social_bars", "wartime", "war_map", "national",
-                              "shipments", "scatter"]  # fmt: skip
+                              "funds", "shipments", "scatter"]  # fmt: skip
     assert at.multiselect[0].value[:4] == ["RU-UD", "RU-TUL", "RU-VLA", "RU-IVA"]
     table = table_with(at, "% of spending 2021").set_index(["region", "function"])
     b = store.read("roskazna_budget", geo="RU-UD", year=2021).set_index("function")["value"]

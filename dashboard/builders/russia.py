@@ -295,3 +295,25 @@ def russia_national_milex() -> Built:
     )  # fmt: skip
     ch.figure.update_layout(showlegend=False)  # one country, named in the title
     return Built(ch, ["sipri_milex"])
+
+
+FUND_NAMES = {"pension_fund": "Pension Fund (to 2022)",
+              "social_insurance_fund": "Social Insurance Fund (to 2022)",
+              "social_fund": "Social Fund (merged, 2023)",
+              "health_insurance_fund": "Compulsory Health Insurance Fund"}  # fmt: skip
+
+
+@chart("russia", ["rosstat_gosfin"])
+def russia_social_funds() -> Built:
+    """Spending of the state social funds, 2005-2023, trillion RUB in current prices."""
+    f = store.read("rosstat_gosfin", indicator="fund_spending")
+    df = f.assign(geo=f["government"], value=f["value"] / 1e6)[["geo", "year", "value", "flag"]]
+    ch = charts.time_series(
+        df, names=FUND_NAMES, title="The state social funds' spending",
+        subtitle=f"trillion RUB, current prices, {int(df['year'].min())}-"
+        f"{int(df['year'].max())}; the Pension and Social Insurance Funds merged into the "
+        "Social Fund in 2023", source=source_line(["rosstat_gosfin"]),
+        y_title="trillion RUB", value_format=".2f",
+    )  # fmt: skip
+    ch.alt += " Current prices: the rise includes inflation."
+    return Built(ch, ["rosstat_gosfin"])

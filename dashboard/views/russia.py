@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import russia, store
 from dashboard.builders import lookups
 from dashboard.builders import russia as charts_ru
+from dashboard.sources import rosstat_gosfin
 from dashboard.views import common, url_state
 
 ui = url_state.Scope("ru")
@@ -137,15 +138,27 @@ common.show(
     note="SIPRI's estimates, in current prices as a share of GDP and of general government "
     "spending.",
 )  # fmt: skip
-st.info(
-    "Rosstat no longer publishes the functional split of the budget: its table of the "
-    "consolidated budget of the Russian Federation and the state extra-budgetary funds for 2023 "
-    "gives revenue, total spending (62,983.6 bn RUB) and the deficit, with the footnote "
-    '"Информация по направлениям расходов не подлежит публикации" (information on spending by '
-    "function is not subject to publication). Source: Rosstat, Государственные финансы, "
-    "gos_fin_byudget.xlsx (2024), footnote 1.",
-    icon=":material/visibility_off:",
-)
+common.show("russia_social_funds", key="funds", export_key="x_funds",
+            note="Nominal roubles: the rise includes inflation.")  # fmt: skip
+try:
+    gosfin = store.read("rosstat_gosfin")
+except common.MISSING as exc:
+    st.warning(f"Rosstat's government-finance tables are not in the store: {exc}")
+else:
+    spent = gosfin[(gosfin["indicator"] == "expenditure_total")
+                   & (gosfin["government"] == "consolidated")]  # fmt: skip
+    footnote = rosstat_gosfin.not_published_note(gosfin)
+    if footnote and not spent.empty:
+        st.info(
+            "Rosstat no longer publishes the functional split of the budget: its table of the "
+            "consolidated budget of the Russian Federation and the extra-budgetary funds for "
+            f"{int(spent['year'].iloc[0])} gives revenue, total spending "
+            f"({spent['value'].iloc[0]:,.1f} bn RUB) and the balance, with the footnote "
+            f'"{footnote.removeprefix("1) ")}" (information on spending by function is not '
+            "subject to publication). Source: Rosstat, Государственные финансы, "
+            "gos_fin_byudget.xlsx, footnote 1.",
+            icon=":material/visibility_off:",
+        )
 
 st.header("Manufacturing shipments")
 common.show(
