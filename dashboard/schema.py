@@ -27,6 +27,7 @@ KEY_EXTRAS = (
     "government",
     "town",
     "municipality",
+    "form",
 )
 
 

@@ -38,10 +38,24 @@ HISTORICAL = frozenset({
 })  # fmt: skip
 
 
+ABBREVIATIONS = [(r"\bавт\.\s*", "автономный "), (r"\bобл\.\s*", "область "),
+                 (r"\bРесп\.\s*", "Республика "), (r"\bфед\.\s*", "федеральный "),
+                 (r"\bокр$", "округ"), (r"\bавт\.округов", "автономных округов"),
+                 (r"ская АО$", "ская автономная область"),
+                 (r"ский АО$", "ский автономный округ")]  # fmt: skip
+
+
 def code_of(name: str) -> tuple[str, str, str] | None:
-    """(code, level, territory) for a name as this table writes it: federal cities without
-    their "г." (Москва), republics with their second name in brackets."""
+    """(code, level, territory) for a name as Rosstat's and reg_normalizer's tables write it:
+    federal cities without their "г." (Москва), republics with their second name in brackets,
+    abbreviated words (авт., обл., Респ., фед.)."""
     name = " ".join(name.split())
+    for pattern, full in ABBREVIATIONS:
+        name = re.sub(pattern, full, name).strip()
+    without = re.match(r"(.+?)\s*\(\s*(?:без|кроме)\s.*автономн.*\)$", name)
+    if without:  # an oblast without its okrugs, however the table words it
+        found = code_of(without.group(1))
+        return (found[0], found[1], "excl_ao") if found else None
     for cand in (name, re.sub(r"\s*\([^)]*\)$", "", name), f"г. {name.removeprefix('г.').strip()}"):
         found = crosswalks.match_ru(cand)
         if found:
