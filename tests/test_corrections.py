@@ -99,3 +99,30 @@ def test_disjoint_subjects_keeps_whole_subjects_where_no_split_is_printed():
                       "territory": ["total", "excl_ao", "total", "total"]})  # fmt: skip
     out = crosswalks.disjoint_subjects(f).set_index(["geo", "indicator"])["value"]
     assert out.to_dict() == {("RU-TYU", "a"): 4.0, ("RU-TYU", "b"): 7.0, ("RU-UD", "a"): 3.0}
+
+
+def test_lags_and_r_squared_on_the_real_panel(store_env):
+    from linearmodels.panel import PanelOLS
+
+    from dashboard.analysis import build_panel, tradeoff_model
+
+    p = build_panel(["milex_gdp", "health_gdp", "gdp_pc_ppp"])
+    cols = ["health_gdp", "milex_gdp", "gdp_pc_ppp"]
+    r = tradeoff_model(p, "health_gdp", "milex_gdp", ["gdp_pc_ppp"], lags=1)
+    # a lag needs military spending a year earlier, not the whole earlier row
+    q = p.sort_values(["geo", "year"])
+    prev = q.assign(year=q["year"] + 1)[["geo", "year", "milex_gdp"]]
+    q = q.merge(prev, on=["geo", "year"], how="left", suffixes=("", "_lag"))
+    usable = q.dropna(subset=[*cols, "milex_gdp_lag"])
+    usable = usable[usable["geo"].map(usable["geo"].value_counts()) > 1]
+    assert r.nobs == len(usable) == 3361  # before: 3,225
+    # within and overall R² as linearmodels computes them, on the same rows
+    two = tradeoff_model(p, "health_gdp", "milex_gdp", ["gdp_pc_ppp"], effects="twoway")
+    d = p.dropna(subset=cols)
+    d = d[d["geo"].map(d["geo"].value_counts()) > 1].set_index(["geo", "year"])
+    lm = PanelOLS(d["health_gdp"], d[["milex_gdp", "gdp_pc_ppp"]].assign(const=1.0),
+                  entity_effects=True, time_effects=True).fit()  # fmt: skip
+    assert two.r2_within == pytest.approx(lm.rsquared_within, rel=1e-6)
+    assert two.r2_overall == pytest.approx(lm.rsquared_overall, rel=1e-6)
+    pooled = tradeoff_model(p, "health_gdp", "milex_gdp", ["gdp_pc_ppp"], effects="none")
+    assert np.isnan(pooled.r2_within)  # before: a negative "within R²" (-10.81 in the audit)
