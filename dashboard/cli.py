@@ -88,7 +88,7 @@ def pull(
     ] = False,
 ) -> None:
     """Fetch raw files (cache, mirror, network), parse them and rebuild the store."""
-    from dashboard.store import StoreDamaged
+    from dashboard.store import StoreBusy, StoreError
 
     _use_mirror(mirror)
     try:
@@ -96,8 +96,9 @@ def pull(
     except KeyError as exc:
         console.print(f"[red]error:[/] {exc.args[0]}")
         raise typer.Exit(2) from None
-    except StoreDamaged as exc:
-        console.print(f"[red]error:[/] {exc}")
+    except (StoreError, StoreBusy, OSError) as exc:  # damaged manifest, unwritable home
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        console.print(f"[red]error:[/] {reason}")
         raise typer.Exit(1) from None
     failed = [r for r in results if not r.ok]
     console.print(f"store: {config.store_dir()}")
