@@ -131,6 +131,9 @@ def producer_urls(http_server, monkeypatch):
         "EUROSTAT_NUTS_GDP": f"{http_server}/files/eurostat/nama_10r_2gdp.tsv.gz",
         "EUROSTAT_NUTS_INCOME": f"{http_server}/files/eurostat/nama_10r_2hhinc.tsv.gz",
         "QCEW": f"{http_server}/cew/api/{{year}}/{{qtr}}/area/{{code}}.csv",
+        "RU_BUDGET_SHARES": f"{http_server}/files/russia/devproglab_multipliers/"
+        "spendingShares.RDS",
+        "RU_POPULATION": f"{http_server}/files/russia/tochno/normalizers_final_v20260518.csv",
     }
     monkeypatch.setenv("LABORDASH_QCEW_AREAS", "39049")  # the mirror's annual API slice
     monkeypatch.setenv("LABORDASH_QCEW_YEARS", "2020")
@@ -148,13 +151,16 @@ def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulle
     # no network path yet: Rosstat's appendix is an archive to unpack into the mirror layout,
     # and the Census publishes Table 1 as xlsx while the parser reads its CSV export
     # the Russian files and Census Table 1 have no download URL that serves them as parsed
-    offline = ["rosstat_regions", "roskazna_budget", "monotowns", "rosstat_grp_structure",
-               "rosstat_employment_structure", "us_state_finances"]  # fmt: skip
+    # nor do Rosstat's government-finance workbooks (no stable file URL)
+    offline = ["rosstat_regions", "roskazna_budget", "rosstat_gosfin", "ru_social_support",
+               "monotowns", "rosstat_grp_structure", "rosstat_employment_structure",
+               "us_state_finances"]  # fmt: skip
     assert list(failed) == offline
     assert "no 'Regions of Russia' workbooks in the mirror" in failed["rosstat_regions"]
     assert "no form 0503317 archives in the mirror" in failed["roskazna_budget"]
     assert "is not in the mirror" in failed["rosstat_grp_structure"]
     assert "no Census Table 1" in failed["us_state_finances"]
+    assert "without a stable file URL" in failed["rosstat_gosfin"]
     net = store.manifest()
     for ds in net:
         assert all(f["origin"] == "network" for f in net[ds]["source_files"])
