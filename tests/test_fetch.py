@@ -131,8 +131,7 @@ def producer_urls(http_server, monkeypatch):
         "EUROSTAT_NUTS_GDP": f"{http_server}/files/eurostat/nama_10r_2gdp.tsv.gz",
         "EUROSTAT_NUTS_INCOME": f"{http_server}/files/eurostat/nama_10r_2hhinc.tsv.gz",
         "QCEW": f"{http_server}/cew/api/{{year}}/{{qtr}}/area/{{code}}.csv",
-        "RU_BUDGET_SHARES": f"{http_server}/files/russia/devproglab_multipliers/"
-        "spendingShares.RDS",
+        "RU_BUDGET_SHARES": f"{http_server}/files/russia/devproglab_multipliers/spendingShares.RDS",
         "RU_POPULATION": f"{http_server}/files/russia/tochno/normalizers_final_v20260518.csv",
     }
     monkeypatch.setenv("LABORDASH_QCEW_AREAS", "39049")  # the mirror's annual API slice
