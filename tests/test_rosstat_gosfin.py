@@ -5,7 +5,7 @@ import pytest
 
 from dashboard.sources import rosstat_gosfin
 
-from .conftest import MIRROR
+from .conftest import MIRROR, pick
 
 DIR = MIRROR / "russia" / "rosstat_gosfin"
 
@@ -16,10 +16,7 @@ def gosfin():
 
 
 def value(df, **kw) -> float:
-    for k, v in kw.items():
-        df = df[df[k] == v]
-    assert len(df) == 1, kw
-    return float(df["value"].iloc[0])
+    return float(pick(df, **kw)["value"])
 
 
 def test_the_2023_consolidated_budget(gosfin):

@@ -7,7 +7,7 @@ import pytest
 from dashboard import store
 from dashboard.sources import ru_budget_shares
 
-from .conftest import MIRROR
+from .conftest import MIRROR, pick
 
 RDS = MIRROR / "russia" / "devproglab_multipliers" / "spendingShares.RDS"
 
@@ -17,21 +17,14 @@ def shares():
     return ru_budget_shares.parse(RDS)
 
 
-def one(df, **kw):
-    for k, v in kw.items():
-        df = df[df[k] == v]
-    assert len(df) == 1, kw
-    return df.iloc[0]
-
-
 def test_values_as_in_the_file(shares):
     # Udmurtia 2021, social policy: consShare 0.223185, subjectShare 0.248971 (and the Treasury's
     # 27,185.0 of 121,804.8 mln RUB = 22.3%)
-    cons = one(shares, geo="RU-UD", year=2021, function="10",
+    cons = pick(shares, geo="RU-UD", year=2021, function="10",
                indicator="budget_share_consolidated")  # fmt: skip
     assert cons.value == pytest.approx(22.3185, abs=1e-4) and cons.unit == "%"
     assert cons.function_name == "СОЦИАЛЬНАЯ ПОЛИТИКА"
-    own = one(shares, geo="RU-UD", year=2021, function="10", indicator="budget_share_subject")
+    own = pick(shares, geo="RU-UD", year=2021, function="10", indicator="budget_share_subject")
     assert own.value == pytest.approx(24.8971, abs=1e-4)
     assert sorted(shares["year"].unique()) == list(range(2017, 2024))
     assert shares["geo"].nunique() == 85

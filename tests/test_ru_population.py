@@ -6,7 +6,7 @@ import pytest
 from dashboard import russia, store
 from dashboard.sources import ru_population
 
-from .conftest import MIRROR
+from .conftest import MIRROR, pick
 
 CSV = MIRROR / "russia" / "tochno" / "normalizers_final_v20260518.csv"
 
@@ -16,23 +16,16 @@ def pop():
     return ru_population.parse(CSV)
 
 
-def one(df, **kw):
-    for k, v in kw.items():
-        df = df[df[k] == v]
-    assert len(df) == 1, kw
-    return df.iloc[0]
-
-
 def test_values_as_in_the_file(pop):
     # Udmurtia 2021: pop_total_avg 1,454,945, pop_total (1 January) 1,460,944, ibr 0.934
-    assert one(pop, geo="RU-UD", year=2021, indicator="population_avg").value == 1454.945
-    assert one(pop, geo="RU-UD", year=2021, indicator="population_jan1").value == 1460.944
-    assert one(pop, geo="RU-UD", year=2021, indicator="budget_expenditure_index").value == 0.934
+    assert pick(pop, geo="RU-UD", year=2021, indicator="population_avg").value == 1454.945
+    assert pick(pop, geo="RU-UD", year=2021, indicator="population_jan1").value == 1460.944
+    assert pick(pop, geo="RU-UD", year=2021, indicator="budget_expenditure_index").value == 0.934
     # Tyumen without its okrugs, 1 January 2025: 1,626,809; Moscow is written without "г."
-    tyu = one(pop, geo="RU-TYU", year=2025, indicator="population_jan1", territory="excl_ao")
+    tyu = pick(pop, geo="RU-TYU", year=2025, indicator="population_jan1", territory="excl_ao")
     assert tyu.value == 1626.809
-    assert one(pop, geo="RU-MOW", year=2025, indicator="population_jan1").value == 13274.285
-    assert one(pop, geo="RUS", year=2024, indicator="population_avg").value == 146135.358
+    assert pick(pop, geo="RU-MOW", year=2025, indicator="population_jan1").value == 13274.285
+    assert pick(pop, geo="RUS", year=2024, indicator="population_avg").value == 146135.358
     assert pop["year"].max() == 2025 and pop["year"].min() == 2000
     assert not pop["name_ru"].isin(ru_population.HISTORICAL).any()
 

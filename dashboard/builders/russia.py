@@ -46,6 +46,11 @@ def _regions(regions: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(regions)
 
 
+def _as_reference(fig: go.Figure, name: str) -> None:
+    """Draw the trace ``name`` (the Federation, the median subject) as a grey dashed line."""
+    fig.update_traces(line={"color": "#666", "dash": "dash", "width": 3}, selector={"name": name})
+
+
 def _names() -> dict[str, str]:
     return {**lookups.region_names(), COUNTRY: "Russian Federation"}
 
@@ -114,8 +119,7 @@ def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
         source=source_line(["rosstat_regions"]), summarize_above=13,
     )  # fmt: skip
     ws.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
-    ws.figure.update_traces(line={"color": "#666", "dash": "dash", "width": 3},
-                            selector={"name": "Russian Federation"})  # fmt: skip
+    _as_reference(ws.figure, "Russian Federation")
     return Built(ws, ["rosstat_regions"])
 
 
@@ -241,8 +245,7 @@ def russia_wartime_shares(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
         source=source_line([WARTIME]), summarize_above=13,
     )  # fmt: skip
     ch.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190}, height=860)
-    ch.figure.update_traces(line={"color": "#666", "dash": "dash", "width": 3},
-                            selector={"name": "Median of the 85 subjects"})  # fmt: skip
+    _as_reference(ch.figure, "Median of the 85 subjects")
     ch.alt += (" A share of a budget is not a level: a share can rise while spending falls. "
                "Regional 'national defense' is a small line, new since 2022, whose content the "
                "data does not describe.")  # fmt: skip
