@@ -16,11 +16,13 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 import uuid
 import zipfile
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +38,7 @@ DEFAULT_MAX_MB = 1024  # per file; QCEW's all-areas slices are the largest at ab
 DEFAULT_DEADLINE = 1800.0  # seconds per file, retries included
 MAX_RATIO = 200  # decoded bytes per byte on the wire (gzip transfer) or in a zip/gzip file
 JSON_MAX_MB = 100  # one API page
+DEFAULT_WORKERS = 4  # concurrent downloads of one source (LABORDASH_DOWNLOAD_WORKERS)
 USER_AGENT = "labordash (+https://github.com/labordash/labordash)"
 
 
@@ -385,6 +388,17 @@ def _read_manifest() -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
+_MANIFEST_LOCK = threading.Lock()  # concurrent downloads of one pull update one index
+
+
+def _record(key: str, rec: RawFile) -> None:
+    """Add one download to the cache index (re-read under the lock: other threads write too)."""
+    with _MANIFEST_LOCK:
+        manifest = _read_manifest()
+        manifest[key] = asdict(rec)
+        _write_manifest(manifest)
+
+
 def _write_manifest(entries: dict) -> None:
     p = manifest_path()
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -447,6 +461,57 @@ def fetch(
         timeout=timeout, retries=retries, max_mb=res.max_mb, on_progress=report,
     )  # fmt: skip
     rec = describe(cached, "network", res.url)
-    manifest[key] = asdict(rec)
-    _write_manifest(manifest)
+    _record(key, rec)
     return rec
+
+
+def workers() -> int:
+    """Concurrent downloads of one source: ``LABORDASH_DOWNLOAD_WORKERS`` (default 4, 1-16)."""
+    try:
+        n = int(os.environ.get("LABORDASH_DOWNLOAD_WORKERS", DEFAULT_WORKERS))
+    except ValueError:
+        n = DEFAULT_WORKERS
+    return min(max(n, 1), 16)
+
+
+def fetch_all(
+    resources: list[Resource],
+    *,
+    label: str = "",
+    on_progress: Callable[[str, int, int | None], None] | None = None,
+    cancel_on_failure: bool = True,
+    **fetch_kw,
+) -> list[RawFile | FetchError]:
+    """:func:`fetch` each resource, :func:`workers` at a time; one result per resource, in
+    order (a ``FetchError`` where it failed). A required file that fails cancels the downloads
+    not yet started, unless ``cancel_on_failure`` is False (the caller sorts the failures).
+    Progress of several files is one line counted in files: ``on_progress("<label>: N files",
+    done, N)``."""
+    if len(resources) == 1:
+        try:
+            return [fetch(resources[0], on_progress=on_progress, **fetch_kw)]
+        except FetchError as exc:
+            return [exc]
+    name = f"{label or (resources[0].source if resources else '')}: {len(resources)} files"
+    done, lock, stop = 0, threading.Lock(), threading.Event()
+
+    def one(res: Resource) -> RawFile | FetchError:
+        nonlocal done
+        if stop.is_set():
+            return FetchError(f"{res.source}: {res.name} not downloaded (an earlier file failed)")
+        try:
+            out: RawFile | FetchError = fetch(res, **fetch_kw)
+        except FetchError as exc:
+            out = exc
+            if cancel_on_failure and not res.optional:
+                stop.set()
+        with lock:
+            done += 1
+            if on_progress:
+                on_progress(name, done, len(resources))
+        return out
+
+    if on_progress:
+        on_progress(name, 0, len(resources))
+    with ThreadPoolExecutor(workers(), thread_name_prefix="download") as pool:
+        return list(pool.map(one, resources))

@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests import bls_imitation
+
 ROOT = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("LABORDASH_TEST_MIRROR", ROOT.parent / "shared" / "mirror")).resolve()
 SIPRI_XLSX = MIRROR / "sipri" / "SIPRI-Milex-data-1949-2025_v1.2.xlsx"
@@ -235,6 +237,13 @@ class _Handler(BaseHTTPRequestHandler):
             if not found:
                 return self._send(404, b"not found", "text/plain")
             return self._send(200, found[0].read_bytes(), "text/csv")
+        if parts[:2] == ["cew", "api"] and parts[4:5] == ["industry"]:  # one industry, all areas
+            body = bls_imitation.industry_slice(MIRROR, parts[2], parts[3], parts[5][:-4])
+            if body is None:
+                return self._send(404, b"not found", "text/plain")
+            return self._send(200, body, "text/csv")
+        if parts[:4] == ["cew", "doc", "titles", "industry"]:
+            return self._send(200, bls_imitation.industry_titles(MIRROR), "text/csv")
         if parts[:2] == ["cew", "api"]:  # BLS open data: /cew/api/{year}/{qtr}/area/{fips}.csv
             year, fips = parts[2], parts[5].removesuffix(".csv")
             found = [f for f in (MIRROR / "qcew").rglob(f"*{year}*{fips}*.csv")]

@@ -130,12 +130,16 @@ def producer_urls(http_server, monkeypatch):
         "EUROSTAT_LFS_SEX_AGE": f"{http_server}/files/eurostat/lfst_r_lfe2emp.tsv.gz",
         "EUROSTAT_NUTS_GDP": f"{http_server}/files/eurostat/nama_10r_2gdp.tsv.gz",
         "EUROSTAT_NUTS_INCOME": f"{http_server}/files/eurostat/nama_10r_2hhinc.tsv.gz",
-        "QCEW": f"{http_server}/cew/api/{{year}}/{{qtr}}/area/{{code}}.csv",
+        "QCEW": f"{http_server}/cew/api/{{year}}/{{qtr}}/{{slice}}/{{code}}.csv",
+        "QCEW_TITLES": f"{http_server}/cew/doc/titles/industry/industry_titles.csv",
         "RU_BUDGET_SHARES": f"{http_server}/files/russia/devproglab_multipliers/spendingShares.RDS",
         "RU_POPULATION": f"{http_server}/files/russia/tochno/normalizers_final_v20260518.csv",
     }
-    monkeypatch.setenv("LABORDASH_QCEW_AREAS", "39049")  # the mirror's annual API slice
-    monkeypatch.setenv("LABORDASH_QCEW_YEARS", "2020")
+    # QCEW's default online pull (one slice per industry, every area) for the periods the
+    # imitation holds: 2016 by quarter (18 areas) and 2020 annual averages (Franklin County)
+    monkeypatch.delenv("LABORDASH_QCEW_AREAS", raising=False)
+    monkeypatch.setenv("LABORDASH_QCEW_YEARS", "2016,2020")
+    monkeypatch.setenv("LABORDASH_QCEW_QTRS", "1,2,3,4,a")
     for k, v in urls.items():
         monkeypatch.setenv(f"LABORDASH_URL_{k}", v)
     return urls
@@ -154,7 +158,7 @@ def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulle
     offline = ["rosstat_regions", "roskazna_budget", "rosstat_gosfin", "ru_social_support",
                "monotowns", "rosstat_grp_structure", "rosstat_employment_structure",
                "us_state_finances"]  # fmt: skip
-    assert list(failed) == offline
+    assert list(failed) == offline, failed.get("qcew")
     assert "no 'Regions of Russia' workbooks in the mirror" in failed["rosstat_regions"]
     assert "no form 0503317 archives in the mirror" in failed["roskazna_budget"]
     assert "is not in the mirror" in failed["rosstat_grp_structure"]
@@ -166,10 +170,14 @@ def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulle
     assert "SIPRI-Milex-data-1949-2025_v1.2.xlsx" in seen  # byte progress was reported
     mirror_manifest = json.loads((pulled_home / "store" / "manifest.json").read_text())
     for ds, entry in mirror_manifest.items():
-        if ds not in ("qcew", *offline):  # qcew: one area only
+        if ds not in ("qcew", *offline):  # qcew: the slices of the default industries only
             assert net[ds]["rows"] == entry["rows"], ds
     franklin = store.read("qcew", geo="39049", industry="10", ownership="0", indicator="employment")
     assert franklin["value"].tolist() == [727016]
+    # every county and state of the mirror, in both years, and each drawn on the county map
+    qcew_net = store.read("qcew", indicator="employment", industry="10", ownership="0")
+    assert qcew_net.groupby("year")["geo"].nunique().to_dict() == {2016: 18, 2020: 1}
+    assert any("QCEW 2016 annual averages: not published" in n for n in net["qcew"]["notes"])
     assert results[-1].dataset == "geometries" and results[-1].rows == 177 + 2010 + 1798 + 3221 + 83
     # WHO arrived as OData JSON, OWID with its metadata.json: same numbers and units
     assert store.read("who_ghed", geo="RUS", year=2022, indicator="GHED_GGHE-DGDP_SHA2011")[

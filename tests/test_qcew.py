@@ -123,18 +123,17 @@ def test_defense_group_codes_are_published_naics_lines(store_env):
 
 
 def test_network_area_list(monkeypatch):
-    monkeypatch.delenv("LABORDASH_QCEW_AREAS", raising=False)
-    monkeypatch.delenv("LABORDASH_QCEW_YEARS", raising=False)
+    # LABORDASH_QCEW_AREAS restricts the online pull to one area slice per area and period
     monkeypatch.delenv("LABORDASH_URL_QCEW", raising=False)
-    default = qcew.network_resources()
-    assert len(default) == 16 and default[0].url == (
-        "https://data.bls.gov/cew/data/api/2023/a/area/US000.csv"
-    )
+    monkeypatch.delenv("LABORDASH_QCEW_QTRS", raising=False)
     monkeypatch.setenv("LABORDASH_QCEW_AREAS", "25013, 09011")
     monkeypatch.setenv("LABORDASH_QCEW_YEARS", "2022,2023")
-    assert [r.name for r in qcew.network_resources()] == [
+    res = qcew.network_resources()
+    assert [r.name for r in res] == [
         "2022.a.25013.csv", "2022.a.09011.csv", "2023.a.25013.csv", "2023.a.09011.csv",
+        "industry_titles.csv",
     ]  # fmt: skip
+    assert res[0].url == "https://data.bls.gov/cew/data/api/2022/a/area/25013.csv"
     monkeypatch.setenv("LABORDASH_QCEW_AREAS", "25013,../../x")
     with pytest.raises(ValueError, match="5 characters"):
         qcew.network_resources()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.fetch import FetchError, RawFile, Resource, describe, fetch, mirror_files
+from dashboard.fetch import FetchError, RawFile, Resource, describe, fetch_all, mirror_files
 
 
 class ParseError(ValueError):
@@ -112,14 +112,19 @@ class Source:
             return [describe(p, "mirror", self.producer_url(p)) for p in keep], []
         if self.downloads is None:
             raise ParseError(f"{self.dataset}: {self.no_download}")
+        return self.download(self.downloads(), **fetch_kw)
+
+    def download(self, resources: list[Resource], **fetch_kw) -> tuple[list[RawFile], list[str]]:
+        """Fetch ``resources`` (several at a time); the first required one that fails raises."""
         files, notes = [], []
-        for res in self.downloads():
-            try:
-                files.append(fetch(res, **fetch_kw))
-            except FetchError as exc:
+        for res, got in zip(resources, fetch_all(resources, label=self.dataset, **fetch_kw),
+                            strict=True):  # fmt: skip
+            if isinstance(got, FetchError):
                 if not res.optional:
-                    raise
-                notes.append(f"{res.name}: not available ({exc})")
+                    raise got
+                notes.append(f"{res.name}: not available ({got})")
+            else:
+                files.append(got)
         return files, notes
 
     def load(self, **fetch_kw) -> Loaded:

@@ -1,11 +1,12 @@
 """BLS Quarterly Census of Employment and Wages (QCEW) -> ``qcew``.
 
 Two layouts, both as BLS publishes them:
-- quarterly by-area CSV (``YYYY.q1-q4 FIPS Name.csv`` inside the by-area zip, or the open-data
-  API ``/cew/data/api/{year}/{qtr}/area/{fips}.csv``): ``month1..3_emplvl``,
+- quarterly: the by-area CSV (``YYYY.q1-q4 FIPS Name.csv`` inside the by-area zip, with title
+  columns) or an open-data slice (``/cew/data/api/{year}/{qtr}/{area|industry}/{code}.csv``,
+  codes only, ``qtrly_estabs`` for ``qtrly_estabs_count``): ``month1..3_emplvl``,
   ``total_qtrly_wages``, ``qtrly_estabs_count``, ``lq_month1..3_emplvl``;
-- annual averages (API ``/{year}/a/area/{fips}.csv``): ``annual_avg_emplvl``,
-  ``total_annual_wages``, ``annual_avg_estabs``, ``lq_annual_avg_emplvl``.
+- annual averages (slices ``/{year}/a/...``): ``annual_avg_emplvl``, ``total_annual_wages``,
+  ``annual_avg_estabs``, ``lq_annual_avg_emplvl``.
 
 Indicators: ``employment`` (persons; a quarter is the mean of its three monthly levels),
 ``wages`` (US$, total for the period), ``establishments`` (count), ``bls_lq_employment`` (BLS's
@@ -22,13 +23,14 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from dashboard.catalog import origin
-from dashboard.fetch import Resource
+from dashboard.fetch import FetchError, Resource, fetch_all
 from dashboard.schema import tidy
 from dashboard.sources.base import ParseError, Source, read_csv_text
 
@@ -62,6 +64,8 @@ def geo_level(agglvl: pd.Series) -> pd.Series:
 def parse(path: Path) -> pd.DataFrame:
     """One QCEW area CSV (quarterly or annual layout) -> tidy rows, 4 indicators per line."""
     df = read_csv_text(path, "QCEW area file", KEYS)
+    # the open-data slices name the quarterly establishment counts without "_count"
+    df = df.rename(columns={"qtrly_estabs": "qtrly_estabs_count"})
     if set(QUARTERLY) <= set(df.columns):
         layout = "quarterly"
     elif set(ANNUAL) <= set(df.columns):
@@ -124,33 +128,103 @@ def parse(path: Path) -> pd.DataFrame:
     return tidy(pd.concat(frames, ignore_index=True))
 
 
-# Without a mirror, annual averages for these areas are downloaded (LABORDASH_QCEW_AREAS and
-# LABORDASH_QCEW_YEARS override): the nation and counties and states with defense plants.
-DEFAULT_AREAS = [
-    "US000", "01000", "01089", "04019", "09000", "09011", "23023", "25013", "28000", "28059",
-    "29095", "33019", "39003", "48439", "51000", "51700",
+# Without a mirror: BLS's open-data slices. By default one slice per industry, each holding
+# every county, state and the nation, for the latest published year and a base year five years
+# earlier (shift-share): the totals (NAICS 10), the private NAICS sectors and the codes of every
+# NAICS industry group. LABORDASH_QCEW_AREAS restricts the pull to one slice per area (all of
+# its industries); LABORDASH_QCEW_YEARS and LABORDASH_QCEW_QTRS choose the periods.
+TOTAL = "10"
+SECTORS = [
+    "11", "21", "22", "23", "31-33", "42", "44-45", "48-49", "51", "52", "53", "54", "55", "56",
+    "61", "62", "71", "72", "81", "99",
 ]  # fmt: skip
-DEFAULT_YEARS = ["2023"]
+BASE_YEARS_BACK = 5
+TITLES_URL = "https://data.bls.gov/cew/doc/titles/industry/industry_titles.csv"
+TITLES = "industry_titles.csv"
 
 
-def network_resources() -> list[Resource]:
-    """One open-data API slice per (year, area): annual averages."""
-    areas = os.environ.get("LABORDASH_QCEW_AREAS", ",".join(DEFAULT_AREAS)).split(",")
-    years = os.environ.get("LABORDASH_QCEW_YEARS", ",".join(DEFAULT_YEARS)).split(",")
+def latest_published(today: date | None = None) -> int:
+    """The newest year of annual averages BLS has published: year Y comes out in early
+    September of Y+1 (the 2025 averages in September 2026)."""
+    today = today or date.today()
+    return today.year - 1 if (today.month, today.day) >= (9, 15) else today.year - 2
+
+
+def default_years(latest: int | None = None) -> list[str]:
+    latest = latest or latest_published()
+    return sorted({str(latest - BASE_YEARS_BACK), str(latest)})
+
+
+def industry_codes() -> list[str]:
+    """The industry slices of the default pull: totals, private sectors, group members."""
+    from dashboard.catalog import industry_groups
+
+    codes = [TOTAL, *SECTORS]
+    for g in industry_groups().values():
+        if g.classification == "NAICS":
+            codes += [c for c in g.codes if c not in codes]
+    return codes
+
+
+def _env_list(name: str) -> list[str]:
+    return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
+
+
+def network_resources(latest: int | None = None) -> list[Resource]:
+    """The open-data slices to download: per (year, quarter), one per area when
+    ``LABORDASH_QCEW_AREAS`` is set, else one per industry (:func:`industry_codes`); plus
+    BLS's industry titles (the slices carry codes only). ``latest`` moves the default years."""
+    years = _env_list("LABORDASH_QCEW_YEARS") or default_years(latest)
+    qtrs = [q.lower() for q in _env_list("LABORDASH_QCEW_QTRS")] or ["a"]
+    areas = _env_list("LABORDASH_QCEW_AREAS")
+    for y in years:
+        if not re.fullmatch(r"(19|20)\d\d", y):
+            raise ValueError(f"LABORDASH_QCEW_YEARS: not a year: {y!r}")
+    for q in qtrs:
+        if q not in ("1", "2", "3", "4", "a"):
+            raise ValueError(f"LABORDASH_QCEW_QTRS: quarters are 1-4 or a (annual), not {q!r}")
     template = origin(DATASET).download_url
+    kind, codes = ("area", areas) if areas else ("industry", industry_codes())
+    if "{slice}" not in template and f"/{kind}/" not in template:
+        raise ValueError(
+            f"LABORDASH_URL_QCEW must hold {{slice}} (area or industry) to pull {kind} slices: "
+            f"{template}"
+        )
     out = []
-    for year in (y.strip() for y in years if y.strip()):
-        for area in (a.strip() for a in areas if a.strip()):
-            api_url(int(year), "a", area)  # validates the area code
-            url = template.format(year=year, qtr="a", code=area)
-            out.append(Resource(SOURCE, f"{year}.a.{area}.csv", url, "csv"))
+    for year in years:
+        for qtr in qtrs:
+            for code in codes:
+                check = api_url if kind == "area" else api_industry_url
+                check(int(year), qtr, code)  # validates the code
+                url = template.format(year=year, qtr=qtr, slice=kind, code=code.replace("-", "_"))
+                name = f"{year}.{qtr}.{code}.csv" if kind == "area" else (
+                    f"{year}.{qtr}.industry.{code}.csv")  # fmt: skip
+                # an industry with no cells in a period has no slice (HTTP 404): a note
+                optional = kind == "industry" and code != TOTAL
+                out.append(Resource(SOURCE, name, url, "csv", optional=optional))
+    titles = os.environ.get("LABORDASH_URL_QCEW_TITLES") or TITLES_URL
+    out.append(Resource(SOURCE, TITLES, titles, "csv", optional=True))
     return out
+
+
+def titles(paths: list[Path]) -> dict[str, str]:
+    """BLS's ``industry_titles.csv`` (industry_code, industry_title) among ``paths``, as a dict."""
+    found = [p for p in paths if p.name == TITLES]
+    if not found:
+        return {}
+    df = read_csv_text(found[0], "QCEW industry titles file", ["industry_code", "industry_title"])
+    return dict(zip(df["industry_code"], df["industry_title"], strict=True))
 
 
 def parse_all(paths: list[Path]) -> pd.DataFrame:
     """Every file, in either layout; the same area in both layouts or twice is kept once
-    (named in ``attrs["notes"]``)."""
-    frame = pd.concat([parse(p) for p in paths], ignore_index=True)
+    (named in ``attrs["notes"]``). Open-data slices carry no titles: they come from BLS's
+    industry titles file when it was downloaded."""
+    named = titles(paths)
+    frame = pd.concat([parse(p) for p in paths if p.name != TITLES], ignore_index=True)
+    if named:
+        missing = frame["industry_title"].isna()
+        frame.loc[missing, "industry_title"] = frame.loc[missing, "industry"].map(named)
     key = ["geo", "period", "industry", "ownership", "indicator", "size_code"]
     dup = frame.duplicated(key)
     frame = frame[~dup].reset_index(drop=True)
@@ -164,8 +238,64 @@ def vintage(paths: list[Path], frame: pd.DataFrame) -> str:
     return f"QCEW {periods[0]} to {periods[-1]}, {frame['geo'].nunique()} areas"
 
 
-SPEC = Source(DATASET, SOURCE, "**/*.csv", parse_all, vintage, network_resources,
-              every_match=True, wanted=lambda p: "reference" not in p.parts)  # fmt: skip
+def _period(res: Resource) -> str:
+    """``2016.a`` or ``2016.1`` from a slice's cache name."""
+    return ".".join(res.name.split(".")[:2])
+
+
+def _describe(period: str) -> str:
+    year, qtr = period.split(".")
+    return f"{year} annual averages" if qtr == "a" else f"{year} Q{qtr}"
+
+
+class _Qcew(Source):
+    def download(self, resources: list[Resource], **fetch_kw):
+        """As :meth:`Source.download`, period by period for industry slices: the totals slice
+        of each period is fetched first, and a period BLS has not published (HTTP 404) is left
+        out with a note. When the default latest year is not out yet, the default years move
+        one back."""
+        if not any(".industry." in r.name for r in resources):
+            return super().download(resources, **fetch_kw)
+        got, missing, notes = self._totals(resources, **fetch_kw)
+        latest = latest_published()
+        if not _env_list("LABORDASH_QCEW_YEARS") and any(
+            p.startswith(f"{latest}.") for p in missing
+        ):
+            resources = network_resources(latest - 1)
+            got, missing, more = self._totals(resources, **fetch_kw)
+            years = " and ".join(default_years(latest - 1))
+            notes = [f"QCEW annual averages for {latest} are not published yet; pulled {years}",
+                     *notes, *more]  # fmt: skip
+        keep = [r for r in resources if _period(r) not in missing]
+        if not got:
+            raise FetchError(
+                f"qcew: none of the periods asked for is published: {'; '.join(notes)}"
+            )
+        rest, more = super().download([r for r in keep if r.name not in got], **fetch_kw)
+        by_name = {**got, **{Path(f.path).name: f for f in rest}}
+        files = [by_name[r.name] for r in keep if r.name in by_name]
+        return files, notes + more
+
+    def _totals(self, resources: list[Resource], **fetch_kw):
+        """Fetch the totals slice of every period first: the files by name, the periods whose
+        totals answer HTTP 404 (not published) and a note for each; other failures raise."""
+        totals = [r for r in resources if r.name.endswith(f".industry.{TOTAL}.csv")]
+        got, missing, notes = {}, set(), []
+        for res, out in zip(totals, fetch_all(totals, label="qcew totals", cancel_on_failure=False,
+                                                **fetch_kw),
+                            strict=True):  # fmt: skip
+            if not isinstance(out, FetchError):
+                got[res.name] = out
+            elif "HTTP 404" in str(out):
+                missing.add(_period(res))
+                notes.append(f"QCEW {_describe(_period(res))}: not published ({out}); left out")
+            else:
+                raise out
+        return got, missing, notes
+
+
+SPEC = _Qcew(DATASET, SOURCE, "**/*.csv", parse_all, vintage, network_resources,
+             every_match=True, wanted=lambda p: "reference" not in p.parts)  # fmt: skip
 load = SPEC.load
 
 
