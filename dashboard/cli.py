@@ -127,8 +127,9 @@ def repair() -> None:
 
 @app.command()
 def sources() -> None:
-    """List every dataset with vintage, rows, licence, citation and when it was pulled."""
-    from dashboard import store
+    """List every dataset with vintage, rows, what it covers (years, regions, where its files
+    came from), licence, citation and when it was pulled."""
+    from dashboard import coverage, store
     from dashboard.catalog import catalog
 
     try:
@@ -143,8 +144,10 @@ def sources() -> None:
         rows = f"{entry['rows']:,}" if "rows" in entry else "not pulled"
         out.print(f"\n[bold cyan]{ds}[/]  {o.title}")
         out.print(f"  producer: {o.producer}")
+        cov = coverage.describe(entry)
         out.print(f"  vintage:  {entry.get('vintage', '-')}")
         out.print(f"  rows:     {rows}    pulled: {entry.get('built', '-')}")
+        out.print(f"  covers:   {cov['years']}; {cov['places']}    from: {cov['from']}")
         out.print(f"  licence:  {o.licence} <{o.licence_url}>")
         out.print(f"  citation: {o.citation}")
 

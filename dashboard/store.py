@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import __version__, config, geo
+from dashboard import __version__, config, coverage, geo
 from dashboard.fetch import FetchError, now_iso, sha256, temp_path
 from dashboard.sources import MODULES, resolve
 from dashboard.sources.base import ParseError
@@ -260,6 +260,7 @@ def _pull(names, *, on_start, on_done, force, **fetch_kw) -> list[PullResult]:
                 "built": now_iso(),
                 "labordash_version": __version__,
                 "notes": loaded.notes,
+                "coverage": coverage.measure(frame, [f.origin for f in loaded.files]),
                 "source_files": [
                     {
                         "file": Path(f.path).name, "origin": f.origin, "url": f.url,

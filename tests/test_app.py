@@ -424,6 +424,18 @@ def test_data_page_lists_the_catalog_and_withholds_sipri(store_env):
     assert set(cat["dataset"]) == set(store.MODULES)
     wdi = cat.set_index("dataset").loc["wdi"]
     assert wdi["rows"] == store.manifest()["wdi"]["rows"] and wdi["licence"] == "CC BY 4.0"
+    # what this install covers: the mirror's QCEW files are 15 counties and 4 states
+    q = cat.set_index("dataset").loc["qcew"]
+    assert (q["years"], q["places"], q["from"]) == (
+        "2016-2020", "15 US counties, 4 US states", "mirror (19 files)")  # fmt: skip
+    thin = " ".join(w.value for w in at.warning)
+    assert (
+        "US counties** (qcew): 15 of 3,143 counties (50 states and DC): run `labordash "
+        "pull qcew` with internet for all"
+        in thin
+        and "US states** (qcew): 4 of 51" in thin
+    )
+    assert "Russian" not in thin and "NUTS" not in thin
     keys = {b.key for b in at.get("download_button")}
     assert {"dl_wdi_zip", "dl_wdi_parquet", "dl_qcew_zip"} <= keys
     assert not any(k.startswith("dl_sipri") for k in keys)

@@ -114,6 +114,7 @@ def test_cli_pull_and_sources(home):
     out = " ".join(res.output.split())
     assert "SIPRI Military Expenditure Database 2026" in out  # citations for all, pulled or not
     assert "not pulled" in out and "9,797" in out  # owid rows
+    assert "covers: 1870-2024; 27 aggregates, 206 countries from: mirror (2 files)" in out
     assert "CC BY-NC-SA 3.0 IGO" in out
 
 

@@ -89,3 +89,16 @@ def test_no_system_key_outside_the_systems_package():
                                  "registry.py", "app.py")]  # fmt: skip
     found = {f.name: sorted(_string_constants(f) & keys) for f in files}
     assert not {k: v for k, v in found.items() if v}
+
+
+def test_a_thin_store_says_so_next_to_the_chart(loaded, store_env):
+    from dashboard.builders import dependence as dep
+
+    county, nuts2 = loaded["us_county"], loaded["nuts2"]
+    notes = dep.caveats(county, "defense_related", "lq", "2016-Q1")
+    assert notes[0] == (
+        "The store holds 15 of 3,143 counties (50 states and DC): run `labordash pull qcew` "
+        "with internet for all (see README, Data coverage)."
+    )
+    assert systems.SYSTEMS["us_county"].coverage(3000) is None  # 95%: nothing to say
+    assert not any("The store holds" in n for n in dep.caveats(nuts2, "C", "lq", "2015"))

@@ -122,6 +122,9 @@ def caveats(data: Data, industry: str, measure: str, period: str) -> list[str]:
     """What the data cannot say about this view: the system's notes, then suppression, unknown
     totals and benchmark shares, and periods without data."""
     notes = list(data.system.notes)
+    thin = data.system.coverage(len(data.regions))
+    if thin:
+        notes.insert(0, f"The store holds {thin}.")
     table = lookups.dependence_table(data.system.key, industry, period)
     members = data.members(industry)
     b, unknown = dependence.benchmark_share(data, industry, period)

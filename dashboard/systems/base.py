@@ -61,6 +61,17 @@ class System:
     breaks: tuple[Break, ...] = ()
     notes: tuple[str, ...] = ()
     nominal: bool = False  # levels are money in current prices (shift-share growth = inflation)
+    universe: int = 0  # how many regions the system has (e.g. 3,143 US counties), 0: unknown
+    universe_noun: str = "regions"
+    fuller: str = ""  # how to get the rest, when the store holds only some of them
+
+    def coverage(self, held: int) -> str | None:
+        """A sentence for a thin store ("15 of 3,143 counties: ..."), None when it holds at
+        least 90% of the system's regions."""
+        if not self.universe or held >= 0.9 * self.universe:
+            return None
+        return f"{held:,} of {self.universe:,} {self.universe_noun}" + (
+            f": {self.fuller}" if self.fuller else "")  # fmt: skip
 
     @property
     def dataset(self) -> str:

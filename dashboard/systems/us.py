@@ -62,6 +62,7 @@ def _state_polygons(system: System, codes: frozenset[str]):
     return lambda fid: _state_of(fid)
 
 
+_FULLER = "run `labordash pull qcew` with internet for all (see README, Data coverage)"
 _COMMON = dict(
     datasets=("qcew",), layer="us_counties", unit="persons", what="employment",
     benchmark="United States", partition_wording="the private NAICS sectors", loader=load,
@@ -71,11 +72,10 @@ _COMMON = dict(
 US_COUNTY = System(
     key="us_county", label="US counties", default_industry="defense_related",
     default_region="09011", geo_level="us_county", reference_of=_state_of, **_COMMON,
+    universe=3143, universe_noun="counties (50 states and DC)", fuller=_FULLER,
     notes=(
         "BLS QCEW: private-sector employment over total covered employment; cells BLS does "
         "not disclose are suppressed, never zero.",
-        "The store holds the counties and states the QCEW files in the mirror cover; "
-        "`LABORDASH_QCEW_AREAS` pulls more.",
     ),
 )  # fmt: skip
 
@@ -84,11 +84,8 @@ US_STATE = System(
     geo_level="us_state",
     no_reference="shift-share needs national totals, which the store does not hold for US "
     "states", polygon_of=_state_polygons, **_COMMON,
-    notes=(
-        "BLS QCEW state files; a state is drawn with its counties' polygons.",
-        "The store holds the states the QCEW files in the mirror cover; "
-        "`LABORDASH_QCEW_AREAS` pulls more.",
-    ),
+    universe=51, universe_noun="states (with DC)", fuller=_FULLER,
+    notes=("BLS QCEW state files; a state is drawn with its counties' polygons.",),
 )  # fmt: skip
 
 SYSTEMS = (US_COUNTY, US_STATE)

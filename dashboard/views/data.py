@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, store
+from dashboard import coverage, export, store, systems
 from dashboard.catalog import catalog
 
 st.title("Data")
@@ -24,6 +24,7 @@ rows = [
         "producer": o.producer,
         "title": o.title,
         "vintage": man.get(ds, {}).get("vintage", "not pulled"),
+        **coverage.describe(man.get(ds, {})),
         "licence": o.licence_short,
         "rows": man.get(ds, {}).get("rows"),
         "last pulled": man.get(ds, {}).get("built"),
@@ -36,6 +37,21 @@ st.dataframe(
     pd.DataFrame(rows), hide_index=True, width="stretch", key="catalog",
     column_config={"source": st.column_config.LinkColumn("source")},
 )  # fmt: skip
+
+thin = []
+for sysm in systems.SYSTEMS.values():
+    held = man.get(sysm.dataset, {}).get("coverage", {}).get("areas", {}).get(sysm.geo_level)
+    line = sysm.coverage(held) if held else None
+    if line:
+        thin.append(f"- **{sysm.label}** ({sysm.dataset}): {line}.")
+st.caption(
+    "*years*, *places* and *from* describe this install: the years and the regions or "
+    "countries each dataset holds, and whether its files came from a local mirror, the "
+    "download cache or the network. A dataset pulled by an older labordash shows - until it "
+    "is pulled again."
+)
+if thin:
+    st.warning("This install holds only part of some region systems:\n" + "\n".join(thin))
 
 st.header("Downloads")
 st.caption(
