@@ -31,9 +31,17 @@ def industry_labels(prefix: str) -> dict[str, str]:
 
 @cache
 def nuts_drawn_as() -> dict[str, tuple[str, ...]]:
-    """NUTS 2010/2013 codes -> the NUTS 2021 polygons drawing them (``nuts_drawn_as.csv``)."""
+    """NUTS 2010/2013/2016 codes -> the NUTS 2021 polygons drawing them (``nuts_drawn_as.csv``)."""
     t = pd.read_csv(datasets_dir() / "nuts_drawn_as.csv", dtype=str)
     return {c: tuple(d.split()) for c, d in zip(t["code"], t["drawn_as"], strict=True)}
+
+
+@cache
+def nuts_until() -> dict[str, int]:
+    """NUTS codes no longer in use -> the last NUTS version that has them (``until`` column of
+    ``nuts_drawn_as.csv``: 2010, 2013 or 2016); the codes they map to begin in the next one."""
+    t = pd.read_csv(datasets_dir() / "nuts_drawn_as.csv", dtype=str)
+    return {c: int(u) for c, u in zip(t["code"], t["until"], strict=True)}
 
 
 @cache

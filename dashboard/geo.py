@@ -39,6 +39,7 @@ class Layer:
     projection: str = "equal_earth"  # a projection in maps.VIEWS (countries: charts.equal_earth)
     height: int = 640  # px of a map of the whole layer
     line_width: float = 0.5  # polygon outlines, px
+    parts: tuple[str, ...] = ()  # built from these layers (the first that has a code wins)
 
     def resource(self) -> Resource:
         url = os.environ.get(f"LABORDASH_URL_GEO_{self.key.upper()}") or self.url
@@ -63,6 +64,9 @@ LAYERS = {
               f"{GISCO}/NUTS_RG_20M_2024_4326.geojson", ("NUTS_ID",), "NAME_LATN",
               "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2024)", "LEVL_CODE",
               "europe", 760),
+        Layer("nuts", "geo", "", "", ("NUTS_ID",), "NAME_LATN",
+              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2024; NUTS 2021 for codes "
+              "no longer in use)", "LEVL_CODE", "europe", 760, parts=("nuts2024", "nuts2021")),
         Layer("us_counties", "geo", "geojson-counties-fips.json",
               "https://raw.githubusercontent.com/plotly/datasets/master/geojson-counties-fips.json",
               ("id",), "NAME", "Boundaries: U.S. Census Bureau, 2010 counties (public domain)",
@@ -136,6 +140,8 @@ def build(**fetch_kw) -> int:
     total, errors = 0, []
     sums = dict(_checksums())  # a copy: the cached one belongs to readers
     for key, lay in LAYERS.items():
+        if lay.parts:
+            continue
         try:
             raw = json.loads(Path(fetch(lay.resource(), **fetch_kw).path).read_text("utf-8"))
             doc = simplify(raw, lay)
@@ -153,10 +159,33 @@ def build(**fetch_kw) -> int:
                      "built": now_iso()}  # fmt: skip
         _write_atomic(checksums_path(), json.dumps(sums, indent=1, sort_keys=True))
         total += len(doc["features"])
+    for key, lay in LAYERS.items():
+        if lay.parts and not any(e.startswith(f"{p}:") for p in lay.parts for e in errors):
+            doc = compose(lay)
+            target = stored_path(key)
+            _write_atomic(target, json.dumps(doc, separators=(",", ":")))
+            sums[key] = {"sha256": sha256(target), "features": len(doc["features"]),
+                         "built": now_iso()}  # fmt: skip
+            _write_atomic(checksums_path(), json.dumps(sums, indent=1, sort_keys=True))
+            total += len(doc["features"])
     _load.cache_clear()
     if errors:
         raise FetchError("geometries: " + "; ".join(errors))
     return total
+
+
+def compose(lay: Layer) -> dict:
+    """A layer made of the stored ``lay.parts``: every code once, from the first part that has
+    it, with ``properties.version`` naming that part (so NUTS 2024 codes are drawn on 2024
+    polygons, and codes no longer in use, such as the UK's or NL31, on NUTS 2021's)."""
+    feats, seen = [], set()
+    for part in lay.parts:
+        doc = json.loads(stored_path(part).read_text("utf-8"))
+        for f in doc["features"]:
+            if f["id"] not in seen:
+                seen.add(f["id"])
+                feats.append({**f, "properties": {**f["properties"], "version": part}})
+    return {"type": "FeatureCollection", "features": feats}
 
 
 def _write_atomic(target: Path, text: str) -> None:

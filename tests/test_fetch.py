@@ -178,7 +178,9 @@ def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulle
     qcew_net = store.read("qcew", indicator="employment", industry="10", ownership="0")
     assert qcew_net.groupby("year")["geo"].nunique().to_dict() == {2016: 18, 2020: 1}
     assert any("QCEW 2016 annual averages: not published" in n for n in net["qcew"]["notes"])
-    assert results[-1].dataset == "geometries" and results[-1].rows == 177 + 2010 + 1798 + 3221 + 83
+    assert results[-1].dataset == "geometries" and results[-1].rows == (
+        177 + 2010 + 1798 + 2088 + 3221 + 83
+    )
     # WHO arrived as OData JSON, OWID with its metadata.json: same numbers and units
     assert store.read("who_ghed", geo="RUS", year=2022, indicator="GHED_GGHE-DGDP_SHA2011")[
         "value"

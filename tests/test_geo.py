@@ -74,8 +74,12 @@ def test_geometries_json_is_compact(store_env):
 def test_layers_are_stored_with_their_codes(store_env):
     geo.layer.cache_clear()
     n = {k: len(geo.layer(k)["features"]) for k in geo.LAYERS}
-    assert n == {"countries": 177, "nuts2021": 2010, "nuts2024": 1798, "us_counties": 3221,
-                 "ru_subjects": 83}  # fmt: skip
+    assert n == {"countries": 177, "nuts2021": 2010, "nuts2024": 1798, "nuts": 2088,
+                 "us_counties": 3221, "ru_subjects": 83}  # fmt: skip
+    # the NUTS layer: 2024 polygons, and 2021's for codes no longer in use (UK, NL31, NL33)
+    nuts = {f["id"]: f["properties"]["version"] for f in geo.features("nuts", level=2)["features"]}
+    assert len(nuts) == 299 + 46 and nuts["NL35"] == nuts["DE11"] == "nuts2024"
+    assert nuts["NL31"] == nuts["UKC1"] == "nuts2021"
     assert len(geo.features("nuts2021", level=2)["features"]) == 334
     assert "DE11" in {f["id"] for f in geo.features("nuts2021", level=2)["features"]}
     assert "25013" in {f["id"] for f in geo.layer("us_counties")["features"]}

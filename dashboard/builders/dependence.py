@@ -125,6 +125,7 @@ def caveats(data: Data, industry: str, measure: str, period: str) -> list[str]:
     thin = data.system.coverage(len(data.regions))
     if thin:
         notes.insert(0, f"The store holds {thin}.")
+    notes += data.period_notes.get(period, [])
     table = lookups.dependence_table(data.system.key, industry, period)
     members = data.members(industry)
     b, unknown = dependence.benchmark_share(data, industry, period)

@@ -50,6 +50,7 @@ UNITS = {
     "PPCS_HAB_EU": "PPCS per inhabitant, % of EU average",
     "PPCS_EU27_2020_HAB": "PPCS per inhabitant, % of EU-27 average",
 }  # fmt: skip
+TOTAL_CODES = {"sex": "T"}  # a dimension's code for "all"
 _CELL = re.compile(r"^\s*(:|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*([a-z]*)\s*$")
 
 
@@ -163,12 +164,16 @@ class Table:
     indicator_dim: str | None = None
     industry_dim: str | None = None
     extra_dims: tuple[str, ...] = field(default_factory=tuple)
+    totals_of: tuple[str, ...] = ()  # dimensions the dataset does not keep: only their total
     SOURCE: str = SOURCE
 
     def parse(self, path: Path) -> pd.DataFrame:
         long = read_table(path)
         if "unit" not in long or "geo" not in long:
             raise ParseError(f"{path.name}: no unit or geo dimension")
+        for dim in self.totals_of:  # the current layout adds sex (T, M, F) to lfst_r_lfe2en2
+            if dim in long:
+                long = long[long[dim] == TOTAL_CODES[dim]].reset_index(drop=True)
         for dim in (self.indicator_dim, self.industry_dim, *self.extra_dims):
             if dim and dim not in long:
                 raise ParseError(f"{path.name}: dimension {dim!r} missing for {self.DATASET}")
@@ -205,7 +210,7 @@ class Table:
 
 TABLES = [
     Table("eurostat_lfs_nace", "lfst_r_lfe2en2", "employment", industry_dim="nace_r2",
-          extra_dims=("age",)),
+          extra_dims=("age",), totals_of=("sex",)),
     Table("eurostat_lfs_sex_age", "lfst_r_lfe2emp", "employment", extra_dims=("sex", "age")),
     Table("eurostat_nuts_gdp", "nama_10r_2gdp", "gdp"),
     Table("eurostat_nuts_income", "nama_10r_2hhinc", None, indicator_dim="na_item"),

@@ -155,6 +155,7 @@ class Data:
     regions: tuple[str, ...]
     periods: tuple[str, ...]
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    period_notes: dict[str, list[str]] = field(default_factory=dict)  # what a period lacks
 
     def label(self, code: str) -> str:
         return self.labels.get(code, code)
