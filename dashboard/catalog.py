@@ -88,3 +88,42 @@ def industry_groups() -> dict[str, IndustryGroup]:
         k: IndustryGroup(k, v["label"], v["classification"], tuple(v["codes"]), v["why"])
         for k, v in raw.items()
     }
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One known edition of a source published in editions (``datasets/editions.toml``)."""
+
+    dataset: str
+    edition: str  # "2025" (Regions of Russia) or a year (Treasury)
+    page: str
+    url: str  # the file, where known; else ""
+    file: str = ""
+    format: str = ""
+    checked: bool = False  # the parsers were tested on this edition's files
+    note: str = ""
+
+
+@cache
+def _editions() -> dict:
+    with open(datasets_dir() / "editions.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def editions(dataset: str) -> list[Edition]:
+    """The editions of ``dataset`` newest first, each with its file URL: the environment's
+    ``LABORDASH_URL_<DATASET>`` template ({edition}) when set, else the one in the file."""
+    raw = {k: v for k, v in _editions().get(dataset, {}).items() if isinstance(v, dict)}
+    template = os.environ.get(f"LABORDASH_URL_{dataset.upper()}", "")
+    out = []
+    for ed in sorted(raw, reverse=True):
+        e = raw[ed]
+        url = template.format(edition=ed) if template else e.get("url", "")
+        out.append(Edition(dataset, ed, e["page"], url, e.get("file", ""), e.get("format", ""),
+                           bool(e.get("checked", False)), e.get("note", "")))  # fmt: skip
+    return out
+
+
+def edition_info(dataset: str) -> dict:
+    """The top-level keys of a dataset's entry in ``editions.toml`` (page, first_year...)."""
+    return {k: v for k, v in _editions().get(dataset, {}).items() if not isinstance(v, dict)}

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import tarfile
 import threading
 import time
 import uuid
@@ -208,6 +209,13 @@ def check_content(path: Path, kind: str, source: str, url: str, limit: int | Non
         if _bomb(unpacked, size, limit):
             raise FetchError(f"{source}: {url} unpacks to more than {unpacked / 2**20:,.0f} MB "
                              f"from {size / 2**20:,.1f} MB: refused as a gzip bomb")  # fmt: skip
+    elif kind == "tar":
+        try:
+            ok = tarfile.is_tarfile(path)
+        except (OSError, EOFError, tarfile.TarError):
+            ok = False
+        if not ok:
+            raise FetchError(f"{source}: {url} is not a tar archive")
     elif kind == "json":
         try:
             json.loads(path.read_bytes())

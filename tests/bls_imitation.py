@@ -1,5 +1,6 @@
-"""The loopback server's imitation of BLS's QCEW open-data slices, built at run time from the
-mirror's files for the areas they hold.
+"""The loopback server's imitation of producers' download layouts, built at run time from the
+mirror's files: BLS's QCEW open-data slices (for the areas the mirror holds) and Rosstat's
+appendix archive.
 
 BLS's CSV data slices (``/cew/data/api/{year}/{qtr}/industry/{code}.csv``) hold one industry for
 every area: the columns of the downloadable by-area files without the five title columns, with
@@ -14,6 +15,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import zipfile
 from pathlib import Path
 
 TITLE_COLUMNS = {"area_title", "own_title", "industry_title", "agglvl_title", "size_title"}
@@ -73,3 +75,28 @@ def industry_titles(mirror: Path) -> bytes:
     w.writerow(["industry_code", "industry_title"])
     w.writerows(sorted(seen.items()))
     return out.getvalue().encode("utf-8")
+
+
+# Rosstat's appendix archive, with the workbooks under Rosstat's own names (PROVENANCE.md lists
+# them; the mirror renamed them to ASCII)
+ROSSTAT_NAMES = {
+    "00": "Содержание.xlsx", "01": "Раздел 1- Население.xlsx", "02": "Раздел 2 - Труд.xlsx",
+    "03": "Раздел 3 - Уровень жизни населения.xlsx",
+    "08": "Раздел 8 - Валовой региональный продукт.xlsx",
+    "11": "Раздел 11 - Предприятия и организации.xlsx",
+    "12": "Раздел 12 - Промышленное производство.xlsx", "19": "Раздел 19 - Финансы.xlsx",
+}  # fmt: skip
+
+
+@functools.cache
+def rosstat_zip(mirror: Path, edition: str) -> bytes | None:
+    """A zip of the mirror's «Regions of Russia» workbooks of ``edition`` under Rosstat's
+    names, in a folder as Rosstat packs them; None (404) for an edition the mirror lacks."""
+    folder = mirror / "russia" / f"rosstat_regions_{edition}"
+    if not folder.is_dir():
+        return None
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(folder.glob("*.xlsx")):
+            zf.write(f, f"Pril_Region_Pokaz_{edition}/{ROSSTAT_NAMES[f.name[:2]]}")
+    return buf.getvalue()

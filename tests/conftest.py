@@ -242,6 +242,12 @@ class _Handler(BaseHTTPRequestHandler):
             if body is None:
                 return self._send(404, b"not found", "text/plain")
             return self._send(200, body, "text/csv")
+        if parts[0] == "rosstat":  # /rosstat/Pril_Region_Pokaz_{edition}.zip
+            edition = parts[1].removesuffix(".zip").rsplit("_", 1)[-1]
+            body = bls_imitation.rosstat_zip(MIRROR, edition)
+            if body is None:
+                return self._send(404, b"not found", "text/plain")
+            return self._send(200, body, "application/zip")
         if parts[:4] == ["cew", "doc", "titles", "industry"]:
             return self._send(200, bls_imitation.industry_titles(MIRROR), "text/csv")
         if parts[:2] == ["cew", "api"]:  # BLS open data: /cew/api/{year}/{qtr}/area/{fips}.csv

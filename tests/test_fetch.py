@@ -132,6 +132,9 @@ def producer_urls(http_server, monkeypatch):
         "EUROSTAT_NUTS_INCOME": f"{http_server}/files/eurostat/nama_10r_2hhinc.tsv.gz",
         "QCEW": f"{http_server}/cew/api/{{year}}/{{qtr}}/{{slice}}/{{code}}.csv",
         "QCEW_TITLES": f"{http_server}/cew/doc/titles/industry/industry_titles.csv",
+        "ROSSTAT_REGIONS": f"{http_server}/rosstat/Pril_Region_Pokaz_{{edition}}.zip",
+        "ROSKAZNA_BUDGET": f"{http_server}/files/russia/roskazna_0503317/"
+        "reg_{year}_0503317_xls.tar.xz",
         "RU_BUDGET_SHARES": f"{http_server}/files/russia/devproglab_multipliers/spendingShares.RDS",
         "RU_POPULATION": f"{http_server}/files/russia/tochno/normalizers_final_v20260518.csv",
     }
@@ -151,16 +154,12 @@ def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulle
     seen: list[str] = []
     results = store.pull(retries=0, on_progress=lambda name, done, total: seen.append(name))
     failed = {r.dataset: r.error for r in results if not r.ok}
-    # no network path yet: Rosstat's appendix is an archive to unpack into the mirror layout,
-    # and the Census publishes Table 1 as xlsx while the parser reads its CSV export
-    # the Russian files and Census Table 1 have no download URL that serves them as parsed
-    # nor do Rosstat's government-finance workbooks (no stable file URL)
-    offline = ["rosstat_regions", "roskazna_budget", "rosstat_gosfin", "ru_social_support",
-               "monotowns", "rosstat_grp_structure", "rosstat_employment_structure",
-               "us_state_finances"]  # fmt: skip
+    # no network path: Census publishes Table 1 as xlsx while the parser reads its CSV export,
+    # and Rosstat's government-finance workbooks, the monotowns list and the researchers'
+    # compilations have no stable file URL
+    offline = ["rosstat_gosfin", "ru_social_support", "monotowns", "rosstat_grp_structure",
+               "rosstat_employment_structure", "us_state_finances"]  # fmt: skip
     assert list(failed) == offline, failed.get("qcew")
-    assert "no 'Regions of Russia' workbooks in the mirror" in failed["rosstat_regions"]
-    assert "no form 0503317 archives in the mirror" in failed["roskazna_budget"]
     assert "is not in the mirror" in failed["rosstat_grp_structure"]
     assert "no Census Table 1" in failed["us_state_finances"]
     assert "without a stable file URL" in failed["rosstat_gosfin"]

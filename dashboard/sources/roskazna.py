@@ -19,8 +19,10 @@ File 95 (2019 only) is the all-Russia report: the consolidated budgets of all su
 from __future__ import annotations
 
 import io
+import os
 import re
 import tarfile
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +30,8 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from dashboard import crosswalks
+from dashboard.catalog import edition_info
+from dashboard.fetch import FetchError, RawFile, Resource, fetch, mirror_files
 from dashboard.schema import tidy
 from dashboard.sources.base import ParseError, Source
 
@@ -205,7 +209,43 @@ def parse(archives: list[Path]) -> pd.DataFrame:
     return tidy(df)
 
 
-SPEC = Source(
+def latest_year(today: date | None = None) -> int:
+    """The newest year with an annual form 0503317: the Treasury publishes year Y's annual
+    reports in the spring of Y+1 (from April)."""
+    today = today or date.today()
+    return today.year - 1 if today.month >= 4 else today.year - 2
+
+
+class _Roskazna(Source):
+    def download_years(self, **fetch_kw) -> tuple[list[RawFile], list[str]]:
+        """Without a mirror: every year from the first known to :func:`latest_year`, one
+        archive each from ``LABORDASH_URL_ROSKAZNA_BUDGET`` ({year}); a year that cannot be
+        had is left out with a note."""
+        template = os.environ.get("LABORDASH_URL_ROSKAZNA_BUDGET", "")
+        info = edition_info(DATASET)
+        if not template:
+            raise ParseError(f"{DATASET}: {self.no_download}; or set "
+                             "LABORDASH_URL_ROSKAZNA_BUDGET to the URL of a year's archive, "
+                             f"with {{year}} (the Treasury's page: {info['page']})")  # fmt: skip
+        files, notes = [], []
+        for year in range(int(info["first_year"]), latest_year() + 1):
+            name = f"reg_{year}_0503317_xls.tar.xz"
+            try:
+                files.append(fetch(Resource(SOURCE, name, template.format(year=year), "tar"),
+                                   **fetch_kw))  # fmt: skip
+            except FetchError as exc:
+                notes.append(f"form 0503317 {year}: not available ({exc}); left out")
+        if not files:
+            raise ParseError(f"{DATASET}: no year could be downloaded: {'; '.join(notes)}")
+        return files, notes
+
+    def files(self, **fetch_kw):
+        if mirror_files(self.folder, self.mirror_glob):
+            return super().files(**fetch_kw)
+        return self.download_years(**fetch_kw)
+
+
+SPEC = _Roskazna(
     DATASET, SOURCE, "roskazna_0503317/reg_*_0503317_xls.tar.xz", parse,
     lambda paths, frame: f"form 0503317, {', '.join(map(str, sorted(frame['year'].unique())))}",
     no_download="no form 0503317 archives in the mirror; the Treasury publishes one .xls per "

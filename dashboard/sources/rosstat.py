@@ -16,7 +16,9 @@ unmatched name fails the parse.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,16 @@ import openpyxl
 import pandas as pd
 
 from dashboard import crosswalks
+from dashboard.catalog import editions
+from dashboard.fetch import (
+    FetchError,
+    RawFile,
+    Resource,
+    describe,
+    fetch,
+    mirror_files,
+    natural_key,
+)
 from dashboard.schema import tidy
 from dashboard.sources.base import ParseError, Source
 
@@ -157,38 +169,103 @@ def _sheet(wb, number: str):
     return None
 
 
+def section(name: str) -> int | None:
+    """The Rosstat section number of a workbook: ``02_trud_labour.xlsx`` (the mirror's ASCII
+    names) or ``Раздел 2 - Труд.xlsx`` (Rosstat's own, in the 2022 to 2025 archives)."""
+    m = re.match(r"(\d{1,2})_", name) or re.search(r"Раздел\s*(\d{1,2})\b", name)
+    return int(m.group(1)) if m else None
+
+
+def _workbooks(paths: list[Path]) -> dict[int, tuple[str, object]]:
+    """Section number -> (name, xlsx path or bytes) from workbooks and zip archives of them."""
+    out: dict[int, tuple[str, object]] = {}
+    for p in paths:
+        if p.suffix.lower() == ".zip":
+            try:
+                with zipfile.ZipFile(p) as zf:
+                    for info in zf.infolist():
+                        name = Path(info.filename).name
+                        n = section(name)
+                        if n is not None and name.lower().endswith(".xlsx"):
+                            out.setdefault(n, (name, zf.read(info)))
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise ParseError(f"{p.name}: damaged zip archive ({exc})") from None
+        elif section(p.name) is not None:
+            out.setdefault(section(p.name), (p.name, p))
+    return out
+
+
 def parse(paths: list[Path]) -> pd.DataFrame:
-    by_prefix = {p.name[:3]: p for p in paths}
+    books_by_section = _workbooks(paths)
     rows: list[dict] = []
     books: dict[str, openpyxl.Workbook] = {}
     for spec in TABLES:
-        path = by_prefix.get(spec.workbook)
-        if path is None:
-            raise ParseError(f"rosstat: workbook {spec.workbook}*.xlsx is missing")
-        if path.name not in books:
+        found = books_by_section.get(int(spec.workbook[:2]))
+        if found is None:
+            n = int(spec.workbook[:2])
+            raise ParseError(f"rosstat: the workbook of section {n} ({spec.workbook}*.xlsx or "
+                             f"«Раздел {n} - ...xlsx») is missing")  # fmt: skip
+        name, src = found
+        if name not in books:
             try:
-                books[path.name] = openpyxl.load_workbook(path, read_only=True, data_only=True)
+                data = io.BytesIO(src) if isinstance(src, bytes) else src
+                books[name] = openpyxl.load_workbook(data, read_only=True, data_only=True)
             except Exception as exc:  # damaged or not an xlsx
-                raise ParseError(f"{path.name}: not a readable xlsx workbook ({exc})") from None
-        ws = _sheet(books[path.name], spec.sheet)
+                raise ParseError(f"{name}: not a readable xlsx workbook ({exc})") from None
+        ws = _sheet(books[name], spec.sheet)
         if ws is None:
-            raise ParseError(f"{path.name}: table {spec.sheet} not found")
-        rows += parse_sheet(ws, spec, path.name)
+            raise ParseError(f"{name}: table {spec.sheet} not found")
+        rows += parse_sheet(ws, spec, name)
     df = pd.DataFrame(rows)
     df.insert(0, "dataset", DATASET)
     return tidy(df)
 
 
 def _edition(paths: list[Path], frame: pd.DataFrame) -> str:
-    edition = paths[0].parent.name.rsplit("_", 1)[-1]
+    """From the mirror folder (``rosstat_regions_2022``) or the downloaded archive's name."""
+    p = paths[0]
+    edition = (p.stem if p.suffix.lower() == ".zip" else p.parent.name).rsplit("_", 1)[-1]
     return f"Regions of Russia {edition} (data to {frame['year'].max()})"
 
 
-SPEC = Source(
+class _Rosstat(Source):
+    def download_editions(self, **fetch_kw) -> tuple[list[RawFile], list[str]]:
+        """Without a mirror: the newest known edition that can be downloaded (a zip of the
+        workbooks), saying why each newer one was passed over."""
+        notes = []
+        for ed in editions(DATASET):
+            what = f"Regions of Russia {ed.edition}"
+            if not ed.url:
+                notes.append(f"{what}: no file URL known (see {ed.page})")
+                continue
+            if ed.url.lower().split("?")[0].endswith(".rar"):
+                where = f"<mirror>/russia/rosstat_regions_{ed.edition}/"
+                notes.append(f"{what}: published as RAR, which labordash does not unpack; "
+                             f"unpack it into {where}")  # fmt: skip
+                continue
+            res = Resource(SOURCE, f"rosstat_regions_{ed.edition}.zip", ed.url, "zip")
+            try:
+                return [fetch(res, **fetch_kw)], notes
+            except FetchError as exc:
+                notes.append(f"{what}: {exc}")
+        raise ParseError(f"{DATASET}: {self.no_download}; tried: {'; '.join(notes)}")
+
+    def files(self, **fetch_kw):
+        """The mirror's newest edition folder, else :meth:`download_editions`."""
+        found = [p for p in mirror_files(self.folder, self.mirror_glob) if self.wanted(p)]
+        if not found:
+            return self.download_editions(**fetch_kw)
+        newest = max({p.parent for p in found}, key=lambda d: natural_key(d))
+        return [describe(p, "mirror", self.producer_url(p)) for p in found
+                if p.parent == newest], []  # fmt: skip
+
+
+SPEC = _Rosstat(
     DATASET, SOURCE, "rosstat_regions_*/*.xlsx", parse, _edition,
     no_download="no 'Regions of Russia' workbooks in the mirror; Rosstat publishes them as an "
     "archive (rosstat.gov.ru/folder/210/document/13204) that must be unpacked into "
-    "<mirror>/russia/rosstat_regions_<edition>/",
-    every_match=True, wanted=lambda p: p.name[:3] in {t.workbook for t in TABLES},
+    "<mirror>/russia/rosstat_regions_<edition>/, or set LABORDASH_URL_ROSSTAT_REGIONS to a zip "
+    "of the workbooks ({edition} in the URL)",
+    every_match=True, wanted=lambda p: section(p.name) in {int(t.workbook[:2]) for t in TABLES},
 )  # fmt: skip
 load = SPEC.load
