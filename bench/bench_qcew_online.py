@@ -30,23 +30,12 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from dashboard.sources import qcew  # noqa: E402
+from tests.bls_imitation import synthetic_slices  # noqa: E402
+
 MIRROR = Path(os.environ.get("LABORDASH_MIRROR", ROOT.parent / "shared" / "mirror"))
 YEARS = ["2020", "2025"]
-ANNUAL = [
-    "area_fips", "own_code", "industry_code", "agglvl_code", "size_code", "year", "qtr",
-    "disclosure_code", "annual_avg_estabs", "annual_avg_emplvl", "total_annual_wages",
-    "taxable_annual_wages", "annual_contributions", "annual_avg_wkly_wage", "avg_annual_pay",
-    "lq_disclosure_code", "lq_annual_avg_estabs", "lq_annual_avg_emplvl",
-    "lq_total_annual_wages", "lq_taxable_annual_wages", "lq_annual_contributions",
-    "lq_annual_avg_wkly_wage", "lq_avg_annual_pay", "oty_disclosure_code",
-    "oty_annual_avg_estabs_chg", "oty_annual_avg_estabs_pct_chg", "oty_annual_avg_emplvl_chg",
-    "oty_annual_avg_emplvl_pct_chg", "oty_total_annual_wages_chg",
-    "oty_total_annual_wages_pct_chg", "oty_taxable_annual_wages_chg",
-    "oty_taxable_annual_wages_pct_chg", "oty_annual_contributions_chg",
-    "oty_annual_contributions_pct_chg", "oty_annual_avg_wkly_wage_chg",
-    "oty_annual_avg_wkly_wage_pct_chg", "oty_avg_annual_pay_chg", "oty_avg_annual_pay_pct_chg",
-]  # fmt: skip
-
 SERVE = """
 import functools, http.server, sys
 handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
@@ -80,73 +69,14 @@ print(json.dumps({"wall_s": time.perf_counter() - t0, "bytes": n,
 """
 
 
-def areas() -> list[tuple[str, str]]:
-    """(fips, kind) for the nation, the states, every county of the layer and 400 MSAs."""
-    doc = json.loads((MIRROR / "geo" / "geojson-counties-fips.json").read_text())
-    counties = sorted(f["id"] for f in doc["features"])
-    states = sorted({c[:2] for c in counties if c[:2] != "72"})
-    return ([("US000", "nation")] + [(f"{s}000", "state") for s in states]
-            + [(c, "county") for c in counties]
-            + [(f"C{1000 + 7 * i:04d}", "msa") for i in range(400)])  # fmt: skip
-
-
-AGGLVL = {  # (kind, level of the slice): agglvl_code as BLS numbers it (by ownership sector)
-    ("nation", "total"): "11", ("nation", "sector"): "14", ("nation", "6"): "18",
-    ("state", "total"): "51", ("state", "sector"): "54", ("state", "6"): "58",
-    ("county", "total"): "71", ("county", "sector"): "74", ("county", "6"): "78",
-    ("msa", "total"): "41", ("msa", "sector"): "44", ("msa", "6"): "48",
-}  # fmt: skip
-
-
-def write_slices(root: Path, rng: random.Random) -> list[str]:
-    """The slices and the titles file under ``root``; returns their URL paths."""
-    from dashboard.sources import qcew
-
-    every = areas()
-    paths = []
-    for year in YEARS:
-        for code in qcew.industry_codes():
-            level = "total" if code == "10" else "sector" if len(code) <= 5 else "6"
-            lines = [",".join(f'"{c}"' for c in ANNUAL)]
-            for fips, kind in every:
-                if level == "total":
-                    owns = ["0", "1", "2", "3", "5"] + (["8"] if kind == "state" else [])
-                elif level == "sector":
-                    owns = [o for o in ("1", "2", "3") if rng.random() < 0.3]
-                    owns += ["5"] if kind != "county" or rng.random() < 0.85 else []
-                else:
-                    owns = ["5"] if kind != "county" or rng.random() < 0.06 else []
-                for own in owns:
-                    lvl = AGGLVL[(kind, level)]
-                    lvl = lvl[0] + "0" if own == "0" else lvl
-                    supp = level != "total" and rng.random() < 0.2
-                    emp = 0 if supp else rng.randint(1, 400_000)
-                    nums = [rng.randint(1, 9000), emp, emp * rng.randint(30_000, 90_000)]
-                    nums += [rng.randint(0, 10**9) for _ in range(4)]
-                    lq = ["", "1.0", f"{rng.uniform(0, 5):.2f}"] + ["1.0"] * 5 + [""]
-                    oty = [f"{rng.uniform(-9, 9):.1f}" for _ in range(14)]
-                    keys = [fips, own, code, lvl, "0", year, "A", "N" if supp else ""]
-                    cells = [*(f'"{k}"' for k in keys), *map(str, nums), f'"{lq[0]}"', *lq[1:8],
-                             f'"{lq[8]}"', *oty]  # fmt: skip
-                    lines.append(",".join(cells))
-            rel = f"cew/api/{year}/a/industry/{code.replace('-', '_')}.csv"
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_text("\n".join(lines) + "\n")
-            paths.append(rel)
-    titles = root / "cew/doc/titles/industry/industry_titles.csv"
-    titles.parent.mkdir(parents=True, exist_ok=True)
-    titles.write_text('"industry_code","industry_title"\n' + "".join(
-        f'"{c}","NAICS {c} (synthetic title)"\n' for c in qcew.industry_codes()))  # fmt: skip
-    return paths + ["cew/doc/titles/industry/industry_titles.csv"]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        rels = write_slices(tmp / "www", random.Random(17))
+        rels = synthetic_slices(tmp / "www", MIRROR, qcew.industry_codes(), YEARS,
+                                random.Random(17))  # fmt: skip
         mb = sum((tmp / "www" / r).stat().st_size for r in rels) / 2**20
         srv = subprocess.Popen([sys.executable, "-c", SERVE, str(tmp / "www")],
                                stdout=subprocess.PIPE, text=True)  # fmt: skip

@@ -56,8 +56,9 @@ _W = _CONUS[0][1] - _CONUS[0][0]
 
 
 def _usa(fid, lon, lat):
-    if fid.startswith("72"):
-        return None
+    if fid.startswith("72"):  # Puerto Rico: 1.5x scale, in the Gulf of Mexico's corner
+        x, y = albers(lon, lat, -66.5, 17, 19, 18)
+        return 1.5 * x + _CONUS[0][0] + 0.58 * _W, 1.5 * y + _CONUS[1].min() - 0.005 * _W
     if fid.startswith("02"):  # Alaska: own projection, 35% scale, lower left
         lon = np.where(lon > 0, lon - 360, lon)
         x, y = albers(lon, lat, -154, 55, 65, 58)
@@ -79,6 +80,7 @@ VIEWS = {  # by the projection named in a geo.LAYERS record
 }
 
 
+MAX_DOTS = 300  # regions with a visible dot at most (see region_map)
 TOLERANCE = 3e-4  # unit sphere, ~2 km: under half a pixel of Europe drawn 1,100 px wide
 
 
@@ -211,7 +213,9 @@ def region_map(
         extra = f"<br>{hover[code]}" if code in hover else ""
         return f"<b>{names.get(code, code)}</b> ({code})<br>{shown}{extra}"
 
-    visible = VIEWS[geo.LAYERS[layer].projection].markers
+    # a dot marks each region where polygons are small (US counties), while there are few: at
+    # full coverage (3,000 counties) the polygons carry the colour and the dots only hover
+    visible = VIEWS[geo.LAYERS[layer].projection].markers and len(codes) <= MAX_DOTS
     fig.add_trace(go.Scatter(
         x=cx, y=cy, mode="markers", hoverinfo="text", text=[text(k) for k in codes],
         showlegend=False, name="regions",

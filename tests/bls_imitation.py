@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import json
+import random
 import zipfile
 from pathlib import Path
 
@@ -100,3 +102,97 @@ def rosstat_zip(mirror: Path, edition: str) -> bytes | None:
         for f in sorted(folder.glob("*.xlsx")):
             zf.write(f, f"Pril_Region_Pokaz_{edition}/{ROSSTAT_NAMES[f.name[:2]]}")
     return buf.getvalue()
+
+
+# --- synthetic slices at BLS's size (benchmarks and the every-county test) ------------------
+
+ANNUAL = [
+    "area_fips", "own_code", "industry_code", "agglvl_code", "size_code", "year", "qtr",
+    "disclosure_code", "annual_avg_estabs", "annual_avg_emplvl", "total_annual_wages",
+    "taxable_annual_wages", "annual_contributions", "annual_avg_wkly_wage", "avg_annual_pay",
+    "lq_disclosure_code", "lq_annual_avg_estabs", "lq_annual_avg_emplvl",
+    "lq_total_annual_wages", "lq_taxable_annual_wages", "lq_annual_contributions",
+    "lq_annual_avg_wkly_wage", "lq_avg_annual_pay", "oty_disclosure_code",
+    "oty_annual_avg_estabs_chg", "oty_annual_avg_estabs_pct_chg", "oty_annual_avg_emplvl_chg",
+    "oty_annual_avg_emplvl_pct_chg", "oty_total_annual_wages_chg",
+    "oty_total_annual_wages_pct_chg", "oty_taxable_annual_wages_chg",
+    "oty_taxable_annual_wages_pct_chg", "oty_annual_contributions_chg",
+    "oty_annual_contributions_pct_chg", "oty_annual_avg_wkly_wage_chg",
+    "oty_annual_avg_wkly_wage_pct_chg", "oty_avg_annual_pay_chg", "oty_avg_annual_pay_pct_chg",
+]  # fmt: skip
+
+
+def areas(mirror: Path) -> list[tuple[str, str]]:
+    """(fips, kind) for the nation, the states, every county of the layer and 400 MSAs."""
+    doc = json.loads((mirror / "geo" / "geojson-counties-fips.json").read_text())
+    counties = sorted(f["id"] for f in doc["features"])
+    states = sorted({c[:2] for c in counties if c[:2] != "72"})
+    return ([("US000", "nation")] + [(f"{s}000", "state") for s in states]
+            + [(c, "county") for c in counties]
+            + [(f"C{1000 + 7 * i:04d}", "msa") for i in range(400)])  # fmt: skip
+
+
+AGGLVL = {  # (kind, level of the slice): agglvl_code as BLS numbers it (by ownership sector)
+    ("nation", "total"): "11", ("nation", "sector"): "14", ("nation", "6"): "18",
+    ("state", "total"): "51", ("state", "sector"): "54", ("state", "6"): "58",
+    ("county", "total"): "71", ("county", "sector"): "74", ("county", "6"): "78",
+    ("msa", "total"): "41", ("msa", "sector"): "44", ("msa", "6"): "48",
+}  # fmt: skip
+
+
+def synthetic_slices(
+    root: Path, mirror: Path, codes: list[str], years: list[str], rng: random.Random
+) -> list[str]:
+    """Annual industry slices at BLS's size and layout with made-up numbers, and a titles
+    file, under ``root`` (as ``cew/api/{year}/a/industry/{code}.csv``); returns their paths.
+    Every county of the Census 2010 layer (the mirror's), the states, the nation and 400
+    metropolitan areas; the totals slice has every ownership (0, 1, 2, 3, 5; states also 8), a
+    sector slice government rows for 30% and private rows for 85% of the counties, a 6-digit
+    slice private rows for 6% of them; 1 in 5 cells below the totals suppressed. Shares and
+    LQs agree with each other (BLS's LQ = the area's share over the national share)."""
+    every = areas(mirror)
+    paths = []
+    for year in years:
+        # an area's total employment, and each code's national share b: the private rows'
+        # employment is total x b x U(0, 2.5) and their LQ (emp / total) / b, as BLS computes it
+        total = {fips: rng.randint(1_000, 400_000) for fips, _ in every}
+        for code in codes:
+            level = "total" if code == "10" else "sector" if len(code) <= 5 else "6"
+            b = 1 / 21 if level == "sector" else 0.002
+            lines = [",".join(f'"{c}"' for c in ANNUAL)]
+            for fips, kind in every:
+                if level == "total":
+                    owns = ["0", "1", "2", "3", "5"] + (["8"] if kind == "state" else [])
+                elif level == "sector":
+                    owns = [o for o in ("1", "2", "3") if rng.random() < 0.3]
+                    owns += ["5"] if kind != "county" or rng.random() < 0.85 else []
+                else:
+                    owns = ["5"] if kind != "county" or rng.random() < 0.06 else []
+                for own in owns:
+                    lvl = AGGLVL[(kind, level)]
+                    lvl = lvl[0] + "0" if own == "0" else lvl
+                    supp = level != "total" and rng.random() < 0.2
+                    if level == "total":
+                        share = 1.0 if own == "0" else rng.uniform(0.05, 0.8)
+                    else:
+                        share = b * rng.uniform(0, 2.5)
+                    emp = round(total[fips] * share)
+                    ratio = share if level == "total" else emp / total[fips] / b
+                    emp = 0 if supp else emp
+                    nums = [rng.randint(1, 9000), emp, emp * rng.randint(30_000, 90_000)]
+                    nums += [rng.randint(0, 10**9) for _ in range(4)]
+                    lq = ["", "1.0", f"{ratio:.2f}"] + ["1.0"] * 5 + [""]
+                    oty = [f"{rng.uniform(-9, 9):.1f}" for _ in range(14)]
+                    keys = [fips, own, code, lvl, "0", year, "A", "N" if supp else ""]
+                    cells = [*(f'"{k}"' for k in keys), *map(str, nums), f'"{lq[0]}"', *lq[1:8],
+                             f'"{lq[8]}"', *oty]  # fmt: skip
+                    lines.append(",".join(cells))
+            rel = f"cew/api/{year}/a/industry/{code.replace('-', '_')}.csv"
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text("\n".join(lines) + "\n")
+            paths.append(rel)
+    titles = root / "cew/doc/titles/industry/industry_titles.csv"
+    titles.parent.mkdir(parents=True, exist_ok=True)
+    titles.write_text('"industry_code","industry_title"\n' + "".join(
+        f'"{c}","NAICS {c} (synthetic title)"\n' for c in codes))  # fmt: skip
+    return paths + ["cew/doc/titles/industry/industry_titles.csv"]

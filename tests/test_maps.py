@@ -23,9 +23,13 @@ def test_albers_centre_and_equal_area():
     assert ratio == pytest.approx(np.cos(np.radians(60.5)) / np.cos(np.radians(40.5)), rel=0.01)
 
 
-def test_views_drop_what_they_cannot_place():
+def test_views_place_insets_and_drop_what_they_cannot_place():
     lon, lat = np.array([-66.0, -65.9, -66.0]), np.array([18.2, 18.3, 18.4])
-    assert maps._usa("72001", lon, lat) is None  # Puerto Rico is not drawn
+    x, y = maps._usa("72001", lon, lat)  # Puerto Rico: an inset in the Gulf of Mexico
+    florida = maps._usa("12086", np.array([-80.2]), np.array([25.8]))  # Miami-Dade
+    texas = maps._usa("48061", np.array([-97.5]), np.array([26.1]))  # Cameron, TX
+    orleans = maps._usa("22071", np.array([-90.07]), np.array([29.95]))  # New Orleans
+    assert texas[0][0] < x.min() and x.max() < florida[0][0] and y.max() < orleans[1][0]
     assert maps._europe("FRY4", np.array([55.5, 55.6]), np.array([-21.0, -21.1])) is None
     x, _ = maps._russia("RU-CHU", np.array([179.0, -179.0]), np.array([66.0, 66.0]))
     assert x[1] > x[0]  # Chukotka continues east across the antimeridian

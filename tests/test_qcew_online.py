@@ -183,3 +183,70 @@ def test_a_dead_totals_slice_fails_the_pull_naming_it(bls, monkeypatch):
     )
     with pytest.raises(fetch.FetchError, match=r"status/503/2016/1/industry/10 after 1 attempt"):
         qcew.load(retries=0)
+
+
+@pytest.fixture(scope="module")
+def every_county(tmp_path_factory):
+    """A store pulled online from synthetic slices at BLS's size (every county of the Census
+    2010 layer, the states, the nation, 400 metropolitan areas) for the totals and the
+    defense-related codes, 2020 and 2025; served by a loopback server of its own."""
+    import functools
+    import http.server
+    import random
+    import threading
+
+    from dashboard import store
+    from tests.bls_imitation import synthetic_slices
+    from tests.conftest import MIRROR
+
+    root = tmp_path_factory.mktemp("every_county")
+    rels = synthetic_slices(root / "www", MIRROR, ["10", *DEFENSE], ["2020", "2025"],
+                            random.Random(3))  # fmt: skip
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root / "www")
+    handler.func.log_message = lambda *a: None
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{srv.server_address[1]}"
+    (root / "mirror").mkdir()
+    for folder in ("geo", "russia"):  # the map layers from the mirror, QCEW from the server
+        (root / "mirror" / folder).symlink_to(MIRROR / folder)
+    env = {
+        "LABORDASH_HOME": str(root / "home"), "LABORDASH_MIRROR": str(root / "mirror"),
+        "LABORDASH_QCEW_YEARS": "2020,2025", "LABORDASH_QCEW_QTRS": "a",
+        "LABORDASH_URL_QCEW": f"{base}/cew/api/{{year}}/{{qtr}}/{{slice}}/{{code}}.csv",
+        "LABORDASH_URL_QCEW_TITLES": f"{base}/{rels[-1]}",
+    }  # fmt: skip
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("LABORDASH_QCEW_AREAS", raising=False)
+        mp.setattr(qcew, "industry_codes", lambda: ["10", *DEFENSE])
+        for k, v in env.items():
+            mp.setenv(k, v)
+        results = store.pull(["qcew"])
+        assert all(r.ok for r in results), [r.error for r in results]
+    yield env
+    srv.shutdown()
+
+
+def test_every_county_is_ranked_and_drawn(every_county, monkeypatch):
+    from dashboard import geo, registry, systems
+    from dashboard.builders import dependence as dep
+    from dashboard.builders import lookups
+
+    for k, v in every_county.items():
+        monkeypatch.setenv(k, v)
+    county = lookups.system_data("us_county")
+    layer = {f["id"] for f in geo.layer("us_counties")["features"]}
+    assert set(county.regions) == layer and len(layer) == 3221
+    assert county.periods == ("2020", "2025") and lookups.default_period(county) == "2025"
+    assert len(lookups.system_data("us_state").regions) == 51
+    assert not any("The store holds" in n
+                   for n in dep.caveats(county, "defense_related", "lq", "2025"))  # fmt: skip
+    assert systems.SYSTEMS["us_county"].coverage(len(county.regions)) is None
+    table = lookups.dependence_table("us_county", "defense_related", "2025")
+    ranked = int(table["lq"].notna().sum())
+    assert ranked > 150  # 9 codes x 6% of the counties, less the suppressed
+    built = registry.build("dependence_map", {"system": "us_county", "industry":
+                                              "defense_related", "period": "2025"})  # fmt: skip
+    alt = built.chart.alt
+    drawn, shown = (int(x) for x in alt.split(". ")[-1].split(" regions")[0].split(" of "))
+    assert drawn == shown == len(built.chart.data) >= ranked, alt
