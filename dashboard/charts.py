@@ -1,8 +1,9 @@
 """Plotly figure builders in one house style (DESIGN.md, "House style for charts").
 
 Title says what is measured; subtitle gives units, geography and period; a footer line carries
-``Source: <producer> (<vintage>) · <licence>``. Okabe-Ito colours (safe for the common forms of
-colour blindness). Every builder also returns alt text describing the chart in words.
+``Source: <producer> (<vintage>) · <licence>``. Colours from :mod:`dashboard.palette` (each
+series keeps its colour across charts); lines are named at their ends rather than in a legend
+over the title. Every builder also returns alt text describing the chart in words.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.colors import sample_colorscale
 
-# Okabe & Ito (2008), "Color Universal Design"; black moved last
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+from dashboard import palette
+from dashboard.palette import PALETTE  # 12 colours, each 3:1 on white (see dashboard.palette)
+
+# a legend beside the plot, for charts with more series than can be named at their ends
+SIDE_LEGEND = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
 FONT = "Inter, 'Source Sans 3', 'Helvetica Neue', Arial, sans-serif"
 # The house template is plotly's default here: a figure that names its template validates the
 # whole template again (about 9 ms a figure, most of a cold chart's build)
@@ -80,6 +84,28 @@ def house_layout(fig: go.Figure, title: str, subtitle: str, source: str, y_title
     )  # fmt: skip
 
 
+def end_labels(
+    ends: list[tuple[str, float, float, str]], y_range: tuple[float, float], gap: float = 0.055
+) -> list[tuple[str, float, float, str]]:
+    """Direct labels at line ends (name, x, y, colour), moved apart vertically so no two are
+    closer than ``gap`` of the y range: sorted by y, each pushed up from the one below, then
+    the stack moved down as one if it left the range."""
+    lo, hi = y_range
+    step = gap * ((hi - lo) or 1.0)
+    order = sorted(ends, key=lambda e: e[2])
+    ys = [e[2] for e in order]
+    for i in range(1, len(ys)):
+        ys[i] = max(ys[i], ys[i - 1] + step)
+    over = ys[-1] - hi if ys and ys[-1] > hi else 0.0
+    ys = [y - over for y in ys]
+    for i in range(len(ys) - 2, -1, -1):  # moving down must not push one below the floor
+        ys[i] = min(ys[i], ys[i + 1] - step)
+    return [(n, x, y, c) for (n, x, _, c), y in zip(order, ys, strict=True)]
+
+
+MAX_LABELLED = 12  # lines named at their ends; above, a legend at the side
+
+
 def time_series(
     df: pd.DataFrame,
     *,
@@ -90,15 +116,21 @@ def time_series(
     y_title: str,
     value_format: str = ".1f",
 ) -> Chart:
-    """One line per ``geo`` over ``year``; estimates (flag) are marked with hollow markers."""
+    """One line per ``geo`` over ``year``; estimates (flag) are marked with hollow markers. Each
+    geo keeps its colour (:mod:`dashboard.palette`); up to 12 lines are named at their ends
+    (no legend over the title), more get a legend at the side."""
     fig = go.Figure()
     parts = []
+    geos = list(dict.fromkeys(df.sort_values("year")["geo"]))
+    colours = palette.assign(geos)
+    ends = []
     for geo, g in df.sort_values("year").groupby("geo", sort=False):
         name = names.get(geo, geo)
         est = g["flag"].isin(["estimate", "uncertain"]) if "flag" in g else False
         fig.add_trace(
             go.Scatter(
                 x=g["year"], y=g["value"], mode="lines+markers", name=name,
+                line={"color": colours[geo]},
                 marker={"size": 5, "symbol": ["circle-open" if e else "circle" for e in est]},
                 customdata=g["flag"].fillna("") if "flag" in g else None,
                 hovertemplate=f"{name}: %{{y:{value_format}}} %{{customdata}}<extra></extra>",
@@ -107,11 +139,21 @@ def time_series(
         )  # fmt: skip
         last = g.dropna(subset=["value"]).tail(1)
         if len(last):
-            parts.append(
-                f"{name} {last['value'].iloc[0]:{value_format}} in {int(last['year'].iloc[0])}"
-            )
+            y, x = float(last["value"].iloc[0]), int(last["year"].iloc[0])
+            parts.append(f"{name} {y:{value_format}} in {x}")
+            ends.append((name, x, y, colours[geo]))
     house_layout(fig, title, subtitle, source, y_title)
     fig.update_xaxes(showgrid=False)
+    values = pd.to_numeric(df["value"], errors="coerce").dropna()
+    if ends and len(ends) <= MAX_LABELLED:
+        lo, hi = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+        for name, x, y, colour in end_labels(ends, (lo, hi)):
+            fig.add_annotation(x=x, y=y, text=name, xanchor="left", xshift=6, showarrow=False,
+                               font={"size": 12, "color": colour}, align="left")  # fmt: skip
+        widest = max(len(e[0]) for e in ends)
+        fig.update_layout(showlegend=False, margin={"r": min(40 + 7 * widest, 220)})
+    elif ends:
+        fig.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
     alt = f"Line chart: {title}. {subtitle}. Latest values: " + (
         "; ".join(parts) if parts else "no data"
     )
@@ -139,6 +181,7 @@ def stacked_series(
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.09,
                         subplot_titles=[t for _, t, _ in panels])  # fmt: skip
     geos = list(dict.fromkeys(df["geo"]))
+    colours = palette.assign(geos)
     summarize = len(geos) > summarize_above
     alt_parts = []
     for row, (col, _title, _unit) in enumerate(panels, start=1):
@@ -167,12 +210,12 @@ def stacked_series(
                     f"{panels[row - 1][1]}: median {q[0.5].iloc[-1]:.1f} in {q.index[-1]}"
                 )
         else:
-            for i, geo in enumerate(geos):
+            for geo in geos:
                 g = d[d["geo"] == geo]
                 fig.add_trace(
                     go.Scatter(x=g["year"], y=g[col], mode="lines", name=names.get(geo, geo),
                                legendgroup=geo, showlegend=row == 1,
-                               line={"color": PALETTE[i % len(PALETTE)]},
+                               line={"color": colours[geo]},
                                hovertemplate=f"{names.get(geo, geo)}: %{{y:.2f}}<extra></extra>"),
                     row=row, col=1,
                 )  # fmt: skip
@@ -218,11 +261,12 @@ def scatter_fit(
                        hoverinfo="skip")
         )  # fmt: skip
     if trajectories:
-        for i, (geo, g) in enumerate(d.groupby("geo", sort=False)):
+        colours = palette.assign(list(dict.fromkeys(d["geo"])))
+        for geo, g in d.groupby("geo", sort=False):
             name = names.get(geo, geo)
             fig.add_trace(
                 go.Scatter(x=g[x], y=g[y], mode="lines+markers", name=name,
-                           line={"color": PALETTE[i % len(PALETTE)], "width": 1.5},
+                           line={"color": colours[geo], "width": 1.5},
                            marker={"size": 5}, customdata=g["year"],
                            hovertemplate=f"{name} %{{customdata}}: x %{{x:.2f}}, y %{{y:.2f}}"
                            "<extra></extra>")

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import store, systems
+from dashboard.builders import guns_vs_butter as gvb
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
@@ -137,11 +138,19 @@ def test_gvb_every_preset(store_env, preset):
     assert not at.exception, at.exception
     assert at.selectbox[0].value == preset
     assert chart_keys(at) == ["ts", "scatter", "map", "rolling", "cofog"]
-    # the default model: health (% GDP) on military burden (% GDP), two-way FE, all countries
-    assert float(metric(at, "Coefficient on military")) == pytest.approx(0.119, abs=0.001)
-    assert metric(at, "Countries / years") == "158 / 23"
+    # the default model: health (% GDP) on military burden (% GDP), two-way FE, on the selected
+    # countries when there are 10 or more, else on all countries
+    members = gvb.chosen(preset, tuple(gvb.DEFAULT_CUSTOM) if preset == "custom" else ())
     text = " ".join(m.value for m in at.markdown)
-    assert "Across 158 countries" in text and "association, not a causal effect" in text
+    n = int(metric(at, "Countries / years").split(" / ")[0])
+    if len(members) >= gvb.MIN_MODEL_COUNTRIES and preset != "all":
+        assert 10 <= n <= len(members) < 158 and f"Across {n} countries" in text
+        assert at.selectbox(key="gvb:sample").options[0].startswith("the selected countries (")
+    else:
+        assert float(metric(at, "Coefficient on military")) == pytest.approx(0.119, abs=0.001)
+        assert n == 158 and metric(at, "Countries / years") == "158 / 23"
+        assert "Across 158 countries" in text
+    assert "association, not a causal effect" in text
     table = at.dataframe[0].value
     assert table["term"].iloc[0] == "Military expenditure (SIPRI), % of GDP"
 

@@ -230,7 +230,8 @@ def test_pages_never_download_and_urls_lose_their_secrets(store_env, tmp_path, m
 
     home = tmp_path / "nolayer"
     shutil.copytree(store_env / "store", home / "store")
-    (home / "store" / "geo_nuts2021.geojson").unlink()
+    for layer in ("nuts", "nuts2021"):  # the EU map's layer and one it is built from
+        (home / "store" / f"geo_{layer}.geojson").unlink()
     monkeypatch.setenv("LABORDASH_HOME", str(home))
     monkeypatch.setenv(
         "LABORDASH_URL_GEO_NUTS2021", f"{http_server}/hang/x.geojson?s=5&access_token=SECRET42"

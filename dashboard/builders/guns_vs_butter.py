@@ -230,13 +230,24 @@ def gvb_granger(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
     )
 
 
+MIN_MODEL_COUNTRIES = 10  # a selection this large is the model's sample by default
+
+
+def sample_of(sample: str, geos) -> str:
+    """ "selected" or "all": ``auto`` (the default) is the reader's selection when it has at
+    least MIN_MODEL_COUNTRIES countries, else all countries (two countries make no panel)."""
+    if sample != "auto":
+        return sample
+    return "selected" if len(geos) >= MIN_MODEL_COUNTRIES else "all"
+
+
 def fit(group, countries, military, civilian, years, controls, effects, se, transform,
         sample) -> analysis.TradeoffResult:  # fmt: skip
     """The page's panel model; ValueError or KeyError when the sample cannot be fitted."""
     geos, y0, y1, _ = selection(group, countries, years)
     p = lookups.panel()
     p = p[p["year"].between(y0, y1)]
-    if sample == "selected":
+    if sample_of(sample, geos) == "selected":
         p = p[p["geo"].isin(geos)]
     return analysis.tradeoff_model(p, civilian, military, list(controls), effects=effects,
                                    cov=se, transform=transform, lags=0)  # fmt: skip
@@ -244,14 +255,15 @@ def fit(group, countries, military, civilian, years, controls, effects, se, tran
 
 @table("guns_vs_butter", MEASURE_DATASETS,
        {**SELECTION, "effects": list(EFFECTS), "se": list(COVS), "transform": list(TRANSFORMS),
-        "sample": ["all", "selected"]})  # fmt: skip
+        "sample": ["auto", "all", "selected"]})  # fmt: skip
 def gvb_model(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
               military: str = "milex_gdp", civilian: str = "health_gdp",
               years: str = DEFAULT_YEARS, controls: tuple[str, ...] = ("gdp_pc_ppp",),
               effects: str = "twoway", se: str = "cluster", transform: str = "levels",
-              sample: str = "all") -> Built:  # fmt: skip
+              sample: str = "auto") -> Built:  # fmt: skip
     """The panel model's coefficients: the civilian measure on the military one with
-    controls, fixed effects, standard errors and transform as chosen."""
+    controls, fixed effects, standard errors and transform as chosen, on the selected
+    countries (``sample_of``: by default when there are 10 or more) or all countries."""
     bad = [c for c in controls if c not in CONTROLS]
     if bad:
         raise SpecError(f"unknown control(s) {bad}; known: {', '.join(CONTROLS)}")

@@ -26,7 +26,7 @@ MAP_DATASETS = {
     "social": ["roskazna_budget", "rosstat_regions"],
 }
 BUDGET_YEARS = (2019, 2021)  # the Treasury files in the store
-SIDE_LEGEND = {"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"}
+SIDE_LEGEND = charts.SIDE_LEGEND
 CREDIT = geo.LAYERS[RU_EMPLOYMENT.layer].credit
 LAYER = RU_EMPLOYMENT.layer
 
@@ -172,7 +172,6 @@ def russia_shipments(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     ts.figure.add_vline(x=OKVED_BREAK.x, line={"dash": "dot", "color": "#555"},
                         annotation_text=OKVED_BREAK.name,
                         annotation_position="top left")  # fmt: skip
-    ts.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
     return Built(ts, ["rosstat_regions"])
 
 

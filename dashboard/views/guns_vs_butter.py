@@ -160,9 +160,14 @@ def model() -> None:
     with m4:
         transform = ui.selectbox("Transform", list(gvb.TRANSFORMS), "levels", key="transform",
                                  format_func=gvb.TRANSFORMS.get)  # fmt: skip
+    n_sel = len(chosen)
     sample = ui.selectbox(
-        "Estimate on", ["all", "selected"], "all", key="sample",
-        format_func=lambda s: "all countries" if s == "all" else "the selected countries only",
+        "Estimate on", ["auto", "selected", "all"], "auto", key="sample",
+        format_func=lambda s: {
+            "auto": f"the selected countries ({n_sel})" if n_sel >= gvb.MIN_MODEL_COUNTRIES
+            else f"all countries (the selection has {n_sel}, too few for a panel)",
+            "selected": f"the selected countries only ({n_sel})", "all": "all countries",
+        }[s],
     )  # fmt: skip
     try:
         model = common.built("gvb_model", **view, controls=tuple(controls), effects=effects, se=cov,

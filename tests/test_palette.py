@@ -1,0 +1,54 @@
+"""Series colours and direct labels (dashboard.palette, charts.time_series): synthetic frames."""
+
+import itertools
+import zlib
+
+import pandas as pd
+
+from dashboard import charts, palette
+
+
+def test_twelve_distinct_colours_that_read_on_white():
+    assert len(set(palette.PALETTE)) == 12
+    assert min(palette.contrast_on_white(c) for c in palette.PALETTE) >= 3.0
+    assert palette.contrast_on_white("#F0E442") < 3.0  # the yellow the old palette had
+
+
+def test_a_country_keeps_its_colour_and_a_chart_never_repeats_one():
+    preset = palette.assign(["USA", "RUS", "CHN", "UKR", "GBR"])
+    custom = palette.assign(["POL", "RUS", "EST", "LVA"])
+    assert preset["RUS"] == custom["RUS"] == palette.PALETTE[palette.PINNED["RUS"]]
+    codes = ["AUT", "BEL", "CZE", "DNK", "EST", "FIN", "GRC", "HUN", "IRL", "LTU", "LVA", "NLD"]
+    got = palette.assign(codes)
+    assert list(got) == codes and len(set(got.values())) == 12
+    # alone, or where no earlier code takes it, a code has its own colour
+    assert palette.assign(["AUT"])["AUT"] == palette.PALETTE[palette.preferred("AUT")]
+    assert palette.preferred("AUT") == zlib.crc32(b"AUT") % 12  # stable across processes
+
+
+def test_end_labels_are_kept_apart():
+    ends = [("a", 2020, 1.00, "#000"), ("b", 2020, 1.01, "#000"), ("c", 2020, 1.02, "#000"),
+            ("d", 2020, 5.0, "#000")]  # fmt: skip
+    placed = sorted(charts.end_labels(ends, (0.0, 5.0)), key=lambda e: e[2])
+    ys = [e[2] for e in placed]
+    assert all(b - a >= 0.055 * 5 - 1e-9 for a, b in itertools.pairwise(ys))
+    assert max(ys) <= 5.0 and [e[0] for e in placed] == ["a", "b", "c", "d"]
+
+
+def _frame(n: int) -> pd.DataFrame:
+    geos = [f"C{i:02d}" for i in range(n)]
+    return pd.DataFrame([{"geo": g, "year": y, "value": i + y / 1000, "flag": None}
+                         for i, g in enumerate(geos) for y in (2020, 2021)])  # fmt: skip
+
+
+def test_up_to_12_lines_are_named_at_their_ends():
+    ch = charts.time_series(_frame(12), names={}, title="t", subtitle="s", source="src",
+                            y_title="y")  # fmt: skip
+    labels = [a.text for a in ch.figure.layout.annotations if a.text != "src"]
+    assert ch.figure.layout.showlegend is False and sorted(labels) == [f"C{i:02d}" for i in
+                                                                       range(12)]  # fmt: skip
+    assert len({t.line.color for t in ch.figure.data}) == 12
+    more = charts.time_series(_frame(13), names={}, title="t", subtitle="s", source="src",
+                              y_title="y")  # fmt: skip
+    assert more.figure.layout.showlegend is not False
+    assert more.figure.layout.legend.orientation == "v" and more.figure.layout.legend.x > 1
