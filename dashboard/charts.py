@@ -8,6 +8,7 @@ over the title. Every builder also returns alt text describing the chart in word
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,33 +54,45 @@ def still(chart: Chart) -> Chart:
     return chart
 
 
-def wrap(text: str, width: int = 110) -> str:
-    """Break a long footer into lines (at '; ' or ' · ') for plotly, which does not wrap."""
+FOOTER_CHARS = 56  # a footer line fits a 390 px phone (11 px type from the figure's left edge)
+
+
+def wrap(text: str, width: int = FOOTER_CHARS) -> str:
+    """Break a long footer into lines for plotly, which does not wrap: at '; ' or ' · ' where
+    possible, else at spaces."""
     lines, line = [], ""
     for part in text.replace(" · ", " ·\x00").replace("; ", ";\x00").split("\x00"):
-        if line and len(line) + len(part) + 1 > width:
-            lines.append(line)
-            line = part
-        else:
-            line = f"{line} {part}" if line else part
+        for piece in textwrap.wrap(part, width, break_on_hyphens=False, break_long_words=False) or [
+            ""
+        ]:
+            if line and len(line) + len(piece) + 1 > width:
+                lines.append(line)
+                line = piece
+            else:
+                line = f"{line} {piece}" if line else piece
     return "<br>".join([*lines, line])
 
 
-def house_layout(fig: go.Figure, title: str, subtitle: str, source: str, y_title: str) -> None:
+def house_layout(
+    fig: go.Figure, title: str, subtitle: str, source: str, y_title: str, left: int = 70
+) -> None:
+    """Title, subtitle, legend beside the plot and the source footer, which starts 10 px from
+    the figure's left edge (``left`` is the left margin in px) and is wrapped to fit a phone."""
     footer = wrap(source)
     n_lines = footer.count("<br>") + 1
     fig.update_layout(
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 13, "color": "#222"},
         colorway=PALETTE,
-        margin={"l": 70, "r": 30, "t": 120, "b": 70 + 16 * n_lines},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        margin={"l": left, "r": 30, "t": 120, "b": 70 + 16 * n_lines},
+        legend={**SIDE_LEGEND, "title": None},  # beside the plot: never over title or subtitle
         hovermode="x unified",
         showlegend=True,  # a one-line chart must still say whose line it is
         yaxis_title=y_title,
     )
     fig.add_annotation(  # below the x tick labels and axis title, whatever the plot height
-        text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-62, xanchor="left",
+        text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-62, xshift=10 - left,
+        xanchor="left",
         yanchor="top", align="left", showarrow=False, font={"size": 11, "color": "#555"},
     )  # fmt: skip
 
@@ -152,6 +165,9 @@ def time_series(
                                font={"size": 12, "color": colour}, align="left")  # fmt: skip
         widest = max(len(e[0]) for e in ends)
         fig.update_layout(showlegend=False, margin={"r": min(40 + 7 * widest, 220)})
+        # the labels sit in the right margin: keep plotly from widening the axis for them
+        years = pd.to_numeric(df["year"], errors="coerce")
+        fig.update_xaxes(range=[float(years.min()) - 1, float(years.max()) + 1])
     elif ends:
         fig.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
     alt = f"Line chart: {title}. {subtitle}. Latest values: " + (
@@ -191,10 +207,11 @@ def stacked_series(
             enough = n[n >= max(3, len(geos) // 4)].index
             d = d[d["year"].isin(enough)]
             q = d.groupby("year")[col].quantile([0.25, 0.5, 0.75]).unstack()
-            fig.add_trace(go.Scatter(x=q.index, y=q[0.75], line={"width": 0}, showlegend=False,
+            fig.add_trace(go.Scatter(x=q.index, y=q[0.75], mode="lines", line={"width": 0},
+                                     showlegend=False,
                                      hoverinfo="skip"), row=row, col=1)  # fmt: skip
             fig.add_trace(
-                go.Scatter(x=q.index, y=q[0.25], fill="tonexty", line={"width": 0},
+                go.Scatter(x=q.index, y=q[0.25], fill="tonexty", mode="lines", line={"width": 0},
                            fillcolor="rgba(0,114,178,0.18)", name="25-75% of countries",
                            showlegend=row == 1, hoverinfo="skip"), row=row, col=1,
             )  # fmt: skip
@@ -247,16 +264,19 @@ def scatter_fit(
     source: str,
     trajectories: bool,
     points: str = "country-years",
+    marked: tuple[str, ...] = (),
 ) -> Chart:
-    """y against x per country-year; trajectories (lines through the years) for few countries,
-    and the pooled OLS fit with its confidence band."""
+    """y against x per country-year; trajectories (lines through the years, their first and
+    last year written at their ends and an arrowhead on the last) for few countries, and the
+    pooled OLS fit with its confidence band, its slope and R² in its name. ``marked`` geos are
+    drawn larger and named beside their points (on screen and in exports)."""
     d = df.dropna(subset=[x, y]).sort_values(["geo", "year"])
     fig = go.Figure()
     if band is not None:
-        fig.add_trace(go.Scatter(x=band["x"], y=band["high"], line={"width": 0},
+        fig.add_trace(go.Scatter(x=band["x"], y=band["high"], mode="lines", line={"width": 0},
                                  showlegend=False, hoverinfo="skip"))  # fmt: skip
         fig.add_trace(
-            go.Scatter(x=band["x"], y=band["low"], fill="tonexty", line={"width": 0},
+            go.Scatter(x=band["x"], y=band["low"], fill="tonexty", mode="lines", line={"width": 0},
                        fillcolor="rgba(0,0,0,0.10)", name="95% confidence band",
                        hoverinfo="skip")
         )  # fmt: skip
@@ -264,10 +284,17 @@ def scatter_fit(
         colours = palette.assign(list(dict.fromkeys(d["geo"])))
         for geo, g in d.groupby("geo", sort=False):
             name = names.get(geo, geo)
+            n = len(g)
+            ends = [str(yr) if i in (0, n - 1) else "" for i, yr in enumerate(g["year"])]
             fig.add_trace(
-                go.Scatter(x=g[x], y=g[y], mode="lines+markers", name=name,
-                           line={"color": colours[geo], "width": 1.5},
-                           marker={"size": 5}, customdata=g["year"],
+                go.Scatter(x=g[x], y=g[y], mode="lines+markers+text", name=name,
+                           line={"color": colours[geo], "width": 1.5}, text=ends,
+                           textposition="top center", textfont={"size": 10,
+                                                                "color": colours[geo]},
+                           marker={"size": [5] * (n - 1) + [11] if n > 1 else 5,
+                                   "symbol": ["circle"] * (n - 1) + ["arrow"] if n > 1
+                                   else "circle", "angleref": "previous"},
+                           customdata=g["year"],
                            hovertemplate=f"{name} %{{customdata}}: x %{{x:.2f}}, y %{{y:.2f}}"
                            "<extra></extra>")
             )  # fmt: skip
@@ -279,9 +306,23 @@ def scatter_fit(
                                                                           strict=True)],
                        hovertemplate="%{text}: x %{x:.2f}, y %{y:.2f}<extra></extra>")
         )  # fmt: skip
+    mark = d[d["geo"].isin(marked)].sort_values("year").groupby("geo").tail(1)
+    if len(mark):
+        colours = palette.assign(list(marked))
+        fig.add_trace(go.Scatter(
+            x=mark[x], y=mark[y], mode="markers+text", name="selected",
+            text=[names.get(g, g) for g in mark["geo"]], textposition="top center",
+            textfont={"size": 12, "color": [colours[g] for g in mark["geo"]]},
+            marker={"size": 11, "color": [colours[g] for g in mark["geo"]],
+                    "line": {"width": 1, "color": "#fff"}},
+            showlegend=False, hovertemplate="%{text}: x %{x:.2f}, y %{y:.2f}<extra></extra>",
+        ))  # fmt: skip
     if band is not None:
-        fig.add_trace(go.Scatter(x=band["x"], y=band["fit"], mode="lines", name="OLS fit",
-                                 line={"color": "#000", "dash": "dash"}))  # fmt: skip
+        a = band.attrs
+        fig.add_trace(go.Scatter(
+            x=band["x"], y=band["fit"], mode="lines",
+            name=f"OLS fit: slope {a['slope']:.3g}, R² {a['r2']:.2f}",
+            line={"color": "#000", "dash": "dash"}))  # fmt: skip
     house_layout(fig, title, subtitle, source, y_title)
     fig.update_xaxes(title_text=x_title)
     fig.update_layout(hovermode="closest")
@@ -390,7 +431,7 @@ def choropleth(
                        marker={"symbol": "square", "size": 12, "color": color},
                        name=label_of(i) if i < len(lows) else "no data")
         )  # fmt: skip
-    house_layout(fig, title, subtitle, source, "")
+    house_layout(fig, title, subtitle, source, "", left=10)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(hovermode="closest", height=540, plot_bgcolor="#ffffff",

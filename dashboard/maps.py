@@ -232,7 +232,7 @@ def region_map(
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", hoverinfo="skip", name=name,
             marker={"symbol": "square", "size": 12, "color": color}))  # fmt: skip
-    house_layout(fig, title, subtitle, source, "")
+    house_layout(fig, title, subtitle, source, "", left=10)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     if zoom and extent is not None:

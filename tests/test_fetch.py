@@ -137,6 +137,7 @@ def producer_urls(http_server, monkeypatch):
         "reg_{year}_0503317_xls.tar.xz",
         "RU_BUDGET_SHARES": f"{http_server}/files/russia/devproglab_multipliers/spendingShares.RDS",
         "RU_POPULATION": f"{http_server}/files/russia/tochno/normalizers_final_v20260518.csv",
+        "RU_TOWNS": f"{http_server}/files/russia/crosswalk/ru_cities_towns.csv",
     }
     # QCEW's default online pull (one slice per industry, every area) for the periods the
     # imitation holds: 2016 by quarter (18 areas) and 2020 annual averages (Franklin County)

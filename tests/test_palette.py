@@ -52,3 +52,22 @@ def test_up_to_12_lines_are_named_at_their_ends():
                               y_title="y")  # fmt: skip
     assert more.figure.layout.showlegend is not False
     assert more.figure.layout.legend.orientation == "v" and more.figure.layout.legend.x > 1
+
+
+def test_scatters_name_their_points_fit_and_years():
+    from dashboard import analysis
+
+    geos, years = ["AAA", "BBB", "CCC"], (2000, 2001, 2002)
+    df = pd.DataFrame([{"geo": g, "year": y, "x": i + y / 10, "y": 2 * i + y / 5}
+                       for i, g in enumerate(geos) for y in years])  # fmt: skip
+    band = analysis.ols_band(df["x"], df["y"])
+    ch = charts.scatter_fit(df, "x", "y", band, names={"BBB": "Bee"}, x_title="x", y_title="y",
+                            title="t", subtitle="s", source="src", trajectories=True,
+                            marked=("BBB",))  # fmt: skip
+    fit = next(t for t in ch.figure.data if (t.name or "").startswith("OLS fit"))
+    assert fit.name == f"OLS fit: slope {band.attrs['slope']:.3g}, R² {band.attrs['r2']:.2f}"
+    bee = next(t for t in ch.figure.data if t.name == "Bee")
+    assert list(bee.text) == ["2000", "", "2002"]  # first and last year at the ends
+    assert list(bee.marker.symbol) == ["circle", "circle", "arrow"]  # the direction
+    named = next(t for t in ch.figure.data if t.name == "selected")
+    assert list(named.text) == ["Bee"] and list(named.x) == [1 + 2002 / 10]

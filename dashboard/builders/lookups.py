@@ -50,6 +50,32 @@ def region_names_ru() -> dict[str, str]:
     return _names("name_ru")
 
 
+TOWNS_SHOWN = 4
+FEDERAL_CITIES = {"RU-MOW", "RU-SPE", "UA-40"}
+
+
+@versioned(maxsize=2)
+def region_towns() -> dict[str, tuple[str, ...]]:
+    """Russian region code -> its largest towns (up to 4, by population in 2020), in English;
+    empty before ``ru_towns`` is pulled."""
+    try:
+        t = store.read("ru_towns")
+    except store.StoreMissing:
+        return {}
+    t = t.sort_values(["geo", "value"], ascending=[True, False])
+    return {g: tuple(d["town_en"].head(TOWNS_SHOWN)) for g, d in t.groupby("geo")}
+
+
+def towns_of(code: str) -> str:
+    """ " · Izhevsk, Votkinsk, ..." for a Russian region's chooser label (its largest towns,
+    except one its name already says), "" elsewhere: typing a town finds its region."""
+    if code in FEDERAL_CITIES:  # the region is the city
+        return ""
+    name = region_names().get(code, code).lower()
+    near = [t for t in region_towns().get(code, ()) if t.lower() not in name]
+    return f" · {', '.join(near)}" if near else ""
+
+
 @versioned(maxsize=2)
 def panel() -> pd.DataFrame:
     """The country-year panel of ``analysis.build_panel``."""

@@ -194,15 +194,8 @@ def russia_social_vs_manufacturing(regions: tuple[str, ...] = russia.ARMS_REGION
         x_title="Manufacturing, % of gross value added", y_title="RUB per person",
         title="Social-policy spending per head against manufacturing's weight",
         subtitle=f"{len(cs)} federal subjects, {year}; dashed: OLS fit with 95% band",
-        source=source_line(used), trajectories=False, points="regions",
+        source=source_line(used), trajectories=False, points="regions", marked=tuple(chosen),
     )  # fmt: skip
-    mark = cs[cs["geo"].isin(chosen)]
-    sc.figure.add_trace(go.Scatter(
-        x=mark["mfg_gva"], y=mark["social_per_head"], mode="markers", name="selected regions",
-        text=[names.get(g, g) for g in mark["geo"]],
-        marker={"size": 10, "color": charts.PALETTE[1]},
-        hovertemplate="%{text}: %{x:.1f}% of GVA, %{y:,.0f} RUB per person<extra></extra>",
-    ))  # fmt: skip
     return Built(sc, used, notes={"fit": band.attrs})
 
 

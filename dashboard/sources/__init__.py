@@ -15,6 +15,7 @@ from dashboard.sources import (
     ru_population,
     ru_social_support,
     ru_structure,
+    ru_towns,
     sipri,
     us_state_finances,
     who,
@@ -38,6 +39,7 @@ MODULES = {
         rosstat_gosfin,
         ru_social_support,
         monotowns,
+        ru_towns,
         *ru_structure.TABLES,
         us_state_finances,
     )  # fmt: skip

@@ -25,7 +25,8 @@ names = common.region_names()
 
 
 def region_label(code: str) -> str:
-    return f"{names.get(code, code)} ({code})"
+    """Name and code, and for a Russian region its largest towns (typing "Izhevsk" finds it)."""
+    return f"{names.get(code, code)} ({code}){lookups.towns_of(code)}"
 
 
 if not data.regions:

@@ -50,7 +50,8 @@ except common.MISSING as exc:
 
 
 def both(code: str) -> str:
-    return f"{names.get(code, code)} · {ru_names.get(code, '')} ({code})"
+    """English and Russian names, code, and the largest towns (typing "Kovrov" finds it)."""
+    return f"{names.get(code, code)} · {ru_names.get(code, '')} ({code}){lookups.towns_of(code)}"
 
 
 chosen = ui.multiselect("Regions", subjects, list(russia.ARMS_REGIONS), key="regions",
