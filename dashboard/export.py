@@ -124,9 +124,10 @@ def one_browser():
 
 
 def image(fig: go.Figure, fmt: str, width: int = 1200, height: int | None = None,
-          scale: float | None = None) -> bytes:  # fmt: skip
+          scale: float | None = None, *, url: str = "") -> bytes:  # fmt: skip
     """The figure as PNG (2x by default), SVG or PDF bytes; sizes in MIN_PX..MAX_PX, the bytes
-    checked to be what ``fmt`` says."""
+    checked to be what ``fmt`` says, and the chart's title and ``url`` (the view with every
+    selection) in the file's own metadata (:func:`describe_file`)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
     _browser()
@@ -139,7 +140,49 @@ def image(fig: go.Figure, fmt: str, width: int = 1200, height: int | None = None
     except Exception as exc:  # kaleido raises several kinds; all mean "no image"
         reason = "timed out" if isinstance(exc, TimeoutError) else str(exc)
         raise ExportError(f"the {fmt.upper()} could not be rendered: {reason}") from None
-    return check_image(data, fmt)
+    title = re.sub(r"<[^>]+>", " ", str(fig.layout.title.text or "")).strip()
+    return describe_file(check_image(data, fmt), fmt, title, url)
+
+
+def describe_file(data: bytes, fmt: str, title: str, url: str = "") -> bytes:
+    """Title, view URL and creator written into the file: PDF document info (pypdf; kaleido
+    leaves "Kaleido-fier"), SVG ``<title>`` and ``<metadata>``, PNG text chunks."""
+    creator = f"labordash {__version__}"
+    if fmt == "pdf":
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        writer.add_metadata({"/Title": title, "/Subject": url, "/Creator": creator,
+                             "/Producer": creator})  # fmt: skip
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    if fmt == "svg":
+        from xml.sax.saxutils import escape
+
+        text = data.decode("utf-8")
+        head = text.index(">", text.index("<svg")) + 1
+        meta = (f"<title>{escape(title)}</title><metadata>{escape(url or creator)}"
+                "</metadata>")  # fmt: skip
+        return (text[:head] + meta + text[head:]).encode("utf-8")
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    for k, v in (("Title", title), ("Source", url), ("Software", creator)):
+        if v:
+            info.add_itxt(k, v)
+    out = io.BytesIO()
+    Image.open(io.BytesIO(data)).save(out, format="png", pnginfo=info)
+    return out.getvalue()
+
+
+def view_link(base: str, pairs: list[tuple[str, str]]) -> str:
+    """The view's URL with every selection: the page URL (without its query) and the query
+    parameters, repeated keys kept (``countries=RUS&countries=UKR``)."""
+    from urllib.parse import urlencode
+
+    base = str(base).split("?", 1)[0]
+    return base + (f"?{urlencode(pairs)}" if pairs else "")
 
 
 def citation(datasets: list[str], title: str, accessed: str) -> tuple[str, str]:

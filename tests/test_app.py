@@ -172,6 +172,11 @@ def test_gvb_model_options(store_env):
     at = run_gvb(transform="logs", effects="entity", se="HC1", controls=["gdp_pc_ppp", "pop_65"])
     assert not at.exception
     assert "log(health_gdp) ~ log(milex_gdp)" in " ".join(c.value for c in at.caption)
+    table = next(d.value for d in at.dataframe if "term" in d.value.columns)
+    assert all(isinstance(p, str) and p != "0.000" for p in table["pvalue"])  # "<0.001", not 0
+    config = json.loads(next(d for d in at.dataframe if "term" in d.value.columns)
+                        .proto.columns)  # fmt: skip
+    assert config["pvalue"]["label"] == "p-value" and config["ci_low"]["label"] == "95% CI, low"
     at = run_gvb(group="russia_ukraine", sample="selected")
     assert not at.exception
     assert any("Only 2 clusters" in w.value for w in at.warning)

@@ -51,6 +51,32 @@ def test_pdf_text_and_png_size(chart, chromium):
     assert png.size == (1280, 800)  # 2x by default
 
 
+VIEW = "http://127.0.0.1:8501/dependence?system=us_county&industry=defense_related&period=2016-Q4"
+
+
+def test_files_carry_the_title_and_the_view_with_its_selections(chart, chromium):
+    from PIL import Image
+    from pypdf import PdfReader
+
+    meta = PdfReader(io.BytesIO(export.image(chart.figure, "pdf", url=VIEW))).metadata
+    assert meta.title == TITLE and meta.subject == VIEW  # not kaleido's "Kaleido-fier"
+    assert meta.creator.startswith("labordash ")
+    root = ET.fromstring(export.image(chart.figure, "svg", url=VIEW))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}title").text == TITLE and root.find(f"{ns}metadata").text == VIEW
+    png = Image.open(io.BytesIO(export.image(chart.figure, "png", width=640, height=400,
+                                             url=VIEW)))  # fmt: skip
+    assert png.text["Title"] == TITLE and png.text["Source"] == VIEW
+
+
+def test_view_link_keeps_every_selection():
+    pairs = [("countries", "RUS"), ("countries", "UKR"), ("measure", "milex_gdp_share")]
+    assert export.view_link("https://x.org/home?old=1", pairs) == (
+        "https://x.org/home?countries=RUS&countries=UKR&measure=milex_gdp_share"
+    )
+    assert export.view_link("https://x.org/dependence", []) == "https://x.org/dependence"
+
+
 def test_unknown_format():
     with pytest.raises(export.ExportError, match="unknown image format"):
         export.image(None, "gif")

@@ -77,6 +77,37 @@ def show(name: str, *, key: str, export_key: str, note: str = "", **params):
     return b
 
 
+# machine column names -> what a reader sees, and how numbers are shown (Streamlit formats)
+COLUMNS = {
+    "term": ("Term", None), "coef": ("Coefficient", "%.4g"), "se": ("Std. error", "%.4g"),
+    "t": ("t", "%.2f"), "pvalue": ("p-value", None), "ci_low": ("95% CI, low", "%.4g"),
+    "ci_high": ("95% CI, high", "%.4g"), "country": ("Country", None), "lag": ("Lags", "%d"),
+    "F": ("F", "%.2f"), "nobs": ("Observations", "%d"), "years": ("Years", None),
+    "note": ("Note", None), "total_change": ("Total change", "%,.1f"),
+    "industry": ("Code", None), "label": ("Industry", None),
+    "base": ("Base period", "%,.1f"), "final": ("Final period", "%,.1f"),
+    "national_share": ("National growth", "%,.1f"), "industry_mix": ("Industry mix", "%,.1f"),
+    "regional_shift": ("Regional shift", "%,.1f"), "competitive": ("Competitive", "%,.1f"),
+    "allocation": ("Allocation", "%,.1f"), "homothetic": ("Homothetic", "%,.1f"),
+}  # fmt: skip
+
+
+def p_value(p: float) -> str:
+    """ "<0.001" below 0.001 (never "0"), else three decimals."""
+    return "" if p != p else "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def readable(df: pd.DataFrame, **kw) -> None:
+    """``st.dataframe`` with human column names and number formats (``COLUMNS``) and p-values
+    as text ("<0.001"); the data itself (and its downloads) keep their names."""
+    shown = df.assign(pvalue=df["pvalue"].map(p_value)) if "pvalue" in df else df
+    config = {c: (st.column_config.NumberColumn(label, format=fmt) if fmt
+                  else st.column_config.Column(label))
+              for c, (label, fmt) in COLUMNS.items() if c in df}  # fmt: skip
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={**config, **kw.pop("column_config", {})}, **kw)  # fmt: skip
+
+
 def download(df: pd.DataFrame, name: str, *, key: str) -> None:
     """A CSV download of exactly the rows shown."""
     safe = export.safe_name(name)
@@ -95,14 +126,17 @@ def export_buttons(b: registry.Built, *, key: str) -> None:
     from dashboard.provenance import vintages
 
     base = registry.file_stem(b)
-    url = str(getattr(st.context, "url", "") or "")
+    url = export.view_link(
+        str(getattr(st.context, "url", "") or ""),
+        [(k, v) for k in st.query_params for v in st.query_params.get_all(k)],
+    )
     filters = {k: list(v) if isinstance(v, tuple) else v for k, v in b.params.items()}
     cols = st.columns([1, 1, 1, 1, 2, 1.4])
     can_render = export.available()
     if b.chart is not None:
         for col, fmt in zip(cols, export.FORMATS, strict=False):
             col.download_button(
-                fmt.upper(), data=lambda f=fmt: export.image(b.chart.figure, f),
+                fmt.upper(), data=lambda f=fmt: export.image(b.chart.figure, f, url=url),
                 file_name=f"{base}.{fmt}", mime=export.FORMATS[fmt], key=f"{key}_{fmt}",
                 on_click="ignore", disabled=not can_render, icon=":material/image:",
                 help=None if can_render else "Needs Chromium on the server (see README)",

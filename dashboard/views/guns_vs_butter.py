@@ -192,12 +192,7 @@ def model() -> None:
                 f"Only {res.n_entities} clusters: clustered errors are unreliable with so few "
                 "countries. Estimate on all countries, or read the interval as indicative."
             )
-        table = model.table.copy()
-        for col in ("coef", "se", "ci_low", "ci_high"):
-            table[col] = table[col].map(lambda v: f"{v:.4g}")  # GDP per head has tiny coefficients
-        table["t"] = table["t"].map(lambda v: f"{v:.2f}")
-        table["pvalue"] = table["pvalue"].map(lambda v: f"{v:.3f}" if v >= 0.001 else "<0.001")
-        st.dataframe(table, hide_index=True, width="stretch")
+        common.readable(model.table)  # 4 significant digits: GDP per head has tiny coefficients
         st.caption(f"Model: `{res.formula}`. {res.nobs:,} observations.")
         common.export_buttons(model, key="x_model")
         with st.expander("Sample used and rows dropped"):
@@ -222,7 +217,7 @@ with st.expander("Per-country dynamics: Granger tests and rolling correlations")
                    "countries.")  # fmt: skip
     tests = common.built("gvb_granger", **view)
     if "pvalue" in tests.table:
-        st.dataframe(tests.table, hide_index=True, width="stretch")
+        common.readable(tests.table)
         common.export_buttons(tests, key="x_granger")
     else:
         st.info("Too few consecutive years for a Granger test in this selection.")

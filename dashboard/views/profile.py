@@ -85,8 +85,7 @@ else:
         "(competitive) and the region being specialised in them (allocation)."
     )
     by_ind = ss.by_industry.assign(label=ss.by_industry["industry"].map(data.label))
-    st.dataframe(by_ind.drop(columns=["region"]), hide_index=True, width="stretch",
-                 key="ss_table")  # fmt: skip
+    common.readable(by_ind.drop(columns=["region"]), key="ss_table")
     if ss.by_industry.attrs.get("excluded_cells"):
         st.caption(f"{ss.by_industry.attrs['excluded_cells']} suppressed cells left out.")
     if sysm.nominal:
