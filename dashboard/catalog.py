@@ -127,3 +127,27 @@ def editions(dataset: str) -> list[Edition]:
 def edition_info(dataset: str) -> dict:
     """The top-level keys of a dataset's entry in ``editions.toml`` (page, first_year...)."""
     return {k: v for k, v in _editions().get(dataset, {}).items() if not isinstance(v, dict)}
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event with its source (``datasets/events.toml``)."""
+
+    date: object  # datetime.date
+    label: str
+    countries: tuple[str, ...]
+    source: str
+    url: str
+
+    @property
+    def x(self) -> float:
+        """Its position on a yearly axis: the year plus the fraction of it gone."""
+        return self.date.year + (self.date.timetuple().tm_yday - 1) / 365
+
+
+@cache
+def events() -> tuple[Event, ...]:
+    with open(datasets_dir() / "events.toml", "rb") as fh:
+        raw = tomllib.load(fh)
+    return tuple(Event(e["date"], e["label"], tuple(e["countries"]), e["source"], e["url"])
+                 for e in raw.get("event", []))  # fmt: skip

@@ -176,6 +176,31 @@ def time_series(
     return Chart(fig, alt + ".", df)
 
 
+def mark_events(chart: Chart, events) -> None:
+    """Dotted vertical lines at dated events (``catalog.Event``), labelled at the top, their
+    source in the hover (an invisible marker) and appended to the chart's text."""
+    fig = chart.figure
+    top = float(pd.to_numeric(chart.data["value"], errors="coerce").max())
+    for e in events:
+        fig.add_vline(x=e.x, line={"dash": "dot", "color": "#555", "width": 1})
+        fig.add_annotation(x=e.x, y=1, yref="paper", yanchor="bottom", text=e.label,
+                           showarrow=False, font={"size": 11, "color": "#555"})  # fmt: skip
+        fig.add_trace(go.Scatter(
+            x=[e.x], y=[top], mode="markers", showlegend=False,
+            marker={"size": 14, "color": "rgba(0,0,0,0)"}, name=e.label,
+            hovertemplate=f"{e.date.isoformat()}: {e.label}<br>Source: {e.source}<br>{e.url}"
+            "<extra></extra>",
+        ))  # fmt: skip
+    if events:
+        chart.alt += (
+            " Events marked: "
+            + "; ".join(
+                f"{e.date.isoformat()} {e.label} (source: {e.source}, {e.url})" for e in events
+            )
+            + "."
+        )
+
+
 # --- small multiples and scatter ------------------------------------------------------------
 
 

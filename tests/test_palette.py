@@ -71,3 +71,19 @@ def test_scatters_name_their_points_fit_and_years():
     assert list(bee.marker.symbol) == ["circle", "circle", "arrow"]  # the direction
     named = next(t for t in ch.figure.data if t.name == "selected")
     assert list(named.text) == ["Bee"] and list(named.x) == [1 + 2002 / 10]
+
+
+def test_events_on_the_timeline_carry_their_source(store_env):
+    from dashboard import catalog, registry
+
+    ev = {e.label: e for e in catalog.events()}
+    assert ev["Full-scale invasion of Ukraine"].url == "https://undocs.org/A/RES/ES-11/1"
+    assert all(e.url.startswith("https://") and e.source for e in ev.values())
+    off = registry.build("milex_series", {"countries": ("RUS", "UKR")})
+    on = registry.build("milex_series", {"countries": ("RUS", "UKR"), "events": "on"})
+    assert len(on.chart.figure.layout.shapes) == len(off.chart.figure.layout.shapes) + 2
+    hover = [t.hovertemplate for t in on.chart.figure.data if t.name in ev]
+    assert len(hover) == 2 and "Source: UN General Assembly resolution 68/262" in hover[0]
+    assert "2022-02-24 Full-scale invasion of Ukraine (source: UN General Assembly" in on.chart.alt
+    usa = registry.build("milex_series", {"countries": ("USA",), "events": "on"})
+    assert not usa.chart.figure.layout.shapes  # no event concerns the USA

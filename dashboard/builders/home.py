@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard import charts, store
+from dashboard import catalog, charts, store
 from dashboard.provenance import source_line
 from dashboard.registry import Built, SpecError, chart
 
@@ -24,10 +24,12 @@ def countries() -> tuple[dict[str, str], list[str]]:
     return names, [g for g in names if g in with_data]
 
 
-@chart("home", ["sipri_milex"], {"measure": list(MEASURES)})
-def milex_series(countries: tuple[str, ...] = COUNTRIES,
-                 measure: str = "milex_gdp_share") -> Built:  # fmt: skip
-    """Military burden over time for up to 12 countries (SIPRI); hollow markers are estimates."""
+@chart("home", ["sipri_milex"], {"measure": list(MEASURES), "events": ["off", "on"]})
+def milex_series(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_gdp_share",
+                 events: str = "off") -> Built:  # fmt: skip
+    """Military burden over time for up to 12 countries (SIPRI); hollow markers are estimates.
+    ``events="on"`` marks the dated events of ``datasets/events.toml`` that concern a chosen
+    country, each with its source in the hover and in the chart's text."""
     if not countries:
         raise SpecError("choose at least one country")
     milex = store.read("sipri_milex", geo_level="country")
@@ -45,4 +47,6 @@ def milex_series(countries: tuple[str, ...] = COUNTRIES,
         subtitle=f"{unit}; {n}; {period}", source=source_line(["sipri_milex"]), y_title=unit,
         value_format=fmt,
     )  # fmt: skip
+    if events == "on":
+        charts.mark_events(ch, [e for e in catalog.events() if set(e.countries) & set(countries)])
     return Built(ch, ["sipri_milex"])

@@ -37,6 +37,10 @@ if options is not None:
             "Measure", list(MEASURES), "milex_gdp_share", key="measure",
             format_func=lambda m: MEASURES[m][1],
         )  # fmt: skip
+        events = ui.selectbox(
+            "Events on the timeline", ["off", "on"], "off", key="events",
+            format_func=lambda v: "shown (with sources)" if v == "on" else "not shown",
+        )  # fmt: skip
     with left:
         selected = ui.multiselect(
             "Countries", options, [c for c in charts_home.COUNTRIES if c in options],
@@ -50,6 +54,7 @@ if options is not None:
             "milex_series", key="milex_chart", export_key="x_milex",
             note="Hollow markers: SIPRI estimates or highly uncertain figures. "
             f"{source_line(['sipri_milex'])}.", countries=tuple(selected), measure=measure,
+            events=events,
         )  # fmt: skip
         if chart is not None:
             with st.expander("Data behind this chart"):
