@@ -117,6 +117,8 @@ def end_labels(
 
 
 MAX_LABELLED = 12  # lines named at their ends; above, a legend at the side
+LABEL_PX = 19  # the height of an end label (12 px type) with its padding
+TS_HEIGHT = 540  # px: a time series with end labels (12 x 19 px fit beside the plot)
 
 
 def time_series(
@@ -160,7 +162,13 @@ def time_series(
     values = pd.to_numeric(df["value"], errors="coerce").dropna()
     if ends and len(ends) <= MAX_LABELLED:
         lo, hi = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
-        for name, x, y, colour in end_labels(ends, (lo, hi)):
+        # room for 12 labels of LABEL_PX each: the plot's height in px sets the gap in data
+        pad = 0.05 * ((hi - lo) or 1.0)
+        lo, hi = lo - pad, hi + pad  # the axis range is set, so a label's px are known
+        fig.update_layout(height=TS_HEIGHT)
+        fig.update_yaxes(range=[lo, hi])
+        plot_px = TS_HEIGHT - fig.layout.margin.t - fig.layout.margin.b
+        for name, x, y, colour in end_labels(ends, (lo, hi), gap=(LABEL_PX + 1) / plot_px):
             fig.add_annotation(x=x, y=y, text=name, xanchor="left", xshift=6, showarrow=False,
                                font={"size": 12, "color": colour}, align="left")  # fmt: skip
         widest = max(len(e[0]) for e in ends)
