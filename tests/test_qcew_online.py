@@ -250,3 +250,19 @@ def test_every_county_is_ranked_and_drawn(every_county, monkeypatch):
     alt = built.chart.alt
     drawn, shown = (int(x) for x in alt.split(". ")[-1].split(" regions")[0].split(" of "))
     assert drawn == shown == len(built.chart.data) >= ranked, alt
+
+
+def test_a_failed_industry_slice_fails_the_pull(bls, monkeypatch):
+    # only HTTP 404 (no such slice) is a note: a sector's slice that cannot be downloaded (here
+    # a 503 after the retries) fails the pull
+    monkeypatch.setattr(qcew, "industry_codes", lambda: ["10", "31-33"])
+    real = fetch.fetch
+
+    def unavailable_sector(res, **kw):
+        if "31-33" in res.name:
+            raise fetch.FetchError(f"qcew: {res.url} answered HTTP 503 after 1 attempt(s)")
+        return real(res, **kw)
+
+    monkeypatch.setattr(fetch, "fetch", unavailable_sector)
+    with pytest.raises(fetch.FetchError, match=r"2016.1.industry.31-33.csv: not available .*503"):
+        qcew.load(retries=0)

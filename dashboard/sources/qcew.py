@@ -272,6 +272,9 @@ class _Qcew(Source):
                 f"qcew: none of the periods asked for is published: {'; '.join(notes)}"
             )
         rest, more = super().download([r for r in keep if r.name not in got], **fetch_kw)
+        broken = [n for n in more if ".industry." in n.split(":")[0] and "HTTP 404" not in n]
+        if broken:  # only "no such slice" is a note; a failed download fails the pull
+            raise FetchError(f"qcew: {broken[0]}")
         by_name = {**got, **{Path(f.path).name: f for f in rest}}
         files = [by_name[r.name] for r in keep if r.name in by_name]
         return files, notes + more
