@@ -42,6 +42,7 @@ FILES = {
     "ru_population": "russia/tochno/normalizers_final_v20260518.csv",
     "rosstat_gosfin": "russia/rosstat_gosfin/gos_fin_byudget.xlsx",
     "ru_social_support": "russia/rosstat_gosfin/socpod_2021.xlsx",
+    "ru_towns": "russia/crosswalk/ru_cities_towns.csv",
     "sipri_milex": "sipri/SIPRI-Milex-data-1949-2025_v1.2.xlsx",
     "us_state_finances": "usstates/17slsstab1a.csv",
     "wdi": "worldbank/API_MS.MIL.XPND.CD_DS2_en_csv_v2_47475.csv",
