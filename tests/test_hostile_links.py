@@ -38,7 +38,7 @@ def params_read(page: str) -> list[str]:
 
 
 def test_the_pages_read_the_parameters_we_expect():
-    assert set(params_read("home")) == {"countries", "measure"}
+    assert set(params_read("home")) == {"countries", "measure", "events"}
     assert {"group", "years", "military", "civilian", "effects"} <= set(params_read(
         "guns_vs_butter"))  # fmt: skip
     assert {"system", "industry", "measure", "period"} <= set(params_read("dependence"))
