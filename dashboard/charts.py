@@ -176,8 +176,8 @@ def time_series(
         # the labels sit in the right margin: keep plotly from widening the axis for them
         years = pd.to_numeric(df["year"], errors="coerce")
         fig.update_xaxes(range=[float(years.min()) - 1, float(years.max()) + 1])
-    elif ends:
-        fig.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
+    elif ends:  # house_layout's legend beside the plot names them
+        fig.update_layout(margin={"r": 190})
     alt = f"Line chart: {title}. {subtitle}. Latest values: " + (
         "; ".join(parts) if parts else "no data"
     )

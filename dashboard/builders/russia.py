@@ -26,7 +26,6 @@ MAP_DATASETS = {
     "social": ["roskazna_budget", "rosstat_regions"],
 }
 BUDGET_YEARS = (2019, 2021)  # the Treasury files in the store
-SIDE_LEGEND = charts.SIDE_LEGEND
 CREDIT = geo.LAYERS[RU_EMPLOYMENT.layer].credit
 LAYER = RU_EMPLOYMENT.layer
 
@@ -118,7 +117,7 @@ def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
         f"the Russian Federation, {int(wide['year'].min())}-{int(wide['year'].max())}",
         source=source_line(["rosstat_regions"]), summarize_above=13,
     )  # fmt: skip
-    ws.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190})
+    ws.figure.update_layout(margin={"r": 190})  # the legend beside the plot (house style)
     _as_reference(ws.figure, "Russian Federation")
     return Built(ws, ["rosstat_regions"])
 
@@ -236,7 +235,7 @@ def russia_wartime_shares(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
         f"subject, {WAR_YEARS[0]}-{WAR_YEARS[-1]}",
         source=source_line([WARTIME]), summarize_above=13,
     )  # fmt: skip
-    ch.figure.update_layout(legend=SIDE_LEGEND, margin={"r": 190}, height=860)
+    ch.figure.update_layout(margin={"r": 190}, height=860)
     _as_reference(ch.figure, "Median of the 85 subjects")
     ch.alt += (" A share of a budget is not a level: a share can rise while spending falls. "
                "Regional 'national defense' is a small line, new since 2022, whose content the "

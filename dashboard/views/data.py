@@ -21,10 +21,10 @@ except store.StoreDamaged as exc:
 rows = [
     {
         "dataset": ds,
-        "producer": o.producer,
         "title": o.title,
+        **coverage.describe(man.get(ds, {})),  # what this install holds, before the details
+        "producer": o.producer,
         "vintage": man.get(ds, {}).get("vintage", "not pulled"),
-        **coverage.describe(man.get(ds, {})),
         "licence": o.licence_short,
         "rows": man.get(ds, {}).get("rows"),
         "last pulled": man.get(ds, {}).get("built"),

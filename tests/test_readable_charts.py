@@ -1,4 +1,5 @@
-"""Series colours and direct labels (dashboard.palette, charts.time_series): synthetic frames."""
+"""Readable charts on synthetic frames and the real store: series colours (dashboard.palette), end
+labels, named scatter points, fit and trajectories, and events on the timeline."""
 
 import itertools
 import zlib
