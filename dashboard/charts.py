@@ -130,10 +130,12 @@ def time_series(
     source: str,
     y_title: str,
     value_format: str = ".1f",
+    log: bool = False,
 ) -> Chart:
     """One line per ``geo`` over ``year``; estimates (flag) are marked with hollow markers. Each
     geo keeps its colour (:mod:`dashboard.palette`); up to 12 lines are named at their ends
-    (no legend over the title), more get a legend at the side."""
+    (no legend over the title), more get a legend at the side. ``log``: a logarithmic y axis
+    (the caller leaves out values <= 0)."""
     fig = go.Figure()
     parts = []
     geos = list(dict.fromkeys(df.sort_values("year")["geo"]))
@@ -160,6 +162,10 @@ def time_series(
     house_layout(fig, title, subtitle, source, y_title)
     fig.update_xaxes(showgrid=False)
     values = pd.to_numeric(df["value"], errors="coerce").dropna()
+    if log:  # plotly places annotations and ranges of a log axis in log10 units
+        fig.update_yaxes(type="log")
+        values = np.log10(values[values > 0])
+        ends = [(n, x, float(np.log10(y)), c) for n, x, y, c in ends if y > 0]
     if ends and len(ends) <= MAX_LABELLED:
         lo, hi = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
         # room for 12 labels of LABEL_PX each: the plot's height in px sets the gap in data
@@ -221,10 +227,12 @@ def stacked_series(
     subtitle: str,
     source: str,
     summarize_above: int = 10,
+    log: bool = False,
 ) -> Chart:
     """One panel per measure (``panels`` = [(column, panel title, unit)]), shared years, one line
     per country; with more than ``summarize_above`` countries, the median and 25-75% band, drawn
-    only for years where at least a quarter of the countries (and 3) report."""
+    only for years where at least a quarter of the countries (and 3) report. ``log``:
+    logarithmic y axes (the caller leaves out values <= 0)."""
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.09,
@@ -276,7 +284,7 @@ def stacked_series(
                     )
     house_layout(fig, title, subtitle, source, "")
     for row, (_col, _title, unit) in enumerate(panels, start=1):
-        fig.update_yaxes(title_text=unit, row=row, col=1)
+        fig.update_yaxes(title_text=unit, row=row, col=1, type="log" if log else None)
     fig.update_layout(height=220 * len(panels) + 200, hovermode="x")
     fig.update_annotations(font_size=13, selector={"xref": "x domain"})
     alt = f"Line charts: {title}. {subtitle}. " + ("; ".join(alt_parts[:12]) or "no data") + "."
@@ -418,17 +426,22 @@ def choropleth(
     breaks: list[float] | None = None,
     colorscale: str = "OrRd",
     value_format: str = ".1f",
+    diverging: bool = False,
 ) -> Chart:
     """A world choropleth of ``values`` (index: ISO3 = feature ids) drawn as filled SVG polygons
     in the Equal Earth projection: no map tiles, no CDN geometry, no WebGL.
 
     Colours are classes: ``breaks`` are the lower limits (default: quantiles), so one extreme
-    country cannot wash out the rest of the map.
+    country cannot wash out the rest of the map. ``diverging``: a map of change, blue below
+    and red above 0 (breaks symmetric around 0, ``transforms.diverging_breaks``).
     """
 
     vals = values.dropna()
     lows = breaks if breaks is not None else (class_breaks(vals) if len(vals) else [0.0])
-    colors = sample_colorscale(colorscale, list(np.linspace(0.15, 1.0, len(lows))))
+    if diverging:
+        colors = sample_colorscale("RdBu_r", list(np.linspace(0.0, 1.0, len(lows))))
+    else:
+        colors = sample_colorscale(colorscale, list(np.linspace(0.15, 1.0, len(lows))))
 
     def label_of(i: int) -> str:
         lo = f"{lows[i]:{value_format}}"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import analysis, charts, geo, store
+from dashboard import analysis, charts, store, transforms
 from dashboard.builders import lookups
+from dashboard.builders.world import MAP_MODES, world_map
 from dashboard.catalog import country_groups
 from dashboard.provenance import source_line
 from dashboard.registry import Built, SpecError, chart, table
@@ -94,22 +95,92 @@ SELECTION = {"group": lambda: [*country_groups(), CUSTOM], "military": MILITARY,
              "civilian": CIVILIAN}  # fmt: skip
 
 
-@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
+def reader_values(sel: pd.DataFrame, cols: list[str], values: str, base: int | None,
+                  scale: str) -> tuple[pd.DataFrame, str | None, list[str]]:  # fmt: skip
+    """``sel``'s ``cols`` as the reader asked: as published, % change from each country's first
+    year (``change``) or an index with ``base`` = 100, then only values > 0 for a log scale.
+    Returns the frame, the unit that replaces the measures' own (None: theirs) and notes."""
+    unit, notes = None, []
+    if values in ("change", "index"):
+        parts = []
+        for col in cols:
+            one = sel[["geo", "year", col]]
+            if values == "change":
+                one, _ = transforms.relative_change(one, col)
+            else:
+                one, dropped = transforms.indexed(one, base, col)
+                if dropped:
+                    notes.append(f"{len(dropped)} countries without {label(col)} in {base} "
+                                 "are left out of its panel")  # fmt: skip
+            parts.append(one.set_index(["geo", "year"]))
+        sel = pd.concat(parts, axis=1).reset_index()
+        unit = "% change since the first year" if values == "change" else f"index, {base} = 100"
+    if scale == "log":
+        for col in cols:
+            bad = sel[col] <= 0
+            if bad.any():
+                notes.append(f"{int(bad.sum())} values of {label(col)} at or below zero are not "
+                             "drawn on the log scale")  # fmt: skip
+            sel = sel.assign(**{col: sel[col].where(~bad)})
+    return sel, unit, notes
+
+
+@chart(
+    "guns_vs_butter",
+    MEASURE_DATASETS,
+    {**SELECTION, "values": list(transforms.VALUES), "scale": list(transforms.SCALES)},
+)
 def gvb_series(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
                military: str = "milex_gdp", civilian: str = "health_gdp",
-               years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+               years: str = DEFAULT_YEARS, values: str = "level", base: int | None = None,
+               scale: str = "linear") -> Built:  # fmt: skip
     """The military and the civilian measure over time in two panels with their own axes (a
-    median and interquartile band for groups larger than 10)."""
+    median and interquartile band for groups larger than 10). ``values``: as published,
+    ``change`` (% change from each country's first year shown) or ``index`` (``base`` = 100,
+    default the first year); ``scale="log"``: log y axes."""
     _, y0, y1, sel = selection(group, countries, years)
     m_mil, m_civ = analysis.MEASURES[military], analysis.MEASURES[civilian]
+    params = {}
+    if values == "index":
+        base = params["base"] = int(base) if base is not None else y0
+        if not y0 <= base <= y1:
+            raise SpecError(f"the base year {base} lies outside the years {y0}-{y1}")
+    sel, unit, notes = reader_values(sel, [military, civilian], values, base, scale)
+    if sel[[military, civilian]].notna().sum().sum() == 0:
+        raise SpecError("no figures to draw with these values and this scale")
+    u_mil, u_civ = (unit, unit) if unit else (m_mil.unit, m_civ.unit)
+    log = "; log scale" if scale == "log" else ""
     ch = charts.stacked_series(
-        sel, [(military, m_mil.label, m_mil.unit), (civilian, m_civ.label, m_civ.unit)],
+        sel, [(military, m_mil.label, u_mil), (civilian, m_civ.label, u_civ)],
         names=lookups.country_names(), title=f"{m_mil.label} and {decap(m_civ.label)}",
-        subtitle=f"{m_mil.unit} (top) and {m_civ.unit} (bottom); "
-        f"{sel['geo'].nunique()} countries, {y0}-{y1}",
-        source=source_line(datasets_of(military, civilian)),
+        subtitle=(f"{unit} (both)" if unit else f"{u_mil} (top) and {u_civ} (bottom)")
+        + f"; {sel['geo'].nunique()} countries, {y0}-{y1}{log}",
+        source=source_line(datasets_of(military, civilian)), log=scale == "log",
     )  # fmt: skip
-    return Built(ch, datasets_of(military, civilian))
+    if notes:
+        ch.alt += " " + "; ".join(notes) + "."
+    return Built(ch, datasets_of(military, civilian), params=params)
+
+
+@table("guns_vs_butter", MEASURE_DATASETS, SELECTION)
+def gvb_table(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
+              military: str = "milex_gdp", civilian: str = "health_gdp",
+              years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+    """Each country's first and last figure of both measures in ``years``, with the absolute
+    and relative change (%), as Our World in Data's table view shows them."""
+    geos, y0, y1, sel = selection(group, countries, years)
+    names = lookups.country_names()
+    order = {g: i for i, g in enumerate(geos)}
+    parts = []
+    for col in (military, civilian):
+        t = transforms.change_table(sel[["geo", "year", col]], names, col=col)
+        parts.append(t.assign(measure=label(col), order=t["geo"].map(order)))
+    t = pd.concat(parts).sort_values(["order", "measure"], kind="stable").drop(columns="order")
+    if t.empty:
+        raise SpecError("no figures for this selection")
+    t = t[["country", "geo", "measure", *[c for c in t if c not in ("country", "geo", "measure")]]]
+    title = f"{label(military)} and {label(civilian)}, {y0}-{y1}"
+    return Built(None, datasets_of(military, civilian), table=t, notes={"title": title})
 
 
 @chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
@@ -145,20 +216,27 @@ def map_years(military: str, y0: int, y1: int) -> tuple[int, int]:
     return lo, hi
 
 
-@chart("guns_vs_butter", MEASURE_DATASETS, {"military": MILITARY})
-def gvb_world_map(military: str = "milex_gdp", year: int | None = None) -> Built:
-    """World map of the military measure in one year (default: the latest published), from
-    our own Natural Earth geometries."""
-    year = int(year) if year is not None else map_years(military, *year_span(DEFAULT_YEARS))[1]
+MAP_OF = {"military": "the military measure", "civilian": "the civilian measure"}
+
+
+@chart("guns_vs_butter", MEASURE_DATASETS,
+       {"military": MILITARY, "civilian": CIVILIAN, "map_of": list(MAP_OF),
+        "mapmode": list(MAP_MODES)})  # fmt: skip
+def gvb_world_map(military: str = "milex_gdp", year: int | None = None,
+                  civilian: str = "health_gdp", map_of: str = "military", mapmode: str = "year",
+                  years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+    """World map of the military (or, ``map_of="civilian"``, the civilian) measure in one year
+    (default: the latest published), or with ``mapmode="change"`` its change from the first to
+    the last of ``years`` that it has; drawn from our own Natural Earth geometries."""
+    key = military if map_of == "military" else civilian
+    year = int(year) if year is not None else map_years(key, *year_span(DEFAULT_YEARS))[1]
+    y0, y1 = map_years(key, *year_span(years))  # the measure's first and last year in ``years``
+    m = analysis.MEASURES[key]
     p = lookups.panel()
-    values = p.loc[p["year"] == int(year)].set_index("geo")[military].dropna()
-    if values.empty:
-        raise SpecError(f"no country has {military} in {year}")
-    m = analysis.MEASURES[military]
-    ch = charts.choropleth(
-        values, geo.countries(), title=f"{m.label}, {year}", subtitle=m.unit,
-        source=source_line([m.dataset], geo.CREDIT), unit=m.unit,
-        breaks=MAP_BREAKS.get(military), value_format=".1f" if "usd" not in military else ",.0f",
+    ch = world_map(
+        p[["geo", "year", key]].rename(columns={key: "value"}), label=m.label, unit=m.unit,
+        datasets=[m.dataset], mode=mapmode, year=year, y0=y0, y1=y1,
+        breaks=MAP_BREAKS.get(key), value_format=".1f" if "usd" not in key else ",.0f",
     )  # fmt: skip
     return Built(ch, [m.dataset], params={"year": year})
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dashboard import catalog, charts, store
+import pandas as pd
+
+from dashboard import catalog, charts, store, transforms
+from dashboard.builders.world import MAP_MODES, world_map
 from dashboard.provenance import source_line
-from dashboard.registry import Built, SpecError, chart
+from dashboard.registry import Built, SpecError, chart, table, versioned
 
 MEASURES = {
     "milex_gdp_share": ("Military expenditure as a share of GDP", "% of GDP", ".1f"),
@@ -14,6 +17,12 @@ MEASURES = {
                            "US$ m, constant prices", ",.0f"),
 }  # fmt: skip
 COUNTRIES = ("RUS", "UKR", "USA", "CHN", "DEU")
+MAP_BREAKS = {
+    "milex_gdp_share": [0, 1, 2, 3, 5, 10],
+    "milex_gov_share": [0, 2.5, 5, 7.5, 10, 15, 20],
+}
+READER = {"measure": list(MEASURES), "values": list(transforms.VALUES),
+          "scale": list(transforms.SCALES)}  # fmt: skip
 
 
 def countries() -> tuple[dict[str, str], list[str]]:
@@ -24,29 +33,133 @@ def countries() -> tuple[dict[str, str], list[str]]:
     return names, [g for g in names if g in with_data]
 
 
-@chart("home", ["sipri_milex"], {"measure": list(MEASURES), "events": ["off", "on"]})
-def milex_series(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_gdp_share",
-                 events: str = "off") -> Built:  # fmt: skip
-    """Military burden over time for up to 12 countries (SIPRI); hollow markers are estimates.
-    ``events="on"`` marks the dated events of ``datasets/events.toml`` that concern a chosen
-    country, each with its source in the hover and in the chart's text."""
+@versioned()
+def year_bounds() -> tuple[int, int]:
+    """The first and last year with any SIPRI figure: what the Years slider offers."""
+    years = store.read("sipri_milex", geo_level="country").dropna(subset=["value"])["year"]
+    return int(years.min()), int(years.max())
+
+
+def span(years: str) -> tuple[int, int]:
+    """``years`` ("first-last", empty for every year) as two years within ``year_bounds``."""
+    lo, hi = year_bounds()
+    if not years:
+        return lo, hi
+    try:
+        y0, y1 = (int(y) for y in str(years).split("-"))
+    except ValueError:
+        raise SpecError(f"years must be first-last, e.g. 2000-{hi}; got {years!r}") from None
+    if not lo <= y0 <= y1 <= hi:
+        raise SpecError(f"years must lie within {lo}-{hi}, first before last")
+    return y0, y1
+
+
+def selected(countries: tuple[str, ...], measure: str, years: str) -> tuple[pd.DataFrame, dict]:
+    """The chosen countries' figures of ``measure`` in ``years`` and SIPRI's names."""
     if not countries:
         raise SpecError("choose at least one country")
     milex = store.read("sipri_milex", geo_level="country")
     names = milex.drop_duplicates("geo").set_index("geo")["country_name"].to_dict()
-    data = milex[(milex["indicator"] == measure) & milex["geo"].isin(countries)]
+    y0, y1 = span(years)
+    data = milex[(milex["indicator"] == measure) & milex["geo"].isin(countries)
+                 & milex["year"].between(y0, y1)]  # fmt: skip
     data = data.dropna(subset=["value"])
     if data.empty:
         raise SpecError("SIPRI has no figures for this selection")
+    return data, names
+
+
+def default_base(data: pd.DataFrame) -> int:
+    """The first year in which every country in ``data`` has a figure (else its first year)."""
+    per_year = data.groupby("year")["geo"].nunique()
+    full = per_year[per_year == data["geo"].nunique()]
+    return int(full.index.min() if len(full) else per_year.index.min())
+
+
+@chart("home", ["sipri_milex"], {**READER, "events": ["off", "on"]})
+def milex_series(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_gdp_share",
+                 events: str = "off", years: str = "", values: str = "level",
+                 base: int | None = None, scale: str = "linear") -> Built:  # fmt: skip
+    """Military burden over time for up to 12 countries (SIPRI); hollow markers are estimates.
+    ``years`` "first-last" (default: every year). ``values``: as published, ``change`` (% change
+    from each country's first year shown, 100 * (v / v_first - 1)) or ``index`` (``base`` = 100,
+    default the first year every country has a figure). ``scale="log"``: a log y axis.
+    ``events="on"`` marks the dated events of ``datasets/events.toml`` that concern a chosen
+    country, each with its source in the hover and in the chart's text."""
+    data, names = selected(countries, measure, years)
     title, _, fmt = MEASURES[measure]
-    period = f"{data['year'].min()}-{data['year'].max()}"
+    data = data[["geo", "country_name", "year", "value", "unit", "flag"]]
     unit = data["unit"].iloc[0]
+    y_title, notes, params = unit, [], {}
+    if values == "change":
+        data, firsts = transforms.relative_change(data)
+        starts = sorted(set(firsts.values()))
+        since = str(starts[0]) if len(starts) == 1 else "each country's first year shown"
+        title, unit, y_title, fmt = f"{title}: relative change", f"% change since {since}", (
+            f"% change since {since}"), "+.0f"  # fmt: skip
+    elif values == "index":
+        base = int(base) if base is not None else default_base(data)
+        data, dropped = transforms.indexed(data, base)
+        if data.empty:
+            raise SpecError(f"no chosen country has a figure for the base year {base}")
+        title, unit, y_title, fmt = (
+            f"{title}, index",
+            f"index, {base} = 100",
+            f"{base} = 100",
+            ".0f",
+        )
+        params["base"] = base
+        if dropped:
+            notes.append(
+                f"Not drawn (no figure in {base}): {', '.join(names.get(g, g) for g in dropped)}"
+            )
+    if scale == "log":
+        data, left_out = transforms.positive(data)
+        if data.empty:
+            raise SpecError("a log scale needs values above zero; relative changes can be negative")
+        y_title += " (log scale)"
+        if left_out:
+            notes.append(f"{left_out} values at or below zero cannot be drawn on a log scale")
+    period = f"{data['year'].min()}-{data['year'].max()}"
     n = f"{len(countries)} {'country' if len(countries) == 1 else 'countries'}"
     ch = charts.time_series(
-        data[["geo", "country_name", "year", "value", "unit", "flag"]], names=names, title=title,
-        subtitle=f"{unit}; {n}; {period}", source=source_line(["sipri_milex"]), y_title=unit,
-        value_format=fmt,
+        data, names=names, title=title, subtitle=f"{unit}; {n}; {period}",
+        source=source_line(["sipri_milex"]), y_title=y_title, value_format=fmt,
+        log=scale == "log",
     )  # fmt: skip
+    if notes:
+        ch.alt += " " + ". ".join(notes) + "."
     if events == "on":
         charts.mark_events(ch, [e for e in catalog.events() if set(e.countries) & set(countries)])
-    return Built(ch, ["sipri_milex"])
+    return Built(ch, ["sipri_milex"], params=params)
+
+
+@chart("home", ["sipri_milex"], {"measure": list(MEASURES), "mapmode": list(MAP_MODES)})
+def milex_map(measure: str = "milex_gdp_share", year: int | None = None, mapmode: str = "year",
+              years: str = "") -> Built:  # fmt: skip
+    """World map of a SIPRI measure in ``year`` (default: the latest), or with
+    ``mapmode="change"`` of its change from the first to the last of ``years`` (percentage
+    points for shares, % for US dollars)."""
+    milex = store.read("sipri_milex", geo_level="country")
+    data = milex[milex["indicator"] == measure].dropna(subset=["value"])
+    y0, y1 = span(years)
+    year = int(year) if year is not None else int(data["year"].max())
+    title, unit, fmt = MEASURES[measure]
+    breaks = MAP_BREAKS.get(measure) or charts.class_breaks(data["value"])
+    ch = world_map(data[["geo", "year", "value"]], label=title, unit=unit, datasets=["sipri_milex"],
+                   mode=mapmode, year=year, y0=y0, y1=y1, breaks=breaks,
+                   value_format=fmt)  # fmt: skip
+    return Built(ch, ["sipri_milex"], params={"year": year})
+
+
+@table("home", ["sipri_milex"], {"measure": list(MEASURES)})
+def milex_table(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_gdp_share",
+                years: str = "") -> Built:  # fmt: skip
+    """The chosen countries' first and last figure in ``years``, with the absolute and the
+    relative change (%), as Our World in Data's table view shows them."""
+    data, names = selected(countries, measure, years)
+    title, unit, _ = MEASURES[measure]
+    t = transforms.change_table(data, names)
+    order = {g: i for i, g in enumerate(countries)}
+    t = t.sort_values("geo", key=lambda s: s.map(order))
+    return Built(None, ["sipri_milex"], table=t, notes={"title": f"{title} ({unit})", "unit": unit})

@@ -3,6 +3,8 @@ their export row, CSV downloads. Everything a page shows comes from ``dashboard.
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -75,6 +77,49 @@ def show(name: str, *, key: str, export_key: str, note: str = "", **params):
     st.caption(" ".join(filter(None, [b.chart.alt, note])))
     export_buttons(b, key=export_key)
     return b
+
+
+PLAY_SECONDS = 0.8  # between the years of a playing map
+
+
+def _play_from(w: str, lo: int, hi: int) -> None:
+    """The Play button's callback (it runs before the script, so it may move the slider):
+    remember where to start (the slider's year, or the first when it is at the end) and
+    leave the slider on the last year, where the play ends."""
+    year = st.session_state.get(w, hi)
+    st.session_state[f"_play:{w}"] = year if year < hi else lo
+    st.session_state[w] = hi
+
+
+def year_player(ui, label: str, lo: int, hi: int, default: int, *, key: str, name: str,
+                **params) -> int:  # fmt: skip
+    """A year slider (``?key=``) with a Play button beside it. Playing draws the registry's
+    chart ``name`` (its parameter ``year``) for each year from the slider's to ``hi``
+    (``PLAY_SECONDS`` apart, each figure built once for all sessions) above a progress bar;
+    the slider is then on ``hi``.
+    Returns the slider's year, which the caller draws with its export row."""
+    w = ui.w(key)
+    c1, c2 = st.columns([6, 1], vertical_alignment="bottom")
+    with c2:
+        st.button("Play", key=f"{w}:play", icon=":material/play_arrow:", disabled=lo >= hi,
+                  on_click=_play_from, args=(w, lo, hi),
+                  help=f"Show every year from the slider's to {hi}, then stay on {hi}")  # fmt: skip
+    with c1:
+        year = ui.year(label, lo, hi, default, key=key)
+    start = st.session_state.pop(f"_play:{w}", None)
+    if start is not None and lo <= start < hi:
+        slot, bar = st.empty(), st.progress(0.0)
+        for i, y in enumerate(range(start, hi)):
+            bar.progress(i / (hi - start), text=f"Playing: {y}")
+            try:
+                b = built(name, **params, year=y)
+            except (registry.SpecError, *MISSING):
+                continue  # a year without figures: the next one
+            slot.plotly_chart(b.chart.figure, width="stretch", key=f"{w}:frame:{y}")
+            time.sleep(PLAY_SECONDS)
+        slot.empty()
+        bar.empty()
+    return year
 
 
 # machine column names -> what a reader sees, and how numbers are shown (Streamlit formats)

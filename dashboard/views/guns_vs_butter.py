@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, registry, store
+from dashboard import analysis, registry, store, transforms
 from dashboard.builders import guns_vs_butter as gvb
 from dashboard.builders import lookups
 from dashboard.catalog import country_groups
@@ -119,8 +119,38 @@ view = {"group": preset, "countries": tuple(custom), "military": mil,
         "civilian": civ, "years": f"{y0}-{y1}"}  # fmt: skip
 
 st.header("Over time")
-common.show("gvb_series", key="ts", export_key="x_ts",
-            note="Two panels with their own axes, not a dual-axis chart.", **view)  # fmt: skip
+t1, t2, t3, t4 = st.columns([1.2, 1.4, 1, 1.2])
+with t1:
+    shown_as = ui.selectbox("View", ["chart", "table"], "chart", key="view", radio=True,
+                            format_func=lambda v: v.title(),
+                            help="The map of both measures is further down.")  # fmt: skip
+if shown_as == "table":
+    try:
+        tab = common.built("gvb_table", **view)
+    except registry.SpecError as exc:
+        st.info(f"This table cannot be drawn for this selection: {exc}.")
+    else:
+        st.subheader(tab.title)
+        common.readable(tab.table, column_config={"geo": None})
+        st.caption(
+            "Each country's first and last year with a figure in the years chosen; relative "
+            f"change = 100 x (last / first - 1). {source_line(gvb.datasets_of(mil, civ))}."
+        )
+        common.export_buttons(tab, key="x_table")
+else:
+    with t2:
+        values = ui.selectbox("Values", list(transforms.VALUES), "level", key="values",
+                              format_func=transforms.VALUES.get)  # fmt: skip
+    with t3:
+        scale = ui.selectbox("Scale", list(transforms.SCALES), "linear", key="scale",
+                             format_func=transforms.SCALES.get)  # fmt: skip
+    base = None
+    if values == "index":
+        with t4:
+            base = ui.year("Base year (= 100)", y0, y1, y0, key="base")
+    common.show("gvb_series", key="ts", export_key="x_ts",
+                note="Two panels with their own axes, not a dual-axis chart.", **view,
+                values=values, base=base, scale=scale)  # fmt: skip
 
 st.header("Civilian against military spending")
 common.show(
@@ -129,15 +159,35 @@ common.show(
     "model below separates them.", **view,
 )  # fmt: skip
 
-st.header("Military burden around the world")
+st.header("Military and civilian spending around the world")
+MAP_MODES = {"year": "One year", "change": "Change over the years chosen"}
 
 
 @st.fragment
 def world_map() -> None:
-    """The map and its year slider rerun on their own: moving the year redraws only the map."""
-    map_year = ui.year("Map year", *gvb.map_years(mil, y0, y1), gvb.map_years(mil, y0, y1)[1],
-                       key="map_year")  # fmt: skip
-    common.show("gvb_world_map", key="map", export_key="x_map", military=mil, year=map_year)
+    """The map and its own widgets (measure, mode, year, Play) rerun on their own: moving the
+    year redraws only the map."""
+    a, b = st.columns(2)
+    with a:
+        map_of = ui.selectbox(
+            "Map of", list(gvb.MAP_OF), "military", key="map_of",
+            format_func=lambda k: label(mil if k == "military" else civ),
+        )  # fmt: skip
+    with b:
+        mode = ui.selectbox("Map shows", list(MAP_MODES), "year", key="mapmode", radio=True,
+                            format_func=MAP_MODES.get)  # fmt: skip
+    key = mil if map_of == "military" else civ
+    # the civilian measure only when mapped: one cached map per military measure otherwise
+    spec = {"military": mil, "map_of": map_of, **({"civilian": civ} if key == civ else {})}
+    first, last = gvb.map_years(key, y0, y1)
+    if mode == "change":
+        common.show("gvb_world_map", key="map", export_key="x_map", **spec, mapmode="change",
+                    years=f"{y0}-{y1}", note=f"Change from {first} to {last}, the first and last "
+                    "year of the years chosen with figures. Blue: fell, red: rose.")  # fmt: skip
+        return
+    map_year = common.year_player(ui, "Map year", first, last, last, key="map_year",
+                                  name="gvb_world_map", **spec)  # fmt: skip
+    common.show("gvb_world_map", key="map", export_key="x_map", **spec, year=map_year)
 
 
 world_map()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import store
+from dashboard import store, transforms
 from dashboard.builders import home as charts_home
 from dashboard.catalog import catalog
 from dashboard.provenance import source_line
@@ -11,6 +11,25 @@ from dashboard.views import common, url_state
 
 ui = url_state.Scope("home")
 MEASURES = charts_home.MEASURES
+VIEWS = {"chart": "Chart", "map": "Map", "table": "Table"}
+MAP_MODES = {"year": "One year", "change": "Change over the years chosen"}
+
+
+@st.fragment
+def world_map(measure: str, years: str, y0: int, y1: int) -> None:
+    """The map view; its own widgets (what it shows, the year, Play) rerun only the map."""
+    mode = ui.selectbox("Map shows", list(MAP_MODES), "year", key="mapmode",
+                        format_func=MAP_MODES.get, radio=True)  # fmt: skip
+    if mode == "change":
+        common.show("milex_map", key="milex_map", export_key="x_milex_map", measure=measure,
+                    mapmode="change", years=f"{y0}-{y1}",
+                    note="Blue: fell, red: rose. Shares change in percentage points, US dollars "
+                    "in per cent.")  # fmt: skip
+        return
+    year = common.year_player(ui, "Map year", y0, y1, y1, key="map_year", name="milex_map",
+                              measure=measure)  # fmt: skip
+    common.show("milex_map", key="milex_map", export_key="x_milex_map", measure=measure,
+                year=year)  # fmt: skip
 
 
 st.title("labordash")
@@ -47,14 +66,52 @@ if options is not None:
             key="countries", format_func=lambda g: names.get(g, g), max_selections=12,
         )  # fmt: skip
 
-    if not selected:
+    lo, hi = charts_home.year_bounds()
+    t1, t2 = st.columns([1, 2])
+    with t1:
+        view = ui.selectbox("View", list(VIEWS), "chart", key="view", format_func=VIEWS.get,
+                            radio=True)  # fmt: skip
+    with t2:
+        y0, y1 = ui.year_range("Years", lo, hi, (lo, hi), key="years")
+    years = "" if (y0, y1) == (lo, hi) else f"{y0}-{y1}"
+    note = (
+        "Hollow markers: SIPRI estimates or highly uncertain figures. "
+        f"{source_line(['sipri_milex'])}."
+    )
+
+    if view == "map":
+        world_map(measure, years, y0, y1)
+    elif not selected:
         st.info("Choose at least one country to draw the chart.")
+    elif view == "table":
+        try:
+            b = common.built("milex_table", countries=tuple(selected), measure=measure, years=years)
+        except common.registry.SpecError as exc:
+            st.info(f"This table cannot be drawn for this selection: {exc}.")
+        else:
+            st.subheader(b.title)
+            common.readable(b.table, column_config={"geo": None})
+            st.caption(
+                "Each country's first and last year with a figure in the years chosen; relative "
+                f"change = 100 x (last / first - 1). {source_line(['sipri_milex'])}."
+            )
+            common.export_buttons(b, key="x_milex_table")
     else:
+        v1, v2, v3 = st.columns(3)
+        with v1:
+            values = ui.selectbox("Values", list(transforms.VALUES), "level", key="values",
+                                  format_func=transforms.VALUES.get)  # fmt: skip
+        with v2:
+            scale = ui.selectbox("Scale", list(transforms.SCALES), "linear", key="scale",
+                                 format_func=transforms.SCALES.get)  # fmt: skip
+        base = None
+        if values == "index":
+            with v3:
+                base = ui.year("Base year (= 100)", y0, y1, y0, key="base")
         chart = common.show(
-            "milex_series", key="milex_chart", export_key="x_milex",
-            note="Hollow markers: SIPRI estimates or highly uncertain figures. "
-            f"{source_line(['sipri_milex'])}.", countries=tuple(selected), measure=measure,
-            events=events,
+            "milex_series", key="milex_chart", export_key="x_milex", note=note,
+            countries=tuple(selected), measure=measure, events=events, years=years,
+            values=values, base=base, scale=scale,
         )  # fmt: skip
         if chart is not None:
             with st.expander("Data behind this chart"):

@@ -99,7 +99,10 @@ class Scope:
         *,
         key: str,
         format_func: Callable[[str], str] = str,
+        radio: bool = False,
+        help: str | None = None,
     ) -> str:
+        """A select box (``radio``: a row of radio buttons) stored as ``?key=option``."""
         w = self.w(key)
         # options can change under a widget (another system chosen): start again from the default
         stale = w in st.session_state and st.session_state[w] not in options
@@ -111,7 +114,11 @@ class Scope:
                     f"{format_func(default)}."
                 )
             st.session_state[w] = raw if raw in options else default
-        value = st.selectbox(label, options, key=w, format_func=format_func)
+        if radio:
+            value = st.radio(label, options, key=w, format_func=format_func, horizontal=True,
+                             help=help)  # fmt: skip
+        else:
+            value = st.selectbox(label, options, key=w, format_func=format_func, help=help)
         self._sync(key, value, default)
         return value
 

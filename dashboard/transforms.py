@@ -1,0 +1,99 @@
+"""The reader's transforms of a tidy series (one row per ``geo`` and ``year``), as Our World in
+Data's grapher offers them: relative change, an index, the change between two years.
+
+Pure functions on pandas frames; the charts draw what they return.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+VALUES = {
+    "level": "as published",
+    "change": "relative change since the first year (%)",
+    "index": "index (base year = 100)",
+}
+SCALES = {"linear": "linear", "log": "logarithmic"}
+
+
+def relative_change(df: pd.DataFrame, col: str = "value") -> tuple[pd.DataFrame, dict]:
+    """``col`` as the % change from each geo's first year with a figure in ``df``:
+    100 * (v_t / v_first - 1). Geos whose first figure is 0 are dropped (no change can be
+    computed from 0). Returns the frame and {geo: first year}."""
+    d = df.dropna(subset=[col]).sort_values("year")
+    first = d.groupby("geo")[[col, "year"]].first()
+    first = first[first[col] != 0]
+    d = d[d["geo"].isin(first.index)]
+    out = d.assign(**{col: 100 * (d[col] / d["geo"].map(first[col]) - 1)})
+    return out, first["year"].astype(int).to_dict()
+
+
+def indexed(df: pd.DataFrame, base: int, col: str = "value") -> tuple[pd.DataFrame, list[str]]:
+    """``col`` as an index with ``base`` = 100: 100 * v_t / v_base. Geos without a non-zero
+    figure in the base year are dropped; returns the frame and the dropped geos."""
+    d = df.dropna(subset=[col])
+    at = d[d["year"] == base].set_index("geo")[col]
+    at = at[at != 0]
+    dropped = sorted(set(d["geo"]) - set(at.index))
+    d = d[d["geo"].isin(at.index)]
+    return d.assign(**{col: 100 * d[col] / d["geo"].map(at)}), dropped
+
+
+def positive(df: pd.DataFrame, col: str = "value") -> tuple[pd.DataFrame, int]:
+    """The rows a log scale can draw (``col`` > 0) and how many were left out."""
+    keep = pd.to_numeric(df[col], errors="coerce") > 0
+    return df[keep], int((~keep & df[col].notna()).sum())
+
+
+def is_share(unit: str) -> bool:
+    """A unit in per cent: its change is told in percentage points, not in per cent."""
+    return unit.lstrip().startswith("%")
+
+
+def change_between(df: pd.DataFrame, y0: int, y1: int, *, relative: bool, col: str = "value"):
+    """Per geo, the change of ``col`` from ``y0`` to ``y1`` (both years needed): the
+    difference v1 - v0, or with ``relative`` the % change 100 * (v1 / v0 - 1)."""
+    d = df.dropna(subset=[col])
+    a = d[d["year"] == y0].set_index("geo")[col]
+    b = d[d["year"] == y1].set_index("geo")[col]
+    a, b = a.align(b, join="inner")
+    if relative:
+        ok = a != 0
+        return (100 * (b[ok] / a[ok] - 1)).rename("change")
+    return (b - a).rename("change")
+
+
+def change_table(df: pd.DataFrame, names: dict[str, str], col: str = "value") -> pd.DataFrame:
+    """One row per geo: its first and last year with a figure in ``df``, the figures then, the
+    absolute change and the relative change in % (empty when the first figure is 0)."""
+    d = df.dropna(subset=[col]).sort_values("year")
+    g = d.groupby("geo", sort=False)
+    first, last = g[["year", col]].first(), g[["year", col]].last()
+    out = pd.DataFrame(
+        {
+            "country": [names.get(k, k) for k in first.index],
+            "from_year": first["year"].astype(int).to_numpy(),
+            "from_value": first[col].to_numpy(),
+            "to_year": last["year"].astype(int).to_numpy(),
+            "to_value": last[col].to_numpy(),
+        },
+        index=first.index.rename("geo"),
+    )
+    out["change"] = out["to_value"] - out["from_value"]
+    base = out["from_value"].where(out["from_value"] != 0)
+    out["relative_change"] = 100 * (out["to_value"] / base - 1)
+    return out.reset_index()
+
+
+def diverging_breaks(vals: pd.Series, classes: int = 3) -> list[float]:
+    """Lower class limits symmetric around 0 for a map of change: ``classes`` classes on each
+    side, limits at rounded quantiles of |change| (2 significant digits), the lowest limit the
+    minimum (or below the first negative limit)."""
+    mag = vals.abs()
+    mag = mag[mag > 0]
+    if mag.empty:
+        return [float(vals.min()) if len(vals) else 0.0, 0.0]
+    qs = [float(f"{q:.2g}") for q in mag.quantile([i / classes for i in range(1, classes)])]
+    steps = sorted({q for q in qs if q > 0})
+    lows = [-s for s in reversed(steps)] + [0.0] + steps
+    return [min(float(vals.min()), lows[0] - (steps[0] if steps else 1.0)), *lows]

@@ -1,0 +1,212 @@
+"""Our World in Data's reader tools on Home and Guns vs butter: chart, map and table views, a
+log scale, relative change and an index, a map of change between two years, a map year slider
+that plays. Pure transforms on small synthetic frames; the pages under AppTest on the store."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import charts, registry, transforms
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+GVB = "views/guns_vs_butter.py"
+
+FRAME = pd.DataFrame(
+    {
+        "geo": ["A", "A", "A", "B", "B", "C", "C"],
+        "year": [2000, 2001, 2002, 2001, 2002, 2000, 2002],
+        "value": [2.0, 3.0, 4.0, 10.0, 5.0, 0.0, 1.0],
+    }
+)
+
+
+# --- transforms -----------------------------------------------------------------------------
+
+
+def test_relative_change_is_from_each_series_first_year():
+    out, firsts = transforms.relative_change(FRAME)
+    got = out.set_index(["geo", "year"])["value"]
+    assert got[("A", 2000)] == 0 and got[("A", 2002)] == pytest.approx(100.0)
+    assert got[("B", 2002)] == pytest.approx(-50.0)  # B starts in 2001
+    assert firsts == {"A": 2000, "B": 2001}  # C starts at 0: no change can be computed
+    assert "C" not in set(out["geo"])
+
+
+def test_index_sets_the_base_year_to_100_and_names_who_lacks_it():
+    out, dropped = transforms.indexed(FRAME, 2001)
+    got = out.set_index(["geo", "year"])["value"]
+    assert got[("A", 2001)] == 100 and got[("A", 2000)] == pytest.approx(200 / 3)
+    assert got[("B", 2002)] == pytest.approx(50.0)
+    assert dropped == ["C"]
+
+
+def test_change_between_two_years_in_points_or_per_cent():
+    pts = transforms.change_between(FRAME, 2000, 2002, relative=False)
+    assert pts.to_dict() == {"A": 2.0, "C": 1.0}  # B has no 2000 figure
+    pct = transforms.change_between(FRAME, 2000, 2002, relative=True)
+    assert pct.to_dict() == {"A": 100.0}  # C from 0: undefined
+    assert transforms.is_share("% of GDP") and not transforms.is_share("US$ m")
+
+
+def test_change_table_has_first_and_last_figures():
+    t = transforms.change_table(FRAME, {"A": "Alpha"}).set_index("geo")
+    assert t.loc["A", "country"] == "Alpha" and t.loc["B", "country"] == "B"
+    assert (t.loc["B", "from_year"], t.loc["B", "to_year"]) == (2001, 2002)
+    assert t.loc["B", "change"] == -5 and t.loc["B", "relative_change"] == pytest.approx(-50)
+    assert math.isnan(t.loc["C", "relative_change"])
+
+
+def test_diverging_breaks_are_symmetric_around_zero():
+    vals = pd.Series([-7.0, -3.0, -1.0, 0.5, 2.0, 4.0, 9.0])
+    lows = transforms.diverging_breaks(vals)
+    assert lows[0] <= vals.min() and 0.0 in lows
+    inner = lows[1:]
+    neg, pos = [v for v in inner if v < 0], [v for v in inner if v > 0]
+    assert sorted(-v for v in neg) == pos
+
+
+def test_log_axis_puts_end_labels_where_the_lines_end():
+    df = pd.DataFrame({"geo": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
+                       "value": [1.0, 10.0, 100.0, 5.0, 50.0, 1000.0], "flag": None})  # fmt: skip
+    fig = charts.time_series(df, names={}, title="t", subtitle="s", source="src", y_title="y",
+                             log=True).figure  # fmt: skip
+    assert fig.layout.yaxis.type == "log"
+    lo, hi = fig.layout.yaxis.range
+    labels = {a.text: a.y for a in fig.layout.annotations if a.text in ("A", "B")}
+    # plotly places annotations on a log axis in log10 units
+    assert labels["A"] == pytest.approx(np.log10(100)) and labels["B"] == pytest.approx(3.0)
+    assert lo < 0 < 3 < hi < 3.5
+
+
+# --- builders on the store ------------------------------------------------------------------
+
+
+def test_home_change_and_index_use_sipri_figures(store_env):
+    b = registry.build("milex_series", {"countries": ["RUS"], "years": "2000-2025",
+                                        "values": "change"})  # fmt: skip
+    rows = b.rows.set_index("year")["value"]
+    # SIPRI: Russia 3.31% of GDP in 2000, 7.50% in 2025
+    assert rows[2000] == 0 and rows[2025] == pytest.approx(126.8, abs=0.1)
+    assert "relative change" in b.title and "% change since 2000" in b.chart.alt
+    b = registry.build("milex_series", {"countries": ["RUS", "UKR"], "values": "index",
+                                        "base": 2014, "scale": "log"})  # fmt: skip
+    assert b.params["base"] == 2014
+    assert b.rows.loc[b.rows["year"] == 2014, "value"].tolist() == pytest.approx([100.0] * 2)
+    assert b.chart.figure.layout.yaxis.type == "log"
+
+
+def test_home_log_scale_refuses_negative_changes(store_env):
+    with pytest.raises(registry.SpecError, match="log scale"):
+        registry.build("milex_series", {"countries": ["USA"], "years": "2010-2015",
+                                        "values": "change", "scale": "log"})  # fmt: skip
+
+
+def test_home_map_of_change_in_points(store_env):
+    b = registry.build("milex_map", {"mapmode": "change", "years": "2014-2024"})
+    got = b.rows.set_index("geo")["value"]
+    assert got["UKR"] == pytest.approx(31.0, abs=0.05)  # SIPRI: Ukraine 3.3% -> 34.3%
+    assert "percentage points of GDP" in b.chart.alt
+    usd = registry.build("milex_map", {"mapmode": "change", "years": "2014-2024",
+                                       "measure": "milex_constant_usd"})  # fmt: skip
+    assert "% change from 2014 to 2024" in usd.chart.alt
+
+
+def test_home_table_is_first_and_last_year(store_env):
+    t = registry.build("milex_table", {"countries": ["RUS"], "years": "2000-2025"}).table
+    row = t.iloc[0]
+    assert (row["from_year"], row["to_year"]) == (2000, 2025)
+    assert row["from_value"] == pytest.approx(3.307, abs=0.001)
+    assert row["relative_change"] == pytest.approx(126.8, abs=0.1)
+
+
+def test_guns_vs_butter_index_and_maps_of_either_measure(store_env):
+    b = registry.build("gvb_series", {"values": "index", "base": 2010})
+    at_base = b.rows.loc[b.rows["year"] == 2010, "milex_gdp"].dropna().tolist()
+    assert at_base == pytest.approx([100.0] * 2)
+    civ = registry.build("gvb_world_map", {"map_of": "civilian", "civilian": "health_gdp",
+                                           "mapmode": "change"})  # fmt: skip
+    assert civ.title.startswith("Government health spending (WHO): change 2000-")
+    t = registry.build("gvb_table", {}).table
+    assert set(t["geo"]) == {"RUS", "UKR"} and t["measure"].nunique() == 2
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def run(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if page:
+        at.run()
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(page)
+    return at.run()
+
+
+def titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_home_views_live_in_the_url(store_env):
+    at = run(view="map", mapmode="change", years="2014-2024")
+    assert not at.exception
+    assert titles(at) == ["Military expenditure as a share of GDP: change 2014-2024"]
+    at = run(view="table", years="2000-2025")
+    assert not at.get("plotly_chart")
+    table = next(d.value for d in at.dataframe if "relative_change" in d.value.columns)
+    assert list(table["geo"]) == ["RUS", "UKR", "USA", "CHN", "DEU"]
+    at = run(values="index", base="2014", scale="log")
+    assert titles(at) == ["Military expenditure as a share of GDP, index"]
+    at.radio(key="home:view").set_value("map").run()
+    assert at.query_params["view"] in ("map", ["map"])
+    assert titles(at) == ["Military expenditure as a share of GDP, 2025"]
+
+
+@pytest.mark.parametrize("params", [
+    {"view": "globe", "values": "log", "scale": "cubic", "mapmode": "x"},
+    {"view": "map", "map_year": "1800", "years": "2030-1900"},
+    {"values": "index", "base": "abc"},
+])  # fmt: skip
+def test_home_reader_tools_with_odd_links(store_env, params):
+    at = run(**params)
+    assert not at.exception
+    assert at.get("plotly_chart")
+    assert at.info  # each unknown value is named
+
+
+def test_the_map_plays_to_the_last_year(store_env, monkeypatch):
+    from dashboard.views import common
+
+    monkeypatch.setattr(common, "PLAY_SECONDS", 0)
+    at = run(view="map", years="2019-2025", map_year="2021")
+    assert titles(at) == ["Military expenditure as a share of GDP, 2021"]
+    at.button(key="home:map_year:play").click().run()
+    assert not at.exception
+    assert at.slider(key="home:map_year").value == 2025
+    assert titles(at) == ["Military expenditure as a share of GDP, 2025"]
+    # every year played was built once for all sessions: the cache holds 2021-2024 too
+    for year in range(2021, 2025):
+        common.built("milex_map", measure="milex_gdp_share", year=year)  # no error
+
+
+def test_guns_vs_butter_reader_tools(store_env, monkeypatch):
+    from dashboard.views import common
+
+    monkeypatch.setattr(common, "PLAY_SECONDS", 0)
+    at = run(GVB, values="change", scale="log", map_of="civilian", mapmode="change")
+    assert not at.exception
+    ts = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "ts")
+    assert "% change since the first year" in ts["layout"]["title"]["subtitle"]["text"]
+    assert ts["layout"]["yaxis"]["type"] == "log"
+    assert "Government health spending (WHO): change 2000-" in " ".join(titles(at))
+    at = run(GVB, view="table", map_year="2015")
+    assert "ts" not in [c.key for c in at.get("plotly_chart")]
+    assert any("relative_change" in d.value.columns for d in at.dataframe)
+    at.button(key="gvb:map_year:play").click().run()
+    assert not at.exception and at.slider(key="gvb:map_year").value == 2025
