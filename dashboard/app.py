@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import first_run, geo, sitemap, store
+from dashboard.charts import PHONE_CSS
 
 # not "pages/": Streamlit takes a pages/ folder beside the entry script for its legacy
 # multipage layout, which breaks st.navigation deep links on a fresh server
@@ -28,6 +29,7 @@ def favicon():
 
 
 st.set_page_config(page_title="labordash", page_icon=favicon(), layout="wide")
+st.html(PHONE_CSS)  # a style element only: it takes no room on the page
 
 
 def ensure_store() -> None:

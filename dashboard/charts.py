@@ -55,6 +55,15 @@ def still(chart: Chart) -> Chart:
 
 
 FOOTER_CHARS = 56  # a footer line fits a 390 px phone (11 px type from the figure's left edge)
+# title and subtitle lines that fit a 390 px phone in the app's phone type sizes (PHONE_CSS)
+TITLE_CHARS, SUBTITLE_CHARS = 50, 62
+# on a phone, plotly's title type (18 px) would run out of the figure: smaller type there
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  .js-plotly-plot .gtitle { font-size: 14px !important; }
+  .js-plotly-plot .gtitle-subtitle { font-size: 11px !important; }
+}
+</style>"""
 
 
 def wrap(text: str, width: int = FOOTER_CHARS) -> str:
@@ -80,11 +89,14 @@ def house_layout(
     the figure's left edge (``left`` is the left margin in px) and is wrapped to fit a phone."""
     footer = wrap(source)
     n_lines = footer.count("<br>") + 1
+    title = "<br>".join(textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False)) or title
+    subtitle = wrap(subtitle, SUBTITLE_CHARS)
+    extra = 24 * title.count("<br>") + 17 * subtitle.count("<br>")  # px for more lines
     fig.update_layout(
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 13, "color": "#222"},
         colorway=PALETTE,
-        margin={"l": left, "r": 30, "t": 120, "b": 70 + 16 * n_lines},
+        margin={"l": left, "r": 30, "t": 120 + extra, "b": 70 + 16 * n_lines},
         legend={**SIDE_LEGEND, "title": None},  # beside the plot: never over title or subtitle
         hovermode="x unified",
         showlegend=True,  # a one-line chart must still say whose line it is
@@ -228,11 +240,13 @@ def stacked_series(
     source: str,
     summarize_above: int = 10,
     log: bool = False,
+    from_zero: bool = False,
 ) -> Chart:
     """One panel per measure (``panels`` = [(column, panel title, unit)]), shared years, one line
     per country; with more than ``summarize_above`` countries, the median and 25-75% band, drawn
     only for years where at least a quarter of the countries (and 3) report. ``log``:
-    logarithmic y axes (the caller leaves out values <= 0)."""
+    logarithmic y axes (the caller leaves out values <= 0); ``from_zero``: axes that start at
+    0, for indices whose small changes must not look large."""
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.09,
@@ -284,7 +298,8 @@ def stacked_series(
                     )
     house_layout(fig, title, subtitle, source, "")
     for row, (_col, _title, unit) in enumerate(panels, start=1):
-        fig.update_yaxes(title_text=unit, row=row, col=1, type="log" if log else None)
+        fig.update_yaxes(title_text=unit, row=row, col=1, type="log" if log else None,
+                         rangemode="tozero" if from_zero else None)  # fmt: skip
     fig.update_layout(height=220 * len(panels) + 200, hovermode="x")
     fig.update_annotations(font_size=13, selector={"xref": "x domain"})
     alt = f"Line charts: {title}. {subtitle}. " + ("; ".join(alt_parts[:12]) or "no data") + "."

@@ -185,6 +185,52 @@ def view_link(base: str, pairs: list[tuple[str, str]]) -> str:
     return base + (f"?{urlencode(pairs)}" if pairs else "")
 
 
+_TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+        "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+        "<": "$<$", ">": "$>$"}  # fmt: skip
+
+
+def _tex(text) -> str:
+    """Text made safe for LaTeX (its special characters escaped; < and > in math mode)."""
+    return "".join(_TEX.get(ch, ch) for ch in str(text))
+
+
+TABLE_FORMATS = {"md": ("Markdown", "text/markdown"), "tex": ("LaTeX", "application/x-tex")}
+
+
+def table_text(df: pd.DataFrame, fmt: str, *, title: str, labels: dict[str, str],
+               formats: dict[str, str], notes: list[str]) -> str:  # fmt: skip
+    """A results table for a paper: ``fmt`` "md" (a Markdown table) or "tex" (a LaTeX
+    ``table`` with booktabs rules and the notes under it). Columns are renamed by ``labels``
+    and numbers written with ``formats`` (Python format specs by column); ``notes`` are the
+    sample, the specification and the source."""
+    shown = pd.DataFrame(
+        {
+            labels.get(c, c): [
+                v if isinstance(v, str) or v is None or v != v or c not in formats
+                else format(v, formats[c])
+                for v in df[c]
+            ]
+            for c in df
+        }
+    )  # fmt: skip
+    shown = shown.fillna("")
+    if fmt == "md":
+        return "\n".join([f"**{title}**", "", shown.to_markdown(index=False), "",
+                          *[f"{n}  " for n in notes]]) + "\n"  # fmt: skip
+    if fmt == "tex":
+        cells = shown.map(_tex).rename(columns=_tex)
+        tab = cells.to_latex(index=False, escape=False,
+                             column_format="l" + "r" * (len(cells.columns) - 1))  # fmt: skip
+        foot = "\n".join(f"\\par {_tex(n)}" for n in notes)
+        return (
+            "% needs \\usepackage{booktabs}\n\\begin{table}[htbp]\n\\centering\n"
+            f"\\caption{{{_tex(title)}}}\n{tab}\\begin{{minipage}}{{\\linewidth}}\\footnotesize\n"
+            f"{foot}\n\\end{{minipage}}\n\\end{{table}}\n"
+        )
+    raise ValueError(f"unknown table format {fmt!r}; known: {', '.join(TABLE_FORMATS)}")
+
+
 def citation(datasets: list[str], title: str, accessed: str) -> tuple[str, str]:
     """(plain text, BibTeX) citing labordash and every dataset behind a chart."""
     parts = [f"labordash {__version__} ({accessed[:4]}). {title}. {URL}, accessed {accessed}."]

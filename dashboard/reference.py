@@ -37,8 +37,12 @@ def _nuts() -> pd.DataFrame:
             if code in rows:
                 continue
             parent = geo_iso3(code)[0] if level == 0 else code[:-1]
-            rows[code] = {"code": code, "name_en": f["properties"]["name"],
-                          "level": f"nuts{level}", "parent": parent}  # fmt: skip
+            name = f["properties"]["name"]  # GISCO's: in the national language
+            if level == 0:  # a country in English ("Germany", not "Deutschland")
+                c = pycountry.countries.get(alpha_3=parent)
+                name = getattr(c, "common_name", None) or (c.name if c else name)
+            rows[code] = {"code": code, "name_en": name, "level": f"nuts{level}",
+                          "parent": parent}  # fmt: skip
     return pd.DataFrame(list(rows.values()))
 
 

@@ -41,7 +41,8 @@ class Built:
     @property
     def title(self) -> str:
         if self.chart is not None:
-            return str(self.chart.figure.layout.title.text or self.name)
+            # a long title is broken into lines for plotly (charts.TITLE_CHARS)
+            return str(self.chart.figure.layout.title.text or self.name).replace("<br>", " ")
         return str(self.notes.get("title", self.name))
 
     @property

@@ -210,3 +210,71 @@ def test_guns_vs_butter_reader_tools(store_env, monkeypatch):
     assert any("relative_change" in d.value.columns for d in at.dataframe)
     at.button(key="gvb:map_year:play").click().run()
     assert not at.exception and at.slider(key="gvb:map_year").value == 2025
+
+
+# --- tables a reader and a researcher can use -----------------------------------------------
+
+
+def _page_with_gaps():
+    import pandas as pd
+
+    from dashboard.views import common
+
+    frame = pd.DataFrame({"lq": [1.234, None], "n": [3, 4], "status": ["ok", "suppressed"]})
+    common.dataframe(frame, columns={"lq": ("LQ", "%.2f")})
+
+
+def test_empty_cells_read_as_a_dash_not_none():
+    import pyarrow as pa
+
+    at = AppTest.from_function(_page_with_gaps).run()
+    d = at.dataframe[0]
+    shown = pa.ipc.open_stream(d.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert list(shown["lq"]) == ["1.23", "–"]
+    assert d.value["lq"].iloc[0] == 1.234  # the data stay numbers (sorting, downloads)
+
+
+def test_model_table_exports_as_markdown_and_latex(store_env):
+    from dashboard import export
+    from dashboard.views.common import COLUMNS, p_value
+
+    b = registry.build("gvb_model", {"sample": "all"})
+    res = b.notes["result"]
+    df = b.table.assign(pvalue=b.table["pvalue"].map(p_value))
+    labels = {c: lab for c, (lab, _) in COLUMNS.items()}
+    formats = {c: f.lstrip("%") for c, (_, f) in COLUMNS.items() if f}
+    notes = [f"Sample: {res.n_entities} countries, {res.nobs:,} country-years."]
+    md = export.table_text(df, "md", title=b.title, labels=labels, formats=formats, notes=notes)
+    first = df.iloc[0]
+    assert f"| {first['term']}" in md and format(first["coef"], ".4g") in md
+    header = md.splitlines()[2]
+    assert "Coefficient" in header and "p-value" in header and "coef" not in header
+    assert f"Sample: {res.n_entities} countries" in md
+    tex = export.table_text(df, "tex", title=b.title, labels=labels, formats=formats, notes=notes)
+    assert "\\begin{tabular}" in tex and "\\toprule" in tex and "\\caption{Model:" in tex
+    assert "% of GDP" not in tex.replace("\\%", "")  # every % escaped
+    if (df["pvalue"] == "<0.001").any():
+        assert "$<$0.001" in tex
+
+
+def test_your_data_example_is_real_and_mapped(store_env):
+    at = run("views/your_data.py")
+    assert any("use the example" in i.value for i in at.info)
+    at.button(key="byod_example").click().run()
+    assert not at.exception
+    said = " ".join(c.value for c in at.caption)
+    assert "Czechia's 8 NUTS 2 regions, 2015" in said and "lfst_r_lfe2en2" in said
+    lq = next(d.value for d in at.dataframe if len(d.value) == 8)
+    assert set(lq.iloc[:, 0]) == {f"CZ0{i}" for i in range(1, 9)}
+    assert "8 of 8 regions with data drawn" in said  # the map's alt text
+
+
+def test_names_follow_one_standard(store_env):
+    from dashboard import reference
+
+    names = reference.regions().set_index("code")["name_en"]
+    assert names["RU-YAR"] == "Yaroslavl Oblast" and names["RU-SPE"] == "Saint Petersburg"
+    assert names["RU-VOR"] == "Voronezh Oblast" and names["RU-UD"] == "Udmurt Republic"
+    assert names["DE"] == "Germany" and names["EL"] == "Greece"  # not Deutschland, Elláda
+    b = registry.build("shift_share", {"system": "nuts2", "region": "DE11"})
+    assert "against Germany" in str(b.chart.figure.layout.title.subtitle.text)

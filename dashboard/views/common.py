@@ -134,6 +134,10 @@ COLUMNS = {
     "national_share": ("National growth", "%,.1f"), "industry_mix": ("Industry mix", "%,.1f"),
     "regional_shift": ("Regional shift", "%,.1f"), "competitive": ("Competitive", "%,.1f"),
     "allocation": ("Allocation", "%,.1f"), "homothetic": ("Homothetic", "%,.1f"),
+    "measure": ("Measure", None), "geo": ("Code", None),
+    "from_year": ("From", "%d"), "from_value": ("Figure then", "%,.2f"),
+    "to_year": ("To", "%d"), "to_value": ("Figure then ", "%,.2f"),
+    "change": ("Change", "%,.2f"), "relative_change": ("Relative change, %", "%,.1f"),
 }  # fmt: skip
 
 
@@ -142,15 +146,60 @@ def p_value(p: float) -> str:
     return "" if p != p else "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
+NA = "–"  # an empty cell (suppressed or not published); Streamlit would write "None"
+STYLED_ROWS = 500  # above, formatting every cell in Python costs more than a rerun should
+
+
+def dataframe(df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | None = None,
+              **kw) -> None:  # fmt: skip
+    """``st.dataframe`` with human column names and printf number formats (``columns``: name
+    -> (label, format)); empty cells read "–", not "None" (tables up to ``STYLED_ROWS`` rows:
+    the numbers stay numbers for sorting, only their display is formatted)."""
+    columns = columns if columns is not None else COLUMNS
+    gaps = [c for c in df.select_dtypes("number") if df[c].isna().any()]
+    styled = bool(gaps) and len(df) <= STYLED_ROWS
+    config = {
+        c: (st.column_config.NumberColumn(label, format=None if styled else fmt) if fmt
+            else st.column_config.Column(label))
+        for c, (label, fmt) in columns.items() if c in df
+    }  # fmt: skip
+    shown = df
+    if styled:
+        fmts = {
+            c: columns[c][1] for c in df.select_dtypes("number") if columns.get(c, ("", None))[1]
+        }
+        # printf "%,.1f" -> Python "{:,.1f}"; "%d" -> "{:.0f}" (the column is float with gaps)
+        py = {c: "{:" + f.lstrip("%").replace("d", ".0f") + "}" for c, f in fmts.items()}
+        shown = df.style.format(py, na_rep=NA)
+        rest = [c for c in df.select_dtypes("number") if c not in fmts]
+        shown = shown.format(na_rep=NA, precision=4, subset=rest)
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={**config, **kw.pop("column_config", {})}, **kw)  # fmt: skip
+
+
 def readable(df: pd.DataFrame, **kw) -> None:
     """``st.dataframe`` with human column names and number formats (``COLUMNS``) and p-values
     as text ("<0.001"); the data itself (and its downloads) keep their names."""
     shown = df.assign(pvalue=df["pvalue"].map(p_value)) if "pvalue" in df else df
-    config = {c: (st.column_config.NumberColumn(label, format=fmt) if fmt
-                  else st.column_config.Column(label))
-              for c, (label, fmt) in COLUMNS.items() if c in df}  # fmt: skip
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_config={**config, **kw.pop("column_config", {})}, **kw)  # fmt: skip
+    dataframe(shown, **kw)
+
+
+def table_downloads(b: registry.Built, *, key: str, notes: list[str]) -> None:
+    """The table as Markdown and as LaTeX for a paper: human column names, the page's number
+    formats, p-values as "<0.001", and ``notes`` (sample, specification, source, link) under
+    it."""
+    df = b.table.assign(pvalue=b.table["pvalue"].map(p_value)) if "pvalue" in b.table else b.table
+    labels = {c: label for c, (label, _) in COLUMNS.items()}
+    formats = {c: fmt.lstrip("%") for c, (_, fmt) in COLUMNS.items() if fmt}
+    cols = st.columns(len(export.TABLE_FORMATS) + 1)
+    for col, (fmt, (name, mime)) in zip(cols, export.TABLE_FORMATS.items(), strict=False):
+        col.download_button(
+            f"{name} table",
+            data=lambda f=fmt: export.table_text(df, f, title=b.title, labels=labels,
+                                                 formats=formats, notes=notes),  # fmt: skip
+            file_name=f"{registry.file_stem(b)}.{fmt}", mime=mime, key=f"{key}_{fmt}",
+            on_click="ignore", icon=":material/article:",
+        )  # fmt: skip
 
 
 def download(df: pd.DataFrame, name: str, *, key: str) -> None:
@@ -163,6 +212,14 @@ def download(df: pd.DataFrame, name: str, *, key: str) -> None:
     )  # fmt: skip
 
 
+def page_link() -> str:
+    """This view's URL with every selection (the page's address and its query string)."""
+    return export.view_link(
+        str(getattr(st.context, "url", "") or ""),
+        [(k, v) for k in st.query_params for v in st.query_params.get_all(k)],
+    )
+
+
 def export_buttons(b: registry.Built, *, key: str) -> None:
     """PNG (2x), SVG and PDF of the chart as published (title, units, source, licence and a
     labordash credit), the rows plotted as CSV, a zip with the data, metadata.json and a README
@@ -171,12 +228,9 @@ def export_buttons(b: registry.Built, *, key: str) -> None:
     from dashboard.provenance import vintages
 
     base = registry.file_stem(b)
-    url = export.view_link(
-        str(getattr(st.context, "url", "") or ""),
-        [(k, v) for k in st.query_params for v in st.query_params.get_all(k)],
-    )
+    url = page_link()
     filters = {k: list(v) if isinstance(v, tuple) else v for k, v in b.params.items()}
-    cols = st.columns([1, 1, 1, 1, 2, 1.4])
+    cols = st.columns([1, 1, 1, 1, 2, 1.4, 1.1])
     can_render = export.available()
     if b.chart is not None:
         for col, fmt in zip(cols, export.FORMATS, strict=False):
@@ -199,6 +253,9 @@ def export_buttons(b: registry.Built, *, key: str) -> None:
         file_name=f"{base}.zip", mime="application/zip", key=f"{key}_zip", on_click="ignore",
         icon=":material/folder_zip:",
     )  # fmt: skip
+    with cols[6].popover("Link", icon=":material/link:", help="Copy the link to this view"):
+        st.caption("This view with every choice (copy with the button at the right):")
+        st.code(url, language=None, wrap_lines=True)
     if b.name not in registry.REGISTRY:  # a chart of an uploaded file: nothing to re-render
         return
     with cols[5].popover("Export spec", icon=":material/code:"):

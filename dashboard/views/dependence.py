@@ -66,15 +66,14 @@ common.show("dependence_map", key="map", export_key="x_map",
 common.show("dependence_ranking", key="bars", export_key="x_bars", **view)
 
 shown = table.assign(rank=dependence.rank(table, measure)).sort_values(["rank", "region"])
-st.dataframe(
-    shown, hide_index=True, width="stretch", key="table",
-    column_config={
-        "value": st.column_config.NumberColumn(f"{sysm.what} ({sysm.unit})", format="%.1f"),
-        "total": st.column_config.NumberColumn(f"total ({sysm.unit})", format="%.1f"),
-        "share": st.column_config.NumberColumn("share (%)", format="%.3f"),
-        "lq": st.column_config.NumberColumn("LQ", format="%.2f"),
-    },
+common.dataframe(
+    shown, key="table",
+    columns={"value": (f"{sysm.what} ({sysm.unit})", "%.1f"),
+             "total": (f"total ({sysm.unit})", "%.1f"), "share": ("share (%)", "%.3f"),
+             "lq": ("LQ", "%.2f")},
 )  # fmt: skip
+if shown["status"].ne("ok").any():
+    st.caption(f"{common.NA}: suppressed by the producer (see the status column).")
 common.download(shown, f"dependence_{system}_{industry}_{period}", key="dl_table")
 
 st.header("Concentration and specialization")

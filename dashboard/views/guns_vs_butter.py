@@ -245,6 +245,15 @@ def model() -> None:
         common.readable(model.table)  # 4 significant digits: GDP per head has tiny coefficients
         st.caption(f"Model: `{res.formula}`. {res.nobs:,} observations.")
         common.export_buttons(model, key="x_model")
+        used = "the selected" if gvb.sample_of(sample, chosen) == "selected" else "all"
+        common.table_downloads(model, key="x_model_text", notes=[
+            f"Sample: {res.n_entities} countries, {res.years[0]}-{res.years[1]}, "
+            f"{res.nobs:,} country-years ({used} countries).",
+            f"Specification: {res.formula}; {gvb.EFFECTS[effects]}; standard errors "
+            f"{gvb.COVS[cov]}; {gvb.TRANSFORMS[transform]}.",
+            f"Source: {source_line(gvb.datasets_of(mil, civ, *controls))}.",
+            f"Made with labordash: {common.page_link()}",
+        ])  # fmt: skip
         with st.expander("Sample used and rows dropped"):
             st.markdown(
                 f"**{res.n_entities} countries**, years {res.years[0]}-{res.years[1]}: "
@@ -269,6 +278,14 @@ with st.expander("Per-country dynamics: Granger tests and rolling correlations")
     if "pvalue" in tests.table:
         common.readable(tests.table)
         common.export_buttons(tests, key="x_granger")
+        common.table_downloads(tests, key="x_granger_text", notes=[
+            "Does this year's change in the military measure help predict next year's change "
+            "in the civilian one (a VAR in first differences, lag by AIC up to 2)?",
+            f"Sample: {', '.join(names.get(g, g) for g in chosen[: gvb.GRANGER_MAX])}; "
+            f"years {y0}-{y1}.",
+            f"Source: {source_line(gvb.datasets_of(mil, civ))}.",
+            f"Made with labordash: {common.page_link()}",
+        ])  # fmt: skip
     else:
         st.info("Too few consecutive years for a Granger test in this selection.")
     st.caption(

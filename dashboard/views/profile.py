@@ -46,15 +46,14 @@ view = {"system": system, "region": region}
 st.header(f"Industry mix of {name}, {period}")
 common.show("region_mix", key="mix", export_key="x_mix", **view, period=period)
 mix = dependence.mix(data, region, period)
-st.dataframe(
-    mix, hide_index=True, width="stretch", key="mix_table",
-    column_config={"share": st.column_config.NumberColumn("share (%)", format="%.2f"),
-                   "bench_share": st.column_config.NumberColumn(f"{sysm.benchmark} (%)",
-                                                                format="%.2f"),
-                   "lq": st.column_config.NumberColumn("LQ", format="%.2f")},
+common.dataframe(
+    mix, key="mix_table",
+    columns={"share": ("share (%)", "%.2f"), "bench_share": (f"{sysm.benchmark} (%)", "%.2f"),
+             "lq": ("LQ", "%.2f")},
 )  # fmt: skip
 if (mix["status"] != "ok").any():
-    st.caption("Suppressed industries have no share; the bars show the disclosed ones only.")
+    st.caption(f"Suppressed industries have no share ({common.NA}); the bars show the disclosed "
+               "ones only.")  # fmt: skip
 common.download(mix, f"mix_{region}_{period}", key="dl_mix")
 
 st.header("Specialization over time")

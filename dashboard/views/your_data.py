@@ -6,14 +6,41 @@ disk or shared with other sessions."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, geo, maps, metrics, registry, upload
+from dashboard import charts, geo, maps, metrics, registry, store, upload
+from dashboard.provenance import source_line
 from dashboard.views import common
 
-EXAMPLE = pd.DataFrame({
-    "region": ["A", "A", "A", "B", "B", "B", "C", "C", "C"],
-    "industry": ["manufacturing", "services", "agriculture"] * 3,
-    "employment": [120, 300, 30, 40, 500, 10, 15, 60, 80],
+# without the store: real NUTS 2 codes (Austria's nine Bundeslaender), illustrative numbers
+FALLBACK = pd.DataFrame({
+    "region": [r for r in ("AT11", "AT12", "AT13", "AT21", "AT22", "AT31", "AT32", "AT33", "AT34")
+               for _ in range(3)],
+    "industry": ["manufacturing", "services", "agriculture"] * 9,
+    "employment": [20, 100, 10, 180, 620, 40, 60, 900, 2, 45, 210, 12, 110, 460, 30, 140, 520,
+                   35, 45, 230, 12, 70, 300, 18, 60, 150, 4],
 })  # fmt: skip
+EXAMPLE_COUNTRY = "CZ"  # Czechia's eight NUTS 2 regions
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def example(version: str) -> tuple[pd.DataFrame, str]:  # noqa: ARG001 (cache key)
+    """The example table: employment by NACE section in Czechia's NUTS 2 regions in the latest
+    year of Eurostat's table in the store (thousand persons, age 15+), or, before a pull,
+    ``FALLBACK``. Returns the table and a line saying what it is."""
+    try:
+        d = store.read("eurostat_lfs_nace", age="Y_GE15", geo_level="nuts2")
+    except store.StoreMissing:
+        return FALLBACK, "Austria's nine NUTS 2 regions with illustrative numbers."
+    d = d[d["geo"].str.startswith(EXAMPLE_COUNTRY) & d["value"].notna()]
+    if d.empty:
+        return FALLBACK, "Austria's nine NUTS 2 regions with illustrative numbers."
+    d = d[d["year"] == d["year"].max()]
+    t = d.rename(columns={"geo": "region", "value": "employment"})
+    line = (f"Employment (thousand persons, age 15+) by NACE section in Czechia's "
+            f"{t['region'].nunique()} NUTS 2 regions, {int(t['year'].iloc[0])}. "
+            f"{source_line(['eurostat_lfs_nace'])}.")  # fmt: skip
+    return t[["region", "industry", "employment"]].reset_index(drop=True), line
+
+
 LAYERS = {"nuts2021": "NUTS regions", "us_counties": "US counties (FIPS)",
           "ru_subjects": "Russian subjects (ISO 3166-2)"}  # fmt: skip
 
@@ -44,18 +71,28 @@ st.markdown(
     "this session only; closing the tab discards it. The benchmark is the sum over all regions "
     "in the file."
 )
-st.download_button(
-    "Download an example CSV", EXAMPLE.to_csv(index=False).encode(), "labordash_example.csv",
+EXAMPLE, EXAMPLE_SAYS = example(common.store_version())
+e1, e2 = st.columns([1, 2])
+e1.button("Use the example", icon=":material/science:", key="byod_example",
+          on_click=lambda: st.session_state.update(byod_use_example=True),
+          help="Try the page on a real table before uploading your own")  # fmt: skip
+e2.download_button(
+    "Download the example CSV", EXAMPLE.to_csv(index=False).encode(), "labordash_example.csv",
     "text/csv", icon=":material/download:",
 )  # fmt: skip
 file = st.file_uploader("Your table (CSV or XLSX)", type=["csv", "tsv", "txt", "xlsx"],
                         max_upload_size=upload.MAX_BYTES // 2**20, key="byod_file")  # fmt: skip
-if file is None:
-    st.info("No file yet: upload one, or try the example above.")
+use_example = file is None and st.session_state.get("byod_use_example", False)
+if file is None and not use_example:
+    st.info("No file yet: upload one, or use the example above.")
     st.stop()
 
+if use_example:
+    st.caption(f"The example: {EXAMPLE_SAYS} Upload a file to use your own.")
+    name = "labordash_example.csv"
+    raw = EXAMPLE
 # read once per uploaded file (in a bounded child process), not on every rerun
-if st.session_state.get("byod_read", (None,))[0] != file.file_id:
+elif st.session_state.get("byod_read", (None,))[0] != file.file_id:
     try:
         with st.spinner("Reading the file..."):
             st.session_state["byod_read"] = (
@@ -64,14 +101,15 @@ if st.session_state.get("byod_read", (None,))[0] != file.file_id:
             )
     except upload.UploadError as exc:
         st.session_state["byod_read"] = (file.file_id, exc)
-raw = st.session_state["byod_read"][1]
+if not use_example:
+    name, raw = file.name, st.session_state["byod_read"][1]
 if isinstance(raw, upload.UploadError):
     st.error(f"The file cannot be used: {upload.inert(str(raw))}")
     st.stop()
 enc = raw.attrs.get("encoding")
 st.caption(
     upload.inert(
-        f"{file.name}: {len(raw):,} rows, {len(raw.columns)} columns"
+        f"{name}: {len(raw):,} rows, {len(raw.columns)} columns"
         + (f", read as {enc} text" if enc else "")
         + "."
     )
