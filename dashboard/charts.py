@@ -54,7 +54,7 @@ def still(chart: Chart) -> Chart:
     return chart
 
 
-FOOTER_CHARS = 56  # a footer line fits a 390 px phone (11 px type from the figure's left edge)
+FOOTER_CHARS = 52  # a footer line fits a 390 px phone (11 px type from the figure's left edge)
 # title and subtitle lines that fit a 390 px phone in the app's phone type sizes (PHONE_CSS)
 TITLE_CHARS, SUBTITLE_CHARS = 50, 62
 # on a phone, plotly's title type (18 px) would run out of the figure: smaller type there
@@ -107,6 +107,18 @@ def house_layout(
         xanchor="left",
         yanchor="top", align="left", showarrow=False, font={"size": 11, "color": "#555"},
     )  # fmt: skip
+
+
+def set_x_title(fig: go.Figure, text: str, width: int = 34) -> None:
+    """The x axis title wrapped to ``width`` characters (a phone's plot is narrow); each line
+    beyond the first moves house_layout's source line (the last annotation) down 16 px."""
+    text = wrap(text, width)
+    fig.update_xaxes(title_text=text)
+    more = 16 * text.count("<br>")
+    if more:
+        footer = fig.layout.annotations[-1]
+        footer.update(yshift=footer.yshift - more)
+        fig.update_layout(margin={"b": fig.layout.margin.b + more})
 
 
 def end_labels(
@@ -241,20 +253,27 @@ def stacked_series(
     summarize_above: int = 10,
     log: bool = False,
     from_zero: bool = False,
+    height: int | None = None,
 ) -> Chart:
     """One panel per measure (``panels`` = [(column, panel title, unit)]), shared years, one line
     per country; with more than ``summarize_above`` countries, the median and 25-75% band, drawn
     only for years where at least a quarter of the countries (and 3) report. ``log``:
     logarithmic y axes (the caller leaves out values <= 0); ``from_zero``: axes that start at
-    0, for indices whose small changes must not look large."""
+    0, for indices whose small changes must not look large. Up to 12 lines are named at their
+    ends in every panel (no legend beside the plot, which left a phone no room); panel titles
+    are left-aligned and wrapped, so they stay within the plot's width."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.09,
-                        subplot_titles=[t for _, t, _ in panels])  # fmt: skip
+    spacing = 0.09
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=spacing,
+                        subplot_titles=[wrap(t, 44) for _, t, _ in panels])  # fmt: skip
+    for a in fig.layout.annotations:  # the panel titles: from the plot's left edge, not centred
+        a.update(x=0, xanchor="left", font_size=13)
     geos = list(dict.fromkeys(df["geo"]))
     colours = palette.assign(geos)
     summarize = len(geos) > summarize_above
     alt_parts = []
+    ends: dict[int, list] = {}
     for row, (col, _title, _unit) in enumerate(panels, start=1):
         d = df.dropna(subset=[col])
         if summarize:
@@ -296,12 +315,42 @@ def stacked_series(
                         f"{names.get(geo, geo)}, {panels[row - 1][1]}: {g[col].iloc[-1]:.1f} in "
                         f"{g['year'].iloc[-1]}"
                     )
+                    y_end = float(g[col].iloc[-1])
+                    if not log or y_end > 0:
+                        ends.setdefault(row, []).append((
+                            names.get(geo, geo), int(g["year"].iloc[-1]),
+                            float(np.log10(y_end)) if log else y_end, colours[geo],
+                        ))  # fmt: skip
     house_layout(fig, title, subtitle, source, "")
     for row, (_col, _title, unit) in enumerate(panels, start=1):
         fig.update_yaxes(title_text=unit, row=row, col=1, type="log" if log else None,
                          rangemode="tozero" if from_zero else None)  # fmt: skip
-    fig.update_layout(height=220 * len(panels) + 200, hovermode="x")
-    fig.update_annotations(font_size=13, selector={"xref": "x domain"})
+    height = height or 220 * len(panels) + 200
+    fig.update_layout(height=height, hovermode="x")
+    if ends and max(len(e) for e in ends.values()) <= MAX_LABELLED:
+        m = fig.layout.margin
+        panel_px = (height - m.t - m.b) * (1 - spacing * (len(panels) - 1)) / len(panels)
+        for row, row_ends in ends.items():
+            col = panels[row - 1][0]
+            vals = pd.to_numeric(df[col], errors="coerce").dropna()
+            if log:
+                vals = np.log10(vals[vals > 0])
+            lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0)
+            if from_zero and not log:
+                lo = min(lo, 0.0)
+            pad = 0.05 * ((hi - lo) or 1.0)
+            lo, hi = lo - pad, hi + pad
+            fig.update_yaxes(range=[lo, hi], row=row, col=1)
+            half = (LABEL_PX / 2) / panel_px * (hi - lo)  # a label stays inside its panel
+            gap = (LABEL_PX + 1) / panel_px
+            for name, x, y, colour in end_labels(row_ends, (lo + half, hi - half), gap=gap):
+                fig.add_annotation(x=x, y=y, text=name, xanchor="left", xshift=6,
+                                   showarrow=False, font={"size": 12, "color": colour},
+                                   align="left", row=row, col=1)  # fmt: skip
+        widest = max(len(e[0]) for es in ends.values() for e in es)
+        fig.update_layout(showlegend=False, margin={"r": min(40 + 7 * widest, 220)})
+        years = pd.to_numeric(df["year"], errors="coerce")
+        fig.update_xaxes(range=[float(years.min()) - 0.5, float(years.max()) + 0.5])
     alt = f"Line charts: {title}. {subtitle}. " + ("; ".join(alt_parts[:12]) or "no data") + "."
     return Chart(fig, alt, df)
 
@@ -380,7 +429,7 @@ def scatter_fit(
             name=f"OLS fit: slope {a['slope']:.3g}, R² {a['r2']:.2f}",
             line={"color": "#000", "dash": "dash"}))  # fmt: skip
     house_layout(fig, title, subtitle, source, y_title)
-    fig.update_xaxes(title_text=x_title)
+    set_x_title(fig, x_title)
     fig.update_layout(hovermode="closest")
     fit = ""
     if band is not None:
@@ -505,6 +554,23 @@ def choropleth(
 
 # --- regional charts -------------------------------------------------------------------------
 
+BAR_LABEL_CHARS = 20  # longer category names are cut on the axis (whole in the hover)
+
+
+def _bar_axes(fig: go.Figure, labels, title: str, subtitle: str, source: str,
+              x_title: str) -> None:  # fmt: skip
+    """House layout for horizontal bars: category names cut to BAR_LABEL_CHARS with "…", a
+    left margin that fits them (set, not grown by plotly, so the source line starts at the
+    figure's edge), x ticks level and few, the x title wrapped: nothing runs out of a phone's
+    width or into the source line."""
+    names = [str(v) for v in labels]
+    short = [n if len(n) <= BAR_LABEL_CHARS else n[: BAR_LABEL_CHARS - 1] + "…" for n in names]
+    left = 16 + 7 * max((len(n) for n in short), default=4)
+    house_layout(fig, title, subtitle, source, "", left=left)
+    fig.update_yaxes(tickmode="array", tickvals=names, ticktext=short, automargin=False)
+    fig.update_xaxes(tickangle=0, nticks=5, automargin=False)
+    set_x_title(fig, x_title)
+
 
 def ranked_bars(
     d: pd.DataFrame,
@@ -531,8 +597,7 @@ def ranked_bars(
     if reference is not None and reference == reference:
         fig.add_vline(x=reference, line={"color": "#000", "dash": "dash", "width": 1},
                       annotation_text=reference_label, annotation_position="top")  # fmt: skip
-    house_layout(fig, title, subtitle, source, "")
-    fig.update_xaxes(title_text=x_title)
+    _bar_axes(fig, s[label], title, subtitle, source, x_title)
     fig.update_layout(height=max(320, 26 * len(s) + 220), hovermode="closest", showlegend=False)
     first = ", ".join(f"{r[label]} {r[value]:{value_format}}" for _, r in s.iloc[::-1].head(3)
                       .iterrows())  # fmt: skip
@@ -558,8 +623,11 @@ def mix_bars(
         x=s["bench_share"], y=s["label"], mode="markers", name=benchmark, hoverinfo="skip",
         marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000"}},
     ))  # fmt: skip
-    house_layout(fig, title, subtitle, source, "")
-    fig.update_xaxes(title_text="% of the total", ticksuffix="%")
+    _bar_axes(fig, s["label"], title, subtitle, source, "% of the total")
+    # the bars are the region of the title and the subtitle names the ticks: no legend, whose
+    # width a phone cannot spare
+    fig.update_xaxes(ticksuffix="%")
+    fig.update_layout(showlegend=False)
     fig.update_layout(height=max(320, 30 * len(s) + 220), hovermode="closest")
     big = d.sort_values("share", ascending=False).head(3)
     alt = (f"Bar chart: {title}. {subtitle}. Largest: "

@@ -240,7 +240,7 @@ def region_map(
         fig.update_xaxes(range=[extent[0] - pad, extent[2] + pad])
         fig.update_yaxes(range=[extent[1] - pad, extent[3] + pad])
     fig.update_layout(hovermode="closest", height=height or geo.LAYERS[layer].height,
-                      plot_bgcolor="#ffffff", margin={"l": 10, "r": 150, "t": 100},
+                      plot_bgcolor="#ffffff", margin={"l": 10, "r": 150},
                       legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 1,
                               "yanchor": "top"})  # fmt: skip
     drawn = sum(1 for k in vals.index if k in centres)

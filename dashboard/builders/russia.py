@@ -46,8 +46,10 @@ def _regions(regions: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _as_reference(fig: go.Figure, name: str) -> None:
-    """Draw the trace ``name`` (the Federation, the median subject) as a grey dashed line."""
+    """Draw the trace ``name`` (the Federation, the median subject) as a grey dashed line, its
+    end labels grey too."""
     fig.update_traces(line={"color": "#666", "dash": "dash", "width": 3}, selector={"name": name})
+    fig.update_annotations(font_color="#666", selector={"text": name})
 
 
 def _names() -> dict[str, str]:
@@ -117,7 +119,6 @@ def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
         f"the Russian Federation, {int(wide['year'].min())}-{int(wide['year'].max())}",
         source=source_line(["rosstat_regions"]), summarize_above=13,
     )  # fmt: skip
-    ws.figure.update_layout(margin={"r": 190})  # the legend beside the plot (house style)
     _as_reference(ws.figure, "Russian Federation")
     return Built(ws, ["rosstat_regions"])
 
@@ -233,9 +234,8 @@ def russia_wartime_shares(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
         title="Regional budgets before and during the war",
         subtitle=f"% of each subject's consolidated budget; {len(chosen)} regions and the median "
         f"subject, {WAR_YEARS[0]}-{WAR_YEARS[-1]}",
-        source=source_line([WARTIME]), summarize_above=13,
+        source=source_line([WARTIME]), summarize_above=13, height=860,
     )  # fmt: skip
-    ch.figure.update_layout(margin={"r": 190}, height=860)
     _as_reference(ch.figure, "Median of the 85 subjects")
     ch.alt += (" A share of a budget is not a level: a share can rise while spending falls. "
                "Regional 'national defense' is a small line, new since 2022, whose content the "

@@ -85,9 +85,9 @@ class Scope:
                 )
                 good = good[:max_selections]
             st.session_state[w] = good if raw and good else list(default)
-        value = st.multiselect(
-            label, options, key=w, format_func=format_func, max_selections=max_selections
-        )
+        # select_all=False: Enter adds the first match ("Pol" -> Poland), not every match
+        value = st.multiselect(label, options, key=w, format_func=format_func,
+                               max_selections=max_selections, select_all=False)  # fmt: skip
         self._sync(key, value, default)
         return value
 
