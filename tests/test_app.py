@@ -427,7 +427,8 @@ def test_methods_page_names_every_measure_with_its_formula_and_code(store_env):
     for col in documented - {"region", "industry", "n_industries"}:
         assert f"`{col}`" in text, col
     for fn in ("metrics.location_quotients", "metrics.shift_share", "analysis.tradeoff_model",
-               "analysis.granger", "analysis.rolling_correlation"):  # fmt: skip
+               "analysis.granger", "analysis.rolling_correlation", "transforms.relative_change",
+               "transforms.indexed", "transforms.change_between"):  # fmt: skip
         assert fn in text, fn
 
 
