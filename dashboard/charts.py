@@ -103,9 +103,37 @@ def house_layout(
         yaxis_title=y_title,
     )
     fig.add_annotation(  # below the x tick labels and axis title, whatever the plot height
-        text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-62, xshift=10 - left,
+        text=footer, name="footer", xref="paper", yref="paper", x=0, y=0, yshift=-62,
+        xshift=10 - left,
         xanchor="left",
         yanchor="top", align="left", showarrow=False, font={"size": 11, "color": "#555"},
+    )  # fmt: skip
+
+
+def _footer(fig: go.Figure):
+    return next(a for a in fig.layout.annotations if a.name == "footer")
+
+
+PHONE_PLOT_PX = 330  # the width a 390 px phone gives a figure, less its padding
+
+
+def legend_below(fig: go.Figure) -> None:
+    """A map's legend in rows under the map and the source line under it, so the map has the
+    figure's whole width (on a phone a legend beside it left the map a corner): room is kept
+    for the rows a phone needs (a desktop shows one row)."""
+    labels = [str(t.name) for t in fig.data if t.showlegend is not False and t.name]
+    rows, x = 1, 0
+    for w in (40 + 7 * len(n) for n in labels):
+        if x and x + w > PHONE_PLOT_PX:
+            rows, x = rows + 1, 0
+        x += w
+    room = 21 * rows + 10
+    footer = _footer(fig)
+    n_lines = str(footer.text).count("<br>") + 1
+    footer.update(yshift=-room)
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top"},
+        margin={"r": 10, "b": room + 16 * n_lines + 16},
     )  # fmt: skip
 
 
@@ -116,7 +144,7 @@ def set_x_title(fig: go.Figure, text: str, width: int = 34) -> None:
     fig.update_xaxes(title_text=text)
     more = 16 * text.count("<br>")
     if more:
-        footer = fig.layout.annotations[-1]
+        footer = _footer(fig)
         footer.update(yshift=footer.yshift - more)
         fig.update_layout(margin={"b": fig.layout.margin.b + more})
 
@@ -322,6 +350,8 @@ def stacked_series(
                             float(np.log10(y_end)) if log else y_end, colours[geo],
                         ))  # fmt: skip
     house_layout(fig, title, subtitle, source, "")
+    # the first panel's title stands above the plot, in the top margin: room for it there
+    fig.update_layout(margin={"t": fig.layout.margin.t + 18})
     for row, (_col, _title, unit) in enumerate(panels, start=1):
         fig.update_yaxes(title_text=unit, row=row, col=1, type="log" if log else None,
                          rangemode="tozero" if from_zero else None)  # fmt: skip
@@ -544,8 +574,8 @@ def choropleth(
     house_layout(fig, title, subtitle, source, "", left=10)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    fig.update_layout(hovermode="closest", height=540, plot_bgcolor="#ffffff",
-                      margin={"l": 10, "r": 10, "t": 120})  # fmt: skip
+    fig.update_layout(hovermode="closest", height=540, plot_bgcolor="#ffffff")
+    legend_below(fig)
     top = vals.sort_values(ascending=False).head(3)
     alt = (f"World map: {title}. {subtitle}. {len(vals)} countries with data; highest: "
            + ", ".join(f"{k} {v:{value_format}}" for k, v in top.items()) + ".")  # fmt: skip

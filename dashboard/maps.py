@@ -20,7 +20,7 @@ import shapely
 from plotly.colors import sample_colorscale
 
 from dashboard import geo
-from dashboard.charts import Chart, _rings, class_breaks, house_layout
+from dashboard.charts import Chart, _rings, class_breaks, house_layout, legend_below
 
 LQ_BREAKS = [0, 0.5, 0.8, 1.25, 2, 5]  # below / near / above the benchmark, then clusters
 NO_DATA = "#e6e6e6"
@@ -240,9 +240,8 @@ def region_map(
         fig.update_xaxes(range=[extent[0] - pad, extent[2] + pad])
         fig.update_yaxes(range=[extent[1] - pad, extent[3] + pad])
     fig.update_layout(hovermode="closest", height=height or geo.LAYERS[layer].height,
-                      plot_bgcolor="#ffffff", margin={"l": 10, "r": 150},
-                      legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 1,
-                              "yanchor": "top"})  # fmt: skip
+                      plot_bgcolor="#ffffff", margin={"l": 10})  # fmt: skip
+    legend_below(fig)
     drawn = sum(1 for k in vals.index if k in centres)
     top = vals.sort_values(ascending=False).head(3)
     highest = ", ".join(f"{names.get(k, k)} {v:{value_format}}" for k, v in top.items())

@@ -278,3 +278,18 @@ def test_names_follow_one_standard(store_env):
     assert names["DE"] == "Germany" and names["EL"] == "Greece"  # not Deutschland, Elláda
     b = registry.build("shift_share", {"system": "nuts2", "region": "DE11"})
     assert "against Germany" in str(b.chart.figure.layout.title.subtitle.text)
+
+
+def test_numbers_read_as_people_write_them(store_env):
+    import pyarrow as pa
+
+    from dashboard.views.common import significant
+
+    assert significant(2.017e-06) == "2.017 × 10⁻⁶" and significant(-0.12345678) == "-0.1235"
+    assert significant(1234.5678) == "1,235" and significant(float("nan")) == "–"
+    at = run(GVB)
+    model = next(d for d in at.dataframe if "coef" in d.value.columns)
+    shown = pa.ipc.open_stream(model.proto.arrow_data.styler.display_values).read_all()
+    cells = [str(v) for col in shown.to_pydict().values() for v in col]
+    assert not [c for c in cells if "e-0" in c or "e+0" in c], cells
+    assert any("× 10" in c for c in cells)  # GDP per head's coefficient is tiny

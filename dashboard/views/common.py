@@ -150,14 +150,32 @@ NA = "–"  # an empty cell (suppressed or not published); Streamlit would write
 STYLED_ROWS = 500  # above, formatting every cell in Python costs more than a rerun should
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def significant(v: float, digits: int = 4) -> str:
+    """``v`` to ``digits`` significant digits as a reader writes it: 0.1235, 1,234, and for very
+    small or large numbers 2.017 × 10⁻⁶ (not 2.017e-06)."""
+    if v != v:
+        return NA
+    if v == 0 or 1e-3 <= abs(v) < 1e6:
+        text = f"{v:,.{digits}g}"
+        return text if "e" not in text else f"{v:,.0f}"
+    exp = int(f"{v:e}".split("e")[1])
+    return f"{v / 10**exp:.{digits - 1}f} × 10{str(exp).translate(_SUPERSCRIPT)}"
+
+
 def dataframe(df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | None = None,
               **kw) -> None:  # fmt: skip
     """``st.dataframe`` with human column names and printf number formats (``columns``: name
-    -> (label, format)); empty cells read "–", not "None" (tables up to ``STYLED_ROWS`` rows:
-    the numbers stay numbers for sorting, only their display is formatted)."""
+    -> (label, format)); in tables up to ``STYLED_ROWS`` rows empty cells read "–", not
+    "None", and "%.4g" numbers read 2.017 × 10⁻⁶, not 2.017e-06 (the numbers stay numbers
+    for sorting, only their display is formatted)."""
     columns = columns if columns is not None else COLUMNS
-    gaps = [c for c in df.select_dtypes("number") if df[c].isna().any()]
-    styled = bool(gaps) and len(df) <= STYLED_ROWS
+    numeric = list(df.select_dtypes("number"))
+    fmts = {c: columns[c][1] for c in numeric if columns.get(c, ("", None))[1]}
+    gaps = [c for c in numeric if df[c].isna().any()]
+    styled = bool(gaps or "%.4g" in fmts.values()) and len(df) <= STYLED_ROWS
     config = {
         c: (st.column_config.NumberColumn(label, format=None if styled else fmt) if fmt
             else st.column_config.Column(label))
@@ -165,13 +183,11 @@ def dataframe(df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | 
     }  # fmt: skip
     shown = df
     if styled:
-        fmts = {
-            c: columns[c][1] for c in df.select_dtypes("number") if columns.get(c, ("", None))[1]
-        }
         # printf "%,.1f" -> Python "{:,.1f}"; "%d" -> "{:.0f}" (the column is float with gaps)
-        py = {c: "{:" + f.lstrip("%").replace("d", ".0f") + "}" for c, f in fmts.items()}
+        py = {c: significant if f == "%.4g" else "{:" + f.lstrip("%").replace("d", ".0f") + "}"
+              for c, f in fmts.items()}  # fmt: skip
         shown = df.style.format(py, na_rep=NA)
-        rest = [c for c in df.select_dtypes("number") if c not in fmts]
+        rest = [c for c in numeric if c not in fmts]
         shown = shown.format(na_rep=NA, precision=4, subset=rest)
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={**config, **kw.pop("column_config", {})}, **kw)  # fmt: skip

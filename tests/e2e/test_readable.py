@@ -121,3 +121,44 @@ def test_enter_in_the_country_box_adds_one_country(browser, app_url):
     page.wait_for_function("location.search.includes('countries=POL')", timeout=30_000)
     assert "PRT" not in page.url
     page.close()
+
+
+def _exported_charts() -> list[tuple[str, dict]]:
+    from dashboard import registry
+
+    registry._load_builders()
+    every = [(n, {}) for n, e in sorted(registry.REGISTRY.items()) if e.kind == "chart"]
+    return [*every, ("milex_series", {"countries": TWELVE}),
+            ("milex_series", {"countries": TWELVE, "values": "index", "scale": "log"}),
+            ("gvb_series", {"group": "custom", "countries": TWELVE[:9]}),
+            ("milex_map", {"mapmode": "change", "years": "2014-2024"})]  # fmt: skip
+
+
+def test_exported_svgs_have_no_overlapping_or_cut_text(browser, store_env):
+    """Every chart as exported (SVG, 1200 px wide, with the labordash credit): laid out in
+    Chromium, no two text parts overlap and none runs out of the image."""
+    from dashboard import export, registry
+
+    if not export.available():
+        pytest.fail("no Chromium for kaleido: .ci/run must install Debian chromium")
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    problems = []
+    with export.one_browser():
+        for name, params in _exported_charts():
+            b = registry.build(name, params)
+            svg = export.image(b.chart.figure, "svg").decode()
+            page.set_content(f"<body style='margin:0'><div class='js-plotly-plot' "
+                             f"style='display:inline-block'>{svg}</div></body>")  # fmt: skip
+            for c in page.evaluate(PARTS_JS):
+                parts, outer = c["parts"], c["outer"]
+                for (n1, t1, b1), (n2, t2, b2) in itertools.combinations(parts, 2):
+                    if _overlap(b1, b2):
+                        problems.append((name, params, f"{n1} {t1!r}", f"{n2} {t2!r}"))
+                for n, t, bx in parts:
+                    if (
+                        bx["x"] < outer["x"] - 1
+                        or bx["x"] + bx["width"] > outer["x"] + outer["width"] + 1
+                    ):
+                        problems.append((name, params, f"{n} {t!r}", "runs out of the image"))
+    page.close()
+    assert not problems, problems
