@@ -131,9 +131,11 @@ def legend_below(fig: go.Figure) -> None:
     footer = _footer(fig)
     n_lines = str(footer.text).count("<br>") + 1
     footer.update(yshift=-room)
+    bottom = room + 16 * n_lines + 16
+    grow = bottom - (fig.layout.margin.b or 0)  # the map keeps its size: the figure grows
     fig.update_layout(
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top"},
-        margin={"r": 10, "b": room + 16 * n_lines + 16},
+        margin={"r": 10, "b": bottom}, height=(fig.layout.height or 540) + max(0, grow),
     )  # fmt: skip
 
 
@@ -575,7 +577,7 @@ def choropleth(
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(hovermode="closest", height=540, plot_bgcolor="#ffffff")
-    legend_below(fig)
+    legend_below(fig)  # after the height: it grows the figure by the legend's room
     top = vals.sort_values(ascending=False).head(3)
     alt = (f"World map: {title}. {subtitle}. {len(vals)} countries with data; highest: "
            + ", ".join(f"{k} {v:{value_format}}" for k, v in top.items()) + ".")  # fmt: skip

@@ -239,7 +239,10 @@ def region_map(
         pad = 0.15 * max(extent[2] - extent[0], extent[3] - extent[1], 0.02)
         fig.update_xaxes(range=[extent[0] - pad, extent[2] + pad])
         fig.update_yaxes(range=[extent[1] - pad, extent[3] + pad])
-    fig.update_layout(hovermode="closest", height=height or geo.LAYERS[layer].height,
+    # a title or subtitle of two lines takes more of the top: the map keeps its size
+    more_top = fig.layout.margin.t - 100  # the top margin maps had before titles wrapped
+    fig.update_layout(hovermode="closest",
+                      height=(height or geo.LAYERS[layer].height) + more_top,
                       plot_bgcolor="#ffffff", margin={"l": 10})  # fmt: skip
     legend_below(fig)
     drawn = sum(1 for k in vals.index if k in centres)
