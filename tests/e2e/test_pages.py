@@ -107,6 +107,10 @@ def check_file(name: str, body: bytes) -> None:
     assert body, name
     if suffix == ".csv":
         assert b"," in body.splitlines()[0], name
+    elif suffix == ".md":  # a model table for a paper
+        assert b"|---" in body.replace(b":", b"") and b"Sample:" in body, name
+    elif suffix == ".tex":
+        assert b"\\begin{tabular}" in body and b"\\toprule" in body, name
     elif suffix == ".svg":
         assert b"<svg" in body[:2000] and b"labordash" in body, name
     else:
@@ -124,7 +128,11 @@ def test_every_export_button_gives_a_file(browser, app_url, name):
     assert len(files) >= 5 * charts - 5, [n for n, _ in files]  # PNG, SVG, PDF, CSV, zip
     for fname, body in files:
         check_file(fname, body)
-    assert {Path(n).suffix for n, _ in files} == {".png", ".svg", ".pdf", ".csv", ".zip"}
+    kinds = {Path(n).suffix for n, _ in files}
+    assert {".png", ".svg", ".pdf", ".csv", ".zip"} <= kinds
+    assert kinds <= {".png", ".svg", ".pdf", ".csv", ".zip", ".md", ".tex"}
+    if name == "guns_vs_butter":  # the model and Granger tables for a paper
+        assert {".md", ".tex"} <= kinds
     page.close()
 
 
