@@ -274,10 +274,11 @@ def gvb_rolling_correlation(group: str = DEFAULT_GROUP,
                             countries: tuple[str, ...] = (),
                             military: str = "milex_gdp", civilian: str = "health_gdp",
                             years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
-    """10-year rolling correlation of the two measures for each of the first 15 countries."""
+    """10-year rolling correlation of the two measures for each of the first 12 countries (as
+    many lines as can be named at their ends)."""
     geos, y0, y1, sel = selection(group, countries, years)
-    roll = analysis.rolling_correlation(sel[sel["geo"].isin(geos[:GRANGER_MAX])], military,
-                                        civilian, window=10)  # fmt: skip
+    roll = analysis.rolling_correlation(sel[sel["geo"].isin(geos[: charts.MAX_LABELLED])],
+                                        military, civilian, window=10)  # fmt: skip
     if roll.empty:
         raise SpecError("too few years for a 10-year rolling correlation in this selection")
     ch = charts.time_series(

@@ -7,6 +7,7 @@ from dashboard import analysis, registry, store, transforms
 from dashboard.builders import guns_vs_butter as gvb
 from dashboard.builders import lookups
 from dashboard.catalog import country_groups
+from dashboard.charts import MAX_LABELLED
 from dashboard.provenance import source_line
 from dashboard.views import common, url_state
 
@@ -271,9 +272,11 @@ def model() -> None:
 model()
 
 with st.expander("Per-country dynamics: Granger tests and rolling correlations"):
-    if len(chosen) > gvb.GRANGER_MAX:
-        st.caption(f"Shown for the first {gvb.GRANGER_MAX} of the {len(chosen)} selected "
-                   "countries.")  # fmt: skip
+    if len(chosen) > MAX_LABELLED:
+        st.caption(
+            f"Tests for the first {min(len(chosen), gvb.GRANGER_MAX)} and correlations for the "
+            f"first {MAX_LABELLED} of the {len(chosen)} selected countries."
+        )
     tests = common.built("gvb_granger", **view)
     if "pvalue" in tests.table:
         common.readable(tests.table)
