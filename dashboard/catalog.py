@@ -138,6 +138,7 @@ class Event:
     countries: tuple[str, ...]
     source: str
     url: str
+    short: str = ""  # drawn above the chart when the label is long (a phone's width)
 
     @property
     def x(self) -> float:
@@ -149,5 +150,6 @@ class Event:
 def events() -> tuple[Event, ...]:
     with open(datasets_dir() / "events.toml", "rb") as fh:
         raw = tomllib.load(fh)
-    return tuple(Event(e["date"], e["label"], tuple(e["countries"]), e["source"], e["url"])
+    return tuple(Event(e["date"], e["label"], tuple(e["countries"]), e["source"], e["url"],
+                       e.get("short", e["label"]))
                  for e in raw.get("event", []))  # fmt: skip

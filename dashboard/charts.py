@@ -245,13 +245,19 @@ def time_series(
 
 
 def mark_events(chart: Chart, events) -> None:
-    """Dotted vertical lines at dated events (``catalog.Event``), labelled at the top, their
-    source in the hover (an invisible marker) and appended to the chart's text."""
+    """Dotted vertical lines at dated events (``catalog.Event``) within the chart's years, each
+    labelled above the plot in a row of its own (ending at its line, so labels of close dates
+    do not overlap), its source in the hover (an invisible marker) and in the chart's text."""
     fig = chart.figure
     top = float(pd.to_numeric(chart.data["value"], errors="coerce").max())
-    for e in events:
+    years = pd.to_numeric(chart.data["year"], errors="coerce")
+    events = sorted((e for e in events if years.min() <= e.x <= years.max() + 1),
+                    key=lambda e: e.x)  # fmt: skip
+    for row, e in enumerate(events):
         fig.add_vline(x=e.x, line={"dash": "dot", "color": "#555", "width": 1})
-        fig.add_annotation(x=e.x, y=1, yref="paper", yanchor="bottom", text=e.label,
+        fig.add_annotation(x=e.x, y=1, yref="paper", yanchor="bottom", xanchor="right",
+                           xshift=-2, yshift=15 * (len(events) - 1 - row),
+                           text=e.short or e.label,
                            showarrow=False, font={"size": 11, "color": "#555"})  # fmt: skip
         fig.add_trace(go.Scatter(
             x=[e.x], y=[top], mode="markers", showlegend=False,
@@ -259,6 +265,8 @@ def mark_events(chart: Chart, events) -> None:
             hovertemplate=f"{e.date.isoformat()}: {e.label}<br>Source: {e.source}<br>{e.url}"
             "<extra></extra>",
         ))  # fmt: skip
+    if len(events) > 2:  # rows above two reach into the subtitle's room: more top margin
+        fig.update_layout(margin={"t": fig.layout.margin.t + 15 * (len(events) - 2)})
     if events:
         chart.alt += (
             " Events marked: "

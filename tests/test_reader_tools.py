@@ -293,3 +293,15 @@ def test_numbers_read_as_people_write_them(store_env):
     cells = [str(v) for col in shown.to_pydict().values() for v in col]
     assert not [c for c in cells if "e-0" in c or "e+0" in c], cells
     assert any("× 10" in c for c in cells)  # GDP per head's coefficient is tiny
+
+
+def test_events_stay_within_the_years_and_apart(store_env):
+    b = registry.build("milex_series", {"countries": ["RUS", "UKR"], "events": "on",
+                                        "years": "2016-2025"})  # fmt: skip
+    texts = [a.text for a in b.chart.figure.layout.annotations]
+    assert "Full-scale invasion" in texts and "Crimea annexed" not in texts  # 2014: not shown
+    assert "2022-02-24 Full-scale invasion of Ukraine (source:" in b.chart.alt
+    both = registry.build("milex_series", {"countries": ["RUS", "UKR"], "events": "on"})
+    shifts = [a.yshift or 0 for a in both.chart.figure.layout.annotations
+              if a.text in ("Crimea annexed", "Full-scale invasion")]  # fmt: skip
+    assert sorted(shifts) == [0, 15]  # one row each: close dates do not overlap

@@ -64,6 +64,7 @@ TWELVE_LINK = "&".join(f"countries={c}" for c in TWELVE)
 PAGES = {
     "home": "/",
     "home_index_log": f"/?{TWELVE_LINK}&values=index&base=2014&scale=log",
+    "home_events": f"/?{TWELVE_LINK}&events=on",
     "home_map": "/?view=map",
     "home_change_map": "/?view=map&mapmode=change&years=2014-2024",
     "gvb_12": f"/guns-vs-butter?group=custom&{TWELVE_LINK}",
