@@ -356,7 +356,7 @@ def stacked_series(
                     y_end = float(g[col].iloc[-1])
                     if not log or y_end > 0:
                         ends.setdefault(row, []).append((
-                            names.get(geo, geo), int(g["year"].iloc[-1]),
+                            names.get(geo, geo), g["year"].iloc[-1],  # a year, or "2016-Q4"
                             float(np.log10(y_end)) if log else y_end, colours[geo],
                         ))  # fmt: skip
     house_layout(fig, title, subtitle, source, "")
@@ -390,7 +390,8 @@ def stacked_series(
         widest = max(len(e[0]) for es in ends.values() for e in es)
         fig.update_layout(showlegend=False, margin={"r": min(40 + 7 * widest, 220)})
         years = pd.to_numeric(df["year"], errors="coerce")
-        fig.update_xaxes(range=[float(years.min()) - 0.5, float(years.max()) + 0.5])
+        if years.notna().all():  # periods such as "2016-Q4" are categories: plotly's range
+            fig.update_xaxes(range=[float(years.min()) - 0.5, float(years.max()) + 0.5])
     alt = f"Line charts: {title}. {subtitle}. " + ("; ".join(alt_parts[:12]) or "no data") + "."
     return Chart(fig, alt, df)
 
