@@ -150,7 +150,9 @@ def run(page: str | None = None, **params) -> AppTest:
 
 
 def titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    """The charts' titles, whole (a long title is drawn in lines)."""
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
+            for c in at.get("plotly_chart")]  # fmt: skip
 
 
 def test_home_views_live_in_the_url(store_env):

@@ -122,6 +122,43 @@ def year_player(ui, label: str, lo: int, hi: int, default: int, *, key: str, nam
     return year
 
 
+def value_tools(ui, columns, y0: int, y1: int) -> dict:
+    """The reader's Values, Scale and (for an index) Base year widgets in three ``columns``
+    (``?values=``, ``?scale=``, ``?base=``); returns them as chart parameters."""
+    from dashboard import transforms
+
+    with columns[0]:
+        values = ui.selectbox("Values", list(transforms.VALUES), "level", key="values",
+                              format_func=transforms.VALUES.get)  # fmt: skip
+    with columns[1]:
+        scale = ui.selectbox("Scale", list(transforms.SCALES), "linear", key="scale",
+                             format_func=transforms.SCALES.get)  # fmt: skip
+    base = None
+    if values == "index":
+        with columns[2]:
+            base = ui.year("Base year (= 100)", y0, y1, y0, key="base")
+    return {"values": values, "scale": scale, "base": base}
+
+
+def change_table(name: str, *, key: str, datasets: list[str], **params) -> None:
+    """The table view of the registry's table ``name`` (first and last figures, change and
+    relative change) with its caption and export row, or a message why it cannot be drawn."""
+    from dashboard.provenance import source_line
+
+    try:
+        b = built(name, **params)
+    except registry.SpecError as exc:
+        st.info(f"This table cannot be drawn for this selection: {exc}.")
+        return
+    st.subheader(b.title)
+    readable(b.table, column_config={"geo": None})
+    st.caption(
+        "Each country's first and last year with a figure in the years chosen; relative "
+        f"change = 100 x (last / first - 1). {source_line(datasets)}."
+    )
+    export_buttons(b, key=key)
+
+
 # machine column names -> what a reader sees, and how numbers are shown (Streamlit formats)
 COLUMNS = {
     "term": ("Term", None), "coef": ("Coefficient", "%.4g"), "se": ("Std. error", "%.4g"),

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, registry, store, transforms
+from dashboard import analysis, registry, store
 from dashboard.builders import guns_vs_butter as gvb
 from dashboard.builders import lookups
 from dashboard.catalog import country_groups
@@ -126,32 +126,12 @@ with t1:
                             format_func=lambda v: v.title(),
                             help="The map of both measures is further down.")  # fmt: skip
 if shown_as == "table":
-    try:
-        tab = common.built("gvb_table", **view)
-    except registry.SpecError as exc:
-        st.info(f"This table cannot be drawn for this selection: {exc}.")
-    else:
-        st.subheader(tab.title)
-        common.readable(tab.table, column_config={"geo": None})
-        st.caption(
-            "Each country's first and last year with a figure in the years chosen; relative "
-            f"change = 100 x (last / first - 1). {source_line(gvb.datasets_of(mil, civ))}."
-        )
-        common.export_buttons(tab, key="x_table")
+    common.change_table("gvb_table", key="x_table", datasets=gvb.datasets_of(mil, civ), **view)
 else:
-    with t2:
-        values = ui.selectbox("Values", list(transforms.VALUES), "level", key="values",
-                              format_func=transforms.VALUES.get)  # fmt: skip
-    with t3:
-        scale = ui.selectbox("Scale", list(transforms.SCALES), "linear", key="scale",
-                             format_func=transforms.SCALES.get)  # fmt: skip
-    base = None
-    if values == "index":
-        with t4:
-            base = ui.year("Base year (= 100)", y0, y1, y0, key="base")
+    tools = common.value_tools(ui, [t2, t3, t4], y0, y1)
     common.show("gvb_series", key="ts", export_key="x_ts",
                 note="Two panels with their own axes, not a dual-axis chart.", **view,
-                values=values, base=base, scale=scale)  # fmt: skip
+                **tools)  # fmt: skip
 
 st.header("Civilian against military spending")
 common.show(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import store, transforms
+from dashboard import store
 from dashboard.builders import home as charts_home
 from dashboard.catalog import catalog
 from dashboard.provenance import source_line
@@ -84,34 +84,13 @@ if options is not None:
     elif not selected:
         st.info("Choose at least one country to draw the chart.")
     elif view == "table":
-        try:
-            b = common.built("milex_table", countries=tuple(selected), measure=measure, years=years)
-        except common.registry.SpecError as exc:
-            st.info(f"This table cannot be drawn for this selection: {exc}.")
-        else:
-            st.subheader(b.title)
-            common.readable(b.table, column_config={"geo": None})
-            st.caption(
-                "Each country's first and last year with a figure in the years chosen; relative "
-                f"change = 100 x (last / first - 1). {source_line(['sipri_milex'])}."
-            )
-            common.export_buttons(b, key="x_milex_table")
+        common.change_table("milex_table", key="x_milex_table", datasets=["sipri_milex"],
+                            countries=tuple(selected), measure=measure, years=years)  # fmt: skip
     else:
-        v1, v2, v3 = st.columns(3)
-        with v1:
-            values = ui.selectbox("Values", list(transforms.VALUES), "level", key="values",
-                                  format_func=transforms.VALUES.get)  # fmt: skip
-        with v2:
-            scale = ui.selectbox("Scale", list(transforms.SCALES), "linear", key="scale",
-                                 format_func=transforms.SCALES.get)  # fmt: skip
-        base = None
-        if values == "index":
-            with v3:
-                base = ui.year("Base year (= 100)", y0, y1, y0, key="base")
+        tools = common.value_tools(ui, st.columns(3), y0, y1)
         chart = common.show(
             "milex_series", key="milex_chart", export_key="x_milex", note=note,
-            countries=tuple(selected), measure=measure, events=events, years=years,
-            values=values, base=base, scale=scale,
+            countries=tuple(selected), measure=measure, events=events, years=years, **tools,
         )  # fmt: skip
         if chart is not None:
             with st.expander("Data behind this chart"):
