@@ -3,7 +3,9 @@ subtitle, legend, labels, axis titles or source line overlap or run out of the c
 with 12 countries the 12 lines have 12 different colours that each pass 3:1 against white.
 Screenshots in artifacts/e2e/."""
 
+import io
 import itertools
+import math
 
 import pytest
 
@@ -163,3 +165,56 @@ def test_exported_svgs_have_no_overlapping_or_cut_text(browser, store_env):
                         problems.append((name, params, f"{n} {t!r}", "runs out of the image"))
     page.close()
     assert not problems, problems
+
+
+def _pdf_runs(pdf: bytes) -> tuple[list[tuple[str, dict]], float, float]:
+    """Each text run of a one-page PDF with its approximate box in points (x, y from the
+    bottom, length from the font size at 0.5 em a character; vertical text stands up) and the
+    page's size."""
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    runs = []
+
+    def visit(text, cm, tm, font, size):  # noqa: ARG001 (pypdf's visitor signature)
+        if text.strip():
+            scale = math.hypot(cm[0], cm[1]) or 1.0
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            h, long = size * scale, 0.5 * size * scale * len(text.strip())
+            if abs(cm[1]) > abs(cm[0]):  # set vertically: a y axis title
+                runs.append((text.strip(), {"x": x - h, "y": y - long, "width": h,
+                                            "height": long}))  # fmt: skip
+            else:
+                runs.append((text.strip(), {"x": x, "y": y, "width": long, "height": h}))
+
+    page.extract_text(visitor_text=visit)
+    return runs, float(page.mediabox.width), float(page.mediabox.height)
+
+
+@pytest.mark.parametrize(("name", "params"), [
+    ("milex_series", {"countries": TWELVE, "events": "on"}), ("gvb_cofog", {}),
+    ("dependence_map", {}), ("region_mix", {}), ("russia_wages", {}),
+])  # fmt: skip
+def test_exported_pdf_text_lies_on_the_page_apart(store_env, name, params):
+    """The PDF as published: every text run inside the page, the title on top, the source line
+    at the bottom, no two runs overlapping."""
+    from dashboard import export, registry
+
+    if not export.available():
+        pytest.fail("no Chromium for kaleido: .ci/run must install Debian chromium")
+    b = registry.build(name, params)
+    runs, w, h = _pdf_runs(export.image(b.chart.figure, "pdf"))
+    assert runs
+    for text, box in runs:
+        assert box["x"] >= 0 and box["x"] + box["width"] <= w + 1, (text, box, w)
+        assert 0 <= box["y"] <= h, (text, box, h)
+    title = b.title.split()[0]
+    top = max(runs, key=lambda r: r[1]["y"])[0]
+    assert top.startswith(title), (top, title)  # the title is the highest text
+    footer = next(a.text for a in b.chart.figure.layout.annotations if a.name == "footer")
+    lowest = min(runs, key=lambda r: r[1]["y"])[0]
+    assert lowest in footer.replace("<br>", " ") or lowest.startswith("labordash"), lowest
+    clashes = [(t1, t2) for (t1, b1), (t2, b2) in itertools.combinations(runs, 2)
+               if _overlap(b1, b2)]  # fmt: skip
+    assert not clashes, clashes
