@@ -141,7 +141,7 @@ def legend_below(fig: go.Figure) -> None:
 
 def set_x_title(fig: go.Figure, text: str, width: int = 34) -> None:
     """The x axis title wrapped to ``width`` characters (a phone's plot is narrow); each line
-    beyond the first moves house_layout's source line (the last annotation) down 16 px."""
+    beyond the first moves house_layout's source line down 16 px."""
     text = wrap(text, width)
     fig.update_xaxes(title_text=text)
     more = 16 * text.count("<br>")
