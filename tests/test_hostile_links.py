@@ -28,17 +28,30 @@ HOSTILE = [
 ]  # fmt: skip
 
 
+VALUE_TOOLS = ["values", "scale", "base"]  # common.value_tools(ui, ...) reads these
+
+
 def params_read(page: str) -> list[str]:
+    """The URL parameters a page reads: ``ui.<widget>(key=...)``, a helper given the page's
+    ``ui`` with ``key=`` (``common.year_player``), and ``common.value_tools(ui, ...)``."""
     keys = []
     for node in ast.walk(ast.parse((VIEWS / f"{page}.py").read_text("utf-8"))):
         func = getattr(node, "func", None)
-        if isinstance(func, ast.Attribute) and getattr(func.value, "id", None) == "ui":
+        if not isinstance(func, ast.Attribute):
+            continue
+        gets_ui = any(getattr(a, "id", None) == "ui" for a in node.args)
+        if getattr(func.value, "id", None) == "ui" or gets_ui:
             keys += [k.value.value for k in node.keywords if k.arg == "key"]
+        if func.attr == "value_tools" and gets_ui:
+            keys += VALUE_TOOLS
     return keys + (["system"] if page in SYSTEM_PAGES else [])
 
 
 def test_the_pages_read_the_parameters_we_expect():
-    assert set(params_read("home")) == {"countries", "measure", "events"}
+    assert set(params_read("home")) == {"countries", "measure", "events", "view", "years",
+                                        "mapmode", "map_year", *VALUE_TOOLS}  # fmt: skip
+    assert {"view", "map_of", "mapmode", "map_year", *VALUE_TOOLS} <= set(params_read(
+        "guns_vs_butter"))  # fmt: skip
     assert {"group", "years", "military", "civilian", "effects"} <= set(params_read(
         "guns_vs_butter"))  # fmt: skip
     assert {"system", "industry", "measure", "period"} <= set(params_read("dependence"))

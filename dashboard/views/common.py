@@ -137,7 +137,23 @@ def value_tools(ui, columns, y0: int, y1: int) -> dict:
     if values == "index":
         with columns[2]:
             base = ui.year("Base year (= 100)", y0, y1, y0, key="base")
+    else:
+        ui.check_unshown("base", "Base year", is_year_in(y0, y1))
     return {"values": values, "scale": scale, "base": base}
+
+
+def is_year_in(lo: int, hi: int):
+    """A check for ``Scope.check_unshown``: the text is a year from lo to hi."""
+    return lambda raw: str(raw).strip().isdigit() and lo <= int(raw) <= hi
+
+
+def check_value_tools(ui, y0: int, y1: int) -> None:
+    """``value_tools``' parameters in a link to a view that does not draw them."""
+    from dashboard import transforms
+
+    ui.check_unshown("values", "Values", lambda v: v in transforms.VALUES)
+    ui.check_unshown("scale", "Scale", lambda v: v in transforms.SCALES)
+    ui.check_unshown("base", "Base year", is_year_in(y0, y1))
 
 
 def change_table(name: str, *, key: str, datasets: list[str], **params) -> None:

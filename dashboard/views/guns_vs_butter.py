@@ -126,6 +126,7 @@ with t1:
                             format_func=lambda v: v.title(),
                             help="The map of both measures is further down.")  # fmt: skip
 if shown_as == "table":
+    common.check_value_tools(ui, y0, y1)
     common.change_table("gvb_table", key="x_table", datasets=gvb.datasets_of(mil, civ), **view)
 else:
     tools = common.value_tools(ui, [t2, t3, t4], y0, y1)

@@ -79,6 +79,11 @@ if options is not None:
         f"{source_line(['sipri_milex'])}."
     )
 
+    if view != "map":  # the map's own parameters, in a link to another view
+        ui.check_unshown("mapmode", "Map shows", lambda v: v in MAP_MODES)
+        ui.check_unshown("map_year", "Map year", common.is_year_in(lo, hi))
+    if view != "chart":
+        common.check_value_tools(ui, y0, y1)
     if view == "map":
         world_map(measure, years, y0, y1)
     elif not selected:

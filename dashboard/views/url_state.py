@@ -146,6 +146,18 @@ class Scope:
         self._sync(key, value, f"{default[0]}-{default[1]}")
         return a, b
 
+    def check_unshown(self, key: str, label: str, ok: Callable[[str], bool]) -> None:
+        """A parameter whose widget this view does not draw (``?mapmode=`` in the chart
+        view): a value in the link that ``ok`` refuses gets the same note as a drawn widget's
+        would, once per session."""
+        w = self.w(key)
+        raw = st.query_params.get(key)
+        if raw is None or w in st.session_state or st.session_state.get(f"_said:{w}"):
+            return
+        st.session_state[f"_said:{w}"] = True
+        if not ok(raw):
+            st.info(f"Unknown {label.lower()} {_shown(raw)} in the link; it is ignored.")
+
     def year(self, label: str, lo: int, hi: int, default: int, *, key: str) -> int:
         """A single-year slider stored as ``?key=2024``, clamped to [lo, hi]."""
         w = self.w(key)

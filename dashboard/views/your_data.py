@@ -27,10 +27,11 @@ def example(version: str) -> tuple[pd.DataFrame, str]:  # noqa: ARG001 (cache ke
     year of Eurostat's table in the store (thousand persons, age 15+), or, before a pull,
     ``FALLBACK``. Returns the table and a line saying what it is."""
     try:
-        d = store.read("eurostat_lfs_nace", age="Y_GE15", geo_level="nuts2")
+        d = store.read("eurostat_lfs_nace", age="Y_GE15")
     except store.StoreMissing:
         return FALLBACK, "Austria's nine NUTS 2 regions with illustrative numbers."
-    d = d[d["geo"].str.startswith(EXAMPLE_COUNTRY) & d["value"].notna()]
+    nuts2 = d["geo"].str.len() == 4  # a NUTS 2 code: the country's two letters and two more
+    d = d[nuts2 & d["geo"].str.startswith(EXAMPLE_COUNTRY) & d["value"].notna()]
     if d.empty:
         return FALLBACK, "Austria's nine NUTS 2 regions with illustrative numbers."
     d = d[d["year"] == d["year"].max()]
