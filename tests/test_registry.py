@@ -47,7 +47,7 @@ def test_every_chart_a_page_draws_is_registered():
     shown = set()
     for p in sitemap.PAGES.values():
         text = (VIEWS / f"{p.key}.py").read_text("utf-8")
-        names = set(re.findall(r'common\.(?:show|built)\(\s*"(\w+)"', text))
+        names = set(re.findall(r'common\.(?:show|built|change_table)\(\s*"(\w+)"', text))
         assert all(registry.entry(n).page == p.key for n in names), (p.key, names)
         shown |= names
         assert "go.Figure" not in text and "pivot" not in text, p.key  # pages are layout
