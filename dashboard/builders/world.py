@@ -9,8 +9,8 @@ from dashboard import charts, geo, transforms
 from dashboard.provenance import source_line
 from dashboard.registry import SpecError
 
-MAP_MODES = {"year": "the value in one year", "change": "the change between the first and "
-             "last year chosen"}  # fmt: skip
+# what a map of an indicator shows, as the map's "Map shows" choice labels it (?mapmode=)
+MAP_MODES = {"year": "One year", "change": "Change over the years chosen"}
 
 
 def world_map(frame: pd.DataFrame, *, label: str, unit: str, datasets: list[str], mode: str,

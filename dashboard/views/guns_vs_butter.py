@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import analysis, registry, store
 from dashboard.builders import guns_vs_butter as gvb
 from dashboard.builders import lookups
+from dashboard.builders.world import MAP_MODES
 from dashboard.catalog import country_groups
 from dashboard.charts import MAX_LABELLED
 from dashboard.provenance import source_line
@@ -142,7 +143,6 @@ common.show(
 )  # fmt: skip
 
 st.header("Military and civilian spending around the world")
-MAP_MODES = {"year": "One year", "change": "Change over the years chosen"}
 
 
 @st.fragment

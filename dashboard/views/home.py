@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import store
 from dashboard.builders import home as charts_home
+from dashboard.builders.world import MAP_MODES
 from dashboard.catalog import catalog
 from dashboard.provenance import source_line
 from dashboard.sitemap import PAGES
@@ -12,7 +13,6 @@ from dashboard.views import common, url_state
 ui = url_state.Scope("home")
 MEASURES = charts_home.MEASURES
 VIEWS = {"chart": "Chart", "map": "Map", "table": "Table"}
-MAP_MODES = {"year": "One year", "change": "Change over the years chosen"}
 
 
 @st.fragment
