@@ -59,11 +59,17 @@ class Client:
                     self.boxes[box.id] = list(box.options)
                     if fwd.delta.fragment_id:
                         self.fragment_of[box.id] = fwd.delta.fragment_id
-                    if box.id not in self.states:
-                        state = WidgetState(id=box.id)
-                        state.string_value = box.options[box.default] if box.HasField(
-                            "default") else box.options[0]  # fmt: skip
-                        self.states[box.id] = state
+                    # as a browser: a value the script set (session state, the URL) wins;
+                    # a new box starts at its default
+                    if box.set_value and box.HasField("raw_value"):
+                        value = box.raw_value
+                    elif box.id in self.states:
+                        continue
+                    else:
+                        value = box.options[box.default] if box.HasField("default") else None
+                    self.states[box.id] = WidgetState(
+                        id=box.id, string_value=value or box.options[0]
+                    )
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
                 if status == "FINISHED_EARLY_FOR_RERUN":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import first_run, geo, sitemap, store
+from dashboard import first_run, geo, heap, sitemap, store
 from dashboard.charts import PHONE_CSS
 
 # not "pages/": Streamlit takes a pages/ folder beside the entry script for its legacy
@@ -28,6 +28,7 @@ def favicon():
     return img
 
 
+heap.install()  # before the pages import plotly and read the store
 st.set_page_config(page_title="labordash", page_icon=favicon(), layout="wide")
 st.html(PHONE_CSS)  # a style element only: it takes no room on the page
 

@@ -144,3 +144,29 @@ def test_serve_says_when_haproxy_is_missing(store_env, tmp_path):
     res = subprocess.run([str(LABORDASH), "serve", "--replicas", "2"], capture_output=True,
                          text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
     assert res.returncode == 2 and "apt-get install haproxy" in res.stdout + res.stderr
+
+
+def test_full_collections_freeze_their_survivors_and_thaw_now_and_then(monkeypatch):
+    """After a full collection the survivors are frozen, so the next one walks only what is
+    new; after THAW_S the frozen objects go back to the collector, which frees their cycles."""
+    import gc
+
+    from dashboard import heap
+
+    before = list(gc.callbacks)
+    try:
+        heap.install()
+        heap.install()
+        assert gc.callbacks.count(heap._after_collection) == 1
+        gc.collect(1)  # a young collection freezes nothing
+        assert gc.get_freeze_count() == 0
+        gc.collect()
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000 and len(gc.get_objects(2)) < frozen / 10
+        monkeypatch.setattr(heap, "_last_thaw", heap.time.monotonic() - heap.THAW_S - 1)
+        gc.collect()  # thaws: the frozen objects are the collector's again
+        assert gc.get_freeze_count() == 0
+        assert heap._last_thaw > heap.time.monotonic() - 5
+    finally:
+        gc.callbacks[:] = before
+        gc.unfreeze()

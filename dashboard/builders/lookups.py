@@ -66,14 +66,24 @@ def region_towns() -> dict[str, tuple[str, ...]]:
     return {g: tuple(d["town_en"].head(TOWNS_SHOWN)) for g, d in t.groupby("geo")}
 
 
+@versioned(maxsize=2)
+def town_suffixes() -> dict[str, str]:
+    """Russian region code -> " · Izhevsk, Votkinsk, ..." for its chooser label: its largest
+    towns, except one its name already says, and none for a federal city (the region is the
+    city). One lookup per rerun: a chooser formats every option on every rerun."""
+    names = region_names()
+    out = {}
+    for code, towns in region_towns().items():
+        name = names.get(code, code).lower()
+        near = [t for t in towns if t.lower() not in name]
+        if near and code not in FEDERAL_CITIES:
+            out[code] = f" · {', '.join(near)}"
+    return out
+
+
 def towns_of(code: str) -> str:
-    """ " · Izhevsk, Votkinsk, ..." for a Russian region's chooser label (its largest towns,
-    except one its name already says), "" elsewhere: typing a town finds its region."""
-    if code in FEDERAL_CITIES:  # the region is the city
-        return ""
-    name = region_names().get(code, code).lower()
-    near = [t for t in region_towns().get(code, ()) if t.lower() not in name]
-    return f" · {', '.join(near)}" if near else ""
+    """One region's ``town_suffixes`` entry ("" if none): typing a town finds its region."""
+    return town_suffixes().get(code, "")
 
 
 @versioned(maxsize=2)

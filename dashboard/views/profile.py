@@ -21,12 +21,12 @@ c1, c2, c3 = st.columns([2, 3, 1])
 with c1:
     data = common.choose_system(ui)
 sysm, system = data.system, data.system.key
-names = common.region_names()
+names, towns = common.region_names(), lookups.town_suffixes()
 
 
 def region_label(code: str) -> str:
     """Name and code, and for a Russian region its largest towns (typing "Izhevsk" finds it)."""
-    return f"{names.get(code, code)} ({code}){lookups.towns_of(code)}"
+    return f"{names.get(code, code)} ({code}){towns.get(code, '')}"
 
 
 if not data.regions:
@@ -44,8 +44,9 @@ name = names.get(region, region)
 view = {"system": system, "region": region}
 
 st.header(f"Industry mix of {name}, {period}")
-common.show("region_mix", key="mix", export_key="x_mix", **view, period=period)
-mix = dependence.mix(data, region, period)
+shown = common.show("region_mix", key="mix", export_key="x_mix", **view, period=period)
+# the chart's own rows (cached with it, read-only), unless it could not be drawn
+mix = shown.chart.data if shown is not None else dependence.mix(data, region, period)
 common.dataframe(
     mix, key="mix_table",
     columns={"share": ("share (%)", "%.2f"), "bench_share": (f"{sysm.benchmark} (%)", "%.2f"),

@@ -43,7 +43,7 @@ st.markdown(
 try:
     subjects = charts_ru.subjects()
     names = common.region_names()
-    ru_names = lookups.region_names_ru()
+    ru_names, towns = lookups.region_names_ru(), lookups.town_suffixes()
 except common.MISSING as exc:
     st.error(f"The data for this page is not available: {exc}")
     st.stop()
@@ -51,7 +51,7 @@ except common.MISSING as exc:
 
 def both(code: str) -> str:
     """English and Russian names, code, and the largest towns (typing "Kovrov" finds it)."""
-    return f"{names.get(code, code)} · {ru_names.get(code, '')} ({code}){lookups.towns_of(code)}"
+    return f"{names.get(code, code)} · {ru_names.get(code, '')} ({code}){towns.get(code, '')}"
 
 
 chosen = ui.multiselect("Regions", subjects, list(russia.ARMS_REGIONS), key="regions",
