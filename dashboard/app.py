@@ -28,7 +28,8 @@ def favicon():
     return img
 
 
-heap.install()  # before the pages import plotly and read the store
+if os.environ.get("LABORDASH_SERVER"):  # a server labordash started (launch.spawn), not a test
+    heap.install()
 st.set_page_config(page_title="labordash", page_icon=favicon(), layout="wide")
 st.html(PHONE_CSS)  # a style element only: it takes no room on the page
 

@@ -7,7 +7,9 @@ grew by a quarter, in the middle of whichever rerun allocated last. After each f
 the survivors are frozen (``gc.freeze``: a generation the collector does not walk), so the next
 ones walk only what is new since. A frozen object that becomes part of unreachable cycles is not
 freed while frozen, so every ``THAW_S`` seconds the frozen objects are handed back to the oldest
-generation instead, and the next full collection walks and frees them once.
+generation instead, and the next full collection walks and frees them once. Installed in the
+servers ``labordash run`` and ``serve`` start (``launch.spawn``), not in a test process, whose
+sessions come and go every second.
 """
 
 from __future__ import annotations

@@ -54,9 +54,14 @@ def die_with_parent() -> None:  # pragma: no cover (runs in a child)
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+SERVER_ENV = "LABORDASH_SERVER"  # set in the processes spawn starts: a long-running server
+
+
 def spawn(cmd: list[str], **kw) -> subprocess.Popen:
-    """Start a server process with standard input closed; on Linux it gets SIGTERM when its
-    parent dies, even by SIGKILL."""
+    """Start a server process with standard input closed and ``LABORDASH_SERVER=1`` (the app
+    then freezes the survivors of full garbage collections, ``dashboard.heap``); on Linux it
+    gets SIGTERM when its parent dies, even by SIGKILL."""
+    kw["env"] = {**(kw.get("env") or os.environ), SERVER_ENV: "1"}
     return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent, **kw)
 
 

@@ -154,6 +154,7 @@ def test_full_collections_freeze_their_survivors_and_thaw_now_and_then(monkeypat
     from dashboard import heap
 
     before = list(gc.callbacks)
+    gc.unfreeze()
     try:
         heap.install()
         heap.install()
@@ -170,3 +171,13 @@ def test_full_collections_freeze_their_survivors_and_thaw_now_and_then(monkeypat
     finally:
         gc.callbacks[:] = before
         gc.unfreeze()
+
+
+def test_spawned_servers_are_marked_as_servers():
+    """The app freezes the survivors of full collections only in a server labordash started."""
+    out = launch.spawn(
+        [sys.executable, "-c", f"import os; print(os.environ.get({launch.SERVER_ENV!r}))"],
+        stdout=subprocess.PIPE, text=True, env={"PATH": os.environ["PATH"]},
+    )  # fmt: skip
+    assert out.communicate(timeout=30)[0].strip() == "1"
+    assert not os.environ.get(launch.SERVER_ENV)  # this test process is not one
