@@ -629,6 +629,14 @@ def _bar_axes(fig: go.Figure, labels, title: str, subtitle: str, source: str,
     set_x_title(fig, x_title)
 
 
+def _bars_height(fig: go.Figure, bars: int, px: int) -> int:
+    """A bar chart's height: ``px`` per bar (at least 4 bars' worth) plus the margins its
+    title, subtitle, x title and source line take (with a two-line title and a three-line
+    source they are about 300 px: a fixed 220 px left 4 bars 40 px, their labels overlapping)."""
+    m = fig.layout.margin
+    return int(m.t + m.b + px * max(bars, 4))
+
+
 def ranked_bars(
     d: pd.DataFrame,
     *,
@@ -655,7 +663,8 @@ def ranked_bars(
         fig.add_vline(x=reference, line={"color": "#000", "dash": "dash", "width": 1},
                       annotation_text=reference_label, annotation_position="top")  # fmt: skip
     _bar_axes(fig, s[label], title, subtitle, source, x_title)
-    fig.update_layout(height=max(320, 26 * len(s) + 220), hovermode="closest", showlegend=False)
+    fig.update_layout(height=_bars_height(fig, len(s), 26), hovermode="closest",
+                      showlegend=False)  # fmt: skip
     first = ", ".join(f"{r[label]} {r[value]:{value_format}}" for _, r in s.iloc[::-1].head(3)
                       .iterrows())  # fmt: skip
     alt = f"Bar chart: {title}. {subtitle}. Top {len(s)} regions; highest: {first}."
@@ -685,7 +694,7 @@ def mix_bars(
     # width a phone cannot spare
     fig.update_xaxes(ticksuffix="%")
     fig.update_layout(showlegend=False)
-    fig.update_layout(height=max(320, 30 * len(s) + 220), hovermode="closest")
+    fig.update_layout(height=_bars_height(fig, len(s), 30), hovermode="closest")
     big = d.sort_values("share", ascending=False).head(3)
     alt = (f"Bar chart: {title}. {subtitle}. Largest: "
            + ", ".join(f"{r.label} {r.share:.1f}% (benchmark {r.bench_share:.1f}%)"
