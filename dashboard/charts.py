@@ -179,6 +179,16 @@ def end_labels(
 
 MAX_LABELLED = 12  # lines named at their ends; above, a legend at the side
 LABEL_PX = 19  # the height of an end label (12 px type) with its padding
+
+
+def _end_label(name: str, x, y: float, colour: str, axis: str = "") -> dict:
+    """A line's name at its end, in its colour; ``axis`` "" for the first panel's axes (x, y),
+    "2" for the second's (x2, y2), ..."""
+    return {"x": x, "y": y, "text": name, "xanchor": "left", "xshift": 6, "showarrow": False,
+            "font": {"size": 12, "color": colour}, "align": "left", "xref": f"x{axis}",
+            "yref": f"y{axis}"}  # fmt: skip
+
+
 TS_HEIGHT = 540  # px: a time series with end labels (12 x 19 px fit beside the plot)
 
 
@@ -235,11 +245,8 @@ def time_series(
         fig.update_layout(height=TS_HEIGHT)
         fig.update_yaxes(range=[lo, hi])
         plot_px = TS_HEIGHT - fig.layout.margin.t - fig.layout.margin.b
-        add_annotations(fig, [
-            {"x": x, "y": y, "text": name, "xanchor": "left", "xshift": 6, "showarrow": False,
-             "font": {"size": 12, "color": colour}, "align": "left"}
-            for name, x, y, colour in end_labels(ends, (lo, hi), gap=(LABEL_PX + 1) / plot_px)
-        ])  # fmt: skip
+        add_annotations(fig, [_end_label(*e) for e in end_labels(
+            ends, (lo, hi), gap=(LABEL_PX + 1) / plot_px)])  # fmt: skip
         widest = max(len(e[0]) for e in ends)
         fig.update_layout(showlegend=False, margin={"r": min(40 + 7 * widest, 220)})
         # the labels sit in the right margin: keep plotly from widening the axis for them
@@ -395,13 +402,11 @@ def stacked_series(
             fig.update_yaxes(range=[lo, hi], row=row, col=1)
             half = (LABEL_PX / 2) / panel_px * (hi - lo)  # a label stays inside its panel
             gap = (LABEL_PX + 1) / panel_px
-            axis = "" if row == 1 else str(row)  # the panel's axes: x, y; x2, y2; ...
+            axis = "" if row == 1 else str(row)
             labels += [
-                {"x": x, "y": y, "text": name, "xanchor": "left", "xshift": 6,
-                 "showarrow": False, "font": {"size": 12, "color": colour}, "align": "left",
-                 "xref": f"x{axis}", "yref": f"y{axis}"}
-                for name, x, y, colour in end_labels(row_ends, (lo + half, hi - half), gap=gap)
-            ]  # fmt: skip
+                _end_label(*e, axis=axis)
+                for e in end_labels(row_ends, (lo + half, hi - half), gap=gap)
+            ]
         add_annotations(fig, labels)
         widest = max(len(e[0]) for es in ends.values() for e in es)
         fig.update_layout(showlegend=False, margin={"r": min(40 + 7 * widest, 220)})

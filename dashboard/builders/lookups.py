@@ -70,7 +70,8 @@ def region_towns() -> dict[str, tuple[str, ...]]:
 def town_suffixes() -> dict[str, str]:
     """Russian region code -> " · Izhevsk, Votkinsk, ..." for its chooser label: its largest
     towns, except one its name already says, and none for a federal city (the region is the
-    city). One lookup per rerun: a chooser formats every option on every rerun."""
+    city): typing a town finds its region. One lookup per rerun, not per option: a chooser
+    formats every option on every rerun."""
     names = region_names()
     out = {}
     for code, towns in region_towns().items():
@@ -79,11 +80,6 @@ def town_suffixes() -> dict[str, str]:
         if near and code not in FEDERAL_CITIES:
             out[code] = f" · {', '.join(near)}"
     return out
-
-
-def towns_of(code: str) -> str:
-    """One region's ``town_suffixes`` entry ("" if none): typing a town finds its region."""
-    return town_suffixes().get(code, "")
 
 
 @versioned(maxsize=2)
