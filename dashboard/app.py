@@ -7,30 +7,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import first_run, geo, heap, sitemap, store
-from dashboard.charts import PHONE_CSS
+from dashboard import frontend
+
+st.set_page_config(page_title="labordash", page_icon=frontend.favicon(), layout="wide")
+if preload := frontend.preload_html():
+    st.html(preload, unsafe_allow_javascript=True)
+# imported after the first message, so that the browser loads plotly.js meanwhile (frontend)
+from dashboard import first_run, geo, heap, sitemap, store  # noqa: E402
+from dashboard.charts import PHONE_CSS  # noqa: E402
 
 # not "pages/": Streamlit takes a pages/ folder beside the entry script for its legacy
 # multipage layout, which breaks st.navigation deep links on a fresh server
 VIEWS = Path(__file__).parent / "views"
 log = logging.getLogger("labordash")
 
-
-def favicon():
-    """A small bar-chart icon drawn here: a Material icon as favicon is fetched from a font CDN,
-    and no page of labordash makes a request outside its own server."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    for i, h in enumerate((12, 20, 28)):
-        draw.rectangle((3 + 10 * i, 31 - h, 9 + 10 * i, 31), fill=(0, 114, 178, 255))
-    return img
-
-
 if os.environ.get("LABORDASH_SERVER"):  # a server labordash started (launch.spawn), not a test
     heap.install()
-st.set_page_config(page_title="labordash", page_icon=favicon(), layout="wide")
 st.html(PHONE_CSS)  # a style element only: it takes no room on the page
 
 

@@ -7,7 +7,9 @@ and Russian federal subjects (geoBoundaries, ``id`` = ISO 3166-2; no Crimea or S
 Read through the same cache -> mirror -> network path as the data and written into the store by
 every full pull (and any pull that finds a layer missing or damaged), with its sha256 in
 ``geometries.json``; coordinates rounded to 0.01 degrees, properties trimmed to ``name`` (and
-``level``). Pages only read the store: a missing layer is a message, never a download.
+``level``), and those properties without coordinates in ``geo_properties.json`` (what region
+names are read from, without parsing 5 MB of coordinates). Pages only read the store: a missing
+layer is a message, never a download.
 ``LABORDASH_URL_GEO_<LAYER>`` overrides a layer's URL.
 """
 
@@ -108,6 +110,10 @@ def checksums_path() -> Path:
     return config.store_dir() / "geometries.json"
 
 
+def properties_path() -> Path:
+    return config.store_dir() / "geo_properties.json"
+
+
 def _checksums() -> dict:
     try:
         p = checksums_path()
@@ -137,7 +143,7 @@ def build(**fetch_kw) -> int:
     sha256 in ``geometries.json`` right after; return the number of features. Run by ``labordash
     pull`` so maps work offline afterwards. A layer that cannot be had or read is reported after
     the others are built."""
-    total, errors = 0, []
+    total, errors, built = 0, [], {}
     sums = dict(_checksums())  # a copy: the cached one belongs to readers
     for key, lay in LAYERS.items():
         if lay.parts:
@@ -159,6 +165,7 @@ def build(**fetch_kw) -> int:
                      "built": now_iso()}  # fmt: skip
         _write_atomic(checksums_path(), json.dumps(sums, indent=1, sort_keys=True))
         total += len(doc["features"])
+        built[key] = doc
     for key, lay in LAYERS.items():
         if lay.parts and not any(e.startswith(f"{p}:") for p in lay.parts for e in errors):
             doc = compose(lay)
@@ -168,6 +175,8 @@ def build(**fetch_kw) -> int:
                          "built": now_iso()}  # fmt: skip
             _write_atomic(checksums_path(), json.dumps(sums, indent=1, sort_keys=True))
             total += len(doc["features"])
+            built[key] = doc
+    _write_properties(built, sums)
     _load.cache_clear()
     if errors:
         raise FetchError("geometries: " + "; ".join(errors))
@@ -186,6 +195,45 @@ def compose(lay: Layer) -> dict:
                 seen.add(f["id"])
                 feats.append({**f, "properties": {**f["properties"], "version": part}})
     return {"type": "FeatureCollection", "features": feats}
+
+
+def _write_properties(docs: dict[str, dict], sums: dict) -> None:
+    """Record the features' ids and properties of the layers just built, each under the sha256
+    of its file (a reader takes them only while that is the layer's recorded checksum)."""
+    doc = {k: v for k, v in _properties_doc().items() if k in LAYERS and k not in docs}
+    for key, built in docs.items():
+        feats = [[f["id"], f["properties"]] for f in built["features"]]
+        doc[key] = {"sha256": sums[key]["sha256"], "features": feats}
+    _write_atomic(properties_path(), json.dumps(doc, separators=(",", ":"), sort_keys=True))
+
+
+def _properties_doc() -> dict:
+    try:
+        p = properties_path()
+        return _read_properties(str(p), p.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return {}
+
+
+@lru_cache(maxsize=2)
+def _read_properties(path: str, mtime_ns: int) -> dict:  # noqa: ARG001 (cache key)
+    try:
+        doc = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}  # damaged: the layers themselves are read instead
+    return doc if isinstance(doc, dict) else {}
+
+
+def properties(key: str) -> list[tuple[str, dict]]:
+    """(id, properties) of every feature of a stored layer, read from ``geo_properties.json``
+    (30 ms for all layers) when it records the layer's current checksum, else from the layer
+    itself (0.6 s for all layers). GeometryMissing when the layer is not in the store."""
+    entry = _properties_doc().get(key)
+    sha = _checksums().get(key, {}).get("sha256")
+    if (isinstance(entry, dict) and sha and entry.get("sha256") == sha
+            and isinstance(entry.get("features"), list) and stored_path(key).exists()):  # fmt: skip
+        return [(fid, props) for fid, props in entry["features"]]
+    return [(f["id"], f["properties"]) for f in layer(key)["features"]]
 
 
 def _write_atomic(target: Path, text: str) -> None:

@@ -22,9 +22,9 @@ COLUMNS = ["code", "name_en", "name_ru", "level", "parent"]
 
 def _countries() -> pd.DataFrame:
     rows = []
-    for f in geo.countries()["features"]:
-        c = pycountry.countries.get(alpha_3=f["id"])
-        rows.append({"code": f["id"], "name_en": c.name if c else f["properties"]["name"],
+    for fid, props in geo.properties("countries"):
+        c = pycountry.countries.get(alpha_3=fid)
+        rows.append({"code": fid, "name_en": c.name if c else props["name"],
                      "level": "country"})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -32,12 +32,12 @@ def _countries() -> pd.DataFrame:
 def _nuts() -> pd.DataFrame:
     rows = {}
     for key in ("nuts2024", "nuts2021"):  # 2024 names win where both have the code
-        for f in geo.layer(key)["features"]:
-            code, level = f["id"], f["properties"].get("level")
+        for code, props in geo.properties(key):
+            level = props.get("level")
             if code in rows:
                 continue
             parent = geo_iso3(code)[0] if level == 0 else code[:-1]
-            name = f["properties"]["name"]  # GISCO's: in the national language
+            name = props["name"]  # GISCO's: in the national language
             if level == 0:  # a country in English ("Germany", not "Deutschland")
                 c = pycountry.countries.get(alpha_3=parent)
                 name = getattr(c, "common_name", None) or (c.name if c else name)
@@ -52,10 +52,10 @@ def _us() -> pd.DataFrame:
     rows = [{"code": "US000", "name_en": "United States", "level": "us_nation"}]
     rows += [{"code": f + "000", "name_en": n, "level": "us_state", "parent": "US000"}
              for n, f in zip(states["name"], states["fips"], strict=True)]  # fmt: skip
-    for f in geo.layer("us_counties")["features"]:
-        st = f["id"][:2]
-        name = f"{f['properties']['name']}, {by_fips.get(st, st)}"
-        rows.append({"code": f["id"], "name_en": name, "level": "us_county",
+    for fid, props in geo.properties("us_counties"):
+        st = fid[:2]
+        name = f"{props['name']}, {by_fips.get(st, st)}"
+        rows.append({"code": fid, "name_en": name, "level": "us_county",
                      "parent": st + "000"})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -72,9 +72,8 @@ def regions() -> pd.DataFrame:
     # any other layer (a new region system's) names its own polygons
     known = set(out["code"])
     for key in geo.LAYERS:
-        extra = [{"code": f["id"], "name_en": f["properties"].get("name", f["id"]),
-                  "level": key}
-                 for f in geo.layer(key)["features"] if f["id"] not in known]  # fmt: skip
+        extra = [{"code": fid, "name_en": props.get("name", fid), "level": key}
+                 for fid, props in geo.properties(key) if fid not in known]  # fmt: skip
         if extra:
             out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
             known |= {e["code"] for e in extra}

@@ -1,12 +1,13 @@
 """Country geometries: our own GeoJSON in the store, and the SVG choropleth built from it."""
 
 import json
+import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import charts, geo, store
+from dashboard import charts, geo, reference, store
 
 
 def test_geometries_are_in_the_store_after_a_pull(store_env):
@@ -66,6 +67,42 @@ def test_geometries_json_is_compact(store_env):
     assert geo.stored_path().stat().st_size < 400_000
     json.loads(geo.stored_path().read_text())
     assert store.available()
+
+
+def test_feature_properties_are_read_without_the_coordinates(store_env, monkeypatch):
+    geo.layer.cache_clear()
+    layers = {k: [(f["id"], f["properties"]) for f in geo.layer(k)["features"]] for k in geo.LAYERS}
+    assert set(json.loads(geo.properties_path().read_text())) == set(geo.LAYERS)
+
+    def no_layers(key):
+        raise AssertionError(f"{key} parsed with its coordinates")
+
+    monkeypatch.setattr(geo, "layer", no_layers)
+    assert {k: geo.properties(k) for k in geo.LAYERS} == layers
+    assert dict(geo.properties("ru_subjects"))["RU-UD"] == {"name": "Udmurtia"}
+    assert dict(geo.properties("nuts"))["UKC1"] == {"level": 2, "name": "Tees Valley and Durham",
+                                                    "version": "nuts2021"}  # fmt: skip
+    names = reference.regions().set_index("code")["name_en"]  # every layer's names, no parse
+    assert names["06037"] == "Los Angeles, CA" and names["DE11"] == "Stuttgart"
+
+
+def test_stale_or_damaged_properties_are_read_from_the_layer(store_env, tmp_path, monkeypatch):
+    shutil.copytree(store_env / "store", tmp_path / "store")
+    monkeypatch.setenv("LABORDASH_HOME", str(tmp_path))
+    geo.layer.cache_clear()
+    doc = json.loads(geo.properties_path().read_text())
+    # a layer rebuilt after the file was written: its entry names another sha256
+    doc["ru_subjects"]["sha256"] = "0" * 64
+    doc["ru_subjects"]["features"][0][1]["name"] = "stale"
+    geo.properties_path().write_text(json.dumps(doc))
+    assert "stale" not in {p["name"] for _, p in geo.properties("ru_subjects")}
+    assert dict(geo.properties("ru_subjects"))["RU-TUL"] == {"name": "Tula Oblast"}
+    geo.properties_path().write_text("{not json")
+    assert dict(geo.properties("countries"))["RUS"] == {"name": "Russia"}
+    geo.stored_path("ru_subjects").unlink()
+    with pytest.raises(geo.GeometryMissing, match="labordash pull"):
+        geo.properties("ru_subjects")
+    geo.layer.cache_clear()
 
 
 # --- coverage: which codes in the data have a polygon, per layer --------------------------

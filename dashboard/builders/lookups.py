@@ -97,7 +97,7 @@ def country_names() -> dict[str, str]:
             d = store.read(ds, geo_level="country")
             names.update(d.drop_duplicates("geo").set_index("geo")["country_name"].to_dict())
     with contextlib.suppress(geo.GeometryMissing):  # then names come from the datasets only
-        names.update({f["id"]: f["properties"]["name"] for f in geo.countries()["features"]})
+        names.update({fid: props["name"] for fid, props in geo.properties("countries")})
     return names
 
 

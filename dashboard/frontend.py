@@ -1,0 +1,53 @@
+"""What the app sends the browser before any page runs: its icon, and a script that loads
+Streamlit's plotly chunk at once.
+
+Streamlit's frontend fetches plotly.js (about 4.6 MB) only when the first chart arrives, and
+every chart that arrives while it loads waits for it: on a long page they are then drawn in
+one task of 1-2 s, and the first chart shows only when the last is drawn. Imported from the
+first message instead, while the server still imports pandas, plotly.js is ready when the
+first chart arrives, and each chart is drawn as it comes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import streamlit
+
+
+@lru_cache(maxsize=1)
+def plotly_chunk() -> str | None:
+    """File name of the frontend's plotly chunk (hashed per Streamlit release), or None."""
+    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    found = sorted(js.glob("PlotlyChart.*.js"))
+    return found[0].name if found else None
+
+
+def preload_html() -> str:
+    """A script (in an element that takes no room) importing the plotly chunk from beside the
+    frontend's own bundle, so it is the same module the frontend imports later, under any base
+    URL path; "" when the installed Streamlit has no such chunk."""
+    chunk = plotly_chunk()
+    if chunk is None:
+        return ""
+    return (
+        # the element holding the script takes no room (not even the gap above the title)
+        "<style>.stElementContainer:has(> .stHtml > script[data-preload]) {display: none}"
+        "</style><script data-preload>(() => {"
+        "const main = document.querySelector('script[type=module][src*=\"/static/js/index.\"]');"
+        f"if (main) import(new URL({chunk!r}, main.src).href).catch(() => {{}});"
+        "})();</script>"
+    )
+
+
+def favicon():
+    """A small bar-chart icon drawn here: a Material icon as favicon is fetched from a font CDN,
+    and no page of labordash makes a request outside its own server."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    for i, h in enumerate((12, 20, 28)):
+        draw.rectangle((3 + 10 * i, 31 - h, 9 + 10 * i, 31), fill=(0, 114, 178, 255))
+    return img
