@@ -8,6 +8,7 @@ over the title. Every builder also returns alt text describing the chart in word
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from dataclasses import dataclass
 
@@ -38,12 +39,22 @@ class Chart:
 class StillFigure(go.Figure):
     """A figure that is no longer changed (one the app's cache shares between sessions): its
     ``to_dict``, which Streamlit calls on every rerun and which base64-encodes every array, is
-    computed once. Copies (``go.Figure(fig)``) are ordinary figures."""
+    computed once, with ``layout.datarevision`` set to a digest of the figure. Copies
+    (``go.Figure(fig)``) are ordinary figures.
+
+    Why the digest: Streamlit's frontend draws a chart two or three times as it settles, each
+    time with the spec parsed again into new arrays, which ``Plotly.react`` takes for new data
+    unless the layout's ``datarevision`` is given and unchanged. With it, only the first draw
+    does the work; a changed figure has another digest and is drawn again."""
 
     def to_dict(self):
         cached = self.__dict__.get("_still_dict")
         if cached is None:
-            cached = self.__dict__["_still_dict"] = super().to_dict()
+            cached = super().to_dict()
+            cached.setdefault("layout", {}).pop("datarevision", None)
+            digest = hashlib.blake2b(pio.to_json(cached).encode(), digest_size=8).hexdigest()
+            cached["layout"]["datarevision"] = digest
+            self.__dict__["_still_dict"] = cached
         return cached
 
 

@@ -28,6 +28,21 @@ def test_home_draws_the_chart(browser, app_url):
     page.close()
 
 
+def test_plotly_is_loaded_once_and_the_preload_takes_no_room(browser, app_url):
+    ctx = browser.new_context()  # an empty cache: every request is seen
+    page = ctx.new_page()
+    chunks: list[str] = []
+    page.on("request", lambda r: chunks.append(r.url) if "/PlotlyChart." in r.url else None)
+    page.goto(app_url)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+    # the preload and the frontend's own import are one module: one request, from the app
+    assert len(chunks) == 1 and chunks[0].startswith(f"{app_url}/static/js/"), chunks
+    holder = page.locator('[data-testid="stElementContainer"]:has(script[data-preload])')
+    # not displayed (a displayed element of no height would still add the gap between elements)
+    assert holder.count() == 1 and holder.evaluate("e => getComputedStyle(e).display") == "none"
+    ctx.close()
+
+
 def test_shared_link_reproduces_the_view(browser, app_url):
     page, errors = open_page(
         browser, f"{app_url}/?countries=RUS&countries=XXX&measure=milex_gov_share", "link.png"
