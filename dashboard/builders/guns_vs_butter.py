@@ -13,7 +13,7 @@ from dashboard.builders import lookups
 from dashboard.builders.world import MAP_MODES, world_map
 from dashboard.catalog import country_groups
 from dashboard.provenance import source_line
-from dashboard.registry import Built, SpecError, chart, table
+from dashboard.registry import Built, SpecError, chart, table, versioned
 
 MILITARY = ["milex_gdp", "milex_gov", "milex_const_usd", "milex_gdp_wb"]
 CIVILIAN = ["health_gdp", "health_gov", "education_gdp", "education_gov", "gov_consumption_gdp"]
@@ -59,8 +59,13 @@ def label(key: str) -> str:
 
 def all_geos() -> list[str]:
     """Countries with the first military measure: what "all countries" means."""
+    return list(_all_geos())
+
+
+@versioned(maxsize=1)  # every rerun of the page asks (20-25 ms from the panel)
+def _all_geos() -> tuple[str, ...]:
     p = lookups.panel()
-    return sorted(set(p.loc[p[MILITARY[0]].notna(), "geo"]))
+    return tuple(sorted(set(p.loc[p[MILITARY[0]].notna(), "geo"])))
 
 
 def chosen(group: str, countries: tuple[str, ...]) -> list[str]:
@@ -210,10 +215,17 @@ def gvb_scatter(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
 
 def map_years(military: str, y0: int, y1: int) -> tuple[int, int]:
     """The years the world map can show within y0-y1 (the measure's published years)."""
-    src = lookups.panel().dropna(subset=[military])
-    hi = int(min(y1, src["year"].max())) if len(src) else y1
-    lo = min(max(y0, int(src["year"].min())) if len(src) else y0, hi)
+    published = _published_years(military)
+    hi = min(y1, published[1]) if published else y1
+    lo = min(max(y0, published[0]) if published else y0, hi)
     return lo, hi
+
+
+@versioned(maxsize=16)
+def _published_years(measure: str) -> tuple[int, int] | None:
+    """The first and last year with a value of ``measure`` in the panel."""
+    years = lookups.panel().dropna(subset=[measure])["year"]
+    return (int(years.min()), int(years.max())) if len(years) else None
 
 
 MAP_OF = {"military": "the military measure", "civilian": "the civilian measure"}
