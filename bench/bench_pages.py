@@ -16,9 +16,12 @@ a fresh server started as ``labordash run`` starts it (the shipped settings):
 The package is byte-compiled first, as ``pip install`` does (an editable checkout under
 PYTHONDONTWRITEBYTECODE would otherwise be compiled again by every server).
 
-Usage: ``python bench/bench_pages.py [--json] [--reruns 12]`` (needs /usr/bin/chromium and a
-pulled store; set ``LABORDASH_HOME`` or it pulls into a temporary one from
-``LABORDASH_MIRROR``). ``--json`` prints one JSON object: per page ``rerun_p95_ms``,
+With ``--rounds N`` the floor and the pages are measured N times, interleaved, and medians are
+reported (the first chart against the floor of the same round).
+
+Usage: ``python bench/bench_pages.py [--json] [--reruns 12] [--rounds 1]`` (needs
+/usr/bin/chromium and a pulled store; set ``LABORDASH_HOME`` or it pulls into a temporary one
+from ``LABORDASH_MIRROR``). ``--json`` prints one JSON object: per page ``rerun_p95_ms``,
 ``floor_rerun_p95_ms``, ``first_chart_s``, ``floor_first_chart_s``, ``kb_per_rerun``.
 """
 
@@ -112,14 +115,26 @@ def measure(script: Path, path: str, key: str, value: str, browser, n: int) -> d
         # in a thread of its own: Playwright's sync API keeps an event loop in this one
         with ThreadPoolExecutor(1) as pool:
             lat, kb = pool.submit(asyncio.run, reruns(url, path, key, value, n)).result()
-        return {"first_chart_s": round(first, 2),
-                "rerun_p50_ms": round(statistics.median(lat) * 1000),
-                "rerun_p95_ms": round(p95(lat) * 1000), "kb_per_rerun": round(kb, 1),
-                "first_change_ms": round(lat[0] * 1000),
-                "peak_mb": round(peak_rss_mb(proc.pid))}  # fmt: skip
+        return {"first": first, "lat": lat, "kb": kb, "peak": peak_rss_mb(proc.pid)}
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def combine(runs: list[dict], floors: list[dict]) -> dict:
+    """A page's figures over ``runs`` (one per round, each on a fresh server): the median first
+    chart and, against the floor of the same round, the median ratio; rerun p50 and p95 over
+    every round's reruns; the median first change."""
+    lat = [x for r in runs for x in r["lat"]]
+    ratios = [r["first"] / f["first"] for r, f in zip(runs, floors, strict=True)]
+    return {"first_chart_s": round(statistics.median(r["first"] for r in runs), 2),
+            "first_chart_ratio": round(statistics.median(ratios), 2),
+            "first_chart_runs_s": [round(r["first"], 2) for r in runs],
+            "rerun_p50_ms": round(statistics.median(lat) * 1000),
+            "rerun_p95_ms": round(p95(lat) * 1000),
+            "kb_per_rerun": round(statistics.mean(r["kb"] for r in runs), 1),
+            "first_change_ms": round(statistics.median(r["lat"][0] for r in runs) * 1000),
+            "peak_mb": round(max(r["peak"] for r in runs))}  # fmt: skip
 
 
 def main() -> None:
@@ -128,6 +143,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--reruns", type=int, default=12)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="measure the floor and every page this many times (a fresh server "
+                    "each), interleaved; report medians")  # fmt: skip
     args = ap.parse_args()
     # the package's bytecode, as `pip install` writes it: where PYTHONDONTWRITEBYTECODE is set
     # (this machine, many containers) an editable checkout is otherwise compiled again by
@@ -141,20 +159,23 @@ def main() -> None:
         store.pull()
     floor_script = Path(tempfile.mkdtemp()) / "floor.py"
     floor_script.write_text(FLOOR)
-    out: dict = {"pages": {}}
+    pages = {name: page for name, page in sitemap.PAGES.items() if page.probe}
+    raw: dict[str, list[dict]] = {"floor": [], **{name: [] for name in pages}}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        floor = measure(floor_script, "", "floor:n", "4", browser, args.reruns)
-        for name, page in sitemap.PAGES.items():
-            if page.probe:
-                out["pages"][name] = measure(launch.APP, page.url_path, *page.probe, browser,
-                                             args.reruns)  # fmt: skip
+        for _ in range(args.rounds):  # interleaved: drift on the machine reaches all alike
+            raw["floor"].append(measure(floor_script, "", "floor:n", "4", browser, args.reruns))
+            for name, page in pages.items():
+                raw[name].append(measure(launch.APP, page.url_path, *page.probe, browser,
+                                         args.reruns))  # fmt: skip
         browser.close()
-    for row in out["pages"].values():
+    floor = combine(raw["floor"], raw["floor"])
+    out: dict = {"rounds": args.rounds, "pages": {}}
+    for name in pages:
+        row = out["pages"][name] = combine(raw[name], raw["floor"])
         row["floor_rerun_p95_ms"] = floor["rerun_p95_ms"]
         row["floor_first_chart_s"] = floor["first_chart_s"]
         row["rerun_ratio"] = round(row["rerun_p95_ms"] / max(floor["rerun_p95_ms"], 1), 2)
-        row["first_chart_ratio"] = round(row["first_chart_s"] / floor["first_chart_s"], 2)
     out["floor"] = floor
     if args.json:
         print(json.dumps(out))
