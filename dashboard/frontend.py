@@ -1,7 +1,7 @@
 """What the app sends the browser before any page runs: its icon, and a script that loads
 Streamlit's plotly chunk at once.
 
-Streamlit's frontend fetches plotly.js (about 4.6 MB) only when the first chart arrives, and
+Streamlit's frontend fetches plotly.js (4.7 MB) only when the first chart arrives, and
 every chart that arrives while it loads waits for it: on a long page they are then drawn in
 one task of 1-2 s, and the first chart shows only when the last is drawn. Imported from the
 first message instead, while the server still imports pandas, plotly.js is ready when the

@@ -19,7 +19,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from dashboard import config
@@ -115,15 +115,24 @@ def properties_path() -> Path:
 
 
 def _checksums() -> dict:
+    return _json_file(checksums_path())
+
+
+def _properties_doc() -> dict:
+    return _json_file(properties_path())
+
+
+def _json_file(p: Path) -> dict:
+    """A JSON object the store keeps beside the layers, read once per version of the file; {}
+    when it is missing or damaged (the layers are then checked or read themselves)."""
     try:
-        p = checksums_path()
-        return _read_checksums(str(p), p.stat().st_mtime_ns)
+        return _read_json(str(p), p.stat().st_mtime_ns)
     except FileNotFoundError:
         return {}
 
 
-@cache
-def _read_checksums(path: str, mtime_ns: int) -> dict:
+@lru_cache(maxsize=8)  # bounded: every rewrite of a file is a new key
+def _read_json(path: str, mtime_ns: int) -> dict:  # noqa: ARG001 (cache key)
     try:
         doc = json.loads(Path(path).read_text("utf-8"))
     except (OSError, ValueError):
@@ -205,23 +214,6 @@ def _write_properties(docs: dict[str, dict], sums: dict) -> None:
         feats = [[f["id"], f["properties"]] for f in built["features"]]
         doc[key] = {"sha256": sums[key]["sha256"], "features": feats}
     _write_atomic(properties_path(), json.dumps(doc, separators=(",", ":"), sort_keys=True))
-
-
-def _properties_doc() -> dict:
-    try:
-        p = properties_path()
-        return _read_properties(str(p), p.stat().st_mtime_ns)
-    except FileNotFoundError:
-        return {}
-
-
-@lru_cache(maxsize=2)
-def _read_properties(path: str, mtime_ns: int) -> dict:  # noqa: ARG001 (cache key)
-    try:
-        doc = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}  # damaged: the layers themselves are read instead
-    return doc if isinstance(doc, dict) else {}
 
 
 def properties(key: str) -> list[tuple[str, dict]]:
