@@ -331,6 +331,9 @@ def stacked_series(
     are left-aligned and wrapped, so they stay within the plot's width."""
     from plotly.subplots import make_subplots
 
+    years = pd.to_numeric(df["year"], errors="coerce")
+    if years.notna().all():  # years given as text ("2005") would make the x axis categorical
+        df = df.assign(year=years)
     spacing = 0.09
     fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=spacing,
                         subplot_titles=[wrap(t, 44) for _, t, _ in panels])  # fmt: skip
@@ -421,7 +424,6 @@ def stacked_series(
         add_annotations(fig, labels)
         widest = max(len(e[0]) for es in ends.values() for e in es)
         fig.update_layout(showlegend=False, margin={"r": min(40 + 7 * widest, 220)})
-        years = pd.to_numeric(df["year"], errors="coerce")
         if years.notna().all():  # periods such as "2016-Q4" are categories: plotly's range
             fig.update_xaxes(range=[float(years.min()) - 0.5, float(years.max()) + 0.5])
     alt = f"Line charts: {title}. {subtitle}. " + ("; ".join(alt_parts[:12]) or "no data") + "."

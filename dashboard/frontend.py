@@ -11,15 +11,17 @@ first chart arrives, and each chart is drawn as it comes.
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
-
-import streamlit
 
 
 @lru_cache(maxsize=1)
 def plotly_chunk() -> str | None:
     """File name of the frontend's plotly chunk (hashed per Streamlit release), or None."""
-    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    spec = find_spec("streamlit")  # where it is installed; the frontend's files, not its API
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    js = Path(next(iter(spec.submodule_search_locations))) / "static" / "static" / "js"
     found = sorted(js.glob("PlotlyChart.*.js"))
     return found[0].name if found else None
 

@@ -5,8 +5,9 @@ import itertools
 import zlib
 
 import pandas as pd
+import pytest
 
-from dashboard import charts, palette
+from dashboard import charts, palette, registry
 
 
 def test_twelve_distinct_colours_that_read_on_white():
@@ -88,3 +89,17 @@ def test_events_on_the_timeline_carry_their_source(store_env):
     assert "2022-02-24 Full-scale invasion of Ukraine (source: UN General Assembly" in on.chart.alt
     usa = registry.build("milex_series", {"countries": ("USA",), "events": "on"})
     assert not usa.chart.figure.layout.shapes  # no event concerns the USA
+
+
+def test_a_regions_specialization_is_drawn_on_a_year_axis(store_env):
+    # the periods are text ("2005"): drawn as text, plotly made the x axis categorical and the
+    # numeric range left the lines outside the plot (an empty chart on the Region profile)
+    b = registry.build("specialization_series", {"system": "ru_subject", "region": "RU-UD"})
+    fig = b.chart.figure
+    lo, hi = fig.layout.xaxis.range
+    for t in fig.data:
+        xs = pd.Series(list(t.x))
+        assert pd.api.types.is_numeric_dtype(xs) and lo < xs.min() and xs.max() < hi
+    hhi = dict(zip(fig.data[0].x, fig.data[0].y, strict=True))
+    assert hhi[2005] == pytest.approx(0.4308, abs=1e-4)
+    assert hhi[2021] == pytest.approx(0.4335, abs=1e-4)

@@ -78,8 +78,8 @@ def specialization_series(system: str = systems.DEFAULT, region: str | None = No
                         f"{r['hhi']:.3f} and its Krugman index {r['krugman']:.3f}")  # fmt: skip
     ch = charts.stacked_series(
         conc.assign(geo=region, year=conc["period"]),
-        [("hhi", "Herfindahl index (1 = one industry)", "0..1"),
-         ("krugman", f"Krugman index against the {s.benchmark} (0 = same mix)", "0..2")],
+        [("hhi", "Herfindahl index (1 = one industry)", "index, 0 to 1"),
+         ("krugman", f"Krugman index against the {s.benchmark} (0 = same mix)", "index, 0 to 2")],
         names={region: name}, title=f"How specialised is {name}?",
         subtitle=f"Over the {len(data.partition)} industries of the partition; "
         f"{conc['period'].iloc[0]}-{conc['period'].iloc[-1]}", source=source_line([s.dataset]),
