@@ -23,7 +23,7 @@ log = logging.getLogger("labordash")
 
 if os.environ.get("LABORDASH_SERVER"):  # a server labordash started (launch.spawn), not a test
     heap.install()
-st.html(PHONE_CSS)  # a style element only: it takes no room on the page
+st.html(PHONE_CSS + frontend.WARM_CSS)  # style elements only: they take no room on the page
 
 
 def ensure_store() -> None:
@@ -62,14 +62,19 @@ nav = st.navigation([
             **({"url_path": p.url_path} if p.url_path else {}))
     for p in sitemap.PAGES.values()
 ])  # fmt: skip
+# the page goes into a container above the hidden warm-up chart (frontend), which is sent
+# first but comes last on the page: a page's first chart is still the first one in it
+page = st.container()
+st.plotly_chart(frontend.warm_figure(), key=frontend.WARM_KEY)
 try:
-    nav.run()
+    with page:
+        nav.run()
 except (store.StoreError, geo.GeometryMissing) as exc:  # their messages say what to run
     log.warning("page %s: %s", nav.url_path or sitemap.DEFAULT, exc)
-    st.error(f"The data for this page is not available: {exc}", icon=":material/error:")
+    page.error(f"The data for this page is not available: {exc}", icon=":material/error:")
 except Exception:  # Streamlit's own stop and rerun signals are not Exceptions
     log.exception("page %s failed", nav.url_path or sitemap.DEFAULT)
-    st.error("Something went wrong on this page. The details were written to the server log. "
+    page.error("Something went wrong on this page. The details were written to the server log. "
              "Try another selection or reload the page; if the data store is damaged, "
              "`labordash pull` on the server rebuilds it.", icon=":material/error:")  # fmt: skip
     if os.environ.get("LABORDASH_DEBUG"):  # tests: show the exception

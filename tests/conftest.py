@@ -317,3 +317,11 @@ def pick(df, **kw):
         df = df[df[k] == v]
     assert len(df) == 1, (kw, len(df))
     return df.iloc[0]
+
+
+def page_charts(at) -> list:
+    """The page's plotly charts in an ``AppTest``, without the app's hidden warm-up chart
+    (``frontend.WARM_KEY``), which every page carries."""
+    from dashboard import frontend
+
+    return [c for c in at.get("plotly_chart") if c.key != frontend.WARM_KEY]

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import store, systems
 from dashboard.builders import guns_vs_butter as gvb
+from tests.conftest import page_charts
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
@@ -21,7 +22,7 @@ def run_app(**params) -> AppTest:
 
 
 def traces(at: AppTest) -> list[str]:
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = json.loads(page_charts(at)[0].proto.spec)
     return [t["name"] for t in spec["data"]]
 
 
@@ -89,7 +90,7 @@ def test_home_without_sipri_shows_an_error_not_a_traceback(home):
     assert not at.exception
     assert any("SIPRI dataset is not available" in e.value for e in at.error)
     assert not any(str(home) in e.value for e in at.error)  # no server paths on a page
-    assert not at.get("plotly_chart")
+    assert not page_charts(at)
 
 
 def test_first_run_builds_the_store(home):
@@ -103,7 +104,7 @@ def test_first_run_builds_the_store(home):
     at.run()
     assert not at.exception
     assert set(store.available()) == set(store.MODULES)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(page_charts(at)) == 1
 
 
 # --- Guns vs butter -------------------------------------------------------------------------
@@ -121,11 +122,11 @@ def run_gvb(**params) -> AppTest:
 
 
 def chart_keys(at: AppTest) -> list[str]:
-    return [c.key for c in at.get("plotly_chart")]
+    return [c.key for c in page_charts(at)]
 
 
 def chart_spec(at: AppTest, key: str) -> dict:
-    return json.loads(next(c for c in at.get("plotly_chart") if c.key == key).proto.spec)
+    return json.loads(next(c for c in page_charts(at) if c.key == key).proto.spec)
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -298,7 +299,7 @@ def test_dependence_odd_query_parameters(store_env, params):
     assert not at.exception, at.exception
     assert at.info
     assert "<script>" not in "".join(m.value for m in at.markdown)
-    assert len(at.get("plotly_chart")) == 3
+    assert len(page_charts(at)) == 3
 
 
 PROFILE = "views/profile.py"
@@ -368,6 +369,10 @@ def test_russia_default_and_udmurtia_matches_the_store(store_env):
     assert row["% of spending 2021"] == round(b["10"] / b["total"] * 100, 1) == 22.3
     assert row["RUB per person 2021"] == pytest.approx(b["10"] / pop * 1000, abs=0.06)
     assert "What these numbers cannot say" in " ".join(m.value for m in at.markdown)
+    # a download is not a selection: no button runs the page again (a rerun under a later
+    # click could swallow that click's download)
+    buttons = at.get("download_button")
+    assert len(buttons) > 40 and all(b.proto.ignore_rerun for b in buttons)
 
 
 @pytest.mark.parametrize("which", ["mfg_gva", "mfg_lq", "monotowns", "social"])
@@ -382,7 +387,7 @@ def test_russia_every_map(store_env, which):
 def test_russia_wartime_section(store_env):
     at = run_page(RUSSIA, war_fn="10", war_base="2019", war_final="2023")
     assert not at.exception, at.exception
-    spec = json.loads(next(c for c in at.get("plotly_chart") if c.proto.id.endswith("war_map")
+    spec = json.loads(next(c for c in page_charts(at) if c.proto.id.endswith("war_map")
                            or "war_map" in c.proto.id).proto.spec)  # fmt: skip
     title = spec["layout"]["title"]["text"].replace("<br>", " ")  # long titles are in lines
     assert title == "Social policy: change in its share of the budget, 2019 to 2023"

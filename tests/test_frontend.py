@@ -1,5 +1,6 @@
 """What the app sends before any page: the plotly preload names the chunk Streamlit's frontend
-imports, takes no room, and every figure the pages share carries a digest for Plotly.react."""
+imports, takes no room; the warm-up chart is hidden and last; and every figure the pages share
+carries a digest for Plotly.react."""
 
 import json
 from pathlib import Path
@@ -42,3 +43,16 @@ def test_shared_figures_carry_a_digest_that_changes_with_them():
     assert a == _revision(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])))  # the same figure
     assert a != _revision(go.Figure(go.Scatter(x=[1, 2], y=[3, 5])))  # new data
     assert a != _revision(go.Figure(go.Scatter(x=[1, 2], y=[3, 4]), layout={"title": "t"}))
+
+
+def test_every_page_carries_the_warm_up_chart_hidden_and_last(store_env):
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception
+    plots = at.get("plotly_chart")
+    assert len(plots) > 1 and plots[-1].key == frontend.WARM_KEY  # after the page's charts
+    spec = json.loads(plots[-1].proto.spec)
+    assert [t["visible"] for t in spec["data"]] == [False]  # draws no trace element
+    assert any(f".st-key-{frontend.WARM_KEY} {{display: none}}" in h.proto.body
+               for h in at.get("html"))  # fmt: skip
+    # shared: a rerun sends the same spec, which Streamlit does not send again
+    assert frontend.warm_figure() is frontend.warm_figure()

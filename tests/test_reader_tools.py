@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, registry, transforms
+from tests.conftest import page_charts
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 GVB = "views/guns_vs_butter.py"
@@ -152,7 +153,7 @@ def run(page: str | None = None, **params) -> AppTest:
 def titles(at: AppTest) -> list[str]:
     """The charts' titles, whole (a long title is drawn in lines)."""
     return [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
-            for c in at.get("plotly_chart")]  # fmt: skip
+            for c in page_charts(at)]  # fmt: skip
 
 
 def test_home_views_live_in_the_url(store_env):
@@ -160,7 +161,7 @@ def test_home_views_live_in_the_url(store_env):
     assert not at.exception
     assert titles(at) == ["Military expenditure as a share of GDP: change 2014-2024"]
     at = run(view="table", years="2000-2025")
-    assert not at.get("plotly_chart")
+    assert not page_charts(at)
     table = next(d.value for d in at.dataframe if "relative_change" in d.value.columns)
     assert list(table["geo"]) == ["RUS", "UKR", "USA", "CHN", "DEU"]
     at = run(values="index", base="2014", scale="log")
@@ -178,7 +179,7 @@ def test_home_views_live_in_the_url(store_env):
 def test_home_reader_tools_with_odd_links(store_env, params):
     at = run(**params)
     assert not at.exception
-    assert at.get("plotly_chart")
+    assert page_charts(at)
     assert at.info  # each unknown value is named
 
 
@@ -214,12 +215,12 @@ def test_guns_vs_butter_reader_tools(store_env, monkeypatch):
     monkeypatch.setattr(common, "PLAY_SECONDS", 0)
     at = run(GVB, values="change", scale="log", map_of="civilian", mapmode="change")
     assert not at.exception
-    ts = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "ts")
+    ts = next(json.loads(c.proto.spec) for c in page_charts(at) if c.key == "ts")
     assert "% change since the first year" in ts["layout"]["title"]["subtitle"]["text"]
     assert ts["layout"]["yaxis"]["type"] == "log"
     assert "Government health spending (WHO): change 2000-" in " ".join(titles(at))
     at = run(GVB, view="table", map_year="2015")
-    assert "ts" not in [c.key for c in at.get("plotly_chart")]
+    assert "ts" not in [c.key for c in page_charts(at)]
     assert any("relative_change" in d.value.columns for d in at.dataframe)
     at.button(key="gvb:map_year:play").click().run()
     assert not at.exception and at.slider(key="gvb:map_year").value == 2025

@@ -278,6 +278,7 @@ def download(df: pd.DataFrame, name: str, *, key: str) -> None:
         "Download these rows (CSV)",
         export.spreadsheet_safe(df).to_csv(index=False).encode("utf-8"),
         file_name=f"{safe}.csv", mime="text/csv", key=key, icon=":material/download:",
+        on_click="ignore",  # a download is not a selection: the page does not run again
     )  # fmt: skip
 
 

@@ -79,7 +79,7 @@ e1.button("Use the example", icon=":material/science:", key="byod_example",
           help="Try the page on a real table before uploading your own")  # fmt: skip
 e2.download_button(
     "Download the example CSV", EXAMPLE.to_csv(index=False).encode(), "labordash_example.csv",
-    "text/csv", icon=":material/download:",
+    "text/csv", icon=":material/download:", on_click="ignore",
 )  # fmt: skip
 file = st.file_uploader("Your table (CSV or XLSX)", type=["csv", "tsv", "txt", "xlsx"],
                         max_upload_size=upload.MAX_BYTES // 2**20, key="byod_file")  # fmt: skip

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTIFACTS, coloured_pixels, open_page, open_tall
+from .conftest import ARTIFACTS, PLOTS, coloured_pixels, open_page, open_tall
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +28,7 @@ def test_home_draws_the_chart(browser, app_url):
     page.close()
 
 
-def test_plotly_is_loaded_once_and_the_preload_takes_no_room(browser, app_url):
+def test_plotly_is_loaded_once_and_the_preloads_take_no_room(browser, app_url):
     ctx = browser.new_context()  # an empty cache: every request is seen
     page = ctx.new_page()
     chunks: list[str] = []
@@ -40,6 +40,16 @@ def test_plotly_is_loaded_once_and_the_preload_takes_no_room(browser, app_url):
     holder = page.locator('[data-testid="stElementContainer"]:has(script[data-preload])')
     # not displayed (a displayed element of no height would still add the gap between elements)
     assert holder.count() == 1 and holder.evaluate("e => getComputedStyle(e).display") == "none"
+    # the warm-up chart: drawn (it readied the chart component), not displayed, last of the
+    # page's charts, so that a page's first chart is still the first one in it
+    warm = page.locator(".st-key-plotly_warm")
+    warm.locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
+    assert warm.evaluate("e => getComputedStyle(e).display") == "none"
+    keys = page.evaluate(
+        "[...document.querySelectorAll('.js-plotly-plot')].map("
+        "p => p.closest('[class*=st-key-]').className.match(/st-key-(\\S+)/)[1])"
+    )
+    assert keys[-1] == "plotly_warm" and len(keys) > 1, keys
     ctx.close()
 
 
@@ -64,7 +74,7 @@ def test_guns_vs_butter_draws_map_and_model(browser, app_url):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{app_url}/guns-vs-butter?group=nato&civilian=education_gdp")
     page.wait_for_selector('[data-testid="stMetric"]', timeout=90_000)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4",
+    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= 4",
                            timeout=60_000)  # fmt: skip
     page.wait_for_timeout(500)
     page.wait_for_timeout(1500)

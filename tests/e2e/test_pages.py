@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import sitemap
 
-from .conftest import ARTIFACTS, painted_pixels
+from .conftest import ARTIFACTS, PLOTS, painted_pixels
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,7 @@ def settled(page, charts: int) -> None:
     """Wait until the script has finished and ``charts`` plotly charts are drawn."""
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=120_000)
     page.wait_for_function(
-        f"document.querySelectorAll('.js-plotly-plot').length >= {charts}", timeout=120_000
+        f"document.querySelectorAll('{PLOTS}').length >= {charts}", timeout=120_000
     )
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
