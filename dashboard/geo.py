@@ -294,14 +294,20 @@ def features(key: str, level: int | None = None) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
+def ids(key: str, level: int | None = None) -> list[str]:
+    """The feature ids of a stored layer (of one NUTS level), in its order, from
+    ``properties``: no coordinates are parsed."""
+    return [fid for fid, p in properties(key) if level is None or p.get("level") == level]
+
+
 def coverage(key: str, codes, level: int | None = None) -> dict:
     """Which ``codes`` have no polygon in the layer, and which polygons have no data."""
-    ids = {f["id"] for f in features(key, level)["features"]}
+    ids_ = set(ids(key, level))
     codes = set(codes)
     return {
-        "layer": key, "codes": len(codes), "polygons": len(ids),
-        "without_polygon": sorted(codes - ids), "without_data": sorted(ids - codes),
-        "share_drawn": len(codes & ids) / len(codes) if codes else 1.0,
+        "layer": key, "codes": len(codes), "polygons": len(ids_),
+        "without_polygon": sorted(codes - ids_), "without_data": sorted(ids_ - codes),
+        "share_drawn": len(codes & ids_) / len(codes) if codes else 1.0,
     }  # fmt: skip
 
 

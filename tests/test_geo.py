@@ -84,6 +84,11 @@ def test_feature_properties_are_read_without_the_coordinates(store_env, monkeypa
                                                     "version": "nuts2021"}  # fmt: skip
     names = reference.regions().set_index("code")["name_en"]  # every layer's names, no parse
     assert names["06037"] == "Los Angeles, CA" and names["DE11"] == "Stuttgart"
+    # ids (of one NUTS level) in the layer's order, also without the coordinates
+    assert geo.ids("ru_subjects") == [fid for fid, _ in layers["ru_subjects"]]
+    v2024 = geo.ids("nuts2024", 2)
+    assert v2024 == [fid for fid, p in layers["nuts2024"] if p["level"] == 2]
+    assert "DE11" in v2024 and "DE1" not in v2024 and "UKC1" not in v2024
 
 
 def test_stale_or_damaged_properties_are_read_from_the_layer(store_env, tmp_path, monkeypatch):

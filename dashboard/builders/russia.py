@@ -70,8 +70,7 @@ def russia_map(map: str = "mfg_lq") -> Built:  # noqa: A002  (the page's URL par
         hover = {k: f"{v:.1f}% of employment" for k, v in t["share"].items()}
     elif map == "monotowns":
         m = russia.monotowns()
-        layer_ids = [f["id"] for f in geo.features(LAYER)["features"]]
-        vals, unit = m["total"].reindex(layer_ids).fillna(0), "towns"
+        vals, unit = m["total"].reindex(geo.ids(LAYER)).fillna(0), "towns"
         hover = {k: f"category 1: {r.category_1}, 2: {r.category_2}, 3: {r.category_3}"
                  for k, r in m.iterrows()}  # fmt: skip
     else:

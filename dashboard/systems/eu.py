@@ -40,8 +40,7 @@ def validity(codes) -> dict[str, tuple[int, int]]:
         for c in new:
             first[c] = NUTS_VERSIONS[NUTS_VERSIONS.index(until[old]) + 1]
     try:
-        v2021 = {f["id"] for f in geo.features("nuts2021", 2)["features"]}
-        v2024 = {f["id"] for f in geo.features("nuts2024", 2)["features"]}
+        v2021, v2024 = set(geo.ids("nuts2021", 2)), set(geo.ids("nuts2024", 2))
     except geo.GeometryMissing:
         v2021 = v2024 = set()
     out = {}
@@ -59,12 +58,12 @@ def one_version(cells: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]
     valid = validity(cells["region"].unique())
     keep = pd.Series(True, index=cells.index)
     notes: dict[str, list[str]] = {}
-    for period, idx in cells.groupby("period").groups.items():
-        codes = set(cells.loc[idx, "region"])
+    # a period's distinct codes (a few hundred), not its rows (every industry's cells)
+    for period, codes in cells.groupby("period")["region"].unique().items():
         v = max(valid[c][0] for c in codes)
         out = sorted(c for c in codes if not valid[c][0] <= v <= valid[c][1])
         if out:
-            keep[idx] = ~cells.loc[idx, "region"].isin(out)
+            keep &= ~((cells["period"] == period) & cells["region"].isin(out))
             notes[str(period)] = [
                 f"In {period} Eurostat's table mixes NUTS versions: the ranking uses the NUTS "
                 f"{v} codes and leaves out {len(out)} code(s) of older versions ({', '.join(out)})."
