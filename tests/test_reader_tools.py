@@ -238,14 +238,32 @@ def _page_with_gaps():
     common.dataframe(frame, columns={"lq": ("LQ", "%.2f")})
 
 
+def _page_with_small_numbers():
+    import pandas as pd
+
+    from dashboard.views import common
+
+    frame = pd.DataFrame({"pvalue": [2.017e-06, None], "coef": [1234.5678, 0.5]})
+    common.dataframe(frame, columns={"pvalue": ("p", "%.4g"), "coef": ("b", "%.4g")})
+
+
 def test_empty_cells_read_as_a_dash_not_none():
     import pyarrow as pa
 
     at = AppTest.from_function(_page_with_gaps).run()
     d = at.dataframe[0]
-    shown = pa.ipc.open_stream(d.proto.arrow_data.styler.display_values).read_all().to_pandas()
-    assert list(shown["lq"]) == ["1.23", "–"]
+    assert d.proto.placeholder == "–"  # what the browser writes in every empty cell
+    # formatted by the browser: no Styler formatting every cell in Python on every rerun
+    assert json.loads(d.proto.columns)["lq"]["type_config"]["format"] == "%.2f"
+    assert not d.proto.arrow_data.styler.display_values
     assert d.value["lq"].iloc[0] == 1.234  # the data stay numbers (sorting, downloads)
+    # "%.4g" has no browser format: those cells are written here, gaps as "–" too
+    at = AppTest.from_function(_page_with_small_numbers).run()
+    d = at.dataframe[0]
+    shown = pa.ipc.open_stream(d.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert list(shown["pvalue"]) == ["2.017 × 10⁻⁶", "–"]
+    assert list(shown["coef"]) == ["1,235", "0.5"]
+    assert d.value["pvalue"].iloc[0] == 2.017e-06
 
 
 def test_model_table_exports_as_markdown_and_latex(store_env):

@@ -152,10 +152,8 @@ def caveats(data: Data, industry: str, measure: str, period: str) -> list[str]:
     if b != b:
         notes.append("No benchmark share for this industry in this period: LQs cannot be "
                      "computed.")  # fmt: skip
-    have = set(data.totals.loc[data.totals["region"].isin(data.regions), "period"])
-    missing = sorted(set(data.periods) - have)
-    if missing:
-        notes.append(f"No data for {', '.join(missing)}.")
+    if data.periods_without_data:
+        notes.append(f"No data for {', '.join(data.periods_without_data)}.")
     return notes
 
 

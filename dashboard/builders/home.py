@@ -25,12 +25,14 @@ READER = {"measure": list(MEASURES), "values": list(transforms.VALUES),
           "scale": list(transforms.SCALES)}  # fmt: skip
 
 
-def countries() -> tuple[dict[str, str], list[str]]:
-    """SIPRI's country names (ISO3 -> name, sorted by name) and the countries with figures."""
+@versioned()
+def countries() -> tuple[dict[str, str], tuple[str, ...]]:
+    """SIPRI's country names (ISO3 -> name, sorted by name) and the countries with figures;
+    per store version (every rerun of Home asked for them: 30-40 ms of its 70-100 ms)."""
     milex = store.read("sipri_milex", geo_level="country")
     names = milex.drop_duplicates("geo").set_index("geo")["country_name"].sort_values().to_dict()
     with_data = set(milex.loc[milex["value"].notna(), "geo"])
-    return names, [g for g in names if g in with_data]
+    return names, tuple(g for g in names if g in with_data)
 
 
 @versioned()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -162,3 +163,10 @@ class Data:
 
     def members(self, industry: str) -> tuple[str, ...]:
         return self.groups.get(industry, (industry,))
+
+    @cached_property
+    def periods_without_data(self) -> tuple[str, ...]:
+        """Periods in which none of the system's regions has a total (computed once: a page
+        asks on every rerun)."""
+        have = set(self.totals.loc[self.totals["region"].isin(self.regions), "period"].unique())
+        return tuple(sorted(set(self.periods) - have))

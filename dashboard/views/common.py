@@ -221,14 +221,15 @@ def significant(v: float, digits: int = 4) -> str:
 def dataframe(df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | None = None,
               **kw) -> None:  # fmt: skip
     """``st.dataframe`` with human column names and printf number formats (``columns``: name
-    -> (label, format)); in tables up to ``STYLED_ROWS`` rows empty cells read "–", not
-    "None", and "%.4g" numbers read 2.017 × 10⁻⁶, not 2.017e-06 (the numbers stay numbers
-    for sorting, only their display is formatted)."""
+    -> (label, format)); empty cells read "–", not "None" (Streamlit's ``placeholder``), and
+    in tables up to ``STYLED_ROWS`` rows "%.4g" numbers read 2.017 × 10⁻⁶, not 2.017e-06
+    (through a pandas Styler, whose every cell is formatted in Python on every rerun: 30-40 ms
+    for the dependence table's 300 rows, so only where the format needs it). The numbers stay
+    numbers for sorting, only their display is formatted."""
     columns = columns if columns is not None else COLUMNS
     numeric = list(df.select_dtypes("number"))
     fmts = {c: columns[c][1] for c in numeric if columns.get(c, ("", None))[1]}
-    gaps = [c for c in numeric if df[c].isna().any()]
-    styled = bool(gaps or "%.4g" in fmts.values()) and len(df) <= STYLED_ROWS
+    styled = "%.4g" in fmts.values() and len(df) <= STYLED_ROWS
     config = {
         c: (st.column_config.NumberColumn(label, format=None if styled else fmt) if fmt
             else st.column_config.Column(label))
@@ -242,7 +243,7 @@ def dataframe(df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | 
         shown = df.style.format(py, na_rep=NA)
         rest = [c for c in numeric if c not in fmts]
         shown = shown.format(na_rep=NA, precision=4, subset=rest)
-    st.dataframe(shown, hide_index=True, width="stretch",
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder=NA,
                  column_config={**config, **kw.pop("column_config", {})}, **kw)  # fmt: skip
 
 
@@ -272,11 +273,11 @@ def table_downloads(b: registry.Built, *, key: str, notes: list[str]) -> None:
 
 
 def download(df: pd.DataFrame, name: str, *, key: str) -> None:
-    """A CSV download of exactly the rows shown."""
+    """A CSV download of exactly the rows shown, written when the button is pressed."""
     safe = export.safe_name(name)
     st.download_button(
         "Download these rows (CSV)",
-        export.spreadsheet_safe(df).to_csv(index=False).encode("utf-8"),
+        lambda: export.spreadsheet_safe(df).to_csv(index=False).encode("utf-8"),
         file_name=f"{safe}.csv", mime="text/csv", key=key, icon=":material/download:",
         on_click="ignore",  # a download is not a selection: the page does not run again
     )  # fmt: skip
