@@ -200,7 +200,7 @@ def p_value(p: float) -> str:
 
 
 NA = "–"  # an empty cell (suppressed or not published); Streamlit would write "None"
-STYLED_ROWS = 500  # above, formatting every cell in Python costs more than a rerun should
+SIGNIFICANT_ROWS = 50  # model tables: up to here "%.4g" columns are written as text
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -221,28 +221,22 @@ def significant(v: float, digits: int = 4) -> str:
 def dataframe(df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | None = None,
               **kw) -> None:  # fmt: skip
     """``st.dataframe`` with human column names and printf number formats (``columns``: name
-    -> (label, format)); empty cells read "–", not "None" (Streamlit's ``placeholder``), and
-    in tables up to ``STYLED_ROWS`` rows "%.4g" numbers read 2.017 × 10⁻⁶, not 2.017e-06
-    (through a pandas Styler, whose every cell is formatted in Python on every rerun: 30-40 ms
-    for the dependence table's 300 rows, so only where the format needs it). The numbers stay
-    numbers for sorting, only their display is formatted."""
+    -> (label, format)), applied by the browser; empty cells read "–", not "None"
+    (Streamlit's ``placeholder``). In tables up to ``SIGNIFICANT_ROWS`` rows (model terms),
+    "%.4g" columns are written here as text that reads 2.017 × 10⁻⁶, not 2.017e-06 (right
+    aligned, sorted as text); the other numbers stay numbers for sorting. A pandas Styler did
+    this before and cost 7 ms a table and 30-40 ms for the dependence table on every rerun."""
     columns = columns if columns is not None else COLUMNS
     numeric = list(df.select_dtypes("number"))
     fmts = {c: columns[c][1] for c in numeric if columns.get(c, ("", None))[1]}
-    styled = "%.4g" in fmts.values() and len(df) <= STYLED_ROWS
+    as_text = [c for c, f in fmts.items() if f == "%.4g"] if len(df) <= SIGNIFICANT_ROWS else []
     config = {
-        c: (st.column_config.NumberColumn(label, format=None if styled else fmt) if fmt
+        c: (st.column_config.TextColumn(label, alignment="right") if c in as_text
+            else st.column_config.NumberColumn(label, format=fmt) if fmt
             else st.column_config.Column(label))
         for c, (label, fmt) in columns.items() if c in df
     }  # fmt: skip
-    shown = df
-    if styled:
-        # printf "%,.1f" -> Python "{:,.1f}"; "%d" -> "{:.0f}" (the column is float with gaps)
-        py = {c: significant if f == "%.4g" else "{:" + f.lstrip("%").replace("d", ".0f") + "}"
-              for c, f in fmts.items()}  # fmt: skip
-        shown = df.style.format(py, na_rep=NA)
-        rest = [c for c in numeric if c not in fmts]
-        shown = shown.format(na_rep=NA, precision=4, subset=rest)
+    shown = df.assign(**{c: df[c].map(significant) for c in as_text}) if as_text else df
     st.dataframe(shown, hide_index=True, width="stretch", placeholder=NA,
                  column_config={**config, **kw.pop("column_config", {})}, **kw)  # fmt: skip
 
