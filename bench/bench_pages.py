@@ -7,7 +7,7 @@ a fresh server started as ``labordash run`` starts it (the shipped settings):
 - first chart: seconds from the server's start to the frame in which Chromium first shows a
   chart (a plot's svg visible, stamped by the page's own clock in a requestAnimationFrame
   loop); ``first_chart_seen_s`` is when Playwright's polling saw it, which on a page still
-  drawing its other charts waits for the busy main thread (0.4 s on the floor, up to 3 s on
+  drawing its other charts waits for the busy main thread (0.3 s on the floor, 2.0-2.4 s on
   the Russia page);
 - rerun: server round trip of a script run after a widget change (the page's probe widget set
   to another value and back, 12 times) over Streamlit's websocket, as a browser sends it; p50
