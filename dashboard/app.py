@@ -75,7 +75,7 @@ except (store.StoreError, geo.GeometryMissing) as exc:  # their messages say wha
 except Exception:  # Streamlit's own stop and rerun signals are not Exceptions
     log.exception("page %s failed", nav.url_path or sitemap.DEFAULT)
     page.error("Something went wrong on this page. The details were written to the server log. "
-             "Try another selection or reload the page; if the data store is damaged, "
-             "`labordash pull` on the server rebuilds it.", icon=":material/error:")  # fmt: skip
+               "Try another selection or reload the page; if the data store is damaged, "
+               "`labordash pull` on the server rebuilds it.", icon=":material/error:")  # fmt: skip
     if os.environ.get("LABORDASH_DEBUG"):  # tests: show the exception
         raise
