@@ -317,8 +317,8 @@ def test_numbers_read_as_people_write_them(store_env):
     assert significant(1234.5678) == "1,235" and significant(float("nan")) == "–"
     at = run(GVB)
     model = next(d for d in at.dataframe if "coef" in d.value.columns)
-    cells = [str(v) for col in model.value[["coef", "se", "ci_low", "ci_high"]].values
-             for v in col]  # fmt: skip
+    cells = [str(v) for row in model.value[["coef", "se", "ci_low", "ci_high"]].values
+             for v in row]  # fmt: skip
     assert not [c for c in cells if "e-0" in c or "e+0" in c], cells
     assert any("× 10" in c for c in cells)  # GDP per head's coefficient is tiny
 

@@ -9,11 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from dashboard import frontend
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-# a page's plotly charts, without the app's hidden warm-up chart (frontend.WARM_KEY)
-PLOTS = ".js-plotly-plot:not(.st-key-plotly_warm *)"
+# a page's plotly charts, without the app's hidden warm-up chart
+PLOTS = f".js-plotly-plot:not(.st-key-{frontend.WARM_KEY} *)"
 LAUNCH_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import frontend
+
 from .conftest import ARTIFACTS, PLOTS, coloured_pixels, open_page, open_tall
 
 pytestmark = pytest.mark.e2e
@@ -42,14 +44,14 @@ def test_plotly_is_loaded_once_and_the_preloads_take_no_room(browser, app_url):
     assert holder.count() == 1 and holder.evaluate("e => getComputedStyle(e).display") == "none"
     # the warm-up chart: drawn (it readied the chart component), not displayed, last of the
     # page's charts, so that a page's first chart is still the first one in it
-    warm = page.locator(".st-key-plotly_warm")
+    warm = page.locator(f".st-key-{frontend.WARM_KEY}")
     warm.locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
     assert warm.evaluate("e => getComputedStyle(e).display") == "none"
     keys = page.evaluate(
         "[...document.querySelectorAll('.js-plotly-plot')].map("
         "p => p.closest('[class*=st-key-]').className.match(/st-key-(\\S+)/)[1])"
     )
-    assert keys[-1] == "plotly_warm" and len(keys) > 1, keys
+    assert keys[-1] == frontend.WARM_KEY and len(keys) > 1, keys
     ctx.close()
 
 
