@@ -14,7 +14,6 @@ if preload := frontend.preload_html():
     st.html(preload, unsafe_allow_javascript=True)
 # imported after the first message, so that the browser loads plotly.js meanwhile (frontend)
 from dashboard import first_run, geo, heap, sitemap, store  # noqa: E402
-from dashboard.charts import PHONE_CSS  # noqa: E402
 
 # not "pages/": Streamlit takes a pages/ folder beside the entry script for its legacy
 # multipage layout, which breaks st.navigation deep links on a fresh server
@@ -23,7 +22,7 @@ log = logging.getLogger("labordash")
 
 if os.environ.get("LABORDASH_SERVER"):  # a server labordash started (launch.spawn), not a test
     heap.install()
-st.html(PHONE_CSS + frontend.WARM_CSS)  # style elements only: they take no room on the page
+st.html(frontend.WARM_CSS)  # style elements only: they take no room on the page
 
 
 def ensure_store() -> None:

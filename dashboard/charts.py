@@ -1,9 +1,10 @@
 """Plotly figure builders in one house style (DESIGN.md, "House style for charts").
 
 Title says what is measured; subtitle gives units, geography and period; a footer line carries
-``Source: <producer> (<vintage>) · <licence>``. Colours from :mod:`dashboard.palette` (each
-series keeps its colour across charts); lines are named at their ends rather than in a legend
-over the title. Every builder also returns alt text describing the chart in words.
+``Source: <producer> (<vintage>) · <licence>``. On screen these three are page text; the figure
+holds the plot, its axes and a legend below it that names every series, and exports compose
+the texts around it (:func:`compose`). Colours from :mod:`dashboard.palette` (each series keeps
+its colour across charts). Every builder also returns alt text describing the chart in words.
 """
 
 from __future__ import annotations
@@ -21,12 +22,21 @@ from plotly.colors import sample_colorscale
 from dashboard import palette
 from dashboard.palette import PALETTE  # 12 colours, each 3:1 on white (see dashboard.palette)
 
-# a legend beside the plot, for charts with more series than can be named at their ends
-SIDE_LEGEND = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
 FONT = "Inter, 'Source Sans 3', 'Helvetica Neue', Arial, sans-serif"
 # The house template is plotly's default here: a figure that names its template validates the
 # whole template again (about 9 ms a figure, most of a cold chart's build)
 pio.templates.default = "plotly_white"
+
+# Heights in px of the parts of a figure, from the top: the unit of the y axis, the plot, the x
+# tick labels, the x title and the legend
+PLOT_PX = 320  # a plot's height: 300 px or more at any width (issue 27)
+PANEL_PX = 180  # each panel of a stacked chart
+TOP_PX = 30  # above the plot: the unit of the y axis, one line of 12 px type
+TICKS_PX = 26  # x tick labels
+LINE_PX = 18  # one line of an x title
+LEGEND_ROW_PX = 22  # one row of a legend below the plot
+PHONE_LEGEND_PX = 300  # the width a 390 px phone gives a plot, and so a legend's rows
+MAX_LABELLED = 12  # series a chart names in its legend (more: the median and band)
 
 
 @dataclass
@@ -65,64 +75,99 @@ def still(chart: Chart) -> Chart:
     return chart
 
 
-FOOTER_CHARS = 52  # a footer line fits a 390 px phone (11 px type from the figure's left edge)
-# title and subtitle lines that fit a 390 px phone in the app's phone type sizes (PHONE_CSS)
-TITLE_CHARS, SUBTITLE_CHARS = 50, 62
-# on a phone, plotly's title type (18 px) would run out of the figure: smaller type there
-PHONE_CSS = """<style>
-@media (max-width: 640px) {
-  .js-plotly-plot .gtitle { font-size: 14px !important; }
-  .js-plotly-plot .gtitle-subtitle { font-size: 11px !important; }
-}
-</style>"""
+def texts(fig: go.Figure) -> dict[str, str]:
+    """The title, subtitle and source line that :func:`house_layout` gave ``fig``."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return {k: str(meta.get(k) or "") for k in ("title", "subtitle", "source")}
 
 
-def wrap(text: str, width: int = FOOTER_CHARS) -> str:
-    """Break a long footer into lines for plotly, which does not wrap: at '; ' or ' · ' where
-    possible, else at spaces."""
-    lines, line = [], ""
-    for part in text.replace(" · ", " ·\x00").replace("; ", ";\x00").split("\x00"):
-        for piece in textwrap.wrap(part, width, break_on_hyphens=False, break_long_words=False) or [
-            ""
-        ]:
-            if line and len(line) + len(piece) + 1 > width:
-                lines.append(line)
-                line = piece
-            else:
-                line = f"{line} {piece}" if line else piece
-    return "<br>".join([*lines, line])
+def wrap(text: str, width: int = 40) -> str:
+    """Break a short label (an x axis title, a panel title) into lines for plotly, which does
+    not wrap: at spaces, ``width`` characters a line."""
+    return "<br>".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
 
 
 def house_layout(
-    fig: go.Figure, title: str, subtitle: str, source: str, y_title: str, left: int = 70
+    fig: go.Figure, title: str, subtitle: str, source: str, y_title: str, left: int = 10
 ) -> None:
-    """Title, subtitle, legend beside the plot and the source footer, which starts 10 px from
-    the figure's left edge (``left`` is the left margin in px) and is wrapped to fit a phone."""
-    footer = wrap(source)
-    n_lines = footer.count("<br>") + 1
-    title = "<br>".join(textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False)) or title
-    subtitle = wrap(subtitle, SUBTITLE_CHARS)
-    extra = 24 * title.count("<br>") + 17 * subtitle.count("<br>")  # px for more lines
+    """The house style: ``title``, ``subtitle`` and ``source`` kept in ``layout.meta`` (page
+    text on screen, composed into exports); the y axis's unit written above the axis, level
+    (a rotated title took 40 px of a phone's width); a legend in rows below the plot, never
+    beside it. ``left`` is the left margin in px (the y tick labels widen it as they need)."""
     fig.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
+        meta={"title": title, "subtitle": subtitle, "source": source},
         font={"family": FONT, "size": 13, "color": "#222"},
         colorway=PALETTE,
-        margin={"l": left, "r": 30, "t": 120 + extra, "b": 70 + 16 * n_lines},
-        legend={**SIDE_LEGEND, "title": None},  # beside the plot: never over title or subtitle
+        margin={"l": left, "r": 20, "t": TOP_PX, "b": TICKS_PX},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yanchor": "top",
+            "title": None,
+            "font": {"size": 12},
+            "traceorder": "normal",
+        },
         hovermode="x unified",
-        showlegend=True,  # a one-line chart must still say whose line it is
-        yaxis_title=y_title,
+        # a one-line chart must still say whose line it is; a builder may have said no before
+        showlegend=fig.layout.showlegend is not False,
     )
-    fig.add_annotation(  # below the x tick labels and axis title, whatever the plot height
-        text=footer, name="footer", xref="paper", yref="paper", x=0, y=0, yshift=-62,
-        xshift=10 - left,
-        xanchor="left",
-        yanchor="top", align="left", showarrow=False, font={"size": 11, "color": "#555"},
+    fig.update_xaxes(automargin=False, tickangle=0)
+    fig.update_yaxes(automargin=True)
+    if y_title:
+        add_annotations(fig, [unit_label(y_title)])
+
+
+TITLE_PX, SUBTITLE_PX, SOURCE_PX = 20, 14, 11  # an export's type sizes
+PAD_PX = 24  # an export's margin around its texts
+TICK_ROOM_PX = 70  # y tick labels may widen the left margin by this much (plotly's automargin)
+
+
+def compose(fig: go.Figure, width: int, height: int | None = None, *,
+            credit: str = "") -> tuple[go.Figure, int]:  # fmt: skip
+    """A copy of ``fig`` for an image ``width`` px wide, with its title, subtitle and source
+    line (and ``credit`` under it) set into the image, wrapped by measured width
+    (:mod:`dashboard.textfit`: the export's font) between the plot's left edge and a right
+    margin of ``PAD_PX``. Returns the figure and the image's height: ``height``, or the
+    figure's own plus the texts' (the plot keeps its size)."""
+    from dashboard import textfit
+
+    t = texts(fig)
+    m = fig.layout.margin
+    left = max(m.l or 0, PAD_PX)
+    axes = any(a.visible is not False for a in fig.select_yaxes())
+    room = width - PAD_PX - left - (TICK_ROOM_PX if axes else 0)
+    title = textfit.wrap(t["title"], room, TITLE_PX, bold=True)
+    sub = textfit.wrap(t["subtitle"], room, SUBTITLE_PX)
+    foot = [*textfit.wrap(t["source"], room, SOURCE_PX), *([credit] if credit else [])]
+    head_px = int(PAD_PX + 1.3 * TITLE_PX * len(title) + 1.45 * SUBTITLE_PX * len(sub) + 8)
+    foot_px = int(1.5 * SOURCE_PX * len(foot) + PAD_PX)
+    height = height or int((fig.layout.height or 500) + head_px + foot_px)
+    out = go.Figure(fig)
+    out.update_layout(
+        title={"text": "<br>".join(title), "x": 0, "xref": "paper", "xanchor": "left",
+               "y": 1 - PAD_PX / height, "yref": "container", "yanchor": "top",
+               "font": {"size": TITLE_PX, "weight": "bold", "color": "#111"},
+               "subtitle": {"text": "<br>".join(sub),
+                            "font": {"size": SUBTITLE_PX, "color": "#444"}}},
+        margin={"t": (m.t or 0) + head_px, "b": (m.b or 0) + foot_px, "l": left,
+                "r": max(m.r or 0, PAD_PX)},
     )  # fmt: skip
+    out.add_annotation(
+        text="<br>".join(foot), name="footer", xref="paper", yref="paper", x=0, y=0,
+        yshift=-(m.b or 0) - 8, xanchor="left", yanchor="top", align="left",
+        showarrow=False, font={"size": SOURCE_PX, "color": "#444"},
+    )  # fmt: skip
+    return out, height
 
 
-def _footer(fig: go.Figure):
-    return next(a for a in fig.layout.annotations if a.name == "footer")
+def unit_label(text: str, axis: str = "", yshift: int = 6) -> dict:
+    """The unit of a y axis, level above its plot's left edge (``axis`` "" for the first
+    panel's, "2" for the second's, ...)."""
+    return {"text": text, "name": "unit", "xref": f"x{axis} domain", "yref": f"y{axis} domain",
+            "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "yshift": yshift,
+            "showarrow": False, "font": {"size": 12, "color": "#555"}, "align": "left"}  # fmt: skip
 
 
 def add_annotations(fig: go.Figure, annotations: list[dict]) -> None:
@@ -132,75 +177,58 @@ def add_annotations(fig: go.Figure, annotations: list[dict]) -> None:
         fig.layout.annotations += tuple(go.layout.Annotation(**a) for a in annotations)
 
 
-PHONE_PLOT_PX = 330  # the width a 390 px phone gives a figure, less its padding
+def legend_names(fig: go.Figure) -> list[str]:
+    """The names the legend shows (a legend group once)."""
+    if fig.layout.showlegend is False:
+        return []
+    seen, names = set(), []
+    for t in fig.data:
+        if t.showlegend is False or not t.name:
+            continue
+        group = t.legendgroup or t.name
+        if group not in seen:
+            seen.add(group)
+            names.append(str(t.name))
+    return names
 
 
-def legend_below(fig: go.Figure) -> None:
-    """A map's legend in rows under the map and the source line under it, so the map has the
-    figure's whole width (on a phone a legend beside it left the map a corner): room is kept
-    for the rows a phone needs (a desktop shows one row)."""
-    labels = [str(t.name) for t in fig.data if t.showlegend is not False and t.name]
-    rows, x = 1, 0
-    for w in (40 + 7 * len(n) for n in labels):
-        if x and x + w > PHONE_PLOT_PX:
-            rows, x = rows + 1, 0
+def legend_rows(names: list[str], width_px: float = PHONE_LEGEND_PX) -> int:
+    """Rows a horizontal legend of ``names`` takes in ``width_px`` (the plot's width): plotly
+    gives an entry its 40 px symbol, the name and a 30 px gap; the names are measured at 13 px
+    for the 12 px type, since the browser may set a wider font than the export's."""
+    from dashboard import textfit
+
+    rows, x = (1 if names else 0), 0.0
+    for w in (75 + textfit.text_width(n, 13) for n in names):
+        if x and x + w > width_px:
+            rows, x = rows + 1, 0.0
         x += w
-    room = 21 * rows + 10
-    footer = _footer(fig)
-    n_lines = str(footer.text).count("<br>") + 1
-    footer.update(yshift=-room)
-    bottom = room + 16 * n_lines + 16
-    grow = bottom - (fig.layout.margin.b or 0)  # the map keeps its size: the figure grows
+    return rows
+
+
+def set_x_title(fig: go.Figure, text: str, width: int = 40) -> None:
+    """The x axis title, wrapped to ``width`` characters (a phone's plot is narrow)."""
+    fig.update_xaxes(title_text=wrap(text, width), title_standoff=4)
+
+
+def _x_title_lines(fig: go.Figure) -> int:
+    titles = [a.title.text for a in fig.select_xaxes() if a.title and a.title.text]
+    return max((str(t).count("<br>") + 1 for t in titles), default=0)
+
+
+def fit_height(fig: go.Figure, plot_px: int = PLOT_PX, *, ticks: int = 1) -> None:
+    """The figure's height from its plot's: the top margin, ``plot_px``, then below the plot
+    ``ticks`` lines of x tick labels, the x title and the legend's rows as a 390 px phone lays
+    them out (a desktop needs fewer: the plot keeps its size at any width, the figure grows)."""
+    below = (TICKS_PX + 15 * (ticks - 1) if ticks else 4) + LINE_PX * _x_title_lines(fig)
+    rows = legend_rows(legend_names(fig))
+    bottom = below + LEGEND_ROW_PX * rows + (8 if rows else 0)
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else TOP_PX
     fig.update_layout(
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top"},
-        margin={"r": 10, "b": bottom}, height=(fig.layout.height or 540) + max(0, grow),
-    )  # fmt: skip
-
-
-def set_x_title(fig: go.Figure, text: str, width: int = 34) -> None:
-    """The x axis title wrapped to ``width`` characters (a phone's plot is narrow); each line
-    beyond the first moves house_layout's source line down 16 px."""
-    text = wrap(text, width)
-    fig.update_xaxes(title_text=text)
-    more = 16 * text.count("<br>")
-    if more:
-        footer = _footer(fig)
-        footer.update(yshift=footer.yshift - more)
-        fig.update_layout(margin={"b": fig.layout.margin.b + more})
-
-
-def end_labels(
-    ends: list[tuple[str, float, float, str]], y_range: tuple[float, float], gap: float = 0.055
-) -> list[tuple[str, float, float, str]]:
-    """Direct labels at line ends (name, x, y, colour), moved apart vertically so no two are
-    closer than ``gap`` of the y range: sorted by y, each pushed up from the one below, then
-    the stack moved down as one if it left the range."""
-    lo, hi = y_range
-    step = gap * ((hi - lo) or 1.0)
-    order = sorted(ends, key=lambda e: e[2])
-    ys = [e[2] for e in order]
-    for i in range(1, len(ys)):
-        ys[i] = max(ys[i], ys[i - 1] + step)
-    over = ys[-1] - hi if ys and ys[-1] > hi else 0.0
-    ys = [y - over for y in ys]
-    for i in range(len(ys) - 2, -1, -1):  # moving down must not push one below the floor
-        ys[i] = min(ys[i], ys[i + 1] - step)
-    return [(n, x, y, c) for (n, x, _, c), y in zip(order, ys, strict=True)]
-
-
-MAX_LABELLED = 12  # lines named at their ends; above, a legend at the side
-LABEL_PX = 19  # the height of an end label (12 px type) with its padding
-
-
-def _end_label(name: str, x, y: float, colour: str, axis: str = "") -> dict:
-    """A line's name at its end, in its colour; ``axis`` "" for the first panel's axes (x, y),
-    "2" for the second's (x2, y2), ..."""
-    return {"x": x, "y": y, "text": name, "xanchor": "left", "xshift": 6, "showarrow": False,
-            "font": {"size": 12, "color": colour}, "align": "left", "xref": f"x{axis}",
-            "yref": f"y{axis}"}  # fmt: skip
-
-
-TS_HEIGHT = 540  # px: a time series with end labels (12 x 19 px fit beside the plot)
+        height=int(top + plot_px + bottom),
+        margin={"b": int(bottom)},
+        legend={"y": -below / plot_px, "yanchor": "top"},
+    )
 
 
 def time_series(
@@ -215,15 +243,17 @@ def time_series(
     log: bool = False,
 ) -> Chart:
     """One line per ``geo`` over ``year``; estimates (flag) are marked with hollow markers. Each
-    geo keeps its colour (:mod:`dashboard.palette`); up to 12 lines are named at their ends
-    (no legend over the title), more get a legend at the side. ``log``: a logarithmic y axis
-    (the caller leaves out values <= 0)."""
+    geo keeps its colour (:mod:`dashboard.palette`) and is named in the legend below the plot.
+    ``log``: a logarithmic y axis (the caller leaves out values <= 0)."""
     fig = go.Figure()
     parts = []
     geos = list(dict.fromkeys(df.sort_values("year")["geo"]))
     colours = palette.assign(geos)
-    ends = []
-    for geo, g in df.sort_values("year").groupby("geo", sort=False):
+    # the legend lists the lines as they end, highest first
+    last = df.dropna(subset=["value"]).sort_values("year").groupby("geo")["value"].last()
+    order = sorted(geos, key=lambda g: -float(last.get(g, float("-inf"))))
+    by_geo = dict(tuple(df.sort_values("year").groupby("geo", sort=False)))
+    for geo, g in ((k, by_geo[k]) for k in order):
         name = names.get(geo, geo)
         est = g["flag"].isin(["estimate", "uncertain"]) if "flag" in g else False
         fig.add_trace(
@@ -240,41 +270,31 @@ def time_series(
         if len(last):
             y, x = float(last["value"].iloc[0]), int(last["year"].iloc[0])
             parts.append(f"{name} {y:{value_format}} in {x}")
-            ends.append((name, x, y, colours[geo]))
     house_layout(fig, title, subtitle, source, y_title)
-    fig.update_xaxes(showgrid=False)
-    values = pd.to_numeric(df["value"], errors="coerce").dropna()
-    if log:  # plotly places annotations and ranges of a log axis in log10 units
-        fig.update_yaxes(type="log")
-        values = np.log10(values[values > 0])
-        ends = [(n, x, float(np.log10(y)), c) for n, x, y, c in ends if y > 0]
-    if ends and len(ends) <= MAX_LABELLED:
-        lo, hi = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
-        # room for 12 labels of LABEL_PX each: the plot's height in px sets the gap in data
-        pad = 0.05 * ((hi - lo) or 1.0)
-        lo, hi = lo - pad, hi + pad  # the axis range is set, so a label's px are known
-        fig.update_layout(height=TS_HEIGHT)
-        fig.update_yaxes(range=[lo, hi])
-        plot_px = TS_HEIGHT - fig.layout.margin.t - fig.layout.margin.b
-        add_annotations(fig, [_end_label(*e) for e in end_labels(
-            ends, (lo, hi), gap=(LABEL_PX + 1) / plot_px)])  # fmt: skip
-        widest = max(len(e[0]) for e in ends)
-        fig.update_layout(showlegend=False, margin={"r": min(40 + 7 * widest, 220)})
-        # the labels sit in the right margin: keep plotly from widening the axis for them
-        years = pd.to_numeric(df["year"], errors="coerce")
-        fig.update_xaxes(range=[float(years.min()) - 1, float(years.max()) + 1])
-    elif ends:  # house_layout's legend beside the plot names them
-        fig.update_layout(margin={"r": 190})
+    fig.update_xaxes(showgrid=False, nticks=8)
+    if log:
+        values = pd.to_numeric(df["value"], errors="coerce")
+        fig.update_yaxes(type="log", **log_ticks(values[values > 0]))
+    fit_height(fig)
     alt = f"Line chart: {title}. {subtitle}. Latest values: " + (
         "; ".join(parts) if parts else "no data"
     )
     return Chart(fig, alt + ".", df)
 
 
+def log_ticks(values: pd.Series) -> dict:
+    """Tick labels of a log axis: powers of ten where the values span two decades or more,
+    else 1, 2 and 5 of each decade (plotly's default labels every digit 2-9, which crowd)."""
+    v = values.dropna()
+    span = float(np.log10(v.max() / v.min())) if len(v) and v.min() > 0 else 0.0
+    return {"dtick": 1, "minor": {"showgrid": False}} if span >= 2 else {"dtick": "D2"}
+
+
 def mark_events(chart: Chart, events) -> None:
     """Dotted vertical lines at dated events (``catalog.Event``) within the chart's years, each
     labelled above the plot in a row of its own (ending at its line, so labels of close dates
-    do not overlap), its source in the hover (an invisible marker) and in the chart's text."""
+    do not overlap; the unit label moves above them), its source in the hover (an invisible
+    marker) and in the chart's text."""
     fig = chart.figure
     top = float(pd.to_numeric(chart.data["value"], errors="coerce").max())
     years = pd.to_numeric(chart.data["year"], errors="coerce")
@@ -294,9 +314,11 @@ def mark_events(chart: Chart, events) -> None:
             "<extra></extra>",
         ))  # fmt: skip
     add_annotations(fig, labels)
-    if len(events) > 2:  # rows above two reach into the subtitle's room: more top margin
-        fig.update_layout(margin={"t": fig.layout.margin.t + 15 * (len(events) - 2)})
     if events:
+        more = 15 * len(events)
+        fig.update_annotations(selector={"name": "unit"}, yshift=6 + more)
+        fig.update_layout(margin={"t": fig.layout.margin.t + more},
+                          height=fig.layout.height + more)  # fmt: skip
         chart.alt += (
             " Events marked: "
             + "; ".join(
@@ -320,30 +342,31 @@ def stacked_series(
     summarize_above: int = 10,
     log: bool = False,
     from_zero: bool = False,
-    height: int | None = None,
 ) -> Chart:
     """One panel per measure (``panels`` = [(column, panel title, unit)]), shared years, one line
     per country; with more than ``summarize_above`` countries, the median and 25-75% band, drawn
     only for years where at least a quarter of the countries (and 3) report. ``log``:
     logarithmic y axes (the caller leaves out values <= 0); ``from_zero``: axes that start at
-    0, for indices whose small changes must not look large. Up to 12 lines are named at their
-    ends in every panel (no legend beside the plot, which left a phone no room); panel titles
-    are left-aligned and wrapped, so they stay within the plot's width."""
+    0, for indices whose small changes must not look large. Each country is named once in the
+    legend below the panels (its lines in every panel share its colour); each panel's title
+    and unit stand above it, left-aligned and wrapped within the plot's width."""
     from plotly.subplots import make_subplots
 
     years = pd.to_numeric(df["year"], errors="coerce")
     if years.notna().all():  # years given as text ("2005") would make the x axis categorical
         df = df.assign(year=years)
-    spacing = 0.09
-    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=spacing,
-                        subplot_titles=[wrap(t, 44) for _, t, _ in panels])  # fmt: skip
+    gap_px = 54  # between panels: the next panel's title and unit
+    plot_px = PANEL_PX * len(panels) + gap_px * (len(panels) - 1)
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True,
+                        vertical_spacing=gap_px / plot_px if len(panels) > 1 else 0.0,
+                        subplot_titles=[wrap(f"{t}, {u}" if u else t, 44)
+                                        for _, t, u in panels])  # fmt: skip
     for a in fig.layout.annotations:  # the panel titles: from the plot's left edge, not centred
-        a.update(x=0, xanchor="left", font_size=13)
+        a.update(x=0, xanchor="left", align="left", font_size=13, yshift=4)
     geos = list(dict.fromkeys(df["geo"]))
     colours = palette.assign(geos)
     summarize = len(geos) > summarize_above
     alt_parts = []
-    ends: dict[int, list] = {}
     for row, (col, _title, _unit) in enumerate(panels, start=1):
         d = df.dropna(subset=[col])
         if summarize:
@@ -357,11 +380,13 @@ def stacked_series(
             fig.add_trace(
                 go.Scatter(x=q.index, y=q[0.25], fill="tonexty", mode="lines", line={"width": 0},
                            fillcolor="rgba(0,114,178,0.18)", name="25-75% of countries",
-                           showlegend=row == 1, hoverinfo="skip"), row=row, col=1,
+                           legendgroup="band", showlegend=row == 1, hoverinfo="skip"),
+                row=row, col=1,
             )  # fmt: skip
             fig.add_trace(
                 go.Scatter(x=q.index, y=q[0.5], name="median", line={"color": PALETTE[0]},
                            customdata=n.reindex(q.index), showlegend=row == 1,
+                           legendgroup="median",
                            hovertemplate="median %{y:.2f} (%{customdata} countries)"
                            "<extra></extra>"),
                 row=row, col=1,
@@ -385,47 +410,21 @@ def stacked_series(
                         f"{names.get(geo, geo)}, {panels[row - 1][1]}: {g[col].iloc[-1]:.1f} in "
                         f"{g['year'].iloc[-1]}"
                     )
-                    y_end = float(g[col].iloc[-1])
-                    if not log or y_end > 0:
-                        ends.setdefault(row, []).append((
-                            names.get(geo, geo), g["year"].iloc[-1],  # a year, or "2016-Q4"
-                            float(np.log10(y_end)) if log else y_end, colours[geo],
-                        ))  # fmt: skip
     house_layout(fig, title, subtitle, source, "")
-    # the first panel's title stands above the plot, in the top margin: room for it there
-    fig.update_layout(margin={"t": fig.layout.margin.t + 18})
-    for row, (_col, _title, unit) in enumerate(panels, start=1):
-        fig.update_yaxes(title_text=unit, row=row, col=1, type="log" if log else None,
+    # the first panel's title stands above the plot, in the top margin
+    title_lines = max(str(a.text).count("<br>") + 1 for a in fig.layout.annotations[:1]) or 1
+    fig.update_layout(margin={"t": 12 + 17 * title_lines}, hovermode="x")
+    for row in range(1, len(panels) + 1):
+        fig.update_yaxes(row=row, col=1, type="log" if log else None,
                          rangemode="tozero" if from_zero else None)  # fmt: skip
-    height = height or 220 * len(panels) + 200
-    fig.update_layout(height=height, hovermode="x")
-    if ends and max(len(e) for e in ends.values()) <= MAX_LABELLED:
-        m = fig.layout.margin
-        panel_px = (height - m.t - m.b) * (1 - spacing * (len(panels) - 1)) / len(panels)
-        labels = []
-        for row, row_ends in ends.items():
-            col = panels[row - 1][0]
-            vals = pd.to_numeric(df[col], errors="coerce").dropna()
-            if log:
-                vals = np.log10(vals[vals > 0])
-            lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0)
-            if from_zero and not log:
-                lo = min(lo, 0.0)
-            pad = 0.05 * ((hi - lo) or 1.0)
-            lo, hi = lo - pad, hi + pad
-            fig.update_yaxes(range=[lo, hi], row=row, col=1)
-            half = (LABEL_PX / 2) / panel_px * (hi - lo)  # a label stays inside its panel
-            gap = (LABEL_PX + 1) / panel_px
-            axis = "" if row == 1 else str(row)
-            labels += [
-                _end_label(*e, axis=axis)
-                for e in end_labels(row_ends, (lo + half, hi - half), gap=gap)
-            ]
-        add_annotations(fig, labels)
-        widest = max(len(e[0]) for es in ends.values() for e in es)
-        fig.update_layout(showlegend=False, margin={"r": min(40 + 7 * widest, 220)})
-        if years.notna().all():  # periods such as "2016-Q4" are categories: plotly's range
-            fig.update_xaxes(range=[float(years.min()) - 0.5, float(years.max()) + 0.5])
+    if log:
+        for row, (col, _t, _u) in enumerate(panels, start=1):
+            vals = pd.to_numeric(df[col], errors="coerce")
+            fig.update_yaxes(row=row, col=1, **log_ticks(vals[vals > 0]))
+    fig.update_xaxes(nticks=8)
+    if years.notna().all():  # periods such as "2016-Q4" are categories: plotly's range
+        fig.update_xaxes(range=[float(years.min()) - 0.5, float(years.max()) + 0.5])
+    fit_height(fig, plot_px)
     alt = f"Line charts: {title}. {subtitle}. " + ("; ".join(alt_parts[:12]) or "no data") + "."
     return Chart(fig, alt, df)
 
@@ -449,7 +448,8 @@ def scatter_fit(
     """y against x per country-year; trajectories (lines through the years, their first and
     last year written at their ends and an arrowhead on the last) for few countries, and the
     pooled OLS fit with its confidence band, its slope and R² in its name. ``marked`` geos are
-    drawn larger and named beside their points (on screen and in exports)."""
+    drawn larger and numbered (1, 2, ... on the points), each named with its number in the
+    legend: names written beside close points printed over each other."""
     d = df.dropna(subset=[x, y]).sort_values(["geo", "year"])
     fig = go.Figure()
     if band is not None:
@@ -489,14 +489,21 @@ def scatter_fit(
     mark = d[d["geo"].isin(marked)].sort_values("year").groupby("geo").tail(1)
     if len(mark):
         colours = palette.assign(list(marked))
+        order = [g for g in marked if g in set(mark["geo"])]
+        rows = mark.set_index("geo").loc[order]
         fig.add_trace(go.Scatter(
-            x=mark[x], y=mark[y], mode="markers+text", name="selected",
-            text=[names.get(g, g) for g in mark["geo"]], textposition="top center",
-            textfont={"size": 12, "color": [colours[g] for g in mark["geo"]]},
-            marker={"size": 11, "color": [colours[g] for g in mark["geo"]],
+            x=rows[x], y=rows[y], mode="markers+text", name="selected", showlegend=False,
+            text=[str(i) for i in range(1, len(order) + 1)], textposition="middle center",
+            textfont={"size": 10, "color": "#fff"},
+            customdata=[names.get(g, g) for g in order],
+            marker={"size": 17, "color": [colours[g] for g in order],
                     "line": {"width": 1, "color": "#fff"}},
-            showlegend=False, hovertemplate="%{text}: x %{x:.2f}, y %{y:.2f}<extra></extra>",
+            hovertemplate="%{customdata}: x %{x:.2f}, y %{y:.2f}<extra></extra>",
         ))  # fmt: skip
+        for i, g in enumerate(order, start=1):  # the key: each number with its name
+            fig.add_trace(go.Scatter(
+                x=[None], y=[None], mode="markers", name=f"{i} {names.get(g, g)}",
+                marker={"size": 11, "color": colours[g]}, hoverinfo="skip"))  # fmt: skip
     if band is not None:
         a = band.attrs
         fig.add_trace(go.Scatter(
@@ -506,15 +513,20 @@ def scatter_fit(
     house_layout(fig, title, subtitle, source, y_title)
     set_x_title(fig, x_title)
     fig.update_layout(hovermode="closest")
+    fit_height(fig)
     fit = ""
     if band is not None:
         a = band.attrs
         fit = f" OLS slope {a['slope']:.2f} (R² {a['r2']:.2f}, n = {a['n']})."
     alt = f"Scatter plot: {title}. {subtitle}. {len(d)} {points}.{fit}"
+    if len(mark):
+        alt += (
+            " Numbered: "
+            + "; ".join(f"{i} {names.get(g, g)}" for i, g in enumerate(order, start=1))
+            + "."
+        )
     return Chart(fig, alt, d)
 
-
-# --- choropleth drawn as SVG polygons -------------------------------------------------------
 
 _EE = (1.340264, -0.081106, 0.000893, 0.003796)
 
@@ -554,6 +566,46 @@ def class_breaks(vals: pd.Series, classes: int = 6) -> list[float]:
     return [float(qs[0]), *sorted(set(rounded))]
 
 
+def map_classes(vals: pd.Series, lows: list[float], value_format: str, colorscale: str,
+                diverging: bool) -> tuple[list[float], list[str], list[str], str]:  # fmt: skip
+    """A choropleth's classes: (lower limits, colours, legend labels, note). Sequential maps
+    sample ``colorscale``. Maps of change (``diverging``, limits with 0 among them:
+    ``transforms.diverging_breaks``) colour falls in blues and rises (and no change) in reds,
+    darker further from 0, so no colour stands for both; a class of rises that no value
+    reaches is left out, and data of one sign gets the note that its scale is one-sided."""
+    note = ""
+    if diverging:
+        if len(vals) and float(vals.max()) < 0 and len(lows) > 1 and lows[-1] == 0.0:
+            lows = lows[:-1]  # nothing rose: no class of rises
+        falls = sum(1 for lo in lows if lo < 0)
+        rises = len(lows) - falls
+        colors = [*(sample_colorscale("Blues", list(np.linspace(0.9, 0.4, falls))) if falls
+                    else []),
+                  *(sample_colorscale("Reds", list(np.linspace(0.3, 0.9, rises))) if rises
+                    else [])]  # fmt: skip
+        if len(vals) and float(vals.min()) >= 0:
+            note = "every value is a rise or no change: a one-sided scale"
+        elif len(vals) and float(vals.max()) <= 0:
+            note = "every value is a fall or no change: a one-sided scale"
+    else:
+        colors = sample_colorscale(colorscale, list(np.linspace(0.15, 1.0, len(lows))))
+
+    small = min((abs(v) for v in lows if v), default=1.0)
+    if diverging and f"{small:{value_format}}".strip("+-0.") == "":  # "-0.00": more decimals
+        value_format = f"+.{max(0, -int(np.floor(np.log10(small)))) + 1}f"
+
+    def fmt(v: float) -> str:
+        return "0" if diverging and v == 0 else f"{v:{value_format}}"  # 0 is neither sign
+
+    labels = [f"{fmt(lo)} to {fmt(lows[i + 1])}" if i + 1 < len(lows)
+              else f"{fmt(lo)} to 0" if diverging and lo < 0
+              else f"{fmt(lo)} or more" for i, lo in enumerate(lows)]  # fmt: skip
+    return lows, colors, labels, note
+
+
+MAP_PX = 440  # a world map's height
+
+
 def choropleth(
     values: pd.Series,
     geojson: dict,
@@ -577,14 +629,11 @@ def choropleth(
 
     vals = values.dropna()
     lows = breaks if breaks is not None else (class_breaks(vals) if len(vals) else [0.0])
-    if diverging:
-        colors = sample_colorscale("RdBu_r", list(np.linspace(0.0, 1.0, len(lows))))
-    else:
-        colors = sample_colorscale(colorscale, list(np.linspace(0.15, 1.0, len(lows))))
+    lows, colors, labels, note = map_classes(vals, lows, value_format, colorscale, diverging)
+    subtitle = f"{subtitle}; {note}" if note else subtitle
 
     def label_of(i: int) -> str:
-        lo = f"{lows[i]:{value_format}}"
-        return f"{lo}+" if i == len(lows) - 1 else f"{lo} to {lows[i + 1]:{value_format}}"
+        return labels[i]
 
     fig = go.Figure()
     for feat in geojson["features"]:
@@ -619,8 +668,8 @@ def choropleth(
     house_layout(fig, title, subtitle, source, "", left=10)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    fig.update_layout(hovermode="closest", height=540, plot_bgcolor="#ffffff")
-    legend_below(fig)  # after the height: it grows the figure by the legend's room
+    fig.update_layout(hovermode="closest", plot_bgcolor="#ffffff", margin={"t": 10, "r": 10})
+    fit_height(fig, MAP_PX, ticks=0)  # the key in rows below the map
     top = vals.sort_values(ascending=False).head(3)
     alt = (f"World map: {title}. {subtitle}. {len(vals)} countries with data; highest: "
            + ", ".join(f"{k} {v:{value_format}}" for k, v in top.items()) + ".")  # fmt: skip
@@ -629,30 +678,32 @@ def choropleth(
 
 # --- regional charts -------------------------------------------------------------------------
 
-BAR_LABEL_CHARS = 20  # longer category names are cut on the axis (whole in the hover)
+BAR_LABEL_CHARS = 44  # longer category names are cut (whole in the hover)
+BAR_NAME_PX = 16  # a category's name, written above its bars
+BAR_GAP_PX = 8  # between one category's bars and the next one's name
 
 
-def _bar_axes(fig: go.Figure, labels, title: str, subtitle: str, source: str,
-              x_title: str) -> None:  # fmt: skip
-    """House layout for horizontal bars: category names cut to BAR_LABEL_CHARS with "…", a
-    left margin that fits them (set, not grown by plotly, so the source line starts at the
-    figure's edge), x ticks level and few, the x title wrapped: nothing runs out of a phone's
-    width or into the source line."""
+def bar_axes(fig: go.Figure, labels, title: str, subtitle: str, source: str, x_title: str,
+             *, bar_px: int = 22) -> None:  # fmt: skip
+    """House layout for horizontal bars: each category's name written above its bars at the
+    plot's left edge (names beside the bars took half a phone's width), ``bar_px`` px of bars
+    a category and room for the name; x ticks level and few, the x title wrapped."""
     names = [str(v) for v in labels]
     short = [n if len(n) <= BAR_LABEL_CHARS else n[: BAR_LABEL_CHARS - 1] + "…" for n in names]
-    left = 16 + 7 * max((len(n) for n in short), default=4)
-    house_layout(fig, title, subtitle, source, "", left=left)
-    fig.update_yaxes(tickmode="array", tickvals=names, ticktext=short, automargin=False)
+    house_layout(fig, title, subtitle, source, "", left=10)
+    band = bar_px + BAR_NAME_PX + BAR_GAP_PX
+    fig.update_yaxes(tickmode="array", tickvals=names, showticklabels=False, automargin=False,
+                     range=[-0.5, len(names) - 0.5])  # fmt: skip
     fig.update_xaxes(tickangle=0, nticks=5, automargin=False)
+    fig.update_layout(margin={"t": 8}, bargap=(BAR_NAME_PX + BAR_GAP_PX) / band)
+    add_annotations(fig, [
+        {"text": s, "name": "category", "x": 0, "xref": "paper", "xanchor": "left", "y": n,
+         "yref": "y", "yanchor": "bottom", "yshift": bar_px / 2, "showarrow": False,
+         "font": {"size": 12, "color": "#333"}, "align": "left"}
+        for n, s in zip(names, short, strict=True)
+    ])  # fmt: skip
     set_x_title(fig, x_title)
-
-
-def _bars_height(fig: go.Figure, bars: int, px: int) -> int:
-    """A bar chart's height: ``px`` per bar (at least 4 bars' worth) plus the margins its
-    title, subtitle, x title and source line take (with a two-line title and a three-line
-    source they are about 300 px: a fixed 220 px left 4 bars 40 px, their labels overlapping)."""
-    m = fig.layout.margin
-    return int(m.t + m.b + px * max(bars, 4))
+    fit_height(fig, band * max(len(names), 3))
 
 
 def ranked_bars(
@@ -680,9 +731,8 @@ def ranked_bars(
     if reference is not None and reference == reference:
         fig.add_vline(x=reference, line={"color": "#000", "dash": "dash", "width": 1},
                       annotation_text=reference_label, annotation_position="top")  # fmt: skip
-    _bar_axes(fig, s[label], title, subtitle, source, x_title)
-    fig.update_layout(height=_bars_height(fig, len(s), 26), hovermode="closest",
-                      showlegend=False)  # fmt: skip
+    fig.update_layout(hovermode="closest", showlegend=False)  # one measure, named on its axis
+    bar_axes(fig, s[label], title, subtitle, source, x_title)
     first = ", ".join(f"{r[label]} {r[value]:{value_format}}" for _, r in s.iloc[::-1].head(3)
                       .iterrows())  # fmt: skip
     alt = f"Bar chart: {title}. {subtitle}. Top {len(s)} regions; highest: {first}."
@@ -707,12 +757,11 @@ def mix_bars(
         x=s["bench_share"], y=s["label"], mode="markers", name=benchmark, hoverinfo="skip",
         marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000"}},
     ))  # fmt: skip
-    _bar_axes(fig, s["label"], title, subtitle, source, "% of the total")
+    fig.update_layout(showlegend=False, hovermode="closest")
+    bar_axes(fig, s["label"], title, subtitle, source, "% of the total")
     # the bars are the region of the title and the subtitle names the ticks: no legend, whose
     # width a phone cannot spare
     fig.update_xaxes(ticksuffix="%")
-    fig.update_layout(showlegend=False)
-    fig.update_layout(height=_bars_height(fig, len(s), 30), hovermode="closest")
     big = d.sort_values("share", ascending=False).head(3)
     alt = (f"Bar chart: {title}. {subtitle}. Largest: "
            + ", ".join(f"{r.label} {r.share:.1f}% (benchmark {r.bench_share:.1f}%)"
@@ -735,7 +784,10 @@ def waterfall(
         textposition="outside", name=unit, hovertemplate="%{x}: %{y:,.1f}<extra></extra>",
     ))  # fmt: skip
     house_layout(fig, title, subtitle, source, unit)
-    fig.update_layout(hovermode="closest", showlegend=False, height=460)
+    fig.update_layout(hovermode="closest", showlegend=False)  # the steps are named on the axis
+    steps = [wrap(str(v), 12) for v in x]  # level and wrapped: a phone has ~45 px a step
+    fig.update_xaxes(tickmode="array", tickvals=x, ticktext=steps, tickfont={"size": 11})
+    fit_height(fig, ticks=max(t.count("<br>") + 1 for t in steps))
     alt = (f"Waterfall chart: {title}. {subtitle}. From {base:,.1f} to {final:,.1f} {unit}: "
            + ", ".join(f"{k} {v:+,.1f}" for k, v in components.items()) + ".")  # fmt: skip
     data = pd.DataFrame({"step": x, "value": y})

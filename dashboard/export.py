@@ -2,8 +2,9 @@
 with the system Chromium, and a data package (CSV, XLSX, metadata.json, README with a ready
 citation).
 
-Images keep the chart's title, subtitle and source line (the house style puts them in the
-figure) and add a "labordash" credit. Text is set in Arial/Helvetica (stated in metadata.json):
+Images carry the chart's title, subtitle and source line, which the page shows as text, set
+into the image at its size and wrapped by the font's measured widths, and a "labordash" credit.
+Text is set in Arial/Helvetica (stated in metadata.json):
 fonts every system has, so an SVG opened in another program keeps its metrics. Every text cell
 of an exported table is spreadsheet-safe (a leading =, +, -, @, |, tab, CR, LF or a full-width
 =, +, -, @ gets an apostrophe).
@@ -25,7 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard import __version__
+from dashboard import __version__, charts
 from dashboard.catalog import origin
 
 FONT = "Arial, Helvetica, sans-serif"
@@ -93,14 +94,14 @@ def check_image(data: bytes, fmt: str) -> bytes:
     return data
 
 
-def publication_figure(fig: go.Figure) -> go.Figure:
-    """A copy of ``fig`` with the export font and a "labordash" credit, bottom right."""
-    out = go.Figure(fig)
+def publication_figure(fig: go.Figure, width: int = 1200,
+                       height: int | None = None) -> tuple[go.Figure, int]:  # fmt: skip
+    """A copy of ``fig`` as published at ``width`` px: its title, subtitle and source line set
+    into the image with a "labordash" credit under them (``charts.compose``), in the export
+    font. Returns the figure and the image's height."""
+    out, height = charts.compose(fig, width, height, credit=f"Made with labordash {__version__}")
     out.update_layout(font_family=FONT, title_font_family=FONT)
-    out.add_annotation(text=f"labordash {__version__}", xref="paper", yref="paper", x=1, y=0,
-                       yshift=-62, xanchor="right", yanchor="top", showarrow=False,
-                       font={"size": 11, "color": "#555", "family": FONT})  # fmt: skip
-    return out
+    return out, height
 
 
 def _browser() -> None:
@@ -132,15 +133,18 @@ def image(fig: go.Figure, fmt: str, width: int = 1200, height: int | None = None
         raise ExportError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
     _browser()
     width = check_size(width, "width")
-    height = check_size(height or int(fig.layout.height or 600), "height")
+    if height is not None:
+        height = check_size(height, "height")
+    published, height = publication_figure(fig, width, height)
+    height = check_size(height, "height")
     try:
         scale = scale if scale is not None else (2 if fmt == "png" else 1)
-        data = pio.to_image(publication_figure(fig), format=fmt, width=width, height=height,
+        data = pio.to_image(published, format=fmt, width=width, height=height,
                             scale=scale)  # fmt: skip
     except Exception as exc:  # kaleido raises several kinds; all mean "no image"
         reason = "timed out" if isinstance(exc, TimeoutError) else str(exc)
         raise ExportError(f"the {fmt.upper()} could not be rendered: {reason}") from None
-    title = re.sub(r"<[^>]+>", " ", str(fig.layout.title.text or "")).strip()
+    title = charts.texts(fig)["title"]
     return describe_file(check_image(data, fmt), fmt, title, url)
 
 

@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
-from plotly.colors import sample_colorscale
 
 from dashboard import geo
-from dashboard.charts import Chart, _rings, class_breaks, house_layout, legend_below
+from dashboard.charts import Chart, _rings, class_breaks, fit_height, house_layout, map_classes
 
 LQ_BREAKS = [0, 0.5, 0.8, 1.25, 2, 5]  # below / near / above the benchmark, then clusters
 NO_DATA = "#e6e6e6"
@@ -147,15 +146,18 @@ def region_map(
     colorscale: str = "OrRd",
     height: int | None = None,
     zoom: bool = False,
+    diverging: bool = False,
 ) -> Chart:
     """Choropleth of ``values`` (index: region codes) on a stored layer. ``region_of`` maps a
     polygon id to the region code it draws (a county to its state, a NUTS 2021 polygon to the
     NUTS 2013 code); ``suppressed`` regions get their own grey; ``hover`` adds a line per region.
     Colours are quantile classes unless ``breaks`` (lower limits) are given; ``zoom`` frames the
-    regions with data instead of the whole layer."""
+    regions with data instead of the whole layer; ``diverging``: a map of change, falls blue and
+    rises red (``charts.map_classes``, limits from ``transforms.diverging_breaks``)."""
     vals = values.dropna()
     lows = breaks if breaks is not None else (class_breaks(vals) if len(vals) else [0.0])
-    colors = sample_colorscale(colorscale, list(np.linspace(0.15, 1.0, len(lows))))
+    lows, colors, labels, note = map_classes(vals, lows, value_format, colorscale, diverging)
+    subtitle = f"{subtitle}; {note}" if note else subtitle
     hover = hover or {}
     shapes = projected(layer, level)
     supp = set(suppressed)
@@ -164,8 +166,7 @@ def region_map(
         return max(0, int(np.searchsorted(lows, float(v), side="right")) - 1)
 
     def label_of(i: int) -> str:
-        lo = f"{lows[i]:{value_format}}"
-        return f"{lo}+" if i == len(lows) - 1 else f"{lo} to {lows[i + 1]:{value_format}}"
+        return labels[i]
 
     groups: dict[str, tuple[list, list]] = {}
     centres: dict[str, list] = {}
@@ -241,12 +242,10 @@ def region_map(
         pad = 0.15 * max(extent[2] - extent[0], extent[3] - extent[1], 0.02)
         fig.update_xaxes(range=[extent[0] - pad, extent[2] + pad])
         fig.update_yaxes(range=[extent[1] - pad, extent[3] + pad])
-    # a title or subtitle of two lines takes more of the top: the map keeps its size
-    more_top = fig.layout.margin.t - 100  # the top margin maps had before titles wrapped
-    fig.update_layout(hovermode="closest",
-                      height=(height or geo.LAYERS[layer].height) + more_top,
-                      plot_bgcolor="#ffffff", margin={"l": 10})  # fmt: skip
-    legend_below(fig)
+    fig.update_layout(hovermode="closest", plot_bgcolor="#ffffff",
+                      margin={"l": 10, "r": 10, "t": 10})  # fmt: skip
+    # the map keeps the height its layer had with the title inside the figure (100 px of it)
+    fit_height(fig, (height or geo.LAYERS[layer].height) - 100, ticks=0)  # the key below
     drawn = sum(1 for k in vals.index if k in centres)
     top = vals.sort_values(ascending=False).head(3)
     highest = ", ".join(f"{names.get(k, k)} {v:{value_format}}" for k, v in top.items())

@@ -41,8 +41,7 @@ class Built:
     @property
     def title(self) -> str:
         if self.chart is not None:
-            # a long title is broken into lines for plotly (charts.TITLE_CHARS)
-            return str(self.chart.figure.layout.title.text or self.name).replace("<br>", " ")
+            return charts.texts(self.chart.figure)["title"] or self.name
         return str(self.notes.get("title", self.name))
 
     @property

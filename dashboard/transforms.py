@@ -6,6 +6,7 @@ Pure functions on pandas frames; the charts draw what they return.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 VALUES = {
@@ -86,14 +87,26 @@ def change_table(df: pd.DataFrame, names: dict[str, str], col: str = "value") ->
 
 
 def diverging_breaks(vals: pd.Series, classes: int = 3) -> list[float]:
-    """Lower class limits symmetric around 0 for a map of change: ``classes`` classes on each
-    side, limits at rounded quantiles of |change| (2 significant digits), the lowest limit the
-    minimum (or below the first negative limit)."""
-    mag = vals.abs()
-    mag = mag[mag > 0]
-    if mag.empty:
-        return [float(vals.min()) if len(vals) else 0.0, 0.0]
-    qs = [float(f"{q:.2g}") for q in mag.quantile([i / classes for i in range(1, classes)])]
-    steps = sorted({q for q in qs if q > 0})
-    lows = [-s for s in reversed(steps)] + [0.0] + steps
-    return [min(float(vals.min()), lows[0] - (steps[0] if steps else 1.0)), *lows]
+    """Lower class limits for a map of change, 0 always among them so that no class holds both a
+    fall and a rise: up to ``classes`` classes of falls at quantiles of the falls, and up to
+    ``classes`` of rises (0 and above) at quantiles of the rises, each side following its own
+    data (limits rounded to 2 significant digits, at least 3 values a class). The first limit
+    is the minimum. Data of one sign gets classes on that side only; 0 stays a limit."""
+    v = pd.to_numeric(vals, errors="coerce").dropna()
+    if v.empty:
+        return [0.0]
+
+    def limits(side: pd.Series) -> list[float]:
+        k = max(1, min(classes, len(side) // 3))
+        qs = np.quantile(side.abs().to_numpy(), np.linspace(0, 1, k + 1))[1:-1]
+        return sorted({float(f"{q:.2g}") for q in qs} - {0.0})
+
+    falls, rises = v[v < 0], v[v > 0]
+    lows = []
+    if len(falls):
+        lowest = float(falls.min())
+        lows = [lowest, *(-s for s in reversed(limits(falls)) if -s > lowest)]
+    lows.append(0.0)
+    if len(rises):
+        lows += [s for s in limits(rises) if s < float(rises.max())]
+    return lows

@@ -389,7 +389,7 @@ def test_russia_wartime_section(store_env):
     assert not at.exception, at.exception
     spec = json.loads(next(c for c in page_charts(at) if c.proto.id.endswith("war_map")
                            or "war_map" in c.proto.id).proto.spec)  # fmt: skip
-    title = spec["layout"]["title"]["text"].replace("<br>", " ")  # long titles are in lines
+    title = spec["layout"]["meta"]["title"]  # page text above the figure
     assert title == "Social policy: change in its share of the budget, 2019 to 2023"
     shares = store.read("ru_budget_shares", indicator="budget_share_consolidated", function="10",
                         geo="RU-UD")  # fmt: skip

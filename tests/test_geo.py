@@ -51,7 +51,7 @@ def test_choropleth_colours_by_class_and_marks_missing(store_env):
     assert "ATA" not in fills  # Antarctica left out
     legend = [t.name for t in c.figure.data if t.showlegend is not False and t.fill != "toself"]
     assert legend == ["0.0 to 1.0", "1.0 to 2.0", "2.0 to 3.0", "3.0 to 5.0", "5.0 to 10.0",
-                      "10.0+", "no data"]  # fmt: skip
+                      "10.0 or more", "no data"]  # fmt: skip
     assert "UKR 34.0" in c.alt
     # every polygon is drawn from our geometries: nothing for plotly to fetch
     assert not any(t.type in ("choropleth", "choroplethmap", "scattergeo") for t in c.figure.data)

@@ -48,5 +48,5 @@ def test_region_map_classes_suppression_and_hover(store_env):
     assert "<b>Udmurtia</b> (RU-UD)<br>2.00 x<br>rank 1 of 3" in texts
     assert "suppressed" in texts
     legend = [t.name for t in ch.figure.data if t.showlegend is not False and t.name]
-    assert legend[:3] == ["0.00 to 0.50", "0.50 to 1.50", "1.50+"]
+    assert legend[:3] == ["0.00 to 0.50", "0.50 to 1.50", "1.50 or more"]
     assert "3 of 3 regions with data drawn, 1 suppressed" in ch.alt

@@ -1,7 +1,6 @@
 """Readable charts on synthetic frames and the real store: series colours (dashboard.palette), end
 labels, named scatter points, fit and trajectories, and events on the timeline."""
 
-import itertools
 import zlib
 
 import pandas as pd
@@ -28,32 +27,41 @@ def test_a_country_keeps_its_colour_and_a_chart_never_repeats_one():
     assert palette.preferred("AUT") == zlib.crc32(b"AUT") % 12  # stable across processes
 
 
-def test_end_labels_are_kept_apart():
-    ends = [("a", 2020, 1.00, "#000"), ("b", 2020, 1.01, "#000"), ("c", 2020, 1.02, "#000"),
-            ("d", 2020, 5.0, "#000")]  # fmt: skip
-    placed = sorted(charts.end_labels(ends, (0.0, 5.0)), key=lambda e: e[2])
-    ys = [e[2] for e in placed]
-    assert all(b - a >= 0.055 * 5 - 1e-9 for a, b in itertools.pairwise(ys))
-    assert max(ys) <= 5.0 and [e[0] for e in placed] == ["a", "b", "c", "d"]
-
-
 def _frame(n: int) -> pd.DataFrame:
     geos = [f"C{i:02d}" for i in range(n)]
     return pd.DataFrame([{"geo": g, "year": y, "value": i + y / 1000, "flag": None}
                          for i, g in enumerate(geos) for y in (2020, 2021)])  # fmt: skip
 
 
-def test_up_to_12_lines_are_named_at_their_ends():
-    ch = charts.time_series(_frame(12), names={}, title="t", subtitle="s", source="src",
-                            y_title="y")  # fmt: skip
-    labels = [a.text for a in ch.figure.layout.annotations if a.text != "src"]
-    assert ch.figure.layout.showlegend is False and sorted(labels) == [f"C{i:02d}" for i in
-                                                                       range(12)]  # fmt: skip
-    assert len({t.line.color for t in ch.figure.data}) == 12
-    more = charts.time_series(_frame(13), names={}, title="t", subtitle="s", source="src",
-                              y_title="y")  # fmt: skip
-    assert more.figure.layout.showlegend is not False
-    assert more.figure.layout.legend.orientation == "v" and more.figure.layout.legend.x > 1
+def test_every_line_is_named_in_a_legend_below_the_plot():
+    for n in (1, 12, 13):
+        ch = charts.time_series(_frame(n), names={}, title="t", subtitle="s", source="src",
+                                y_title="y")  # fmt: skip
+        fig = ch.figure
+        # every line, in the order the lines end (highest first)
+        assert charts.legend_names(fig) == [f"C{i:02d}" for i in reversed(range(n))]
+        assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0  # below
+        assert len({t.line.color for t in fig.data}) == min(n, 12)
+        # the plot keeps PLOT_PX; the figure grows by the rows a phone's legend needs
+        m = fig.layout.margin
+        assert fig.layout.height - m.t - m.b == charts.PLOT_PX
+        rows = charts.legend_rows(charts.legend_names(fig))
+        assert m.b >= charts.TICKS_PX + charts.LEGEND_ROW_PX * rows
+    assert charts.legend_rows([f"Country {i}" for i in range(12)]) > 2  # a phone: rows
+    assert charts.legend_rows([f"Country {i}" for i in range(12)], 1100) <= 2
+
+
+def test_stacked_panels_keep_their_height_and_name_each_series_once():
+    df = _frame(9).assign(a=lambda d: d["value"], b=lambda d: -d["value"])
+    ch = charts.stacked_series(df, [("a", "Alpha", "%"), ("b", "Beta", "%")],
+                               names={}, title="t", subtitle="s", source="src")  # fmt: skip
+    fig = ch.figure
+    assert charts.legend_names(fig) == [f"C{i:02d}" for i in range(9)]
+    assert len(fig.data) == 18  # every line drawn, each named once (legend groups)
+    m = fig.layout.margin
+    domains = [fig.layout[f"yaxis{'' if i == 1 else i}"].domain for i in (1, 2)]
+    plot = fig.layout.height - m.t - m.b
+    assert all((hi - lo) * plot >= charts.PANEL_PX - 1 for lo, hi in domains)
 
 
 def test_scatters_name_their_points_fit_and_years():
@@ -72,7 +80,8 @@ def test_scatters_name_their_points_fit_and_years():
     assert list(bee.text) == ["2000", "", "2002"]  # first and last year at the ends
     assert list(bee.marker.symbol) == ["circle", "circle", "arrow"]  # the direction
     named = next(t for t in ch.figure.data if t.name == "selected")
-    assert list(named.text) == ["Bee"] and list(named.x) == [1 + 2002 / 10]
+    assert list(named.text) == ["1"] and list(named.x) == [1 + 2002 / 10]  # numbered
+    assert "1 Bee" in charts.legend_names(ch.figure)  # and keyed in the legend
 
 
 def test_events_on_the_timeline_carry_their_source(store_env):

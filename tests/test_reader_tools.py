@@ -6,7 +6,6 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -62,26 +61,60 @@ def test_change_table_has_first_and_last_figures():
     assert math.isnan(t.loc["C", "relative_change"])
 
 
-def test_diverging_breaks_are_symmetric_around_zero():
-    vals = pd.Series([-7.0, -3.0, -1.0, 0.5, 2.0, 4.0, 9.0])
+def _classes(vals: pd.Series, lows: list[float]) -> list[pd.Series]:
+    bounds = [*lows[1:], float("inf")]
+    return [vals[(vals >= lo if i else vals >= -float("inf")) & (vals < hi)]
+            for i, (lo, hi) in enumerate(zip(lows, bounds, strict=True))]  # fmt: skip
+
+
+def test_no_class_of_a_map_of_change_holds_a_fall_and_a_rise():
+    # mostly rises (the wartime defense map): the falls get their own class, however small
+    vals = pd.Series([-0.01, 0.02, 0.05, 0.08, 0.1, 0.12, 0.2, 0.3, 0.4, 0.5, 0.9, 1.3])
     lows = transforms.diverging_breaks(vals)
-    assert lows[0] <= vals.min() and 0.0 in lows
-    inner = lows[1:]
-    neg, pos = [v for v in inner if v < 0], [v for v in inner if v > 0]
-    assert sorted(-v for v in neg) == pos
+    assert lows[0] == -0.01 and 0.0 in lows
+    for cls in _classes(vals, lows):
+        assert not ((cls < 0).any() and (cls > 0).any()), (lows, list(cls))
+    # each side's classes follow that side's data: three classes of rises, one of falls
+    assert len([lo for lo in lows if lo >= 0]) == 3 and len([lo for lo in lows if lo < 0]) == 1
+    lopsided = pd.Series([-7.0, -3.0, -1.0, 0.5, 2.0, 4.0, 9.0, 12.0, 30.0, 31.0])
+    lows = transforms.diverging_breaks(lopsided)
+    assert all(not ((c < 0).any() and (c > 0).any()) for c in _classes(lopsided, lows))
 
 
-def test_log_axis_puts_end_labels_where_the_lines_end():
+def test_map_of_change_colours_falls_blue_and_rises_red():
+    from dashboard import charts
+
+    vals = pd.Series([-0.01, 0.02, 0.05, 0.08, 0.1, 0.12, 0.2, 0.3, 0.4, 0.5, 0.9, 1.3])
+    lows, colours, labels, note = charts.map_classes(
+        vals, transforms.diverging_breaks(vals), "+.2f", "OrRd", diverging=True
+    )
+    rgb = [tuple(int(v) for v in c[c.index("(") + 1 : -1].split(",")) for c in colours]
+    for lo, (r, _g, b) in zip(lows, rgb, strict=True):
+        assert (b > r) if lo < 0 else (r > b), (lo, r, b)  # blue for falls, red for rises
+    assert labels[0] == "-0.01 to 0" and labels[-1].endswith("or more") and not note
+    ups = pd.Series([0.1, 0.2, 0.3, 0.5, 0.8, 1.0])
+    lows, colours, labels, note = charts.map_classes(
+        ups, transforms.diverging_breaks(ups), "+.1f", "OrRd", diverging=True
+    )
+    assert lows[0] == 0.0 and "one-sided" in note
+    downs = -ups
+    lows, colours, labels, note = charts.map_classes(
+        downs, transforms.diverging_breaks(downs), "+.1f", "OrRd", diverging=True
+    )
+    assert max(lows) < 0 and labels[-1].endswith("to 0") and "one-sided" in note
+
+
+def test_log_axis_labels_decades_not_every_digit():
     df = pd.DataFrame({"geo": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
                        "value": [1.0, 10.0, 100.0, 5.0, 50.0, 1000.0], "flag": None})  # fmt: skip
     fig = charts.time_series(df, names={}, title="t", subtitle="s", source="src", y_title="y",
                              log=True).figure  # fmt: skip
-    assert fig.layout.yaxis.type == "log"
-    lo, hi = fig.layout.yaxis.range
-    labels = {a.text: a.y for a in fig.layout.annotations if a.text in ("A", "B")}
-    # plotly places annotations on a log axis in log10 units
-    assert labels["A"] == pytest.approx(np.log10(100)) and labels["B"] == pytest.approx(3.0)
-    assert lo < 0 < 3 < hi < 3.5
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick == 1  # 1, 10, 100, 1000
+    assert charts.legend_names(fig) == ["B", "A"]  # B ends higher
+    narrow = df.assign(value=df["value"] / 10 + 100)  # 100.1 to 200: less than a decade
+    fig = charts.time_series(narrow, names={}, title="t", subtitle="s", source="src",
+                             y_title="y", log=True).figure  # fmt: skip
+    assert fig.layout.yaxis.dtick == "D2"  # 1, 2 and 5 of the decade, not 2 3 4 ... 9
 
 
 # --- builders on the store ------------------------------------------------------------------
@@ -151,9 +184,8 @@ def run(page: str | None = None, **params) -> AppTest:
 
 
 def titles(at: AppTest) -> list[str]:
-    """The charts' titles, whole (a long title is drawn in lines)."""
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
-            for c in page_charts(at)]  # fmt: skip
+    """The charts' titles (page text above each figure, kept in its layout's meta)."""
+    return [json.loads(c.proto.spec)["layout"]["meta"]["title"] for c in page_charts(at)]
 
 
 def test_home_views_live_in_the_url(store_env):
@@ -216,7 +248,7 @@ def test_guns_vs_butter_reader_tools(store_env, monkeypatch):
     at = run(GVB, values="change", scale="log", map_of="civilian", mapmode="change")
     assert not at.exception
     ts = next(json.loads(c.proto.spec) for c in page_charts(at) if c.key == "ts")
-    assert "% change since the first year" in ts["layout"]["title"]["subtitle"]["text"]
+    assert "% change since the first year" in ts["layout"]["meta"]["subtitle"]
     assert ts["layout"]["yaxis"]["type"] == "log"
     assert "Government health spending (WHO): change 2000-" in " ".join(titles(at))
     at = run(GVB, view="table", map_year="2015")
@@ -307,7 +339,7 @@ def test_names_follow_one_standard(store_env):
     assert names["RU-VOR"] == "Voronezh Oblast" and names["RU-UD"] == "Udmurt Republic"
     assert names["DE"] == "Germany" and names["EL"] == "Greece"  # not Deutschland, Elláda
     b = registry.build("shift_share", {"system": "nuts2", "region": "DE11"})
-    assert "against Germany" in str(b.chart.figure.layout.title.subtitle.text)
+    assert "against Germany" in charts.texts(b.chart.figure)["subtitle"]
 
 
 def test_numbers_read_as_people_write_them(store_env):

@@ -9,16 +9,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dashboard import registry, sitemap, store
+from dashboard import charts, registry, sitemap, store
 from dashboard.cli import app
 
 VIEWS = Path(__file__).resolve().parents[1] / "dashboard" / "views"
 
 
 def footer_of(fig) -> str:
-    """The house-style source line (an annotation below the plot)."""
-    texts = [a.text.replace("<br>", " ") for a in fig.layout.annotations]
-    return next((t for t in texts if t.startswith(("Source: ", "Sources: "))), "")
+    """The house-style source line (page text below the figure, composed into exports)."""
+    from dashboard import charts
+
+    source = charts.texts(fig)["source"]
+    return source if source.startswith(("Source: ", "Sources: ")) else ""
 
 
 def test_every_chart_builds_with_its_defaults(store_env):
@@ -34,7 +36,8 @@ def test_every_chart_builds_with_its_defaults(store_env):
             continue
         fig = b.chart.figure
         footer = footer_of(fig)
-        assert fig.layout.title.text and fig.layout.title.subtitle.text, item["name"]
+        texts = charts.texts(fig)
+        assert texts["title"] and texts["subtitle"], item["name"]
         assert footer, item["name"]
         for ds in b.datasets:  # every dataset plotted is cited with its producer
             from dashboard.catalog import origin
@@ -136,11 +139,12 @@ def test_the_export_is_the_chart_on_screen(store_env, page, params, key, name, s
     assert not at.exception, at.exception
     screen = chart_spec(at, key)["layout"]
     built = registry.build(name, spec).chart.figure.to_plotly_json()["layout"]
-    assert screen["title"]["text"] == built["title"]["text"]
-    assert screen["title"]["subtitle"] == built["title"]["subtitle"]
+    assert screen["meta"] == built["meta"]  # title, subtitle and source line
     for axis in ("xaxis", "yaxis"):
         assert screen.get(axis, {}).get("title") == built.get(axis, {}).get("title")
-    assert [a["text"] for a in screen["annotations"]] == [a["text"] for a in built["annotations"]]
+    assert [a["text"] for a in screen.get("annotations", [])] == [
+        a["text"] for a in built.get("annotations", [])
+    ]
     assert screen.get("shapes") == built.get("shapes")  # reference lines
 
 

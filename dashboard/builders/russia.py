@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import analysis, charts, crosswalks, dependence, geo, maps, russia, store
+from dashboard import analysis, charts, crosswalks, dependence, geo, maps, russia, store, transforms
 from dashboard.builders import lookups
 from dashboard.provenance import source_line
 from dashboard.registry import Built, SpecError, chart
@@ -131,20 +131,25 @@ def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     bud = russia.budget(["10"])
     mine = bud[bud["geo"].isin(chosen)]
     fig = go.Figure()
+    labels = [names.get(g, g) for g in reversed(chosen)]  # the first chosen at the top
     for i, year in enumerate(BUDGET_YEARS):
-        y = mine[mine["year"] == year].set_index("geo").reindex(list(chosen))
-        fig.add_trace(go.Bar(x=[names.get(g, g) for g in chosen], y=y["per_head"], name=str(year),
+        y = mine[mine["year"] == year].set_index("geo").reindex(list(reversed(chosen)))
+        fig.add_trace(go.Bar(y=labels, x=y["per_head"], name=str(year), orientation="h",
                              marker_color=charts.PALETTE[i],
-                             hovertemplate="%{x}: %{y:,.0f} RUB per person<extra>" + str(year)
+                             hovertemplate="%{y}: %{x:,.0f} RUB per person<extra>" + str(year)
                              + "</extra>"))  # fmt: skip
     ru = bud[(bud["geo"] == COUNTRY) & (bud["year"] == BUDGET_YEARS[0])]
-    if len(ru):
-        fig.add_hline(y=float(ru["per_head"].iloc[0]), line={"dash": "dash", "color": "#000"},
-                      annotation_text=f"all regions, {BUDGET_YEARS[0]}")  # fmt: skip
-    charts.house_layout(
-        fig, "Social-policy spending per head", "RUB per person, consolidated budget of the "
-        "subject, executed; section 10", source_line(["roskazna_budget", "rosstat_regions"]),
-        "RUB per person",
+    if len(ru):  # a line in the legend, not a label on the bars
+        level = float(ru["per_head"].iloc[0])
+        fig.add_trace(go.Scatter(
+            x=[level, level], y=[labels[0], labels[-1]], mode="lines",
+            name=f"All regions, {BUDGET_YEARS[0]}: {level:,.0f}", hoverinfo="skip",
+            line={"dash": "dash", "color": "#000", "width": 1.5}))  # fmt: skip
+    charts.bar_axes(
+        fig, labels, "Social-policy spending per head", "RUB per person, consolidated budget "
+        "of the subject, executed; section 10",
+        source_line(["roskazna_budget", "rosstat_regions"]), "RUB per person",
+        bar_px=16 * len(BUDGET_YEARS),
     )  # fmt: skip
     fig.update_layout(barmode="group", hovermode="closest")
     per_head = mine[["geo", "year", "per_head"]]
@@ -227,15 +232,17 @@ def russia_wartime_shares(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
     sel = pd.concat([s[s["geo"].isin(chosen)], median], ignore_index=True)
     wide = sel.pivot_table(index=["geo", "year"], columns="function", values="value")
     wide = wide.reset_index()
+    counts = s[s["year"] == s["year"].max()].groupby("function")["geo"].nunique()
     ch = charts.stacked_series(
-        wide, [(code, f"{label} (section {code})", "%") for code, label in WAR_FUNCTIONS.items()],
-        names={**_names(), "median": "Median of the 85 subjects"},
+        wide, [(code, f"{label} (section {code}); median of {counts.get(code, 0)} subjects",
+                "%") for code, label in WAR_FUNCTIONS.items()],  # fmt: skip
+        names={**_names(), "median": "Median subject"},
         title="Regional budgets before and during the war",
         subtitle=f"% of each subject's consolidated budget; {len(chosen)} regions and the median "
         f"subject, {WAR_YEARS[0]}-{WAR_YEARS[-1]}",
-        source=source_line([WARTIME]), summarize_above=13, height=860,
+        source=source_line([WARTIME]), summarize_above=13,
     )  # fmt: skip
-    _as_reference(ch.figure, "Median of the 85 subjects")
+    _as_reference(ch.figure, "Median subject")
     ch.alt += (" A share of a budget is not a level: a share can rise while spending falls. "
                "Regional 'national defense' is a small line, new since 2022, whose content the "
                "data does not describe.")  # fmt: skip
@@ -256,16 +263,13 @@ def russia_wartime_map(function: str = "02", base: str = "2021", final: str = "2
     s = _shares()
     s = s[s["function"] == function].pivot_table(index="geo", columns="year", values="value")
     change = (s[int(final)] - s[int(base)]).dropna()
-    top = max(abs(change.quantile(0.05)), abs(change.quantile(0.95)), 0.01)
-    step = top / 2
-    lowest = float(change.min())  # classes below it would be empty
-    breaks = [lowest, *[e for e in (-step, -step / 4, step / 4, step) if e > lowest]]
     name = SECTION_NAMES[function]
     ch = maps.region_map(
         change, LAYER, title=f"{name}: change in its share of the budget, {base} to {final}",
         subtitle="percentage points of each subject's consolidated budget; Russian federal "
         "subjects", source=source_line([WARTIME], CREDIT), unit="pp",
-        names=lookups.region_names(), breaks=breaks, colorscale="RdBu_r", value_format="+.2f",
+        names=lookups.region_names(), breaks=transforms.diverging_breaks(change),
+        diverging=True, value_format="+.2f",
     )  # fmt: skip
     return Built(ch, [WARTIME], notes={"change": change},
                  params={"function": function, "base": base, "final": final})  # fmt: skip

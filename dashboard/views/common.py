@@ -73,10 +73,33 @@ def show(name: str, *, key: str, export_key: str, note: str = "", **params):
     except MISSING as exc:
         st.warning(f"The {'map' if name.endswith('map') else 'chart'} cannot be drawn: {exc}")
         return None
-    st.plotly_chart(b.chart.figure, width="stretch", key=key)
+    figure(b.chart, key=key)
     st.caption(" ".join(filter(None, [b.chart.alt, note])))
     export_buttons(b, key=export_key)
     return b
+
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})
+
+
+def plain(text: str) -> str:
+    """``text`` shown as written by Streamlit's Markdown (no emphasis, links, HTML or LaTeX)."""
+    return str(text).translate(_MARKDOWN)
+
+
+def figure(chart: charts.Chart, *, key: str, ui=st) -> None:
+    """A chart as the page shows it: its title and subtitle as page text above the figure and
+    its source line below, wrapped by the browser at any width (the figure holds the plot,
+    its axes and its legend)."""
+    t = charts.texts(chart.figure)
+    box = ui.container(key=f"head_{key}")
+    if t["title"]:
+        box.markdown(f"**{plain(t['title'])}**")
+    if t["subtitle"]:
+        box.caption(plain(t["subtitle"]))
+    ui.plotly_chart(chart.figure, width="stretch", key=key)
+    if t["source"]:
+        ui.caption(plain(t["source"]))
 
 
 PLAY_SECONDS = 0.8  # between the years of a playing map
@@ -115,7 +138,7 @@ def year_player(ui, label: str, lo: int, hi: int, default: int, *, key: str, nam
                 b = built(name, **params, year=y)
             except (registry.SpecError, *MISSING):
                 continue  # a year without figures: the next one
-            slot.plotly_chart(b.chart.figure, width="stretch", key=f"{w}:frame:{y}")
+            figure(b.chart, key=f"{w}:frame:{y}", ui=slot.container())
             time.sleep(PLAY_SECONDS)
         slot.empty()
         bar.empty()

@@ -173,7 +173,7 @@ if layer:
         source=f"Your data · {geo.LAYERS[layer].credit}", unit="",
         names=common.region_names(),
     )  # fmt: skip
-    st.plotly_chart(mp.figure, width="stretch", key="byod_map")
+    common.figure(mp, key="byod_map")
     common.export_buttons(registry.Built(mp, [], name="your_data_lq_map", params=view),
                           key="x_byod_map")  # fmt: skip
     st.caption(upload.inert(f"{mp.alt} Region codes matched {LAYERS[layer]} ({matched:.0%})."))
@@ -185,7 +185,7 @@ bars = charts.ranked_bars(
     subtitle=f"ratio (all regions in the file = 1){when}", source="Your data",
     x_title="Location quotient", reference=1.0, reference_label="= 1",
 )  # fmt: skip
-st.plotly_chart(bars.figure, width="stretch", key="byod_bars")
+common.figure(bars, key="byod_bars")
 common.export_buttons(registry.Built(bars, [], name="your_data_lq", params=view),
                       key="x_byod_bars")  # fmt: skip
 st.caption(upload.inert(bars.alt))

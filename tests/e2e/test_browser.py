@@ -19,9 +19,8 @@ def test_home_draws_the_chart(browser, app_url):
     page, errors = open_page(browser, app_url, "home.png")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(".js-plotly-plot .scatterlayer .trace").count() == 5
-    labels = page.locator(".js-plotly-plot .annotation-text").all_text_contents()
-    assert "Russia" in labels and "Ukraine" in labels  # named at their ends, no legend
-    assert page.locator(".js-plotly-plot .legendtext").count() == 0
+    labels = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert "Russia" in labels and "Ukraine" in labels  # named in the legend below the plot
     body = page.inner_text("body")
     assert "Military expenditure as a share of GDP" in body
     assert "Source: Stockholm International Peace Research Institute (SIPRI)" in body
@@ -60,7 +59,7 @@ def test_shared_link_reproduces_the_view(browser, app_url):
         browser, f"{app_url}/?countries=RUS&countries=XXX&measure=milex_gov_share", "link.png"
     )
     assert page.locator('[data-testid="stException"]').count() == 0
-    labels = page.locator(".js-plotly-plot .annotation-text").all_text_contents()
+    labels = page.locator(".js-plotly-plot .legendtext").all_text_contents()
     assert "Russia" in labels and "Ukraine" not in labels
     assert "as a share of government spending" in page.inner_text("body")
     assert "Ignored countries in the link" in page.inner_text("body")
