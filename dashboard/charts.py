@@ -143,7 +143,12 @@ def compose(fig: go.Figure, width: int, height: int | None = None, *,
     foot = [*textfit.wrap(t["source"], room, SOURCE_PX), *([credit] if credit else [])]
     head_px = int(PAD_PX + 1.3 * TITLE_PX * len(title) + 1.45 * SUBTITLE_PX * len(sub) + 8)
     foot_px = int(1.5 * SOURCE_PX * len(foot) + PAD_PX)
-    height = height or int((fig.layout.height or 500) + head_px + foot_px)
+    # the legend's rows at this width, not a phone's: the room a phone needed is given back
+    names = legend_names(fig)
+    plot_w = width - left - max(m.r or 0, PAD_PX) - (TICK_ROOM_PX if axes else 0)
+    spare = LEGEND_ROW_PX * max(0, legend_rows(names) - legend_rows(names, plot_w))
+    bottom = (m.b or 0) - spare
+    height = height or int((fig.layout.height or 500) - spare + head_px + foot_px)
     out = go.Figure(fig)
     out.update_layout(
         title={"text": "<br>".join(title), "x": 0, "xref": "paper", "xanchor": "left",
@@ -151,12 +156,12 @@ def compose(fig: go.Figure, width: int, height: int | None = None, *,
                "font": {"size": TITLE_PX, "weight": "bold", "color": "#111"},
                "subtitle": {"text": "<br>".join(sub),
                             "font": {"size": SUBTITLE_PX, "color": "#444"}}},
-        margin={"t": (m.t or 0) + head_px, "b": (m.b or 0) + foot_px, "l": left,
+        margin={"t": (m.t or 0) + head_px, "b": bottom + foot_px, "l": left,
                 "r": max(m.r or 0, PAD_PX)},
     )  # fmt: skip
     out.add_annotation(
         text="<br>".join(foot), name="footer", xref="paper", yref="paper", x=0, y=0,
-        yshift=-(m.b or 0) - 8, xanchor="left", yanchor="top", align="left",
+        yshift=-bottom - 8, xanchor="left", yanchor="top", align="left",
         showarrow=False, font={"size": SOURCE_PX, "color": "#444"},
     )  # fmt: skip
     return out, height
