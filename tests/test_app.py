@@ -286,6 +286,17 @@ def test_dependence_switching_system_resets_the_industry(store_env):
     assert not at.info  # no "unknown industry" note for the old system's code
 
 
+def test_switching_system_starts_from_the_new_systems_period(store_env):
+    # the EU's last period (2015) is also a Russian one, but not the Russian default (2021)
+    at = run_page(DEP)
+    assert at.selectbox(key="dep:period").value == "2015"
+    at.selectbox(key="dep:system").set_value("ru_subject").run()
+    assert not at.exception
+    assert at.selectbox(key="dep:period").value == "2021"
+    at = run_page(PROFILE, system="ru_subject", period="2010")  # a link keeps its period
+    assert at.selectbox(key="profile:period").value == "2010"
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -258,6 +258,15 @@ def test_guns_vs_butter_reader_tools(store_env, monkeypatch):
     assert not at.exception and at.slider(key="gvb:map_year").value == 2025
 
 
+def test_moving_the_first_year_keeps_the_map_year(store_env):
+    # the map year's slider starts at the first year chosen: a new range is a new widget to
+    # Streamlit, which put the map on that first year
+    at = run(GVB, years="2000-2025")
+    assert at.slider(key="gvb:map_year").value == 2025
+    at.slider(key="gvb:years").set_value((2001, 2025)).run()
+    assert not at.exception and at.slider(key="gvb:map_year").value == 2025
+
+
 # --- tables a reader and a researcher can use -----------------------------------------------
 
 

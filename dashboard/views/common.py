@@ -29,6 +29,7 @@ def choose_system(ui) -> Data:
     when the store lacks it."""
     key = ui.selectbox("Regions", list(systems.SYSTEMS), systems.DEFAULT, key="system",
                        format_func=lambda k: systems.SYSTEMS[k].label)  # fmt: skip
+    ui.forget_on_change("system", key, ["period", "base", "final"])
     try:
         with st.spinner("Loading the regional data..."):
             return lookups.system_data(key)  # shared between sessions, never modified

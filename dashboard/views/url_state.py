@@ -57,6 +57,19 @@ class Scope:
     def w(self, key: str) -> str:
         return f"{self.page}:{key}"
 
+    def forget_on_change(self, key: str, value: str, dependents: Sequence[str]) -> None:
+        """When ``key``'s value differs from the one this page last ran with, the
+        ``dependents`` (their widgets and URL parameters) start again from their defaults:
+        another region system's periods are other periods."""
+        memo = f"_was:{self.w(key)}"
+        before = st.session_state.get(memo)
+        st.session_state[memo] = value
+        if before is not None and before != value:
+            for d in dependents:
+                st.session_state.pop(self.w(d), None)
+                if d in st.query_params:
+                    del st.query_params[d]
+
     def multiselect(
         self,
         label: str,
@@ -166,6 +179,10 @@ class Scope:
             if w not in st.session_state and st.query_params.get(key) is not None and raw is None:
                 st.info(f"Unknown year {_shown(st.query_params.get(key))} in the link.")
             st.session_state[w] = max(lo, min(hi, raw if raw is not None else default))
+        else:
+            # said again: a slider whose range moved is a new widget to Streamlit, which would
+            # otherwise start it at its lowest year (the map jumped to the first year chosen)
+            st.session_state[w] = st.session_state[w]
         if lo == hi:
             st.caption(f"{label}: {lo}")
             value = lo
