@@ -191,12 +191,17 @@ def view_link(base: str, pairs: list[tuple[str, str]]) -> str:
 
 _TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
         "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-        "<": "$<$", ">": "$>$"}  # fmt: skip
+        "<": "$<$", ">": "$>$", "×": r"$\times$", "Δ": r"$\Delta$"}  # fmt: skip
+_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
 def _tex(text) -> str:
-    """Text made safe for LaTeX (its special characters escaped; < and > in math mode)."""
-    return "".join(_TEX.get(ch, ch) for ch in str(text))
+    """Text made safe for LaTeX (its special characters escaped; <, >, × and Δ in math mode;
+    an exponent written 10⁻⁶ set as 10\textsuperscript{-6})."""
+    out = "".join(_TEX.get(ch, ch) for ch in str(text))
+    return re.sub("[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+",
+                  lambda m: r"\textsuperscript{" + m.group().translate(_SUPERSCRIPTS) + "}",
+                  out)  # fmt: skip
 
 
 TABLE_FORMATS = {"md": ("Markdown", "text/markdown"), "tex": ("LaTeX", "application/x-tex")}

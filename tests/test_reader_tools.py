@@ -328,6 +328,19 @@ def test_model_table_exports_as_markdown_and_latex(store_env):
         assert "$<$0.001" in tex
 
 
+def test_model_table_files_read_as_the_page_does(store_env):
+    from dashboard.views.common import table_text
+
+    b = registry.build("gvb_model", {"sample": "all"})  # GDP per head: a tiny coefficient
+    md = table_text(b, "md", notes=["Sources: SIPRI."])
+    tex = table_text(b, "tex", notes=["Sources: SIPRI."])
+    assert "× 10⁻" in md and "e-0" not in md
+    assert "\\textsuperscript{-" in tex and "e-0" not in tex and "$\\times$" in tex
+    # the title names the measures, not their codes
+    assert md.startswith("**Model: Government health") and "health_gdp" not in md
+    assert "health\\_gdp" not in tex and "textasciitilde" not in tex.split("\\caption")[1][:200]
+
+
 def test_your_data_example_is_real_and_mapped(store_env):
     at = run("views/your_data.py")
     assert any("use the example" in i.value for i in at.info)

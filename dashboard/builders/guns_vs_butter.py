@@ -6,6 +6,8 @@ Country selections are the page's: a preset ``group`` (``datasets/country_groups
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from dashboard import analysis, charts, store, transforms
@@ -55,6 +57,15 @@ def decap(text: str) -> str:
 def label(key: str) -> str:
     m = analysis.MEASURES[key]
     return f"{m.label}, {m.unit}"
+
+
+def readable_formula(formula: str) -> str:
+    """A model's formula in words: each measure's code replaced by its name, "~" by "on" and
+    "+" by commas ("health_gdp ~ milex_gdp + country FE" -> "Government health spending ... on
+    Military expenditure ..., country FE")."""
+    for key in sorted(analysis.MEASURES, key=len, reverse=True):
+        formula = re.sub(rf"\b{re.escape(key)}\b", analysis.MEASURES[key].label, formula)
+    return formula.replace(" ~ ", " on ").replace(" + ", ", ")
 
 
 def all_geos() -> list[str]:
@@ -369,5 +380,5 @@ def gvb_model(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
         None,
         datasets_of(military, civilian, *controls),
         table=t,
-        notes={"title": f"Model: {res.formula}", "result": res},
+        notes={"title": f"Model: {readable_formula(res.formula)}", "result": res},
     )

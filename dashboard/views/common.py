@@ -212,9 +212,17 @@ COLUMNS = {
     "regional_shift": ("Regional shift", "%,.1f"), "competitive": ("Competitive", "%,.1f"),
     "allocation": ("Allocation", "%,.1f"), "homothetic": ("Homothetic", "%,.1f"),
     "measure": ("Measure", None), "geo": ("Code", None),
-    "from_year": ("From", "%d"), "from_value": ("Figure then", "%,.2f"),
-    "to_year": ("To", "%d"), "to_value": ("Figure then ", "%,.2f"),
-    "change": ("Change", "%,.2f"), "relative_change": ("Relative change, %", "%,.1f"),
+    "from_year": ("From", "%d"), "from_value": ("First figure", "%,.2f"),
+    "to_year": ("To", "%d"), "to_value": ("Last figure", "%,.2f"),
+    "change": ("Change (last - first, in the measure's unit)", "%,.2f"),
+    "relative_change": ("Relative change, %", "%,.1f"),
+    "region": ("Region code", None), "name": ("Region", None), "hhi": ("HHI", "%.3f"),
+    "krugman": ("Krugman index", "%.3f"), "hoover": ("Hoover index", "%.3f"),
+    "entropy": ("Entropy", "%.3f"), "n_industries": ("Industries", "%d"),
+    "excluded": ("Industries left out", "%d"), "locational_gini": ("Locational Gini", "%.3f"),
+    "hoover_index": ("Hoover index", "%.3f"), "n_suppressed": ("Suppressed cells", "%d"),
+    "share": ("Share, %", "%.2f"), "lq": ("Location quotient", "%.2f"),
+    "status": ("Status", None), "rank": ("Rank", "%d"), "year": ("Year", None),
 }  # fmt: skip
 
 
@@ -250,7 +258,7 @@ def dataframe(df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | 
     "%.4g" columns are written here as text that reads 2.017 × 10⁻⁶, not 2.017e-06 (right
     aligned, sorted as text); the other numbers stay numbers for sorting. A pandas Styler did
     this before and cost 7 ms a table and 30-40 ms for the dependence table on every rerun."""
-    columns = columns if columns is not None else COLUMNS
+    columns = {**COLUMNS, **(columns or {})}  # a table's own labels first
     numeric = list(df.select_dtypes("number"))
     fmts = {c: columns[c][1] for c in numeric if columns.get(c, ("", None))[1]}
     as_text = [c for c, f in fmts.items() if f == "%.4g"] if len(df) <= SIGNIFICANT_ROWS else []
@@ -272,19 +280,25 @@ def readable(df: pd.DataFrame, **kw) -> None:
     dataframe(shown, **kw)
 
 
-def table_downloads(b: registry.Built, *, key: str, notes: list[str]) -> None:
-    """The table as Markdown and as LaTeX for a paper: human column names, the page's number
-    formats, p-values as "<0.001", and ``notes`` (sample, specification, source, link) under
-    it."""
+def table_text(b: registry.Built, fmt: str, notes: list[str]) -> str:
+    """The table as Markdown ("md") or LaTeX ("tex") for a paper, as the page shows it: human
+    column names, the page's number formats, "%.4g" numbers written 2.017 × 10⁻⁶ (not
+    2.017e-06), p-values as "<0.001", and ``notes`` under it."""
     df = b.table.assign(pvalue=b.table["pvalue"].map(p_value)) if "pvalue" in b.table else b.table
     labels = {c: label for c, (label, _) in COLUMNS.items()}
     formats = {c: fmt.lstrip("%") for c, (_, fmt) in COLUMNS.items() if fmt}
+    tiny = [c for c in df if formats.get(c) == ".4g" and pd.api.types.is_numeric_dtype(df[c])]
+    df = df.assign(**{c: df[c].map(significant) for c in tiny})
+    return export.table_text(df, fmt, title=b.title, labels=labels, formats=formats, notes=notes)
+
+
+def table_downloads(b: registry.Built, *, key: str, notes: list[str]) -> None:
+    """The table as Markdown and as LaTeX (:func:`table_text`) with ``notes`` (sample,
+    specification, source, link) under it."""
     cols = st.columns(len(export.TABLE_FORMATS) + 1)
     for col, (fmt, (name, mime)) in zip(cols, export.TABLE_FORMATS.items(), strict=False):
         col.download_button(
-            f"{name} table",
-            data=lambda f=fmt: export.table_text(df, f, title=b.title, labels=labels,
-                                                 formats=formats, notes=notes),  # fmt: skip
+            f"{name} table", data=lambda f=fmt: table_text(b, f, notes),
             file_name=f"{registry.file_stem(b)}.{fmt}", mime=mime, key=f"{key}_{fmt}",
             on_click="ignore", icon=":material/article:",
         )  # fmt: skip

@@ -92,8 +92,9 @@ def specialization() -> None:
                           format_func=lambda k: SPEC[k][0])  # fmt: skip
     common.show("specialization_map", key="spec_map", export_key="x_spec", system=system,
                 metric=metric, period=period)  # fmt: skip
-    st.dataframe(conc.drop(columns="period").sort_values(metric, ascending=metric == "entropy"),
-                 hide_index=True, width="stretch", key="spec_table")  # fmt: skip
+    common.dataframe(conc.drop(columns="period").sort_values(metric,
+                                                             ascending=metric == "entropy"),
+                     key="spec_table")  # fmt: skip
 
 
 specialization()

@@ -225,15 +225,18 @@ def model() -> None:
                 "countries. Estimate on all countries, or read the interval as indicative."
             )
         common.readable(model.table)  # 4 significant digits: GDP per head has tiny coefficients
-        st.caption(f"Model: `{res.formula}`. {res.nobs:,} observations.")
+        st.caption(
+            f"Model: {common.plain(gvb.readable_formula(res.formula))} (in code: "
+            f"`{res.formula}`). {res.nobs:,} observations."
+        )
         common.export_buttons(model, key="x_model")
         used = "the selected" if gvb.sample_of(sample, chosen) == "selected" else "all"
         common.table_downloads(model, key="x_model_text", notes=[
             f"Sample: {res.n_entities} countries, {res.years[0]}-{res.years[1]}, "
             f"{res.nobs:,} country-years ({used} countries).",
-            f"Specification: {res.formula}; {gvb.EFFECTS[effects]}; standard errors "
-            f"{gvb.COVS[cov]}; {gvb.TRANSFORMS[transform]}.",
-            f"Source: {source_line(gvb.datasets_of(mil, civ, *controls))}.",
+            f"Specification: {gvb.readable_formula(res.formula)}; {gvb.EFFECTS[effects]}; "
+            f"standard errors {gvb.COVS[cov]}; {gvb.TRANSFORMS[transform]}.",
+            f"{source_line(gvb.datasets_of(mil, civ, *controls))}.",
             f"Made with labordash: {common.page_link()}",
         ])  # fmt: skip
         with st.expander("Sample used and rows dropped"):
@@ -267,7 +270,7 @@ with st.expander("Per-country dynamics: Granger tests and rolling correlations")
             "in the civilian one (a VAR in first differences, lag by AIC up to 2)?",
             f"Sample: {', '.join(names.get(g, g) for g in chosen[: gvb.GRANGER_MAX])}; "
             f"years {y0}-{y1}.",
-            f"Source: {source_line(gvb.datasets_of(mil, civ))}.",
+            f"{source_line(gvb.datasets_of(mil, civ))}.",
             f"Made with labordash: {common.page_link()}",
         ])  # fmt: skip
     else:
