@@ -33,11 +33,13 @@ def indexed(df: pd.DataFrame, base: int, col: str = "value") -> tuple[pd.DataFra
     """``col`` as an index with ``base`` = 100: 100 * v_t / v_base. Geos without a non-zero
     figure in the base year are dropped; returns the frame and the dropped geos."""
     d = df.dropna(subset=[col])
-    at = d[d["year"] == base].set_index("geo")[col]
-    at = at[at != 0]
+    at = pd.to_numeric(d[d["year"] == base].set_index("geo")[col], errors="coerce")
+    at = at[at.notna() & (at != 0)]
     dropped = sorted(set(d["geo"]) - set(at.index))
     d = d[d["geo"].isin(at.index)]
-    return d.assign(**{col: 100 * d[col] / d["geo"].map(at)}), dropped
+    # an empty map gives text-typed NaN: divide only what has a base
+    scale = d["geo"].map(at).astype(float)
+    return d.assign(**{col: 100 * pd.to_numeric(d[col], errors="coerce") / scale}), dropped
 
 
 def positive(df: pd.DataFrame, col: str = "value") -> tuple[pd.DataFrame, int]:

@@ -25,6 +25,7 @@ HOSTILE = [
     "..%2F..%2Fetc%2Fpasswd", "9" * 400, "-1", "1e308", "NaN", "0x7fffffff", "'; DROP TABLE x;--",
     "=HYPERLINK(\"http://x\")", "\u202egnp.exe", "%00", "RU-XX", "ZZZ", "9999-0001", "1990-",
     "{{7*7}}", "$(rm -rf /)", "`code`", "**bold**", "[link](javascript:alert(1))",
+    "²", "١٩٩٠", "9" * 5000,  # isdigit() but not int(); int() refuses over 4,300 digits
 ]  # fmt: skip
 
 
@@ -82,3 +83,34 @@ def test_hostile_links_render_with_a_note(store_env, page):
             assert at.info or at.warning, chosen
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("home", {"base": "²"}), ("home", {"view": "map", "map_year": "²"}),
+        ("home", {"values": "index", "base": "9" * 5000}),
+        ("home", {"countries": "UKR", "values": "index"}),  # the slider's 1949: no figure
+        ("home", {"countries": "RUS", "values": "index", "base": "1950"}),
+        ("guns_vs_butter", {"base": "²"}),
+        ("guns_vs_butter", {"years": "1960-2025", "values": "index"}),  # health from 2000
+    ],
+)  # fmt: skip
+def test_crafted_links_and_index_bases_do_not_break_a_page(store_env, page, params):
+    at = (run_app(**params) if page == sitemap.DEFAULT
+          else run_page(sitemap.PAGES[page].script, **params))  # fmt: skip
+    assert not at.exception, (params, at.exception)
+    if params.get("values") == "index" and params.get("countries"):
+        said = " ".join(c.value for c in at.caption)
+        assert "the first year they share" in said, said  # the base year used, and why
+
+
+def test_an_index_on_a_year_without_figures_falls_back_to_the_first_shared_year(store_env):
+    from dashboard import registry
+
+    b = registry.build("milex_series", {"countries": ("UKR",), "values": "index", "base": 1900})
+    assert b.params["base"] == 1993 and "No chosen country has a figure for 1900" in b.chart.alt
+    g = registry.build("gvb_series", {"years": "1960-2025", "values": "index"})
+    assert g.params["base"] == 2000  # health spending (WHO) starts in 2000
+    g = registry.build("gvb_series", {"years": "1960-2025", "values": "index", "base": 1970})
+    assert g.params["base"] == 2000 and "no figures for 1970" in g.chart.alt

@@ -156,12 +156,22 @@ def gvb_series(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
     default the first year); ``scale="log"``: log y axes."""
     _, y0, y1, sel = selection(group, countries, years)
     m_mil, m_civ = analysis.MEASURES[military], analysis.MEASURES[civilian]
-    params = {}
+    params, said = {}, []
     if values == "index":
-        base = params["base"] = int(base) if base is not None else y0
-        if not y0 <= base <= y1:
-            raise SpecError(f"the base year {base} lies outside the years {y0}-{y1}")
+        asked = int(base) if base is not None else None
+        if asked is not None and not y0 <= asked <= y1:
+            raise SpecError(f"the base year {asked} lies outside the years {y0}-{y1}")
+        # the first year in which both measures have a figure: an index needs one in each panel
+        firsts = [sel.dropna(subset=[c])["year"].min() for c in (military, civilian)]
+        shared = int(max(firsts)) if all(pd.notna(f) for f in firsts) else y0
+        has = [set(sel.dropna(subset=[c])["year"].astype(int)) for c in (military, civilian)]
+        base = asked if asked is not None and all(asked in h for h in has) else shared
+        if asked is not None and base != asked:
+            said.append(f"the measures have no figures for {asked}: the index is based on "
+                        f"{base}, the first year both have")  # fmt: skip
+        params["base"] = base
     sel, unit, notes = reader_values(sel, [military, civilian], values, base, scale)
+    notes = said + notes
     if sel[[military, civilian]].notna().sum().sum() == 0:
         raise SpecError("no figures to draw with these values and this scale")
     u_mil, u_civ = (unit, unit) if unit else (m_mil.unit, m_civ.unit)

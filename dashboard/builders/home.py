@@ -100,7 +100,13 @@ def milex_series(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_g
         title, unit, y_title, fmt = f"{title}: relative change", f"% change since {since}", (
             f"% change since {since}"), "+.0f"  # fmt: skip
     elif values == "index":
-        base = int(base) if base is not None else default_base(data)
+        first_shared = default_base(data)
+        asked = int(base) if base is not None else first_shared
+        years_with = set(data.dropna(subset=["value"])["year"].astype(int))
+        base = asked if asked in years_with else first_shared
+        if base != asked:
+            notes.append(f"No chosen country has a figure for {asked}: the index is based on "
+                         f"{base}, the first year they share")  # fmt: skip
         data, dropped = transforms.indexed(data, base)
         if data.empty:
             raise SpecError(f"no chosen country has a figure for the base year {base}")

@@ -12,6 +12,7 @@ from dashboard import charts, export, geo, registry, store, systems
 from dashboard.builders import lookups
 from dashboard.catalog import industry_groups
 from dashboard.systems import Data
+from dashboard.views import url_state
 
 MISSING = (store.StoreError, geo.GeometryMissing)
 industry_options = lookups.industry_options
@@ -168,7 +169,7 @@ def value_tools(ui, columns, y0: int, y1: int) -> dict:
 
 def is_year_in(lo: int, hi: int):
     """A check for ``Scope.check_unshown``: the text is a year from lo to hi."""
-    return lambda raw: str(raw).strip().isdigit() and lo <= int(raw) <= hi
+    return lambda raw: url_state.year_in(raw, lo, hi)
 
 
 def check_value_tools(ui, y0: int, y1: int) -> None:

@@ -9,6 +9,7 @@ pages can both use ``?countries=`` without sharing state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -28,10 +29,16 @@ def _sync(key: str, value: list[str] | str, default: list[str] | str) -> None:
 
 
 def _int(text: str | None) -> int | None:
-    try:
-        return int(str(text).strip())
-    except (TypeError, ValueError):
-        return None
+    """A whole number written in ASCII digits (at most 9, an optional minus), else None: a
+    link's "²" passes ``str.isdigit`` but not ``int``, and ``int`` refuses 5,000 digits."""
+    m = re.fullmatch(r"\s*(-?[0-9]{1,9})\s*", str(text)) if text is not None else None
+    return int(m.group(1)) if m else None
+
+
+def year_in(raw: str | None, lo: int, hi: int) -> bool:
+    """Whether a link's text is a year from ``lo`` to ``hi``."""
+    year = _int(raw)
+    return year is not None and lo <= year <= hi
 
 
 class Scope:
