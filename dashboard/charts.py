@@ -401,6 +401,7 @@ def stacked_series(
                     f"{panels[row - 1][1]}: median {q[0.5].iloc[-1]:.1f} in {q.index[-1]}"
                 )
         else:
+            ends = []
             for geo in geos:
                 g = d[d["geo"] == geo]
                 fig.add_trace(
@@ -411,10 +412,10 @@ def stacked_series(
                     row=row, col=1,
                 )  # fmt: skip
                 if len(g):
-                    alt_parts.append(
-                        f"{names.get(geo, geo)}, {panels[row - 1][1]}: {g[col].iloc[-1]:.1f} in "
-                        f"{g['year'].iloc[-1]}"
-                    )
+                    ends.append(f"{names.get(geo, geo)} {g[col].iloc[-1]:.1f} in "
+                                f"{g['year'].iloc[-1]}")  # fmt: skip
+            if ends:  # every series of the panel, once
+                alt_parts.append(f"{panels[row - 1][1]}: {', '.join(ends)}")
     house_layout(fig, title, subtitle, source, "")
     # the first panel's title stands above the plot, in the top margin
     title_lines = max(str(a.text).count("<br>") + 1 for a in fig.layout.annotations[:1]) or 1
@@ -430,8 +431,11 @@ def stacked_series(
     if years.notna().all():  # periods such as "2016-Q4" are categories: plotly's range
         fig.update_xaxes(range=[float(years.min()) - 0.5, float(years.max()) + 0.5])
     fit_height(fig, plot_px)
-    alt = f"Line charts: {title}. {subtitle}. " + ("; ".join(alt_parts[:12]) or "no data") + "."
-    return Chart(fig, alt, df)
+    alt = f"Line charts: {title}. {subtitle}. " + ("; ".join(alt_parts) or "no data") + "."
+    # the rows behind it: what the panels plot, no more (a panel frame carried 18 columns)
+    cols = [c for c, _t, _u in panels]
+    data = df[["geo", "year", *cols]].assign(name=df["geo"].map(lambda g: names.get(g, g)))
+    return Chart(fig, alt, data[["geo", "name", "year", *cols]].reset_index(drop=True))
 
 
 def scatter_fit(

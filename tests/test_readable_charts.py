@@ -59,6 +59,9 @@ def test_stacked_panels_keep_their_height_and_name_each_series_once():
     assert charts.legend_names(fig) == [f"C{i:02d}" for i in range(9)]
     assert len(fig.data) == 18  # every line drawn, each named once (legend groups)
     m = fig.layout.margin
+    assert list(ch.data.columns) == ["geo", "name", "year", "a", "b"]  # what is plotted
+    # the text alternative gives every series of every panel (it gave the first 12 in all)
+    assert all(f"C{i:02d} " in part for i in range(9) for part in ch.alt.split("Beta:"))
     domains = [fig.layout[f"yaxis{'' if i == 1 else i}"].domain for i in (1, 2)]
     plot = fig.layout.height - m.t - m.b
     assert all((hi - lo) * plot >= charts.PANEL_PX - 1 for lo, hi in domains)
