@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard import store
+from dashboard import indicators, store
 from dashboard.catalog import origin
 
 
@@ -28,45 +28,36 @@ class Measure:
     filters: tuple[tuple[str, str], ...] = ()
 
 
-def _m(key, label, unit, dataset, indicator, role, /, **filters) -> Measure:
-    return Measure(key, label, unit, dataset, indicator, role, tuple(filters.items()))
+def _m(key, dataset, indicator, role, /, label: str | None = None, **filters) -> Measure:
+    """A measure: its unit (and, unless given, its label) from ``datasets/indicators.toml``."""
+    meta = indicators.get(dataset, indicator)
+    return Measure(key, label or meta.label, meta.unit, dataset, indicator, role,
+                   tuple(filters.items()))  # fmt: skip
 
 
 MEASURES: dict[str, Measure] = {
     m.key: m
     for m in [
-        _m("milex_gdp", "Military expenditure (SIPRI)", "% of GDP", "sipri_milex",
-           "milex_gdp_share", "military"),
-        _m("milex_gov", "Military expenditure (SIPRI)", "% of government spending",
-           "sipri_milex", "milex_gov_share", "military"),
-        _m("milex_const_usd", "Military expenditure (SIPRI)", "US$ m, constant 2024 prices",
-           "sipri_milex", "milex_constant_usd", "military"),
-        _m("milex_gdp_wb", "Military expenditure (World Bank)", "% of GDP", "wdi",
-           "MS.MIL.XPND.GD.ZS", "military"),
-        _m("health_gdp", "Government health spending (WHO)", "% of GDP", "who_ghed",
-           "GHED_GGHE-DGDP_SHA2011", "civilian"),
-        _m("health_gov", "Government health spending (WHO)", "% of government spending",
-           "who_ghed", "GHED_GGHE-DGGE_SHA2011", "civilian"),
-        _m("education_gdp", "Public education spending (OWID/UNESCO)", "% of GDP", "owid",
-           "total-government-expenditure-on-education-gdp", "civilian"),
-        _m("education_gov", "Government education spending (World Bank)",
-           "% of government spending", "wdi", "SE.XPD.TOTL.GB.ZS", "civilian"),
-        _m("gov_consumption_gdp", "Government consumption (World Bank)", "% of GDP", "wdi",
-           "NE.CON.GOVT.ZS", "civilian"),
-        _m("cofog_defence_gdp", "Defence, COFOG (Eurostat)", "% of GDP", "eurostat_cofog",
-           "gov_expenditure", "military", function="GF02", unit="% of GDP"),
-        _m("cofog_health_gdp", "Health, COFOG (Eurostat)", "% of GDP", "eurostat_cofog",
-           "gov_expenditure", "civilian", function="GF07", unit="% of GDP"),
-        _m("cofog_education_gdp", "Education, COFOG (Eurostat)", "% of GDP", "eurostat_cofog",
-           "gov_expenditure", "civilian", function="GF09", unit="% of GDP"),
-        _m("cofog_social_gdp", "Social protection, COFOG (Eurostat)", "% of GDP",
-           "eurostat_cofog", "gov_expenditure", "civilian", function="GF10", unit="% of GDP"),
-        _m("gdp_pc_ppp", "GDP per head, PPP (World Bank)", "constant 2021 international $",
-           "wdi", "NY.GDP.PCAP.PP.KD", "control"),
-        _m("pop_65", "Population aged 65+ (World Bank)", "% of population", "wdi",
-           "SP.POP.65UP.TO.ZS", "control"),
-        _m("unemployment", "Unemployment (World Bank/ILO)", "% of labour force", "wdi",
-           "SL.UEM.TOTL.ZS", "control"),
+        _m("milex_gdp", "sipri_milex", "milex_gdp_share", "military"),
+        _m("milex_gov", "sipri_milex", "milex_gov_share", "military"),
+        _m("milex_const_usd", "sipri_milex", "milex_constant_usd", "military"),
+        _m("milex_gdp_wb", "wdi", "MS.MIL.XPND.GD.ZS", "military"),
+        _m("health_gdp", "who_ghed", "GHED_GGHE-DGDP_SHA2011", "civilian"),
+        _m("health_gov", "who_ghed", "GHED_GGHE-DGGE_SHA2011", "civilian"),
+        _m("education_gdp", "owid", "total-government-expenditure-on-education-gdp", "civilian"),
+        _m("education_gov", "wdi", "SE.XPD.TOTL.GB.ZS", "civilian"),
+        _m("gov_consumption_gdp", "wdi", "NE.CON.GOVT.ZS", "civilian"),
+        _m("cofog_defence_gdp", "eurostat_cofog", "gov_expenditure", "military",
+           label="Defence, COFOG (Eurostat)", function="GF02", unit="% of GDP"),
+        _m("cofog_health_gdp", "eurostat_cofog", "gov_expenditure", "civilian",
+           label="Health, COFOG (Eurostat)", function="GF07", unit="% of GDP"),
+        _m("cofog_education_gdp", "eurostat_cofog", "gov_expenditure", "civilian",
+           label="Education, COFOG (Eurostat)", function="GF09", unit="% of GDP"),
+        _m("cofog_social_gdp", "eurostat_cofog", "gov_expenditure", "civilian",
+           label="Social protection, COFOG (Eurostat)", function="GF10", unit="% of GDP"),
+        _m("gdp_pc_ppp", "wdi", "NY.GDP.PCAP.PP.KD", "control"),
+        _m("pop_65", "wdi", "SP.POP.65UP.TO.ZS", "control"),
+        _m("unemployment", "wdi", "SL.UEM.TOTL.ZS", "control"),
     ]
 }  # fmt: skip
 

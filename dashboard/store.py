@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import __version__, config, coverage, geo
+from dashboard import __version__, config, coverage, geo, indicators
 from dashboard.fetch import FetchError, now_iso, sha256, temp_path
 from dashboard.sources import MODULES, resolve
 from dashboard.sources.base import ParseError
@@ -251,6 +251,7 @@ def _pull(names, *, on_start, on_done, force, **fetch_kw) -> list[PullResult]:
         try:
             loaded = MODULES[ds].load(**fetch_kw)
             frame = validate(loaded.frame, ds)
+            indicators.check_bounds(frame, ds)  # a value no source could mean: refused
             if not force:
                 _check_shrink(ds, len(frame))
             entry = {
@@ -273,7 +274,7 @@ def _pull(names, *, on_start, on_done, force, **fetch_kw) -> list[PullResult]:
             res = PullResult(
                 ds, True, len(frame), time.perf_counter() - t0, loaded.vintage, notes=loaded.notes
             )
-        except (FetchError, ParseError, SchemaViolation, OSError) as exc:
+        except (FetchError, ParseError, SchemaViolation, indicators.OutOfBounds, OSError) as exc:
             res = PullResult(ds, False, seconds=time.perf_counter() - t0, error=str(exc))
         except Exception as exc:  # a bug in one parser must not cost the other datasets
             last = traceback.extract_tb(exc.__traceback__)[-1]

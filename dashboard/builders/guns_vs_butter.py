@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from dashboard import analysis, charts, store, transforms
+from dashboard import analysis, charts, indicators, store, transforms
 from dashboard.builders import lookups
 from dashboard.builders.world import MAP_MODES, world_map
 from dashboard.catalog import country_groups
@@ -29,8 +29,11 @@ COFOG = {
 COFOG_CODES = {"GF02": "cofog_defence_gdp", "GF07": "cofog_health_gdp",
                "GF09": "cofog_education_gdp", "GF10": "cofog_social_gdp"}  # fmt: skip
 EU_AGGREGATE = "EU27_2020"
-MAP_BREAKS = {"milex_gdp": [0, 1, 2, 3, 5, 10], "milex_gdp_wb": [0, 1, 2, 3, 5, 10],
-              "milex_gov": [0, 2.5, 5, 7.5, 10, 15, 20]}  # fmt: skip
+MAP_BREAKS = {  # from datasets/indicators.toml
+    k: list(meta.breaks)
+    for k, m in analysis.MEASURES.items()
+    if (meta := indicators.get(m.dataset, m.indicator)).breaks
+}
 CUSTOM = "custom"
 DEFAULT_GROUP = "russia_ukraine"
 DEFAULT_CUSTOM = ("RUS", "UKR", "POL", "DEU")
@@ -269,7 +272,8 @@ def gvb_world_map(military: str = "milex_gdp", year: int | None = None,
     ch = world_map(
         p[["geo", "year", key]].rename(columns={key: "value"}), label=m.label, unit=m.unit,
         datasets=[m.dataset], mode=mapmode, year=year, y0=y0, y1=y1,
-        breaks=MAP_BREAKS.get(key), value_format=".1f" if "usd" not in key else ",.0f",
+        breaks=MAP_BREAKS.get(key),
+        value_format=indicators.get(m.dataset, m.indicator).value_format,
     )  # fmt: skip
     return Built(ch, [m.dataset], params={"year": year})
 

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import catalog, charts, store, transforms
+from dashboard import catalog, charts, indicators, store, transforms
 from dashboard.builders.world import MAP_MODES, world_map
 from dashboard.provenance import source_line
 from dashboard.registry import Built, SpecError, chart, table, versioned
 
+# SIPRI's three series: (title, unit, format) from datasets/indicators.toml
 MEASURES = {
-    "milex_gdp_share": ("Military expenditure as a share of GDP", "% of GDP", ".1f"),
-    "milex_gov_share": ("Military expenditure as a share of government spending",
-                        "% of general government expenditure", ".1f"),
-    "milex_constant_usd": ("Military expenditure in constant US dollars",
-                           "US$ m, constant prices", ",.0f"),
-}  # fmt: skip
+    ind: (m.title, m.unit, m.value_format)
+    for ind in ("milex_gdp_share", "milex_gov_share", "milex_constant_usd")
+    for m in [indicators.get("sipri_milex", ind)]
+}
 COUNTRIES = ("RUS", "UKR", "USA", "CHN", "DEU")
 MAP_BREAKS = {
-    "milex_gdp_share": [0, 1, 2, 3, 5, 10],
-    "milex_gov_share": [0, 2.5, 5, 7.5, 10, 15, 20],
+    ind: list(m.breaks) for ind in MEASURES if (m := indicators.get("sipri_milex", ind)).breaks
 }
 READER = {"measure": list(MEASURES), "values": list(transforms.VALUES),
           "scale": list(transforms.SCALES)}  # fmt: skip
