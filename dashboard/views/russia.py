@@ -109,10 +109,10 @@ st.markdown(
 )
 common.show(
     "russia_wartime_shares", key="wartime", export_key="x_wartime", regions=regions,
-    note="A share of a budget is not a level: a share can rise while spending falls, and the "
-    "total itself moved with inflation. Regional national defense is a small line, new since "
-    "2022, whose content (mobilisation payments, territorial defense, ...) the data does not "
-    "describe.",
+    # the chart's own text says that a share is not a level and what national defense is: the
+    # note adds what the page knows beyond it, once
+    note="The budgets' totals themselves moved with inflation; the national defense line may "
+    "hold mobilisation payments or territorial defense, which the data does not itemise.",
 )  # fmt: skip
 
 
