@@ -257,10 +257,11 @@ def today() -> str:
 
 
 def data_package(data: pd.DataFrame, *, title: str, datasets: list[str], filters: dict,
-                 vintages: dict[str, str | None], url: str = "",
-                 xlsx: bool = True) -> bytes:  # fmt: skip
+                 vintages: dict[str, str | None], url: str = "", xlsx: bool = True,
+                 source: str = "") -> bytes:  # fmt: skip
     """A zip with data.csv and data.xlsx (the rows plotted; no XLSX with ``xlsx=False`` or
-    beyond Excel's 1,048,575 rows), metadata.json and README.md."""
+    beyond Excel's 1,048,575 rows), metadata.json and README.md. ``source``: the chart's
+    source line, which also credits what is not a dataset (a map's boundaries)."""
     accessed = today()
     xlsx = xlsx and len(data) < 1_048_576
     plain, bib = citation(datasets, title, accessed)
@@ -268,7 +269,7 @@ def data_package(data: pd.DataFrame, *, title: str, datasets: list[str], filters
     meta = {
         "title": title, "labordash_version": __version__, "exported": accessed,
         "view_url": url, "filters": filters, "rows": len(data), "columns": list(data.columns),
-        "font": FONT,
+        "font": FONT, "source_line": source,
         "datasets": [{"id": d, "producer": origin(d).producer, "title": origin(d).title,
                       "vintage": vintages.get(d), "licence": origin(d).licence,
                       "licence_url": origin(d).licence_url, "citation": origin(d).citation,
@@ -278,7 +279,8 @@ def data_package(data: pd.DataFrame, *, title: str, datasets: list[str], filters
               + (f"\nView: {url}" if url else "") + "\n\nFiles: data.csv"
               + (" and data.xlsx" if xlsx else "") + " (the rows), metadata.json (filters, "
               "datasets, vintages, licences).\n\n"
-              "## How to cite\n\n" + plain + "\n\n```bibtex\n" + bib + "```\n\n## Licences\n\n"
+              + (f"## Sources, as on the chart\n\n{source}\n\n" if source else "")
+              + "## How to cite\n\n" + plain + "\n\n```bibtex\n" + bib + "```\n\n## Licences\n\n"
               + "\n".join(f"- {d}: {origin(d).licence}" for d in datasets) + "\n")  # fmt: skip
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -101,6 +101,13 @@ def test_data_package_holds_data_metadata_and_citation(chart):
     assert "U.S. Bureau of Labor Statistics" in readme and "http://x/dependence?a=1" in readme
     xl = pd.read_excel(io.BytesIO(zf.read("data.xlsx")))
     assert xl["lq"].tolist() == chart.data["lq"].tolist()
+    # a map's zip cites what its source line credits beyond the datasets (the boundaries)
+    line = "Source: Rosstat (2022) · Boundaries: geoBoundaries RUS ADM1 (Runfola et al. 2020)"
+    zf = zipfile.ZipFile(io.BytesIO(export.data_package(
+        chart.data, title=TITLE, datasets=["rosstat_regions"], filters={}, vintages={},
+        source=line)))  # fmt: skip
+    assert json.loads(zf.read("metadata.json"))["source_line"] == line
+    assert "## Sources, as on the chart\n\n" + line in zf.read("README.md").decode()
 
 
 @pytest.mark.parametrize(

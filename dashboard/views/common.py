@@ -351,9 +351,11 @@ def export_buttons(b: registry.Built, *, key: str) -> None:
     )  # fmt: skip
     cols[4].download_button(
         "Data, metadata and citation (zip)",
-        data=lambda: export.data_package(b.rows, title=b.title, datasets=b.datasets,
-                                         filters=filters, vintages=vintages(b.datasets),
-                                         url=url),  # fmt: skip
+        data=lambda: export.data_package(
+            b.rows, title=b.title, datasets=b.datasets, filters=filters,
+            vintages=vintages(b.datasets), url=url,
+            source=charts.texts(b.chart.figure)["source"] if b.chart is not None else "",
+        ),
         file_name=f"{base}.zip", mime="application/zip", key=f"{key}_zip", on_click="ignore",
         icon=":material/folder_zip:",
     )  # fmt: skip
