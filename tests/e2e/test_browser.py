@@ -211,11 +211,12 @@ def test_changed_selection_lives_in_a_shareable_url(browser, app_url):
     fresh.goto(link)
     fresh.wait_for_selector(".st-key-map .js-plotly-plot", timeout=90_000)
     # the Russian system's map and notes, not the default EU one
-    assert "Location quotient: Manufacturing" in fresh.locator(".st-key-map").inner_text()
+    # the map's title: page text above the figure
+    assert "Location quotient: Manufacturing" in fresh.locator(".st-key-head_map").inner_text()
     assert "Proxy: Rosstat publishes shipments" in fresh.inner_text("body")
     fresh.goto(f"{app_url}/dependence?system=mars&measure=<b>x</b>")
     fresh.wait_for_selector(".st-key-map .js-plotly-plot", timeout=90_000)
     body = fresh.inner_text("body")
     assert "Unknown regions `mars`" in body or "Unknown regions mars" in body
-    assert "B-E Industry" in fresh.locator(".st-key-map").inner_text()  # fell back to EU
+    assert "B-E Industry" in fresh.locator(".st-key-head_map").inner_text()  # fell back to EU
     fresh.close()

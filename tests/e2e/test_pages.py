@@ -158,7 +158,8 @@ def test_navigation_keeps_the_state_in_the_url(browser, app_url):
     settled(page, 3)
     page.wait_for_function("location.search.includes('system=ru_subject')", timeout=30_000)
     assert "measure=share" in page.url
-    assert "Share of the region's total: Manufacturing" in page.locator(".st-key-map").inner_text()
+    head = page.locator(".st-key-head_map").inner_text()  # the map's title, as page text
+    assert "Share of the region's total: Manufacturing" in head
     page.close()
 
 

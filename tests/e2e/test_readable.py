@@ -217,7 +217,7 @@ def test_exported_pdf_text_lies_on_the_page_apart(store_env, name, params):
     assert top.startswith(title), (top, title)  # the title is the highest text
     footer = charts.texts(b.chart.figure)["source"]
     lowest = min(runs, key=lambda r: r[1]["y"])[0]
-    assert lowest in footer.replace("<br>", " ") or lowest.startswith("labordash"), lowest
+    assert lowest in footer or lowest.startswith("Made with labordash"), lowest
     clashes = [(t1, t2) for (t1, b1), (t2, b2) in itertools.combinations(runs, 2)
                if _overlap(b1, b2)]  # fmt: skip
     assert not clashes, clashes
