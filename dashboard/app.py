@@ -22,7 +22,7 @@ log = logging.getLogger("labordash")
 
 if os.environ.get("LABORDASH_SERVER"):  # a server labordash started (launch.spawn), not a test
     heap.install()
-st.html(frontend.WARM_CSS)  # style elements only: they take no room on the page
+st.html(frontend.WARM_CSS + frontend.COPY_CSS)  # style elements only: they take no room on the page
 
 
 def ensure_store() -> None:

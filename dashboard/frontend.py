@@ -52,6 +52,14 @@ def preload_html() -> str:
     )
 
 
+# A code block's copy button (the Link and Export spec popovers) shows only while the pointer is
+# over the block: a touch screen has no hover, so it is always shown
+COPY_CSS = (
+    "<style>[data-testid=stCode] div:has(> div > [data-testid=stElementToolbarButton]), "
+    "[data-testid=stCode] div:has(> div > [data-testid=stElementToolbarButton]) * "
+    "{opacity: 1 !important; visibility: visible !important}</style>"
+)
+
 WARM_KEY = "plotly_warm"
 # the warm-up chart's element takes no room and is not read out
 WARM_CSS = f"<style>.st-key-{WARM_KEY} {{display: none}}</style>"

@@ -220,3 +220,22 @@ def test_changed_selection_lives_in_a_shareable_url(browser, app_url):
     assert "Unknown regions `mars`" in body or "Unknown regions mars" in body
     assert "B-E Industry" in fresh.locator(".st-key-head_map").inner_text()  # fell back to EU
     fresh.close()
+
+
+def test_the_links_copy_button_shows_without_hover(browser, app_url):
+    """A phone has no hover: the Link popover's copy button is shown, not revealed on hover."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 1400}, has_touch=True,
+                              is_mobile=True)  # fmt: skip
+    page = ctx.new_page()
+    page.goto(app_url)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+    page.get_by_role("button", name="Link").first.click()
+    button = page.locator("[data-testid=stCode] button[aria-label='Copy to clipboard']").first
+    button.wait_for(state="attached", timeout=30_000)
+    hidden = button.evaluate("""b => { for (let e = b; e && e.dataset.testid !== 'stCode';
+                                        e = e.parentElement) {
+                                    const s = getComputedStyle(e);
+                                    if (s.opacity === '0' || s.visibility === 'hidden') return true;
+                                  } return false; }""")
+    assert not hidden
+    ctx.close()
