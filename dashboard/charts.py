@@ -198,17 +198,19 @@ def legend_names(fig: go.Figure) -> list[str]:
 
 
 def legend_rows(names: list[str], width_px: float = PHONE_LEGEND_PX) -> int:
-    """Rows a horizontal legend of ``names`` takes in ``width_px`` (the plot's width): plotly
-    gives an entry its 40 px symbol, the name and a 30 px gap; the names are measured at 13 px
-    for the 12 px type, since the browser may set a wider font than the export's."""
+    """Rows a horizontal legend of ``names`` takes in ``width_px`` (the plot's width), as
+    plotly.js lays it out: one row when every entry fits side by side, else columns as wide as
+    the widest entry (its 40 px symbol, the name and a gap). Names are measured at 13 px for
+    the 12 px type, since the browser may set a wider font than the export's (the safe side)."""
     from dashboard import textfit
 
-    rows, x = (1 if names else 0), 0.0
-    for w in (75 + textfit.text_width(n, 13) for n in names):
-        if x and x + w > width_px:
-            rows, x = rows + 1, 0.0
-        x += w
-    return rows
+    if not names:
+        return 0
+    widths = [50 + textfit.text_width(n, 13) for n in names]
+    if sum(widths) <= width_px:
+        return 1
+    columns = max(1, int(width_px // max(widths)))
+    return -(-len(names) // columns)
 
 
 def set_x_title(fig: go.Figure, text: str, width: int = 40) -> None:
