@@ -1,15 +1,22 @@
 """Spending of the subjects' consolidated budgets on social support by category of citizen,
 January-December 2021 -> ``ru_social_support``.
 
-Rosstat's workbook ``socpod_2021.xlsx`` (one sheet per subject, federal district and the
-Federation, "Таблица 1"; thousand RUB as published, stored in mln RUB like the other Russian
-datasets): rows are categories of citizens (war invalids, combat veterans, families of fallen
-servicemen, labour veterans, the poor, ...), columns forms of support (total, cash payments,
-housing and utilities, housing, fuel, telephone, transport, long-distance travel, medicines,
-food, sanatoria, other). Indicator ``social_support_by_category``; ``category`` as printed,
-``line`` its row in the table (the same words appear under federal and regional competence),
-``form`` the form of support. Sheet names are cut to 31 characters, so subjects are named from
-the workbook's contents sheet, in the same order. A pre-war baseline: the only year published.
+Rosstat's workbook ``socpod_2021.xlsx`` has one sheet per subject, federal district and the
+Federation (thousand RUB as published, stored in mln RUB like the other Russian datasets). Each
+sheet holds three tables with the same rows, categories of citizens (war invalids, combat
+veterans, families of fallen servicemen, labour veterans, the poor, ...):
+
+- Таблица 1, every form of support -> indicator ``social_support_by_category``: total, cash
+  payment, housing and utilities, housing, fuel, telephone, urban and long-distance transport,
+  medicines, food, sanatoria, other;
+- Таблица 2, support in kind -> ``social_support_in_kind``: the same columns without cash;
+- Таблица 3, cash support -> ``social_support_cash``: the columns of Таблица 1.
+
+Each table's columns are read from its own header row (Таблица 2 has one column fewer), and
+the row of column numbers (1, 2, 3, ...) under the header is not data. ``category`` as
+printed, ``line`` its row in its table, ``form`` the form of support. Sheet names are cut to
+31 characters, so subjects are named from the workbook's contents sheet, in the same order. A
+pre-war baseline: the only year published.
 """
 
 from __future__ import annotations
@@ -24,9 +31,14 @@ from dashboard.sources.ru_population import code_of
 
 DATASET = "ru_social_support"
 SOURCE = "russia"
-FORMS = ["total", "cash_payment", "housing_utilities", "housing", "fuel", "telephone",
-         "urban_transport", "long_distance_travel", "medicines", "food", "sanatorium",
-         "other"]  # fmt: skip
+# a column header's words (hyphens and spaces removed) -> the form of support
+FORMS = {"денежнаявыплата": "cash_payment", "оплатажилогопомещ": "housing_utilities",
+         "жилымипомещ": "housing", "топлив": "fuel", "телефон": "telephone",
+         "городским": "urban_transport", "междугород": "long_distance_travel",
+         "лекарствен": "medicines", "питани": "food", "санаторно": "sanatorium",
+         "другиемеры": "other"}  # fmt: skip
+TABLES = {"1": "social_support_by_category", "2": "social_support_in_kind",
+          "3": "social_support_cash"}  # fmt: skip
 
 
 def _clean(v) -> str:
@@ -46,6 +58,58 @@ def _names(wb, path: Path) -> list[str]:
     return names
 
 
+def _tables(rows: list[list]) -> dict[str, list[list]]:
+    """The sheet's rows split at each "Таблица N" line: {"1": rows, "2": rows, ...}."""
+    tables: dict[str, list[list]] = {}
+    current = None
+    for r in rows:
+        first = _clean(r[0]) if r else ""
+        if first.startswith("Таблица "):
+            current = first.split()[1]
+            tables[current] = []
+        elif current is not None:
+            tables[current].append(r)
+    return tables
+
+
+def _form(header: str) -> str | None:
+    key = _clean(header).replace("-", "").replace(" ", "").lower()
+    return next((form for words, form in FORMS.items() if words in key), None)
+
+
+def _table(rows: list[list], file: str, where: str) -> list[dict]:
+    """One table's figures: its columns named from its own header row, the row of column
+    numbers under it skipped, values in mln RUB."""
+    numbers = next((i for i, r in enumerate(rows) if r and _clean(r[0]) in ("1", "1.0")), None)
+    if numbers is None or numbers < 2:
+        raise ParseError(f"{file}: {where} has no row of column numbers under its header")
+    if "тысяча рублей" not in " ".join(_clean(c) for r in rows[:numbers] for c in r):
+        raise ParseError(f"{file}: {where} is not in thousand RUB")
+    header = rows[numbers - 1]
+    columns = {1: "total"}
+    for j, cell in enumerate(header[2:], start=2):
+        if _clean(cell):
+            form = _form(str(cell))
+            if form is None:
+                raise ParseError(f"{file}: {where}: unknown column {_clean(cell)!r}")
+            columns[j] = form
+    out = []
+    for line, r in enumerate(rows[numbers + 1 :], start=1):
+        label = _clean(r[0]) if r else ""
+        if not label or label.startswith("*"):
+            continue
+        for j, form in columns.items():
+            text = _clean(r[j]).replace(" ", "") if j < len(r) else ""
+            if text in ("", "-"):
+                continue
+            try:
+                value = float(text) / 1000  # thousand RUB -> mln RUB
+            except ValueError:
+                raise ParseError(f"{file}: {where}, {label}: not a number {r[j]!r}") from None
+            out.append({"category": label, "line": line, "form": form, "value": value})
+    return out
+
+
 def parse(path: Path) -> pd.DataFrame:
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -60,31 +124,17 @@ def parse(path: Path) -> pd.DataFrame:
             raise ParseError(f"{path.name}: region {name!r} not in ru_regions.csv")
         code, level, territory = found
         rows = wb.get_sheet_by_name(sheet).to_python()
-        head = next((i for i, r in enumerate(rows) if r and _clean(r[0]) in ("1", "1.0")), None)
-        if head is None or "тысяча рублей" not in " ".join(_clean(c) for r in rows[:head]
-                                                           for c in r):  # fmt: skip
-            raise ParseError(f"{path.name}: sheet {sheet!r} is not Таблица 1 in thousand RUB")
-        for line, r in enumerate(rows[head + 1 :], start=1):
-            label = _clean(r[0]) if r else ""
-            cells = list(r[1 : 1 + len(FORMS)])
-            if not label or all(_clean(c) == "" for c in cells):
-                continue
-            for form, cell in zip(FORMS, cells, strict=False):
-                text = _clean(cell).replace(" ", "")
-                if text in ("", "-"):
-                    continue
-                try:
-                    value = float(text) / 1000  # thousand RUB -> mln RUB
-                except ValueError:
-                    raise ParseError(f"{path.name}: {sheet}, {label}: not a number "
-                                     f"{cell!r}") from None  # fmt: skip
+        tables = _tables(rows)
+        if sorted(tables) != sorted(TABLES):
+            raise ParseError(f"{path.name}: sheet {sheet!r} holds tables {sorted(tables)}, not "
+                             "Таблица 1, 2 and 3")  # fmt: skip
+        for number, block in tables.items():
+            for rec in _table(block, path.name, f"{sheet}, Таблица {number}"):
                 out.append({"geo": code, "geo_level": level, "territory": territory,
-                            "category": label, "line": line, "form": form,
-                            "value": value})  # fmt: skip
+                            "indicator": TABLES[number], **rec})  # fmt: skip
     if not out:
         raise ParseError(f"{path.name}: no figures")
-    df = pd.DataFrame(out).assign(dataset=DATASET, indicator="social_support_by_category",
-                                  year=2021, unit="mln RUB")  # fmt: skip
+    df = pd.DataFrame(out).assign(dataset=DATASET, year=2021, unit="mln RUB")
     return tidy(df)
 
 
