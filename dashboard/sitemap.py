@@ -30,7 +30,7 @@ PAGES = {
              ("map",), ("gvb:civilian", "education_gdp")),
         Page("dependence", "Industrial dependence", ":material/factory:", "dependence", 3,
              ("map", "spec_map"), ("dep:measure", "share")),
-        Page("russia", "Russia's regions", ":material/public:", "russia", 9, ("map", "war_map"),
+        Page("russia", "Russia's regions", ":material/public:", "russia", 10, ("map", "war_map"),
              ("ru:map", "social")),
         Page("profile", "Region profile", ":material/location_on:", "region", 4, (),
              ("profile:region", "FR10")),

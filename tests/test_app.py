@@ -369,8 +369,8 @@ RUSSIA = "views/russia.py"
 def test_russia_default_and_udmurtia_matches_the_store(store_env):
     at = run_page(RUSSIA)
     assert not at.exception, at.exception
-    assert chart_keys(at) == ["map", "wages", "social_bars", "wartime", "war_map", "national",
-                              "funds", "shipments", "scatter"]  # fmt: skip
+    assert chart_keys(at) == ["map", "wages", "social_bars", "support", "wartime", "war_map",
+                              "national", "funds", "shipments", "scatter"]  # fmt: skip
     assert at.multiselect[0].value[:4] == ["RU-UD", "RU-TUL", "RU-VLA", "RU-IVA"]
     table = table_with(at, "% of spending 2021").set_index(["region", "function"])
     b = store.read("roskazna_budget", geo="RU-UD", year=2021).set_index("function")["value"]
@@ -479,3 +479,20 @@ def test_data_page_lists_the_catalog_and_withholds_sipri(store_env):
     cite = [c.value for c in at.code]
     assert any(c.startswith("@misc{labordash") for c in cite)
     assert any("labordash" in c and "accessed" in c for c in cite)
+
+
+def test_russia_social_support_per_head_by_recipient(store_env):
+    from dashboard import charts, registry, russia
+
+    b = registry.build("russia_social_support", {})
+    d = b.chart.data.set_index(["geo", "recipient"])["per_head"]
+    sup = store.read("ru_social_support", geo="RU-UD", indicator="social_support_by_category",
+                     form="total")  # fmt: skip
+    families = sup[sup["category"] == "семьи с детьми"]["value"].item()  # mln RUB
+    pop = store.read("rosstat_regions", geo="RU-UD", indicator="population", year=2021,
+                     territory="total")["value"].iloc[0]  # fmt: skip
+    assert d[("RU-UD", "Families with children")] == pytest.approx(families / pop * 1000)
+    assert set(d.index.get_level_values("geo")) == {"RUS", *russia.ARMS_REGIONS}
+    named = ["Combat veterans", "Families with children", "Disabled people", "Labour veterans"]
+    assert charts.legend_names(b.chart.figure) == named
+    assert "federal payments" in b.chart.alt and "One year only" in b.chart.alt

@@ -159,6 +159,66 @@ def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     return Built(charts.Chart(fig, alt, data), ["roskazna_budget", "rosstat_regions"])
 
 
+SUPPORT_CATEGORIES = {  # rows of Rosstat's table (as printed) -> names on the chart
+    "ветераны боевых действий": "Combat veterans",
+    "семьи с детьми": "Families with children",
+    "инвалиды": "Disabled people",
+    "ветераны труда": "Labour veterans",
+}
+SUPPORT_YEAR = 2021  # the only year Rosstat published
+
+
+@chart("russia", ["ru_social_support", "rosstat_regions"])
+def russia_social_support(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
+    """Social support per head by category of recipient, 2021: spending of each chosen
+    region's consolidated budget on combat veterans, families with children, disabled people
+    and labour veterans (every form of support, Rosstat's Таблица 1) over its population, RUB
+    per person, with all regions (the Federation) for comparison."""
+    chosen = _regions(regions)
+    names = _names()
+    s = store.read("ru_social_support", indicator="social_support_by_category", form="total")
+    s = crosswalks.disjoint_subjects(s)  # Tyumen and Arkhangelsk without their okrugs
+    s = s[s["category"].isin(list(SUPPORT_CATEGORIES))]
+    pop = russia.population().xs(SUPPORT_YEAR, level="year")
+    rows = [COUNTRY, *chosen]
+    s = s[s["geo"].isin(rows)].assign(
+        per_head=lambda d: d["value"] / d["geo"].map(pop) * 1000,  # mln RUB / thousand people
+        recipient=lambda d: d["category"].map(SUPPORT_CATEGORIES),
+        region=lambda d: d["geo"].map(lambda g: names.get(g, g)),
+    )
+    if s.empty:
+        raise SpecError("no social support figures for these regions")
+    labels = [names.get(g, g) for g in reversed(rows)]  # the Federation first, at the top
+    fig = go.Figure()
+    for i, (category, name) in enumerate(SUPPORT_CATEGORIES.items()):
+        d = s[s["category"] == category].set_index("region").reindex(labels)
+        fig.add_trace(go.Bar(y=labels, x=d["per_head"], name=name, orientation="h",
+                             marker_color=charts.PALETTE[i],
+                             hovertemplate="%{y}: %{x:,.0f} RUB per person<extra>" + name
+                             + "</extra>"))  # fmt: skip
+    used = ["ru_social_support", "rosstat_regions"]
+    charts.bar_axes(
+        fig, labels, f"Social support per head by category of recipient, {SUPPORT_YEAR}",
+        f"RUB per person; spending of the subject's consolidated budget on each category, every "
+        f"form of support, over its whole population; {len(chosen)} regions and the Russian "
+        f"Federation, {SUPPORT_YEAR} only",
+        source_line(used), "RUB per person", bar_px=10 * len(SUPPORT_CATEGORIES),
+    )  # fmt: skip
+    fig.update_layout(barmode="group", hovermode="closest")
+    top = s.sort_values("per_head", ascending=False).head(3)
+    alt = (f"Grouped bars of social support per head in {SUPPORT_YEAR} by category of recipient "
+           "(" + ", ".join(SUPPORT_CATEGORIES.values()) + ") for " + ", ".join(labels[::-1])
+           + ". Highest: " + "; ".join(f"{r.recipient} in {r.region} {r.per_head:,.0f} RUB"
+                                       for r in top.itertuples()) + "."
+           " One year only, and only what the subjects' own budgets paid: federal payments to the"
+           " same people (such as combat veterans' monthly cash payment) are not in this"
+           " table.")  # fmt: skip
+    data = s[["geo", "region", "recipient", "value", "per_head"]].rename(
+        columns={"value": "mln_rub"}
+    )
+    return Built(charts.Chart(fig, alt, data.reset_index(drop=True)), used)
+
+
 @chart("russia", ["rosstat_regions"])
 def russia_shipments(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Manufacturing shipments of the chosen regions over time, with the OKVED break marked."""

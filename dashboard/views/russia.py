@@ -98,6 +98,12 @@ else:
         "national economy (04), education (07), health (09; most health care is paid by the "
         "health-insurance fund, which is left out) and social policy (10)."
     )
+    common.show(
+        "russia_social_support", key="support", export_key="x_support", regions=regions,
+        note="Rosstat published this table for 2021 only, and it covers the subjects' own "
+        "budgets: it cannot show a change since the war began, nor the federal payments to the "
+        "same people.",
+    )  # fmt: skip
 
 st.header("Budgets in wartime, 2017-2023")
 st.markdown(
