@@ -151,7 +151,8 @@ def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
         source_line(["roskazna_budget", "rosstat_regions"]), "RUB per person",
         bar_px=16 * len(BUDGET_YEARS),
     )  # fmt: skip
-    fig.update_layout(barmode="group", hovermode="closest")
+    # plotly stacks a group's first bar lowest: the legend lists them as they stand
+    fig.update_layout(barmode="group", hovermode="closest", legend_traceorder="reversed")
     per_head = mine[["geo", "year", "per_head"]]
     alt = ("Grouped bars of social-policy spending per head (RUB) in 2019 and 2021 for "
            + ", ".join(names.get(g, g) for g in chosen) + ".")  # fmt: skip
@@ -204,7 +205,8 @@ def russia_social_support(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
         f"Federation, {SUPPORT_YEAR} only",
         source_line(used), "RUB per person", bar_px=10 * len(SUPPORT_CATEGORIES),
     )  # fmt: skip
-    fig.update_layout(barmode="group", hovermode="closest")
+    # plotly stacks a group's first bar lowest: the legend lists them as they stand
+    fig.update_layout(barmode="group", hovermode="closest", legend_traceorder="reversed")
     top = s.sort_values("per_head", ascending=False).head(3)
     alt = (f"Grouped bars of social support per head in {SUPPORT_YEAR} by category of recipient "
            "(" + ", ".join(SUPPORT_CATEGORIES.values()) + ") for " + ", ".join(labels[::-1])
