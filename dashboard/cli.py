@@ -283,7 +283,10 @@ def export(
         int, typer.Option(help="Width in px (100-5000; PNGs are rendered at 2x).")
     ] = 1200,  # fmt: skip
     height: Annotated[
-        int | None, typer.Option(help="Height in px (100-5000; default: the chart's).")
+        int | None,
+        typer.Option(
+            help="Height in px (100-5000; default: the chart's, plus its title and source lines)."
+        ),
     ] = None,  # fmt: skip
     out: Annotated[
         Path,

@@ -165,9 +165,6 @@ def region_map(
     def cls(v) -> int:
         return max(0, int(np.searchsorted(lows, float(v), side="right")) - 1)
 
-    def label_of(i: int) -> str:
-        return labels[i]
-
     groups: dict[str, tuple[list, list]] = {}
     centres: dict[str, list] = {}
     extent = None
@@ -228,7 +225,7 @@ def region_map(
                 "line": {"width": 1 if visible else 0, "color": "#333"}},
     ))  # fmt: skip
     for i, color in enumerate([*colors, SUPPRESSED, NO_DATA]):
-        name = label_of(i) if i < len(lows) else ("suppressed" if color == SUPPRESSED
+        name = labels[i] if i < len(lows) else ("suppressed" if color == SUPPRESSED
                                                   else "no data")  # fmt: skip
         if color == SUPPRESSED and not supp:
             continue

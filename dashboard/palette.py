@@ -3,8 +3,9 @@ graphics), and a stable colour for every country or region.
 
 The first five are Okabe and Ito's (2008) colour-blind-safe colours that pass 3:1 (their
 orange, sky blue and yellow do not); the other seven are darker colours after Paul Tol's muted
-scheme. Twelve colours cannot all stay apart for every form of colour blindness: the lines are
-also labelled by name at their ends, so colour is never the only cue.
+scheme. Twelve colours cannot all stay apart for every form of colour blindness: every series
+is also named in the chart's legend and in its hover and text alternative, but between a line
+and its legend entry colour is the cue, so no two series of a chart share one.
 
 A code's colour is its pinned one (the countries and regions the pages show by default, so they
 look the same on every page) or one picked from a CRC-32 of the code; within one chart, a code

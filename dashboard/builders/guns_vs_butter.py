@@ -312,7 +312,7 @@ def gvb_rolling_correlation(group: str = DEFAULT_GROUP,
                             military: str = "milex_gdp", civilian: str = "health_gdp",
                             years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
     """10-year rolling correlation of the two measures for each of the first 12 countries (as
-    many lines as can be named at their ends)."""
+    many lines as the palette keeps apart)."""
     geos, y0, y1, sel = selection(group, countries, years)
     roll = analysis.rolling_correlation(sel[sel["geo"].isin(geos[: charts.MAX_LABELLED])],
                                         military, civilian, window=10)  # fmt: skip

@@ -46,10 +46,9 @@ def _regions(regions: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _as_reference(fig: go.Figure, name: str) -> None:
-    """Draw the trace ``name`` (the Federation, the median subject) as a grey dashed line, its
-    end labels grey too."""
+    """Draw the trace ``name`` (the Federation, the median subject) as a grey dashed line (its
+    legend entry follows)."""
     fig.update_traces(line={"color": "#666", "dash": "dash", "width": 3}, selector={"name": name})
-    fig.update_annotations(font_color="#666", selector={"text": name})
 
 
 def _names() -> dict[str, str]:
