@@ -216,6 +216,9 @@ def check_content(path: Path, kind: str, source: str, url: str, limit: int | Non
             ok = False
         if not ok:
             raise FetchError(f"{source}: {url} is not a tar archive")
+    elif kind == "rar":
+        if not head.startswith((b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")):
+            raise FetchError(f"{source}: {url} is not a RAR archive (no RAR signature)")
     elif kind == "json":
         try:
             json.loads(path.read_bytes())
@@ -348,6 +351,24 @@ def download(
     finally:
         part.unlink(missing_ok=True)
     return dest
+
+
+def get_page(url: str, *, source: str, timeout: float | None = None,
+             retries: int = DEFAULT_RETRIES, backoff: float = 0.5) -> str:
+    """GET an HTML page (a producer's edition page, to find its file links) with the same
+    retry, size (``JSON_MAX_MB``) and deadline rules as :func:`download`."""
+    until = time.monotonic() + deadline()
+
+    def attempt() -> str:
+        body = bytearray()
+        with client(timeout) as c, c.stream("GET", url) as resp:
+            _status_check(resp, source, url)
+            _stream(resp, body.extend, source=source, url=url, limit=JSON_MAX_MB * 2**20,
+                    until=until)  # fmt: skip
+            encoding = resp.charset_encoding or "utf-8"
+        return bytes(body).decode(encoding, errors="replace")
+
+    return _with_retries(attempt, source, url, retries, backoff, until)
 
 
 def get_json(

@@ -104,6 +104,46 @@ def rosstat_zip(mirror: Path, edition: str) -> bytes | None:
     return buf.getvalue()
 
 
+def _renumbered(xlsx: bytes, old: str, new: str) -> bytes:
+    """``xlsx`` with sheet ``old`` renamed ``new`` (as a new edition renumbers a table)."""
+    src, buf = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(f'name="{old}"'.encode(), f'name="{new}"'.encode())
+            zf.writestr(info, data)
+    return buf.getvalue()
+
+
+@functools.cache
+def rosstat_rar(mirror: Path, edition: str, renumber: tuple[str, str] | None = None) -> bytes:
+    """A RAR of the mirror's 2022 workbooks under Rosstat's names, as the media bank serves
+    ``Pril_Region_Pokaz_{edition}.rar``; ``renumber`` = (sheet, new name) imitates a new
+    edition's layout."""
+    from tests.rar5 import rar5
+
+    files = {}
+    for f in sorted((mirror / "russia" / "rosstat_regions_2022").glob("*.xlsx")):
+        data = f.read_bytes()
+        if renumber and f.name.startswith(renumber[0].split(".")[0].zfill(2) + "_"):
+            data = _renumbered(data, *renumber)
+        files[f"Pril_Region_Pokaz_{edition}/{ROSSTAT_NAMES[f.name[:2]]}"] = data
+    return rar5(files)
+
+
+# Rosstat's «Regions of Russia» page lists each edition's archive with a media-bank link
+# (absolute or relative, with entities); 2024 has no link here and 2023's is dead.
+ROSSTAT_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<h1>Регионы России. Социально-экономические показатели</h1>
+<div class="document-list">
+<a class="btn" href="/rosstat/mediabank/Pril_Region_Pokaz_2025.rar?x=1&amp;y=2">2025 (RAR)</a>
+<a href="/rosstat/mediabank/Pril_Region_Pokaz_2023.rar">2023</a>
+<a href='../../../mediabank/Pril_Region_Pokaz_2022.rar'>2022</a>
+<a href="/rosstat/mediabank/Reg_2022_Pokaz_prezent.pdf">presentation</a>
+</div></body></html>"""
+
+
 # --- synthetic slices at BLS's size (benchmarks and the every-county test) ------------------
 
 ANNUAL = [

@@ -31,6 +31,8 @@ def pytest_configure(config):
     # the app shows a plain message for an error no page handles; under test it is raised too
     # (AppTest's exception list), except where a test unsets this to see the visitor's view
     os.environ.setdefault("LABORDASH_DEBUG", "1")
+    # a test that pulls Rosstat without a mirror never asks rosstat.gov.ru for its edition pages
+    os.environ.setdefault("LABORDASH_PAGE_ROSSTAT_REGIONS", "http://127.0.0.1:9/{edition}")
     if not MIRROR.is_dir():
         raise pytest.UsageError(f"the shared mirror is missing at {MIRROR}")
 
@@ -242,6 +244,15 @@ class _Handler(BaseHTTPRequestHandler):
             if body is None:
                 return self._send(404, b"not found", "text/plain")
             return self._send(200, body, "text/csv")
+        if parts[:2] == ["rosstat", "folder"]:  # an edition page
+            return self._send(200, bls_imitation.ROSSTAT_PAGE.encode(), "text/html; charset=utf-8")
+        if parts[:2] == ["rosstat", "mediabank"]:  # 2025: table 19.3 renumbered 19.4
+            edition = parts[2].removesuffix(".rar").rsplit("_", 1)[-1]
+            if edition not in ("2022", "2025"):
+                return self._send(404, b"not found", "text/plain")
+            renumber = ("19.3.", "19.4.") if edition == "2025" else None
+            body = bls_imitation.rosstat_rar(MIRROR, edition, renumber)
+            return self._send(200, body, "application/x-rar-compressed")
         if parts[0] == "rosstat":  # /rosstat/Pril_Region_Pokaz_{edition}.zip
             edition = parts[1].removesuffix(".zip").rsplit("_", 1)[-1]
             body = bls_imitation.rosstat_zip(MIRROR, edition)

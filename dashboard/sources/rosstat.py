@@ -17,27 +17,33 @@ unmatched name fails the parse.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import openpyxl
 import pandas as pd
 
-from dashboard import crosswalks
-from dashboard.catalog import editions
+from dashboard import archives, crosswalks
+from dashboard.catalog import Edition, editions
 from dashboard.fetch import (
     FetchError,
     RawFile,
     Resource,
     describe,
     fetch,
+    forget,
+    get_page,
+    max_bytes,
     mirror_files,
     natural_key,
 )
 from dashboard.schema import tidy
-from dashboard.sources.base import ParseError, Source
+from dashboard.sources.base import Loaded, ParseError, Source
 
 DATASET = "rosstat_regions"
 SOURCE = "russia"
@@ -176,18 +182,31 @@ def section(name: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _workbook(name: str) -> bool:
+    return section(name) is not None and name.lower().endswith(".xlsx")
+
+
 def _workbooks(paths: list[Path]) -> dict[int, tuple[str, object]]:
-    """Section number -> (name, xlsx path or bytes) from workbooks and zip archives of them."""
+    """Section number -> (name, xlsx path or bytes) from workbooks and zip or RAR archives of
+    them (Rosstat packs the editions from 2022 on as RAR)."""
     out: dict[int, tuple[str, object]] = {}
     for p in paths:
-        if p.suffix.lower() == ".zip":
+        with open(p, "rb") as fh:
+            head = fh.read(8)
+        if archives.is_rar(head):
+            try:
+                found = archives.rar_members(p, _workbook, max_bytes(SOURCE))
+            except archives.ArchiveError as exc:
+                raise ParseError(f"{p.name}: {exc}") from None
+            for name, data in sorted(found.items()):
+                out.setdefault(section(name), (name, data))
+        elif p.suffix.lower() == ".zip":
             try:
                 with zipfile.ZipFile(p) as zf:
                     for info in zf.infolist():
                         name = Path(info.filename).name
-                        n = section(name)
-                        if n is not None and name.lower().endswith(".xlsx"):
-                            out.setdefault(n, (name, zf.read(info)))
+                        if _workbook(name):
+                            out.setdefault(section(name), (name, zf.read(info)))
             except (zipfile.BadZipFile, OSError) as exc:
                 raise ParseError(f"{p.name}: damaged zip archive ({exc})") from None
         elif section(p.name) is not None:
@@ -224,37 +243,75 @@ def parse(paths: list[Path]) -> pd.DataFrame:
 def _edition(paths: list[Path], frame: pd.DataFrame) -> str:
     """From the mirror folder (``rosstat_regions_2022``) or the downloaded archive's name."""
     p = paths[0]
-    edition = (p.stem if p.suffix.lower() == ".zip" else p.parent.name).rsplit("_", 1)[-1]
+    edition = (p.stem if p.suffix.lower() in (".zip", ".rar") else p.parent.name).rsplit("_", 1)[-1]
     return f"Regions of Russia {edition} (data to {frame['year'].max()})"
 
 
+HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def page_of(ed: Edition) -> str:
+    """The edition's page: ``LABORDASH_PAGE_ROSSTAT_REGIONS`` ({edition}) when set."""
+    template = os.environ.get("LABORDASH_PAGE_ROSSTAT_REGIONS", "")
+    return template.format(edition=ed.edition) if template else ed.page
+
+
+def archive_link(html: str, base: str, file: str) -> str | None:
+    """The first link on an edition page to a .rar or .zip whose file name starts with
+    ``file`` (``Pril_Region_Pokaz_2024``; case ignored), made absolute against ``base``."""
+    stem = file.lower().removesuffix(".rar").removesuffix(".zip")
+    for href in HREF.findall(html):
+        url = urljoin(base, unescape(href))
+        name = unquote(urlsplit(url).path.rsplit("/", 1)[-1]).lower()
+        if name.startswith(stem) and name.endswith((".rar", ".zip")):
+            return url
+    return None
+
+
 class _Rosstat(Source):
-    def download_editions(self, **fetch_kw) -> tuple[list[RawFile], list[str]]:
-        """Without a mirror: the newest known edition that can be downloaded (a zip of the
-        workbooks), saying why each newer one was passed over."""
+    def edition_file(self, ed: Edition, **fetch_kw) -> RawFile:
+        """Download one edition's archive: its known URL, else the link on its page."""
+        url = ed.url
+        if not url:
+            if not ed.file:
+                raise FetchError(f"no file URL known (see {ed.page})")
+            page = page_of(ed)
+            kw = {k: v for k, v in fetch_kw.items() if k in ("timeout", "retries")}
+            url = archive_link(get_page(page, source=SOURCE, **kw), page, ed.file)
+            if url is None:
+                raise FetchError(f"no link to {ed.file}.rar or .zip on {page}")
+        kind = "rar" if url.lower().split("?")[0].endswith(".rar") else "zip"
+        res = Resource(SOURCE, f"rosstat_regions_{ed.edition}.{kind}", url, kind)
+        return fetch(res, **fetch_kw)
+
+    def load(self, **fetch_kw) -> Loaded:
+        """The mirror's newest edition folder; without one, the newest edition that downloads
+        and parses, each newer one passed over with the reason (a table renumbered in a new
+        layout names the table)."""
+        found = [p for p in mirror_files(self.folder, self.mirror_glob) if self.wanted(p)]
+        if found:
+            return super().load(**fetch_kw)
         notes = []
         for ed in editions(DATASET):
             what = f"Regions of Russia {ed.edition}"
-            if not ed.url:
-                notes.append(f"{what}: no file URL known (see {ed.page})")
-                continue
-            if ed.url.lower().split("?")[0].endswith(".rar"):
-                where = f"<mirror>/russia/rosstat_regions_{ed.edition}/"
-                notes.append(f"{what}: published as RAR, which labordash does not unpack; "
-                             f"unpack it into {where}")  # fmt: skip
-                continue
-            res = Resource(SOURCE, f"rosstat_regions_{ed.edition}.zip", ed.url, "zip")
             try:
-                return [fetch(res, **fetch_kw)], notes
+                got = self.edition_file(ed, **fetch_kw)
             except FetchError as exc:
+                notes.append(f"{what}: {str(exc).removeprefix(f'{SOURCE}: ')}")
+                continue
+            try:
+                frame = self.parse([Path(got.path)])
+            except ParseError as exc:
+                forget([got])  # never reused: the next pull downloads it again
                 notes.append(f"{what}: {exc}")
+                continue
+            vintage = self.vintage([Path(got.path)], frame)
+            return Loaded(frame, [got], vintage, notes + frame.attrs.pop("notes", []))
         raise ParseError(f"{DATASET}: {self.no_download}; tried: {'; '.join(notes)}")
 
     def files(self, **fetch_kw):
-        """The mirror's newest edition folder, else :meth:`download_editions`."""
+        """The mirror's newest edition folder (:meth:`load` downloads without a mirror)."""
         found = [p for p in mirror_files(self.folder, self.mirror_glob) if self.wanted(p)]
-        if not found:
-            return self.download_editions(**fetch_kw)
         newest = max({p.parent for p in found}, key=lambda d: natural_key(d))
         return [describe(p, "mirror", self.producer_url(p)) for p in found
                 if p.parent == newest], []  # fmt: skip
@@ -262,10 +319,10 @@ class _Rosstat(Source):
 
 SPEC = _Rosstat(
     DATASET, SOURCE, "rosstat_regions_*/*.xlsx", parse, _edition,
-    no_download="no 'Regions of Russia' workbooks in the mirror; Rosstat publishes them as an "
-    "archive (rosstat.gov.ru/folder/210/document/13204) that must be unpacked into "
-    "<mirror>/russia/rosstat_regions_<edition>/, or set LABORDASH_URL_ROSSTAT_REGIONS to a zip "
-    "of the workbooks ({edition} in the URL)",
+    no_download="no 'Regions of Russia' workbooks in the mirror and no edition could be "
+    "downloaded from its page (rosstat.gov.ru/folder/210/document/13204); unpack an edition's "
+    "archive into <mirror>/russia/rosstat_regions_<edition>/, or set "
+    "LABORDASH_URL_ROSSTAT_REGIONS to a RAR or zip of the workbooks ({edition} in the URL)",
     every_match=True, wanted=lambda p: section(p.name) in {int(t.workbook[:2]) for t in TABLES},
 )  # fmt: skip
 load = SPEC.load
