@@ -353,8 +353,14 @@ def download(
     return dest
 
 
-def get_page(url: str, *, source: str, timeout: float | None = None,
-             retries: int = DEFAULT_RETRIES, backoff: float = 0.5) -> str:
+def get_page(
+    url: str,
+    *,
+    source: str,
+    timeout: float | None = None,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = 0.5,
+) -> str:
     """GET an HTML page (a producer's edition page, to find its file links) with the same
     retry, size (``JSON_MAX_MB``) and deadline rules as :func:`download`."""
     until = time.monotonic() + deadline()
