@@ -2,10 +2,11 @@
 single-industry towns, manufacturing's weight in each subject, and the cross-section that
 sets manufacturing dependence against social-policy spending.
 
-Per head = mln RUB / thousand persons x 1000 = RUB per person, with Rosstat's annual average
-population of the same year (table 1.2) of the territory the budget covers: the Treasury's
-regional budgets of Tyumen and Arkhangelsk oblasts exclude their autonomous okrugs (which have
-budgets of their own), so they are divided by the population without the okrugs.
+Per head = mln RUB / thousand persons x 1000 = RUB per person, with the annual average
+population of the same year (:func:`population`: one series, Rosstat's estimates as revised
+after the 2021 census) of the territory the budget covers: the Treasury's regional budgets of
+Tyumen and Arkhangelsk oblasts exclude their autonomous okrugs (which have budgets of their
+own), so they are divided by the population without the okrugs.
 """
 
 from __future__ import annotations
@@ -19,21 +20,36 @@ FUNCTIONS = {"04": "National economy", "07": "Education", "09": "Health",
              "10": "Social policy"}  # fmt: skip
 
 
+OKRUGS = {"RU-TYU": ("RU-KHM", "RU-YAN"), "RU-ARK": ("RU-NEN",)}  # oblast -> okrugs inside it
+PER_HEAD = "annual average population as revised after the 2021 census"  # per-head captions
+
+
 def population() -> pd.Series:
-    """Annual average population, thousand persons, by (geo, year): Rosstat table 1.2 for the
-    years it covers (to 2021), then the reg_normalizer series (``ru_population``: the annual
-    average, or 1 January where no average is published yet, 2025). Tyumen and Arkhangelsk
-    oblasts without their autonomous okrugs (the territory of their budgets)."""
-    p = store.read("rosstat_regions", indicator="population")
-    s = crosswalks.disjoint_subjects(p).set_index(["geo", "year"])["value"]
+    """Population, thousand persons, by (geo, year): one series for every year, Rosstat's
+    estimates as revised after the 2021 census (``ru_population``, annual average 2000-2024,
+    1 January 2025 where no average is published yet). Tyumen and Arkhangelsk oblasts without
+    their autonomous okrugs (the territory of their budgets): published from 2012, before that
+    the oblast's total minus its okrugs (the same to 0.001 thousand where both exist). Table
+    1.2 of «Regions of Russia» (estimated before the census, 3.7% lower for Tyumen in 2021)
+    is used only when ``ru_population`` is not in the store, then for every year."""
     try:
         n = store.read("ru_population", indicator=["population_avg", "population_jan1"])
     except store.StoreMissing:
-        return s
-    n = crosswalks.disjoint_subjects(n[n["year"] > s.index.get_level_values("year").max()])
+        p = store.read("rosstat_regions", indicator="population")
+        return crosswalks.disjoint_subjects(p).set_index(["geo", "year"])["value"].sort_index()
+    n = n[n["value"] > 0]  # Crimea and Sevastopol are 0 before 2014
     n = n.assign(avg=n["indicator"] == "population_avg").sort_values("avg")
-    later = n.drop_duplicates(["geo", "year"], keep="last").set_index(["geo", "year"])["value"]
-    return pd.concat([s, later]).sort_index()
+    n = n.drop_duplicates(["geo", "territory", "year"], keep="last")
+    total = n[n["territory"] == "total"].set_index(["geo", "year"])["value"]
+    excl = n[n["territory"] == "excl_ao"].set_index(["geo", "year"])["value"]
+    for oblast, okrugs in OKRUGS.items():
+        rest = total.xs(oblast, level="geo")
+        for okrug in okrugs:
+            rest = rest - total.xs(okrug, level="geo").reindex(rest.index)
+        derived = pd.concat({oblast: rest.dropna()}, names=["geo", "year"])
+        excl = excl.combine_first(derived.round(3))
+    out = excl.combine_first(total[~total.index.isin(excl.index)])
+    return out.sort_index()
 
 
 def budget(functions=None) -> pd.DataFrame:
@@ -117,3 +133,59 @@ def towns(regions, names: dict[str, str]) -> pd.DataFrame:
     t = t[t["geo"].isin(list(regions))]
     return t.assign(region=t["geo"].map(names.get))[["region", "town", "municipality",
                                                      "category"]]  # fmt: skip
+
+
+ARMS_EMPLOYMENT = (
+    "**Why there is no arms-industry employment here.** Arms production sits in three classes "
+    "of Russia's classification of activities, OKVED2: 25.4 (weapons and ammunition), 30.3 "
+    "(aircraft and spacecraft) and 30.4 (military fighting vehicles). Rosstat's regional tables "
+    "stop at the section (C, manufacturing) or the division (25, fabricated metal products; 30, "
+    "other transport equipment): in a region where one or two plants make up a class, its "
+    "figure would disclose a single firm, which the law on official statistics (282-FZ, "
+    "article 9) forbids, and much of the industry's data is classified. The classes are inside "
+    "manufacturing's totals, so manufacturing's share is an upper bound that also holds "
+    "tractors, food and chemicals, not a measure of arms production."
+)
+
+
+def _subjects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Federal subjects only (no districts, no Federation), none counted twice."""
+    frame = crosswalks.disjoint_subjects(frame)
+    return frame[frame["geo"].str.startswith(("RU-", "UA-")) & ~frame["geo"].str.endswith("FD")]
+
+
+def arms_measures(regions) -> pd.DataFrame:
+    """What the data can say about the arms-producing regions, one row per chosen region and a
+    last row for the median subject (``n``: the subjects each median is over): manufacturing's
+    share of GVA (%, latest year) and of employment (%, 2023, year inferred), the national
+    defense (section 02) and social policy (10) shares of the consolidated budget (%, 2021 and
+    2023) and single-industry towns (count). Columns: geo, measure keys; ``attrs["labels"]``
+    names each column with its year, ``attrs["years"]`` the manufacturing shares' years."""
+    gva = _subjects(store.read("rosstat_grp_structure"))
+    gva_year = int(gva["year"].max())
+    section = "C" if gva_year >= 2016 else "D"
+    gva = gva[(gva["year"] == gva_year) & (gva["industry"] == section)].set_index("geo")["value"]
+    emp = _subjects(store.read("rosstat_employment_structure", indicator="employment_share"))
+    emp_year = int(emp["year"].max())
+    emp = emp[(emp["year"] == emp_year) & (emp["industry"] == "C")].set_index("geo")["value"]
+    shares = _subjects(store.read("ru_budget_shares", indicator="budget_share_consolidated"))
+    cols = {"mfg_gva": gva, "mfg_employment": emp}
+    labels = {"mfg_gva": f"Manufacturing, % of GVA ({gva_year})",
+              "mfg_employment": f"Manufacturing, % of employment ({emp_year})"}  # fmt: skip
+    for code, what in (("02", "defense"), ("10", "social")):
+        for year in (2021, 2023):
+            sel = shares[(shares["function"] == code) & (shares["year"] == year)]
+            cols[f"{what}_{year}"] = sel.set_index("geo")["value"]
+            name = "National defense" if code == "02" else "Social policy"
+            labels[f"{what}_{year}"] = f"{name}, % of budget ({year})"
+    every = sorted(set(gva.index) | set(emp.index))
+    cols["monotowns"] = monotowns()["total"].reindex(every, fill_value=0)
+    labels["monotowns"] = "Single-industry towns"
+    wide = pd.DataFrame(cols)
+    median = wide.median().to_frame().T.assign(geo="median")
+    n = wide.notna().sum().astype(int)
+    mine = wide.reindex(list(regions)).rename_axis("geo").reset_index()
+    out = pd.concat([mine, median], ignore_index=True)[["geo", *cols]]
+    out.attrs.update(labels=labels, n={k: int(v) for k, v in n.items()},
+                     years={"mfg_gva": gva_year, "mfg_employment": emp_year})  # fmt: skip
+    return out

@@ -374,7 +374,7 @@ def test_russia_default_and_udmurtia_matches_the_store(store_env):
     assert at.multiselect[0].value[:4] == ["RU-UD", "RU-TUL", "RU-VLA", "RU-IVA"]
     table = table_with(at, "% of spending 2021").set_index(["region", "function"])
     b = store.read("roskazna_budget", geo="RU-UD", year=2021).set_index("function")["value"]
-    pop = store.read("rosstat_regions", geo="RU-UD", indicator="population", year=2021,
+    pop = store.read("ru_population", geo="RU-UD", indicator="population_avg", year=2021,
                      territory="total")["value"].iloc[0]  # fmt: skip
     row = table.loc[("Udmurt Republic", "Social policy")]
     assert row["% of spending 2021"] == round(b["10"] / b["total"] * 100, 1) == 22.3
@@ -481,6 +481,48 @@ def test_data_page_lists_the_catalog_and_withholds_sipri(store_env):
     assert any("labordash" in c and "accessed" in c for c in cite)
 
 
+def test_arms_measures_side_by_side_with_the_median_subject(store_env):
+    from dashboard import registry
+
+    b = registry.build("russia_arms_measures", {"regions": ("RU-UD", "RU-IVA")})
+    t = b.table.set_index("geo")
+    assert list(t.index) == ["RU-UD", "RU-IVA", "median"]
+    assert t.loc["median", "name"] == "Median subject"
+    # manufacturing (section C): Udmurtia 18.3% of GVA in 2022, 21.2% of employment in 2023
+    gva = store.read("rosstat_grp_structure", geo="RU-UD", industry="C", year=2022)
+    assert t.loc["RU-UD", "mfg_gva"] == gva["value"].item() == 18.3
+    emp = store.read("rosstat_employment_structure", geo="RU-UD", industry="C",
+                     indicator="employment_share")  # fmt: skip
+    assert t.loc["RU-UD", "mfg_employment"] == emp["value"].item() == 21.2
+    shares = store.read("ru_budget_shares", indicator="budget_share_consolidated", function="02")
+    iva = shares[(shares["geo"] == "RU-IVA") & (shares["year"] == 2023)]["value"].item()
+    assert t.loc["RU-IVA", "defense_2023"] == pytest.approx(iva, abs=0.005)  # 0.87
+    subjects = shares[(shares["year"] == 2023) & shares["geo"].str.match(r"(RU|UA)-[A-Z0-9]+$")
+                      & ~shares["geo"].str.endswith("FD")]  # fmt: skip
+    assert b.notes["n"]["defense_2023"] == subjects["geo"].nunique() == 84  # no Sevastopol 02
+    assert t.loc["median", "defense_2023"] == pytest.approx(subjects["value"].median(), abs=0.005)
+    towns = store.read("monotowns", geo="RU-UD")
+    assert t.loc["RU-UD", "monotowns"] == len(towns) == 3  # Votkinsk, Sarapul, Glazov
+    assert b.notes["columns"]["mfg_gva"] == ("Manufacturing, % of GVA (2022)", "%.1f")
+    assert "84" in b.notes["caption"] and "25.4" in b.notes["box"] and "30.4" in b.notes["box"]
+
+
+def test_arms_box_on_the_russia_page_and_a_russian_profile(store_env):
+    at = run_page(RUSSIA, regions=["RU-TUL"])
+    assert not at.exception, at.exception
+    assert any("OKVED2: 25.4" in i.value for i in at.info)
+    rows = table_with(at, "defense_2023")
+    assert list(rows["name"]) == ["Tula Oblast", "Median subject"]
+    keys = {b.key for b in at.get("download_button")}
+    assert {"x_arms_csv", "x_arms_table_md", "x_arms_table_tex", "x_arms_zip"} <= keys
+    at = run_page(PROFILE, system="ru_subject", region="RU-VLA")
+    assert not at.exception, at.exception
+    assert list(table_with(at, "defense_2023")["name"]) == ["Vladimir Oblast", "Median subject"]
+    assert any("30.3" in i.value for i in at.info)
+    at = run_page(PROFILE, system="nuts2", region="FR10")
+    assert not any("OKVED2: 25.4" in i.value for i in at.info)
+
+
 def test_russia_social_support_per_head_by_recipient(store_env):
     from dashboard import charts, registry, russia
 
@@ -489,8 +531,9 @@ def test_russia_social_support_per_head_by_recipient(store_env):
     sup = store.read("ru_social_support", geo="RU-UD", indicator="social_support_by_category",
                      form="total")  # fmt: skip
     families = sup[sup["category"] == "семьи с детьми"]["value"].item()  # mln RUB
-    pop = store.read("rosstat_regions", geo="RU-UD", indicator="population", year=2021,
+    pop = store.read("ru_population", geo="RU-UD", indicator="population_avg", year=2021,
                      territory="total")["value"].iloc[0]  # fmt: skip
+    assert pop == 1454.945  # revised after the 2021 census, as every per-head figure
     assert d[("RU-UD", "Families with children")] == pytest.approx(families / pop * 1000)
     assert set(d.index.get_level_values("geo")) == {"RUS", *russia.ARMS_REGIONS}
     named = ["Combat veterans", "Families with children", "Disabled people", "Labour veterans"]

@@ -30,13 +30,27 @@ def test_values_as_in_the_file(pop):
     assert not pop["name_ru"].isin(ru_population.HISTORICAL).any()
 
 
-def test_per_head_population_stays_rosstat_to_2021_and_extends_to_2025(store_env):
+def test_per_head_population_is_one_series_without_a_census_jump(store_env):
+    """One series for every year (before: Rosstat's table 1.2 to 2021, estimated before the
+    2021 census, joined to the revised series at 2021/2022: Tyumen without its okrugs
+    1,547.8 -> 1,605.6 thousand, +3.7%; Moscow +3.3%; Udmurtia -2.9%)."""
     p = russia.population()
-    rosstat = store.read("rosstat_regions", indicator="population", territory="total")
-    ud = rosstat.set_index(["geo", "year"])["value"]
-    for year in (2019, 2021):  # per head for the Treasury years is unchanged
-        assert p[("RU-UD", year)] == ud[("RU-UD", year)]
-    assert p[("RU-TYU", 2021)] == 1547.8  # Rosstat, without the okrugs
-    assert p[("RU-TYU", 2024)] == pytest.approx(1621.132)  # reg_normalizer, annual average
+    assert not p.index.duplicated().any() and (p > 0).all()
+    # reg_normalizer's annual averages: Udmurtia 2021 1,454,945; Tyumen without the okrugs
+    assert p[("RU-UD", 2021)] == 1454.945
+    assert p[("RU-TYU", 2021)] == pytest.approx(1596.039)
+    assert p[("RU-TYU", 2024)] == pytest.approx(1621.132)
     assert p[("RU-TYU", 2025)] == pytest.approx(1626.809)  # 1 January: no average yet
-    assert not p.index.duplicated().any()
+    for geo, bound in (("RU-TYU", 0.7), ("RU-MOW", 0.5), ("RU-UD", 0.7)):
+        change = (p[(geo, 2022)] / p[(geo, 2021)] - 1) * 100
+        assert abs(change) < bound, (geo, change)
+    # before 2012 the okrugs' own rows give Tyumen and Arkhangelsk without them: total minus
+    # okrugs, which equals the published figure to 0.001 thousand where both exist
+    pop = store.read("ru_population", indicator="population_avg")
+    total = pop[pop["territory"] == "total"].set_index(["geo", "year"])["value"]
+    tyu_2011 = total[("RU-TYU", 2011)] - total[("RU-KHM", 2011)] - total[("RU-YAN", 2011)]
+    assert p[("RU-TYU", 2011)] == pytest.approx(tyu_2011, abs=1e-3)
+    assert p[("RU-ARK", 2000)] == pytest.approx(
+        total[("RU-ARK", 2000)] - total[("RU-NEN", 2000)], abs=1e-3)  # fmt: skip
+    assert p[("RU-TYU", 2012)] == pytest.approx(1380.02, abs=1e-3)  # published: 1,380.020
+    assert ("UA-43", 2013) not in p.index  # Crimea: 0 in the file before 2014

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dashboard import analysis, charts, crosswalks, dependence, geo, maps, russia, store, transforms
 from dashboard.builders import lookups
 from dashboard.provenance import source_line
-from dashboard.registry import Built, SpecError, chart
+from dashboard.registry import Built, SpecError, chart, table
 from dashboard.systems.russia import COUNTRY, OKVED_BREAK, RU_EMPLOYMENT
 
 MAPS = {
@@ -23,7 +23,7 @@ MAP_DATASETS = {
     "mfg_gva": ["rosstat_grp_structure"],
     "mfg_lq": ["rosstat_employment_structure"],
     "monotowns": ["monotowns"],
-    "social": ["roskazna_budget", "rosstat_regions"],
+    "social": ["roskazna_budget", "ru_population"],
 }
 BUDGET_YEARS = (2019, 2021)  # the Treasury files in the store
 CREDIT = geo.LAYERS[RU_EMPLOYMENT.layer].credit
@@ -85,7 +85,7 @@ def russia_map(map: str = "mfg_lq") -> Built:  # noqa: A002  (the page's URL par
     return Built(ch, MAP_DATASETS[map])
 
 
-@chart("russia", ["roskazna_budget", "rosstat_regions"], {"year": list(BUDGET_YEARS)})
+@chart("russia", ["roskazna_budget", "ru_population"], {"year": list(BUDGET_YEARS)})
 def russia_social_map(year: int = 2021) -> Built:
     """Map of social-policy spending per head in one year of the Treasury files."""
     if int(year) not in BUDGET_YEARS:
@@ -93,11 +93,12 @@ def russia_social_map(year: int = 2021) -> Built:
     ch = maps.region_map(
         russia.social_per_head(int(year)), LAYER,
         title=f"Social-policy spending per head ({year})",
-        subtitle="RUB per person; Russian federal subjects", unit="RUB per person",
-        source=source_line(["roskazna_budget", "rosstat_regions"], CREDIT),
+        subtitle=f"RUB per person ({russia.PER_HEAD}); Russian federal subjects",
+        unit="RUB per person",
+        source=source_line(["roskazna_budget", "ru_population"], CREDIT),
         names=lookups.region_names(), value_format=",.0f",
     )  # fmt: skip
-    return Built(ch, ["roskazna_budget", "rosstat_regions"])
+    return Built(ch, ["roskazna_budget", "ru_population"])
 
 
 @chart("russia", ["rosstat_regions"])
@@ -121,7 +122,7 @@ def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     return Built(ws, ["rosstat_regions"])
 
 
-@chart("russia", ["roskazna_budget", "rosstat_regions"])
+@chart("russia", ["roskazna_budget", "ru_population"])
 def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Grouped bars of social-policy spending per head of the chosen regions in 2019 and 2021,
     with all regions' 2019 figure as a line."""
@@ -146,8 +147,8 @@ def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
             line={"dash": "dash", "color": "#000", "width": 1.5}))  # fmt: skip
     charts.bar_axes(
         fig, labels, "Social-policy spending per head", "RUB per person, consolidated budget "
-        "of the subject, executed; section 10",
-        source_line(["roskazna_budget", "rosstat_regions"]), "RUB per person",
+        f"of the subject, executed; section 10; {russia.PER_HEAD}",
+        source_line(["roskazna_budget", "ru_population"]), "RUB per person",
         bar_px=16 * len(BUDGET_YEARS),
     )  # fmt: skip
     # plotly stacks a group's first bar lowest: the legend lists them as they stand
@@ -156,7 +157,7 @@ def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     alt = ("Grouped bars of social-policy spending per head (RUB) in 2019 and 2021 for "
            + ", ".join(names.get(g, g) for g in chosen) + ".")  # fmt: skip
     data = per_head.assign(region=per_head["geo"].map(names.get))
-    return Built(charts.Chart(fig, alt, data), ["roskazna_budget", "rosstat_regions"])
+    return Built(charts.Chart(fig, alt, data), ["roskazna_budget", "ru_population"])
 
 
 SUPPORT_CATEGORIES = {  # rows of Rosstat's table (as printed) -> names on the chart
@@ -168,7 +169,7 @@ SUPPORT_CATEGORIES = {  # rows of Rosstat's table (as printed) -> names on the c
 SUPPORT_YEAR = 2021  # the only year Rosstat published
 
 
-@chart("russia", ["ru_social_support", "rosstat_regions"])
+@chart("russia", ["ru_social_support", "ru_population"])
 def russia_social_support(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Social support per head by category of recipient, 2021: spending of each chosen
     region's consolidated budget on combat veterans, families with children, disabled people
@@ -196,12 +197,12 @@ def russia_social_support(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
                              marker_color=charts.PALETTE[i],
                              hovertemplate="%{y}: %{x:,.0f} RUB per person<extra>" + name
                              + "</extra>"))  # fmt: skip
-    used = ["ru_social_support", "rosstat_regions"]
+    used = ["ru_social_support", "ru_population"]
     charts.bar_axes(
         fig, labels, f"Social support per head by category of recipient, {SUPPORT_YEAR}",
         f"RUB per person; spending of the subject's consolidated budget on each category, every "
-        f"form of support, over its whole population; {len(chosen)} regions and the Russian "
-        f"Federation, {SUPPORT_YEAR} only",
+        f"form of support, over its whole population ({russia.PER_HEAD}); {len(chosen)} regions "
+        f"and the Russian Federation, {SUPPORT_YEAR} only",
         source_line(used), "RUB per person", bar_px=10 * len(SUPPORT_CATEGORIES),
     )  # fmt: skip
     # plotly stacks a group's first bar lowest: the legend lists them as they stand
@@ -240,7 +241,7 @@ def russia_shipments(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     return Built(ts, ["rosstat_regions"])
 
 
-@chart("russia", ["roskazna_budget", "rosstat_grp_structure", "rosstat_regions"],
+@chart("russia", ["roskazna_budget", "rosstat_grp_structure", "ru_population"],
        {"year": [2021]})  # fmt: skip
 def russia_social_vs_manufacturing(regions: tuple[str, ...] = russia.ARMS_REGIONS,
                                    year: int = 2021) -> Built:  # fmt: skip
@@ -253,15 +254,54 @@ def russia_social_vs_manufacturing(regions: tuple[str, ...] = russia.ARMS_REGION
         band = analysis.ols_band(cs["mfg_gva"], cs["social_per_head"])
     except ValueError as exc:
         raise SpecError(f"no fit for {year}: {exc}") from None
-    used = ["roskazna_budget", "rosstat_grp_structure", "rosstat_regions"]
+    used = ["roskazna_budget", "rosstat_grp_structure", "ru_population"]
     sc = charts.scatter_fit(
         cs, "mfg_gva", "social_per_head", band, names=names,
         x_title="Manufacturing, % of gross value added", y_title="RUB per person",
         title="Social-policy spending per head against manufacturing's weight",
-        subtitle=f"{len(cs)} federal subjects, {year}; dashed: OLS fit with 95% band",
+        subtitle=f"{len(cs)} federal subjects, {year}; per head of the {russia.PER_HEAD}; "
+        "dashed: OLS fit with 95% band",
         source=source_line(used), trajectories=False, points="regions", marked=tuple(chosen),
     )  # fmt: skip
     return Built(sc, used, notes={"fit": band.attrs})
+
+
+ARMS_DATASETS = ["rosstat_grp_structure", "rosstat_employment_structure", "ru_budget_shares",
+                 "monotowns"]  # fmt: skip
+
+
+@table("russia", ARMS_DATASETS)
+def russia_arms_measures(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
+    """The measures the data holds for the arms question side by side: manufacturing's share
+    of GVA and of employment, the national-defense and social-policy shares of the budget in
+    2021 and 2023, and single-industry towns, for the chosen regions and the median subject."""
+    chosen = _regions(regions)
+    t = russia.arms_measures(chosen)
+    labels, n = t.attrs["labels"], t.attrs["n"]
+    names = {**lookups.region_names(), "median": "Median subject"}
+    t = t.assign(name=t["geo"].map(lambda g: names.get(g, g)))
+    t = t[["name", "geo", *labels]].round(2)
+    fmt = {"mfg_gva": "%.1f", "mfg_employment": "%.1f", "monotowns": "%.0f"}
+    columns = {c: (label, fmt.get(c, "%.2f")) for c, label in labels.items()}
+    years = t.attrs["years"]
+    short = {"mfg_gva": f"Manuf. % GVA {years['mfg_gva']}",
+             "mfg_employment": f"Manuf. % jobs {years['mfg_employment']}",
+             "defense_2021": "Defense % 2021", "defense_2023": "Defense % 2023",
+             "social_2021": "Social % 2021", "social_2023": "Social % 2023",
+             "monotowns": "Mono-towns"}  # fmt: skip
+    caption = (
+        "Manuf.: manufacturing (section C), % of gross value added and of average annual "
+        "employment (Rosstat, compiled by a researcher; the employment year is inferred). "
+        "Defense, Social: national defense (section 02) and social policy (10), % of the "
+        "subject's consolidated budget. Mono-towns: towns on the government's list of "
+        "single-industry towns. The median subject is over the subjects with a figure "
+        f"(national defense: {n['defense_2023']}; manufacturing: {n['mfg_gva']})."
+    )
+    return Built(None, ARMS_DATASETS, table=t, notes={
+        "title": "What the data can say about the arms-producing regions",
+        "columns": columns, "short": short, "n": n, "caption": caption,
+        "box": russia.ARMS_EMPLOYMENT,
+    })  # fmt: skip
 
 
 # --- wartime budgets, 2017-2023 -------------------------------------------------------------

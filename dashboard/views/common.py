@@ -200,6 +200,39 @@ def change_table(name: str, *, key: str, datasets: list[str], **params) -> None:
     export_buttons(b, key=key)
 
 
+def registered_table(name: str, *, key: str, export_key: str,
+                     **params) -> registry.Built | None:  # fmt: skip
+    """The registry's table ``name`` under its title: columns labelled as ``notes["short"]``
+    (the full label of ``notes["columns"]``, name -> (label, format), as the column's help and in
+    the Markdown and LaTeX exports), the region pinned, ``notes["caption"]`` under it, the
+    export row and ``notes["box"]``; a message when it cannot be drawn."""
+    from dashboard.provenance import source_line
+
+    try:
+        b = built(name, **params)
+    except registry.SpecError as exc:
+        st.info(f"This table cannot be drawn for this selection: {exc}.")
+        return None
+    except MISSING as exc:
+        st.warning(f"The table cannot be drawn: {exc}")
+        return None
+    st.subheader(b.title)
+    short = b.notes.get("short", {})
+    config = {
+        c: st.column_config.NumberColumn(short.get(c, label), format=fmt, help=label)
+        for c, (label, fmt) in b.notes.get("columns", {}).items()
+    }  # fmt: skip
+    config["name"] = st.column_config.TextColumn("Region", pinned=True)
+    dataframe(b.table, key=key, column_config={"geo": None, **config})
+    if b.notes.get("caption"):
+        st.caption(b.notes["caption"])
+    export_buttons(b, key=export_key, table_notes=[b.notes.get("caption", ""),
+                                                   source_line(b.datasets)])  # fmt: skip
+    if b.notes.get("box"):
+        st.info(b.notes["box"], icon=":material/help:")
+    return b
+
+
 # machine column names -> what a reader sees, and how numbers are shown (Streamlit formats)
 COLUMNS = {
     "term": ("Term", None), "coef": ("Coefficient", "%.4g"), "se": ("Std. error", "%.4g"),
@@ -286,8 +319,9 @@ def table_text(b: registry.Built, fmt: str, notes: list[str]) -> str:
     column names, the page's number formats, "%.4g" numbers written 2.017 × 10⁻⁶ (not
     2.017e-06), p-values as "<0.001", and ``notes`` under it."""
     df = b.table.assign(pvalue=b.table["pvalue"].map(p_value)) if "pvalue" in b.table else b.table
-    labels = {c: label for c, (label, _) in COLUMNS.items()}
-    formats = {c: fmt.lstrip("%") for c, (_, fmt) in COLUMNS.items() if fmt}
+    columns = {**COLUMNS, **b.notes.get("columns", {})}  # a table's own labels first
+    labels = {c: label for c, (label, _) in columns.items()}
+    formats = {c: fmt.lstrip("%") for c, (_, fmt) in columns.items() if fmt}
     tiny = [c for c in df if formats.get(c) == ".4g" and pd.api.types.is_numeric_dtype(df[c])]
     df = df.assign(**{c: df[c].map(significant) for c in tiny})
     return export.table_text(df, fmt, title=b.title, labels=labels, formats=formats, notes=notes)
@@ -324,32 +358,41 @@ def page_link() -> str:
     )
 
 
-def export_buttons(b: registry.Built, *, key: str) -> None:
+def export_buttons(b: registry.Built, *, key: str, table_notes: list[str] | None = None) -> None:
     """PNG (2x), SVG and PDF of the chart as published (title, units, source, licence and a
     labordash credit), the rows plotted as CSV, a zip with the data, metadata.json and a README
-    with the citation, and the export spec that makes ``labordash export`` render it again.
-    Each file is made only when its button is pressed."""
+    with the citation, and the export spec that makes ``labordash export`` render it again;
+    for a table with ``table_notes``, Markdown and LaTeX of it (:func:`table_text`) in the
+    same row. Each file is made only when its button is pressed."""
     from dashboard.provenance import vintages
 
     base = registry.file_stem(b)
     url = page_link()
     filters = {k: list(v) if isinstance(v, tuple) else v for k, v in b.params.items()}
-    cols = st.columns([1, 1, 1, 1, 2, 1.4, 1.1])
+    images = list(export.FORMATS) if b.chart is not None else []
+    texts = list(export.TABLE_FORMATS) if table_notes is not None else []
+    widths = [1] * len(images) + [1] + [1.4] * len(texts) + [2, 1.4, 1.1]
+    cols = iter(st.columns(widths))
     can_render = export.available()
-    if b.chart is not None:
-        for col, fmt in zip(cols, export.FORMATS, strict=False):
-            col.download_button(
-                fmt.upper(), data=lambda f=fmt: export.image(b.chart.figure, f, url=url),
-                file_name=f"{base}.{fmt}", mime=export.FORMATS[fmt], key=f"{key}_{fmt}",
-                on_click="ignore", disabled=not can_render, icon=":material/image:",
-                help=None if can_render else "Needs Chromium on the server (see README)",
-            )  # fmt: skip
-    cols[3].download_button(
+    for fmt in images:
+        next(cols).download_button(
+            fmt.upper(), data=lambda f=fmt: export.image(b.chart.figure, f, url=url),
+            file_name=f"{base}.{fmt}", mime=export.FORMATS[fmt], key=f"{key}_{fmt}",
+            on_click="ignore", disabled=not can_render, icon=":material/image:",
+            help=None if can_render else "Needs Chromium on the server (see README)",
+        )  # fmt: skip
+    next(cols).download_button(
         "CSV", data=lambda: export.spreadsheet_safe(b.rows).to_csv(index=False),
         file_name=f"{base}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
         icon=":material/table:",
     )  # fmt: skip
-    cols[4].download_button(
+    for fmt in texts:
+        name, mime = export.TABLE_FORMATS[fmt]
+        next(cols).download_button(
+            name, data=lambda f=fmt: table_text(b, f, table_notes), file_name=f"{base}.{fmt}",
+            mime=mime, key=f"{key}_table_{fmt}", on_click="ignore", icon=":material/article:",
+        )  # fmt: skip
+    next(cols).download_button(
         "Data, metadata and citation (zip)",
         data=lambda: export.data_package(
             b.rows, title=b.title, datasets=b.datasets, filters=filters,
@@ -359,11 +402,12 @@ def export_buttons(b: registry.Built, *, key: str) -> None:
         file_name=f"{base}.zip", mime="application/zip", key=f"{key}_zip", on_click="ignore",
         icon=":material/folder_zip:",
     )  # fmt: skip
-    with cols[6].popover("Link", icon=":material/link:", help="Copy the link to this view"):
+    spec_col, link_col = next(cols), next(cols)
+    with link_col.popover("Link", icon=":material/link:", help="Copy the link to this view"):
         st.caption("This view with every choice (copy with the button at the right):")
         st.code(url, language=None, wrap_lines=True)
     if b.name not in registry.REGISTRY:  # a chart of an uploaded file: nothing to re-render
         return
-    with cols[5].popover("Export spec", icon=":material/code:"):
+    with spec_col.popover("Export spec", icon=":material/code:"):
         st.caption("Add to a TOML file and run `labordash export FILE` to render this again:")
         st.code(registry.spec_toml(b), language="toml")

@@ -107,3 +107,8 @@ except registry.SpecError:
     st.info("The store has no social indicators for this region.")
 else:
     common.show("social_indicators", key="social", export_key="x_social", **view)
+
+if region.startswith(("RU-", "UA-")):  # a Russian federal subject
+    st.header("The arms question")
+    common.registered_table("russia_arms_measures", key="arms_table", export_key="x_arms",
+                            regions=(region,))  # fmt: skip

@@ -25,8 +25,10 @@ CAVEATS = """
   uses shipments as an output proxy; the employment LQ here uses the compiled structure.
 - **Budgets**: the Treasury's consolidated budget of the subject, executed, without the
   territorial health-insurance fund (so health spending looks small); 2021 is the monthly
-  report on 1 January 2022. Per head uses Rosstat's annual average population of the same
-  year, of the territory the budget covers (Tyumen and Arkhangelsk without their okrugs).
+  report on 1 January 2022. Per head uses one population series for every year, the annual
+  average as revised after the 2021 census (Rosstat's yearbook table 1.2 holds the earlier
+  estimates, 3% higher or lower in some subjects), of the territory the budget covers (Tyumen
+  and Arkhangelsk without their okrugs).
 - **Wartime shares** (2017-2023) come from a researcher's table built from the Treasury's
   reports (medium provenance; the script is not published). They are shares, not levels, and
   Rosstat has stopped publishing the national budget's functional split from 2023.
@@ -60,6 +62,10 @@ if not chosen:
     st.info("Choose at least one region.")
     st.stop()
 regions = tuple(chosen)
+
+st.header("The arms question")
+common.registered_table("russia_arms_measures", key="arms_table", export_key="x_arms",
+                        regions=regions)  # fmt: skip
 
 st.header("Maps")
 
