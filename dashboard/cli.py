@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from dashboard import config
@@ -42,7 +43,7 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False,
     from dashboard.sources import resolve
 
     targets = resolve(names)  # a full pull (no names) is passed on as such: it rebuilds the maps
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
                TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=console, transient=False) as progress:
         steps = len(targets) + (0 if names and geo.intact() else 1)  # + geometries
@@ -54,7 +55,7 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False,
         def done(res) -> None:
             mark = "[green]ok[/]" if res.ok else "[red]FAILED[/]"
             detail = f"{res.rows:,} rows, {res.seconds:.1f}s" if res.ok else res.error
-            progress.console.print(f"{mark} {res.dataset}: {detail}")
+            progress.console.print(f"{mark} {escape(res.dataset)}: {escape(str(detail))}")
             progress.advance(task)
 
         downloads: dict[str, int] = {}
@@ -65,7 +66,7 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False,
             progress.update(downloads[name], completed=done_bytes, total=total)
 
         def waiting(who: str) -> None:
-            progress.console.print(f"[yellow]waiting[/] for {who} to finish")
+            progress.console.print(f"[yellow]waiting[/] for {escape(str(who))} to finish")
             progress.update(task, description="waiting for the store")
 
         return store.pull(
@@ -94,14 +95,14 @@ def pull(
     try:
         results = pull_with_progress(sources, refresh, force)
     except KeyError as exc:
-        console.print(f"[red]error:[/] {exc.args[0]}")
+        console.print(f"[red]error:[/] {escape(str(exc.args[0]))}")
         raise typer.Exit(2) from None
     except (StoreError, StoreBusy, OSError) as exc:  # damaged manifest, unwritable home
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        console.print(f"[red]error:[/] {reason}")
+        console.print(f"[red]error:[/] {escape(str(reason))}")
         raise typer.Exit(1) from None
     failed = [r for r in results if not r.ok]
-    console.print(f"store: {config.store_dir()}")
+    console.print(f"store: {escape(str(config.store_dir()))}")
     if failed:
         console.print(
             f"[red]{len(failed)} of {len(results)} dataset(s) failed; "
@@ -119,9 +120,10 @@ def repair() -> None:
     try:
         found = store.repair()
     except store.StoreBusy as exc:
-        console.print(f"[red]error:[/] {exc}; try again when it has finished")
+        console.print(f"[red]error:[/] {escape(str(exc))}; try again when it has finished")
         raise typer.Exit(1) from None
-    console.print(f"manifest rebuilt with {len(found)} dataset(s): {', '.join(found) or 'none'}")
+    console.print(f"manifest rebuilt with {len(found)} dataset(s): "
+                  f"{escape(', '.join(found)) or 'none'}")  # fmt: skip
     console.print("run `labordash pull` to restore their vintages and source files")
 
 
@@ -135,21 +137,25 @@ def sources() -> None:
     try:
         man = store.manifest()
     except store.StoreDamaged as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     out = Console()
-    out.print(f"[bold]labordash datasets[/] (store: {config.store_dir()})")
+    out.print(f"[bold]labordash datasets[/] (store: {escape(str(config.store_dir()))})")
     for ds, o in catalog().items():
         entry = man.get(ds, {})
         rows = f"{entry['rows']:,}" if "rows" in entry else "not pulled"
-        out.print(f"\n[bold cyan]{ds}[/]  {o.title}")
-        out.print(f"  producer: {o.producer}")
         cov = coverage.describe(entry)
-        out.print(f"  vintage:  {entry.get('vintage', '-')}")
-        out.print(f"  rows:     {rows}    pulled: {entry.get('built', '-')}")
-        out.print(f"  covers:   {cov['years']}; {cov['places']}    from: {cov['from']}")
-        out.print(f"  licence:  {o.licence} <{o.licence_url}>")
-        out.print(f"  citation: {o.citation}")
+        lines = [
+            f"  producer: {o.producer}",
+            f"  vintage:  {entry.get('vintage', '-')}",
+            f"  rows:     {rows}    pulled: {entry.get('built', '-')}",
+            f"  covers:   {cov['years']}; {cov['places']}    from: {cov['from']}",
+            f"  licence:  {o.licence} <{o.licence_url}>",
+            f"  citation: {o.citation}",
+        ]
+        out.print(f"\n[bold cyan]{ds}[/]  {escape(o.title)}")
+        for line in lines:  # text from files and the catalog, never markup
+            out.print(escape(line))
 
 
 @app.command()
@@ -178,7 +184,7 @@ def run(
     if not store.available():
         console.print("The store is empty: pulling every dataset first.")
         pull_with_progress(None)
-    console.print(f"labordash on http://{address}:{port} (Ctrl-C stops it)")
+    console.print(f"labordash on http://{escape(address)}:{port} (Ctrl-C stops it)")
     raise typer.Exit(launch.serve(launch.command(port, address, open_browser)))
 
 
@@ -203,15 +209,16 @@ def serve(
 
     def ready(work, backends, pids) -> None:
         console.print(f"labordash: {len(backends)} replicas behind HAProxy on "
-                      f"http://{address}:{port} (logs in {work}; Ctrl-C stops them)")  # fmt: skip
+                      f"http://{escape(address)}:{port} (logs in {escape(str(work))}; Ctrl-C "
+                      "stops them)")  # fmt: skip
 
     try:
         code = launch.serve_replicas(replicas, port, address, on_ready=ready)
     except launch.MissingProxy as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     except RuntimeError as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     raise typer.Exit(code)
 
@@ -251,12 +258,12 @@ def _print_listing(as_json: bool) -> None:
               "None = the region system's default)")  # fmt: skip
     for it in items:
         out.print(f"\n[bold cyan]{it['name']}[/] ({it['kind']}, page {it['page']}): "
-                  f"{it['description']}")  # fmt: skip
+                  f"{escape(it['description'])}")  # fmt: skip
         for k, v in it["params"].items():
             allowed = it["choices"].get(k)
-            out.print(f"  {k} = {v!r}" + (f"    one of {', '.join(map(str, allowed))}"
-                                           if allowed else ""))  # fmt: skip
-        out.print(f"  datasets: {', '.join(it['datasets'])}")
+            out.print(escape(f"  {k} = {v!r}" + (f"    one of {', '.join(map(str, allowed))}"
+                                                  if allowed else "")))  # fmt: skip
+        out.print(escape(f"  datasets: {', '.join(it['datasets'])}"))
 
 
 @app.command()
@@ -335,12 +342,13 @@ def export(
                 raise registry.SpecError(f"unknown parameter(s) {unknown}; allowed: "
                                          f"{sorted(e.defaults())}")  # fmt: skip
         except registry.SpecError as exc:
-            console.print(f"[red]chart {i} ({name}): {exc}[/]")
+            console.print(f"[red]chart {i} ({escape(str(name))}): {escape(str(exc))}[/]")
             raise typer.Exit(2) from None
         f = it.get("format") or fmt or ("svg" if e.kind == "chart" else "csv")
         if f not in (ex.FORMATS if e.kind == "chart" else ("csv",)):
             allowed = ", ".join(ex.FORMATS) if e.kind == "chart" else "csv (a table)"
-            console.print(f"[red]chart {i} ({name}): format must be one of {allowed}[/]")
+            console.print(f"[red]chart {i} ({escape(str(name))}): format must be one of "
+                          f"{allowed}[/]")  # fmt: skip
             raise typer.Exit(2)
         it["format"] = f
         try:
@@ -348,19 +356,19 @@ def export(
             if it.get("height", height) is not None:
                 it["height"] = ex.check_size(it.get("height", height), "height")
         except ex.ExportError as exc:
-            console.print(f"[red]chart {i} ({name}): {exc}[/]")
+            console.print(f"[red]chart {i} ({escape(str(name))}): {escape(str(exc))}[/]")
             raise typer.Exit(2) from None
     if out.exists() and not out.is_dir():
-        console.print(f"[red]error:[/] --out {out} is a file, not a directory")
+        console.print(f"[red]error:[/] --out {escape(str(out))} is a file, not a directory")
         raise typer.Exit(2)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        console.print(f"[red]error:[/] cannot create --out {out}: {exc.strerror}")
+        console.print(f"[red]error:[/] cannot create --out {escape(str(out))}: {exc.strerror}")
         raise typer.Exit(2) from None
     taken: dict[str, str] = {}  # lower-cased file name -> the chart that has it (this run)
     failed = 0
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
                TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=console) as progress, ex.one_browser():
         task = progress.add_task("exporting", total=len(items))
@@ -373,8 +381,8 @@ def export(
                 stem = f"{wanted}_{n}"
             if stem != wanted:
                 progress.console.print(
-                    f"[yellow]note[/] {wanted}.{f} is already the file of "
-                    f"{taken[f'{wanted}.{f}'.lower()]}; writing {stem}.{f}"
+                    f"[yellow]note[/] {escape(wanted)}.{f} is already the file of "
+                    f"{escape(taken[f'{wanted}.{f}'.lower()])}; writing {escape(stem)}.{f}"
                 )
             taken[f"{stem}.{f}".lower()] = name
             progress.update(task, description=f"{stem}.{f}")
@@ -387,7 +395,7 @@ def export(
                                     height=it.get("height"))  # fmt: skip
             except (registry.SpecError, ex.ExportError, ValueError, KeyError, LookupError) as exc:
                 # LookupError: the store lacks a dataset or map layer, or it is damaged
-                progress.console.print(f"[red]FAILED[/] {stem}: {exc}")
+                progress.console.print(f"[red]FAILED[/] {escape(stem)}: {escape(str(exc))}")
                 failed += 1
             else:
                 target = out / f"{stem}.{f}"
@@ -395,10 +403,10 @@ def export(
                 try:
                     target.write_bytes(data)
                 except OSError as exc:
-                    progress.console.print(f"[red]FAILED[/] {stem}: {exc.strerror}")
+                    progress.console.print(f"[red]FAILED[/] {escape(stem)}: {exc.strerror}")
                     failed += 1
                 else:
-                    progress.console.print(f"[green]ok[/] {target}{replaced}")
+                    progress.console.print(f"[green]ok[/] {escape(str(target))}{replaced}")
             progress.advance(task)
     if failed:
         raise typer.Exit(1)

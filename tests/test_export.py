@@ -145,3 +145,26 @@ def test_batch_export_cli(store_env, chromium, tmp_path):
     bad = CliRunner().invoke(app, ["export", "--chart", "region_mix", "--param", "region=XX",
                                    "--out", str(out)])  # fmt: skip
     assert bad.exit_code == 1 and "region 'XX' is not in nuts2" in bad.output
+
+
+def test_markup_in_user_text_is_printed_as_written(store_env, tmp_path):
+    """``[/x]`` in a chart name, a parameter value or a pull source is text, not Rich markup
+    (before: a MarkupError traceback, exit 1, and the spec's next chart never rendered)."""
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    bad = CliRunner().invoke(app, ["export", "--chart", "x[/x]"])
+    assert bad.exit_code == 2 and "unknown chart 'x[/x]'" in bad.output, bad.output
+    spec = tmp_path / "charts.json"
+    spec.write_text(json.dumps([
+        {"chart": "region_mix", "params": {"system": "nuts2", "region": "[/red]"}},
+        {"chart": "russia_arms_measures", "params": {"regions": ["RU-UD"]}, "file": "[b]arms"},
+    ]))  # fmt: skip
+    res = CliRunner().invoke(app, ["export", str(spec), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 1 and res.exception is None or isinstance(res.exception, SystemExit)
+    assert "region '[/red]' is not in nuts2" in res.output, res.output
+    # the next chart of the spec is rendered, and its file named as the spec says
+    assert (tmp_path / "out" / f"{export.safe_name('[b]arms')}.csv").exists(), res.output
+    pulled = CliRunner().invoke(app, ["pull", "x[/x]"])
+    assert pulled.exit_code == 2 and "x[/x]" in pulled.output, pulled.output
