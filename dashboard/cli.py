@@ -18,7 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # messages stay one line in logs and pipes
 
 MirrorOpt = Annotated[
     Path | None,
@@ -194,12 +194,17 @@ def serve(
         int, typer.Option(min=1, max=64, help="App processes (about one core each).")
     ] = 2,
     port: Annotated[int, typer.Option(help="Port HAProxy listens on.")] = 8501,
-    address: Annotated[str, typer.Option(help="Address HAProxy listens on.")] = "127.0.0.1",
+    address: Annotated[
+        str,
+        typer.Option(help="Address HAProxy listens on; 0.0.0.0 lets a class's machines in."),
+    ] = "127.0.0.1",
     mirror: MirrorOpt = None,
 ) -> None:
     """Serve a class from one multi-core machine: REPLICAS app processes behind HAProxy with
     cookie affinity and websocket support (the topology of deploy/compose.yaml, without
-    containers). Needs Debian's haproxy; Ctrl-C or SIGTERM stops everything."""
+    containers). A replica (or HAProxy) that dies is started again while the others serve;
+    one that keeps dying stops the server with exit status 1. Needs Debian's haproxy; Ctrl-C
+    or SIGTERM stops everything. Exit status 3: the port is taken (its holder is named)."""
     from dashboard import launch, store
 
     _use_mirror(mirror)
@@ -209,11 +214,17 @@ def serve(
 
     def ready(work, backends, pids) -> None:
         console.print(f"labordash: {len(backends)} replicas behind HAProxy on "
-                      f"http://{escape(address)}:{port} (logs in {escape(str(work))}; Ctrl-C "
-                      "stops them)")  # fmt: skip
+                      f"http://{escape(address)}:{port} (logs in {escape(str(work))} while it "
+                      "runs; a replica that dies is started again; Ctrl-C stops them)")  # fmt: skip
+
+    def event(msg: str) -> None:
+        console.print(f"[yellow]labordash serve:[/] {escape(msg)}")
 
     try:
-        code = launch.serve_replicas(replicas, port, address, on_ready=ready)
+        code = launch.serve_replicas(replicas, port, address, on_ready=ready, on_event=event)
+    except launch.PortInUse as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(launch.PORT_IN_USE) from None
     except launch.MissingProxy as exc:
         console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None

@@ -64,6 +64,11 @@ def test_compose_runs_replicas_behind_haproxy_with_health_checks():
     assert proxy["image"].startswith("haproxy")
     cfg = (DEPLOY / "haproxy.cfg").read_text()
     assert "cookie LABORDASH_SRV insert" in cfg and "timeout tunnel" in cfg
+    assert proxy["ports"] == ["127.0.0.1:8080:8080"]  # this machine only until TLS is in front
+    assert "HAPROXY_COOKIE_KEY" in proxy["environment"]
+    for conf in (cfg, launch.haproxy_config(8080, "127.0.0.1", [9001])):  # slow clients, metrics
+        assert "timeout http-request 10s" in conf and "sc0_conn_cur gt 600" in conf
+        assert "deny_status 404 if { path_beg /_stcore/metrics }" in conf
 
 
 def test_the_dockerfile_runs_as_a_user_with_a_health_check():
@@ -79,8 +84,15 @@ def test_the_dockerfile_runs_as_a_user_with_a_health_check():
 def test_haproxy_accepts_both_configurations(tmp_path):
     assert shutil.which("haproxy"), ".ci/run must install Debian haproxy"
     compose = DEPLOY / "haproxy.cfg"
-    res = subprocess.run(["haproxy", "-c", "-f", str(compose)], capture_output=True, text=True)
+    env = {**os.environ, "HAPROXY_COOKIE_KEY": "0123456789abcdef"}
+    res = subprocess.run(["haproxy", "-c", "-f", str(compose)], capture_output=True, text=True,
+                         env=env)  # fmt: skip
     assert res.returncode == 0, res.stdout + res.stderr
+    # the cookie key comes from the environment: no public constant, and none is no start
+    env.pop("HAPROXY_COOKIE_KEY")
+    res = subprocess.run(["haproxy", "-c", "-f", str(compose)], capture_output=True, text=True,
+                         env=env)  # fmt: skip
+    assert res.returncode != 0 and "dynamic-cookie-key labordash" not in compose.read_text()
     mine = tmp_path / "serve.cfg"
     mine.write_text(launch.haproxy_config(8080, "127.0.0.1", [9001, 9002]))
     res = subprocess.run(["haproxy", "-c", "-f", str(mine)], capture_output=True, text=True)

@@ -1,6 +1,7 @@
 """`labordash run` as a server: no prompt, no terminal, standard input closed, started from any
 directory with the shipped settings, and gone (with its Streamlit child) on SIGTERM."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -134,9 +135,115 @@ def test_serve_runs_replicas_behind_haproxy_and_stops_them_all(store_env, tmp_pa
         assert proc.wait(60) == 0
         time.sleep(1)
         assert not [k for k in kids if alive(k)]
+        work = Path(said.split("(logs in ", 1)[1].split(" while", 1)[0])
+        assert work.name.startswith("labordash-serve-") and not work.exists()  # cleaned up
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def needs_haproxy():
+    import shutil
+
+    import pytest
+
+    if shutil.which("haproxy") is None:
+        if os.environ.get("CI"):
+            pytest.fail(".ci/run must install Debian haproxy")
+        pytest.skip("Debian haproxy not installed")
+
+
+def start_serve(store_env, tmp_path, port: int, replicas: int = 2) -> subprocess.Popen:
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [str(LABORDASH), "serve", "--replicas", str(replicas), "--port", str(port)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path, start_new_session=True,
+        env={**os.environ, "LABORDASH_HOME": str(store_env), "TMPDIR": str(tmp_path / "tmp")},
+    )  # fmt: skip
+
+
+def wait_for(proc: subprocess.Popen, text: str, seconds: float = 180) -> str:
+    said, deadline = "", time.time() + seconds
+    while text not in said and proc.poll() is None and time.time() < deadline:
+        said += proc.stdout.readline()
+    assert text in said, said
+    return said
+
+
+def test_serve_starts_a_killed_replica_again_and_keeps_serving(store_env, tmp_path):
+    """kill -9 of one replica under load: the proxy and the other replica keep serving, the
+    dead one is started again (before: serve stopped everything within 1 s)."""
+    needs_haproxy()
+    port = free_port()
+    proc = start_serve(store_env, tmp_path, port)
+    try:
+        wait_for(proc, "replicas behind HAProxy")
+        url = f"http://127.0.0.1:{port}"
+        assert launch.healthy(port, 30, [proc])
+        apps = {}
+        for k in children(proc.pid):
+            cmd = Path(f"/proc/{k}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if "streamlit" in cmd:
+                apps[k] = cmd
+        assert len(apps) == 2
+        victim, other = sorted(apps)
+        os.kill(victim, signal.SIGKILL)
+        killed = time.monotonic()
+        errors, served, replaced = 0, 0, None
+        while time.monotonic() - killed < 90 and replaced is None:
+            try:
+                ok = httpx.get(url + "/_stcore/health", timeout=5).text == "ok"
+            except httpx.HTTPError:
+                ok = False
+            served, errors = served + ok, errors + (not ok)
+            fresh = [k for k in children(proc.pid) if k not in apps and "streamlit" in Path(
+                f"/proc/{k}/cmdline").read_bytes().decode(errors="replace")]  # fmt: skip
+            if fresh and launch.healthy(int(apps[victim].split("--server.port ")[1].split()[0]),
+                                        0.5, [proc]):  # fmt: skip
+                replaced = time.monotonic() - killed
+            time.sleep(0.2)
+        assert proc.poll() is None, proc.stdout.read()
+        assert replaced is not None and replaced < 90
+        assert alive(other) and errors == 0 and served > 0
+        print(
+            f"healthy replacement after {replaced:.1f} s; {served} health checks through the "
+            "proxy meanwhile, 0 errors"
+        )
+        told = wait_for(proc, "started again", 30)
+        assert "exited (code -9); starting it again in 1 s, the others keep serving" in told
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_serve_names_the_process_holding_its_port(store_env, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        needs_haproxy()
+        proc = start_serve(store_env, tmp_path, port)
+        out = proc.communicate(timeout=120)[0]
+    assert proc.returncode == launch.PORT_IN_USE == 3, out
+    assert f"port {port} on 127.0.0.1 is already in use" in out
+    assert f"PID {os.getpid()}" in out  # this test holds it
+    assert not list((tmp_path / "tmp").glob("labordash-serve-*"))
+
+
+def test_a_folder_left_by_a_killed_serve_is_removed_by_the_next(tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = tmp_path / "labordash-serve-left"
+    left.mkdir()
+    (left / launch.OWNER).write_text(str(dead.pid))
+    running = tmp_path / "labordash-serve-running"
+    running.mkdir()
+    (running / launch.OWNER).write_text(str(os.getpid()))
+    assert launch.remove_stale_folders(tmp_path) == [left]
+    assert not left.exists() and running.exists()
 
 
 def test_serve_says_when_haproxy_is_missing(store_env, tmp_path):
@@ -181,3 +288,84 @@ def test_spawned_servers_are_marked_as_servers():
     )  # fmt: skip
     assert out.communicate(timeout=30)[0].strip() == "1"
     assert not os.environ.get(launch.SERVER_ENV)  # this test process is not one
+
+
+def test_slow_clients_cannot_take_the_front_end(tmp_path):
+    """Slowloris against `serve`'s HAProxy (scaled down: 300 connections in all, 100 per
+    source): 350 connections from 127.0.0.1 that send a header line every 2 s. A bystander on
+    127.0.0.2 is served throughout, and the slow connections are closed within the 10 s a
+    request head may take (before: no per-source limit and the 60 s client timeout, so the
+    attack held every slot and health checks timed out)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    needs_haproxy()
+
+    class Ok(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    app = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    port = free_port()
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(launch.haproxy_config(port, "127.0.0.1", [app.server_address[1]],
+                                         maxconn=300, per_source=100))  # fmt: skip
+    proxy = subprocess.Popen(["haproxy", "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # fmt: skip
+    attackers: list[socket.socket] = []
+    stop = threading.Event()
+    try:
+        assert launch.healthy(port, 20, [proxy])
+        for _ in range(350):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.setblocking(False)
+            with contextlib.suppress(OSError):
+                s.sendall(b"GET /_stcore/health HTTP/1.1\r\nHost: x\r\n")
+            attackers.append(s)
+
+        def drip() -> None:
+            while not stop.wait(2):
+                for s in attackers:
+                    with contextlib.suppress(OSError):
+                        s.sendall(b"X-Slow: 1\r\n")
+
+        threading.Thread(target=drip, daemon=True).start()
+        bystander = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"),
+                                 timeout=5)  # fmt: skip
+        waits = []
+        start = time.monotonic()
+        while time.monotonic() - start < 14:
+            t0 = time.monotonic()
+            resp = bystander.get(f"http://127.0.0.1:{port}/_stcore/health")
+            waits.append(time.monotonic() - t0)
+            assert resp.status_code == 200 and resp.text == "ok"
+            time.sleep(0.5)
+        closed = 0
+        for s in attackers:
+            try:
+                closed += s.recv(4096, socket.MSG_PEEK) is not None
+            except BlockingIOError:
+                pass  # still open
+            except OSError:
+                closed += 1
+        waits.sort()
+        print(
+            f"bystander: {len(waits)} requests during the attack, median "
+            f"{waits[len(waits) // 2] * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms; "
+            f"{closed} of {len(attackers)} slow connections closed by the proxy"
+        )
+        assert waits[-1] < 2 and closed >= 0.95 * len(attackers)
+    finally:
+        stop.set()
+        for s in attackers:
+            s.close()
+        proxy.terminate()
+        proxy.wait(10)
+        app.shutdown()
