@@ -323,8 +323,13 @@ def test_slow_clients_cannot_take_the_front_end(tmp_path):
     stop = threading.Event()
     try:
         assert launch.healthy(port, 20, [proxy])
+        refused = 0
         for _ in range(350):
-            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            try:
+                s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            except OSError:  # reset by the per-source limit before connect() returned
+                refused += 1
+                continue
             s.setblocking(False)
             with contextlib.suppress(OSError):
                 s.sendall(b"GET /_stcore/health HTTP/1.1\r\nHost: x\r\n")
@@ -359,9 +364,9 @@ def test_slow_clients_cannot_take_the_front_end(tmp_path):
         print(
             f"bystander: {len(waits)} requests during the attack, median "
             f"{waits[len(waits) // 2] * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms; "
-            f"{closed} of {len(attackers)} slow connections closed by the proxy"
+            f"{closed + refused} of 350 slow connections closed or refused by the proxy"
         )
-        assert waits[-1] < 2 and closed >= 0.95 * len(attackers)
+        assert waits[-1] < 2 and closed + refused >= 0.95 * 350
     finally:
         stop.set()
         for s in attackers:
