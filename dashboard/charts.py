@@ -62,10 +62,16 @@ class StillFigure(go.Figure):
         if cached is None:
             cached = super().to_dict()
             cached.setdefault("layout", {}).pop("datarevision", None)
-            digest = hashlib.blake2b(pio.to_json(cached).encode(), digest_size=8).hexdigest()
-            cached["layout"]["datarevision"] = digest
+            text = pio.to_json(cached).encode()
+            cached["layout"]["datarevision"] = hashlib.blake2b(text, digest_size=8).hexdigest()
             self.__dict__["_still_dict"] = cached
+            self.__dict__["_still_bytes"] = len(text)
         return cached
+
+    def json_bytes(self) -> int:
+        """The length of the figure's JSON (the app's chart cache sizes entries by it)."""
+        self.to_dict()
+        return self.__dict__["_still_bytes"]
 
 
 def still(chart: Chart) -> Chart:

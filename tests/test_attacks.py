@@ -213,7 +213,7 @@ def test_an_unexpected_error_is_logged_not_shown(store_env, monkeypatch, caplog)
     monkeypatch.setattr(registry, "build", boom)
     from dashboard.views import common
 
-    common._built.clear()
+    common.CACHE.clear()
     at = run_app()
     text = visible_text(at)
     assert not at.exception and "details were written to the server log" in text

@@ -8,7 +8,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, export, geo, registry, store, systems
+from dashboard import chart_cache, charts, export, geo, registry, store, systems
 from dashboard.builders import lookups
 from dashboard.catalog import industry_groups
 from dashboard.systems import Data
@@ -48,20 +48,23 @@ def _frozen(params: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _built(version: str, name: str, params: tuple) -> registry.Built:
-    # shared between sessions and never modified: 30 students on one view cost one build, and
-    # the figure is serialised for Streamlit once, not on every rerun
+def _build(name: str, params: tuple) -> registry.Built:
     b = registry.build(name, dict(params))
     if b.chart is not None:
         b.chart = charts.still(b.chart)
     return b
 
 
+# shared between sessions and never modified: 30 students on one view cost one build, and the
+# figure is serialised for Streamlit once, not on every rerun; bounded by bytes (chart_cache)
+CACHE = chart_cache.ByteLRU(chart_cache.budget(), chart_cache.size_of)
+
+
 def built(name: str, **params) -> registry.Built:
     """The registry's chart or table ``name`` for these parameters, cached per store version
     (keyed by every parameter, defaults filled in, so equal views share one build)."""
-    return _built(store_version(), name, _frozen(registry.resolve(name, params)))
+    key = (name, _frozen(registry.resolve(name, params)))
+    return CACHE.get(store_version(), key, lambda: _build(*key))
 
 
 def show(name: str, *, key: str, export_key: str, note: str = "", **params):
