@@ -4,7 +4,8 @@ Used for work whose cost a visitor controls (reading an uploaded file). The chil
 interpreter (``python -m dashboard.bounded``; about 1 s to start, once per uploaded file), so the
 work runs outside the app's interpreter lock and other sessions keep their CPU share; it runs at
 a lower priority, dies with its parent, and is killed when it overruns. At most ``PARALLEL``
-children run at once per app process.
+children run at once per app process, one per owner (a browser session), and work declared
+small has a lane of its own, so a visitor's small file never waits behind two large ones.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from typing import Any
 PARALLEL = 2
 log = logging.getLogger("labordash")
 _slots = threading.BoundedSemaphore(PARALLEL)
+_small = threading.BoundedSemaphore(1)  # for small work when both slots are taken
+_owners: set[str] = set()  # owners with a call running
+_owners_changed = threading.Condition()
 
 
 class TooSlow(TimeoutError):
@@ -34,15 +38,47 @@ class TooBig(MemoryError):
     """The call needed more memory than its cap."""
 
 
-def call(fn: Callable[..., Any], *args, seconds: float, memory_mb: int) -> Any:
+def _slot(small: bool, until: float) -> threading.BoundedSemaphore | None:
+    """A free slot: a general one, or for small work the small lane, whichever frees first."""
+    while time.monotonic() < until:
+        if _slots.acquire(timeout=0.05):
+            return _slots
+        if small and _small.acquire(blocking=False):
+            return _small
+    return None
+
+
+def call(fn: Callable[..., Any], *args, seconds: float, memory_mb: int, owner: str = "",
+         small: bool = False) -> Any:  # fmt: skip
     """``fn(*args)`` (``fn`` importable by name) in a child process: its result, or its
     exception re-raised here; :class:`TooSlow` after ``seconds`` (waiting for a free slot
     included), :class:`TooBig` when it needs more than ``memory_mb`` MB above the interpreter's
     own (a MemoryError, or the kernel killed it); RuntimeError when the child failed otherwise
-    (its error output goes to the log)."""
+    (its error output goes to the log). An ``owner`` has one call running at a time (its next
+    waits); ``small`` work may also take the small lane."""
     until = time.monotonic() + seconds
-    if not _slots.acquire(timeout=seconds):
-        raise TooSlow(f"no free worker within {seconds:g} s")
+    with _owners_changed:
+        if owner and not _owners_changed.wait_for(lambda: owner not in _owners,
+                                                  timeout=seconds):  # fmt: skip
+            raise TooSlow(f"your previous file was still being read after {seconds:g} s")
+        if owner:
+            _owners.add(owner)
+    try:
+        slot = _slot(small, until)
+        if slot is None:
+            raise TooSlow(f"no free worker within {seconds:g} s")
+        try:
+            return _run(fn, args, memory_mb, until, seconds)
+        finally:
+            slot.release()
+    finally:
+        if owner:
+            with _owners_changed:
+                _owners.discard(owner)
+                _owners_changed.notify_all()
+
+
+def _run(fn, args, memory_mb: int, until: float, seconds: float) -> Any:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "dashboard.bounded"], input=pickle.dumps((fn, args, memory_mb)),
@@ -51,8 +87,6 @@ def call(fn: Callable[..., Any], *args, seconds: float, memory_mb: int) -> Any:
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         raise TooSlow(f"no result within {seconds:g} s") from None
-    finally:
-        _slots.release()
     try:
         status, value = pickle.loads(done.stdout)
     except (pickle.UnpicklingError, EOFError, ValueError):  # no result: killed, or crashed

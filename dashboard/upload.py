@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 
 import pandas as pd
 
@@ -17,6 +18,9 @@ MAX_ROWS = 1_000_000
 MAX_COLUMNS = 200
 MAX_CELLS = 10_000_000  # rows x columns of the text table
 MAX_UNZIPPED = 200 * 1024 * 1024  # an XLSX's XML, as its zip directory declares it
+MAX_RATIO = 100  # an XLSX's XML beyond 20 MB at most this many times its file's size
+MAX_SHARED = 2_000_000  # distinct strings an XLSX declares (sharedStrings uniqueCount)
+SMALL = 10 * 1024 * 1024  # text (a CSV, an XLSX's XML) this size reads in a few seconds
 SECONDS = 60.0  # to read one file, in a separate process (dashboard.bounded)
 MEMORY_MB = 1024  # that process's memory beyond the interpreter's own
 ROLES = {
@@ -37,14 +41,49 @@ def limits() -> str:
             f"{MAX_CELLS:,} cells")  # fmt: skip
 
 
+def precheck(content: bytes, filename: str) -> int:
+    """Refuse, in well under a second and before any reader starts, a file whose size its
+    own directory gives away: over MAX_BYTES; an XLSX whose XML unpacks to over MAX_UNZIPPED,
+    or beyond 20 MB to over MAX_RATIO times the file, or that declares over MAX_SHARED
+    distinct strings. Returns the bytes of text a reader will parse."""
+    if len(content) > MAX_BYTES:
+        raise UploadError(f"{filename} is {len(content) / 2**20:.1f} MB; the limit is "
+                          f"{MAX_BYTES // 2**20} MB")  # fmt: skip
+    if not filename.lower().endswith((".xlsx", ".xlsm")):
+        return len(content)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            unzipped = sum(i.file_size for i in zf.infolist())
+            shared = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), "")
+            head = zf.open(shared).read(4096).decode("utf-8", "replace") if shared else ""
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise UploadError(f"{filename} is not a readable XLSX workbook ({exc})") from None
+    if unzipped > MAX_UNZIPPED:
+        raise UploadError(f"{filename} unpacks to {unzipped / 2**20:,.0f} MB of XML; the limit "
+                          f"is {MAX_UNZIPPED // 2**20} MB")  # fmt: skip
+    if unzipped > 20 * 2**20 and unzipped > MAX_RATIO * len(content):
+        raise UploadError(f"{filename} unpacks to {unzipped / len(content):,.0f} times its size "
+                          f"({unzipped / 2**20:,.0f} MB of XML); a workbook of data is rarely "
+                          f"over {MAX_RATIO} times: save it as CSV")  # fmt: skip
+    m = re.search(r'uniqueCount="(\d+)"', head) or re.search(r'\bcount="(\d+)"', head)
+    if m and int(m.group(1)) > MAX_SHARED:
+        raise UploadError(f"{filename} declares {int(m.group(1)):,} distinct strings; the limit "
+                          f"is {MAX_SHARED:,}")  # fmt: skip
+    return unzipped
+
+
 def read_bounded(content: bytes, filename: str, *, seconds: float = SECONDS,
-                 memory_mb: int = MEMORY_MB) -> pd.DataFrame:  # fmt: skip
+                 memory_mb: int = MEMORY_MB, owner: str = "") -> pd.DataFrame:  # fmt: skip
     """:func:`read_table` in a child process with a deadline and a memory cap, so that a
-    hostile file costs its visitor an error message and nobody else anything."""
+    hostile file costs its visitor an error message and nobody else anything: checked first
+    (:func:`precheck`); one file of an ``owner`` (a session) at a time; a small one
+    (under SMALL bytes of text) never waits behind two large ones."""
     from dashboard import bounded
 
+    text = precheck(content, filename)
     try:
-        return bounded.call(read_table, content, filename, seconds=seconds, memory_mb=memory_mb)
+        return bounded.call(read_table, content, filename, seconds=seconds, memory_mb=memory_mb,
+                            owner=owner, small=text < SMALL)  # fmt: skip
     except bounded.TooSlow:
         raise UploadError(f"{filename} took longer than {seconds:g} s to read; split it or "
                           "save it as CSV") from None  # fmt: skip

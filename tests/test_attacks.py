@@ -131,6 +131,56 @@ def test_an_upload_is_read_in_a_bounded_child_process():
         upload.read_bounded(xlsx(FAR_RIGHT), "bomb.xlsx")
 
 
+def with_shared_strings(book: bytes, count: int, entries: int) -> bytes:
+    """``book`` with a shared-strings part declaring ``count`` strings and holding ``entries``."""
+    buf = io.BytesIO(book)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", f'<sst {NS} count="{count}" uniqueCount="{count}">'
+                   + "<si><t>a</t></si>" * entries + "</sst>")  # fmt: skip
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("count", "entries", "message"),
+    [(11_000_000, 10, "declares 11,000,000 distinct strings; the limit is 2,000,000"),
+     (1_000, 2_000_000, r"unpacks to \d[\d,]* times its size")],
+)  # fmt: skip
+def test_a_shared_strings_bomb_is_refused_before_a_reader_starts(count, entries, message):
+    """Two 0.4 MB workbooks declaring 11 M shared strings held both readers for 60 s and 1 GB
+    each; now refused in the app process from the zip directory and the part's first bytes."""
+    book = with_shared_strings(xlsx(HEADER), count, entries)
+    assert len(book) < 400_000
+    t0 = time.perf_counter()
+    with pytest.raises(upload.UploadError, match=message):
+        upload.read_bounded(book, "strings.xlsx")
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_one_visitor_holds_one_reader_and_a_small_file_never_waits_behind_large_ones():
+    """Visitor a sends two large files and c one; b's small file is read at once on the small
+    lane, and a's second waits for a's first (before: a held both readers and b waited)."""
+    from dashboard import bounded
+
+    t0, done = time.monotonic(), {}
+
+    def read(name: str, owner: str, secs: float, small: bool) -> None:
+        bounded.call(time.sleep, secs, seconds=60, memory_mb=256, owner=owner, small=small)
+        done[name] = time.monotonic() - t0
+
+    jobs = [("a1", "a", 4, False), ("a2", "a", 4, False), ("c1", "c", 4, False),
+            ("b", "b", 0, True)]  # fmt: skip
+    threads = []
+    for job in jobs:
+        threads.append(threading.Thread(target=read, args=job))
+        threads[-1].start()
+        time.sleep(0.3)
+    for t in threads:
+        t.join()
+    assert done["b"] < 3.5, done  # one interpreter start, no wait for a large file
+    assert done["a2"] > done["a1"] + 3, done  # a's second file after a's first
+    assert done["c1"] < done["a2"], done  # c was not kept waiting by a's second file
+
+
 def test_a_worker_that_fails_is_not_called_out_of_memory():
     from dashboard import bounded
 

@@ -39,6 +39,14 @@ def choose_system(ui) -> Data:
         st.stop()
 
 
+def session_id() -> str:
+    """This browser session's id ("" outside a Streamlit run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
 def group_note(key: str) -> str:
     g = industry_groups().get(key)
     return f"{g.label}: {g.why}" if g else ""

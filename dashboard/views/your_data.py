@@ -98,7 +98,7 @@ elif st.session_state.get("byod_read", (None,))[0] != file.file_id:
         with st.spinner("Reading the file..."):
             st.session_state["byod_read"] = (
                 file.file_id,
-                upload.read_bounded(file.getvalue(), file.name),
+                upload.read_bounded(file.getvalue(), file.name, owner=common.session_id()),
             )
     except upload.UploadError as exc:
         st.session_state["byod_read"] = (file.file_id, exc)
