@@ -13,7 +13,7 @@ st.set_page_config(page_title="labordash", page_icon=frontend.favicon(), layout=
 if preload := frontend.preload_html():
     st.html(preload, unsafe_allow_javascript=True)
 # imported after the first message, so that the browser loads plotly.js meanwhile (frontend)
-from dashboard import first_run, geo, heap, sitemap, store  # noqa: E402
+from dashboard import first_run, geo, heap, sitemap, store, upload_caps  # noqa: E402
 
 # not "pages/": Streamlit takes a pages/ folder beside the entry script for its legacy
 # multipage layout, which breaks st.navigation deep links on a fresh server
@@ -22,6 +22,7 @@ log = logging.getLogger("labordash")
 
 if os.environ.get("LABORDASH_SERVER"):  # a server labordash started (launch.spawn), not a test
     heap.install()
+upload_caps.install()  # Streamlit keeps every PUT file until the session ends otherwise
 st.html(frontend.WARM_CSS + frontend.COPY_CSS)  # style elements only: they take no room on the page
 
 

@@ -374,3 +374,48 @@ def test_slow_clients_cannot_take_the_front_end(tmp_path):
         proxy.terminate()
         proxy.wait(10)
         app.shutdown()
+
+
+def test_the_proxy_caps_uploads_and_hides_metrics(tmp_path):
+    """One source address may PUT 120 uploads in 10 minutes (then 429); /_stcore/metrics is
+    not served through the proxy."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    needs_haproxy()
+
+    class Ok(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def answer(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        do_GET = do_PUT = answer  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    app = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    port = free_port()
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(launch.haproxy_config(port, "127.0.0.1", [app.server_address[1]]))
+    proxy = subprocess.Popen(["haproxy", "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        assert launch.healthy(port, 20, [proxy])
+        url = f"http://127.0.0.1:{port}"
+        with httpx.Client() as c:
+            codes = [c.put(f"{url}/_stcore/upload_file/s/f{i}", content=b"x" * 1000).status_code
+                     for i in range(125)]  # fmt: skip
+            assert codes[:120] == [200] * 120 and codes[120:] == [429] * 5
+            assert c.get(f"{url}/_stcore/health").status_code == 200  # other requests pass
+            assert c.get(f"{url}/_stcore/metrics").status_code == 404
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+        app.shutdown()

@@ -85,3 +85,31 @@ def test_labels_are_made_inert_and_cells_spreadsheet_safe():
     out = spreadsheet_safe(pd.DataFrame({"a": ["=1+1", "@SUM(A1)", "-x", "ok"], "n": [1, 2, 3, 4]}))
     assert out["a"].tolist() == ["'=1+1", "'@SUM(A1)", "'-x", "ok"]
     assert out["n"].tolist() == [1, 2, 3, 4]
+
+
+def test_uploaded_files_kept_in_memory_are_capped_per_session_and_in_all(monkeypatch):
+    """40 PUTs of 19 MB from one session held 760 MB until two minutes after it left; now a
+    session keeps its newest 2 files (40 MB) and the process refuses beyond its total."""
+    from starlette.exceptions import HTTPException
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from dashboard import upload_caps
+
+    monkeypatch.setattr(MemoryUploadedFileManager, "add_file", upload_caps._original)
+    upload_caps.install()
+    mgr = MemoryUploadedFileManager("/_stcore/upload_file")
+    mb19 = b"x" * (19 << 20)
+    for i in range(40):
+        mgr.add_file("attacker", UploadedFileRec(f"f{i}", f"{i}.csv", "text/csv", mb19))
+    assert list(mgr.file_storage["attacker"]) == ["f38", "f39"]
+    assert mgr._total_bytes == 2 * len(mb19) and mgr._file_count == 2
+    # the page's file is the newest: a re-upload under its id replaces it
+    mgr.add_file("attacker", UploadedFileRec("f39", "39.csv", "text/csv", b"small"))
+    assert mgr._total_bytes == len(mb19) + 5
+    monkeypatch.setattr(upload_caps, "TOTAL_MB", 50)
+    mgr.add_file("student", UploadedFileRec("a", "a.csv", "text/csv", b"x" * (20 << 20)))
+    with pytest.raises(HTTPException) as refused:  # 19 + 20 + 20 MB > 50 MB
+        mgr.add_file("other", UploadedFileRec("b", "b.csv", "text/csv", b"x" * (20 << 20)))
+    assert refused.value.status_code == 507 and "try again" in refused.value.detail
+    assert "other" not in mgr.file_storage or not mgr.file_storage["other"]
