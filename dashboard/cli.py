@@ -87,8 +87,16 @@ def pull(
         bool,
         typer.Option(help="Store a table even if it has under 90% of the stored one's rows."),
     ] = False,
+    allow_missing: Annotated[
+        str,
+        typer.Option(
+            help="Datasets (comma-separated) whose failure does not fail the pull "
+            "(exit 0): an image build that may go without them."
+        ),
+    ] = "",
 ) -> None:
-    """Fetch raw files (cache, mirror, network), parse them and rebuild the store."""
+    """Fetch raw files (cache, mirror, network), parse them and rebuild the store. Exit 1 when
+    a dataset failed (its previous version is kept), unless --allow-missing names it."""
     from dashboard.store import StoreBusy, StoreError
 
     _use_mirror(mirror)
@@ -101,8 +109,12 @@ def pull(
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         console.print(f"[red]error:[/] {escape(str(reason))}")
         raise typer.Exit(1) from None
-    failed = [r for r in results if not r.ok]
+    allowed = {d.strip() for d in allow_missing.split(",") if d.strip()}
+    failed = [r for r in results if not r.ok and r.dataset not in allowed]
     console.print(f"store: {escape(str(config.store_dir()))}")
+    if allowed & {r.dataset for r in results if not r.ok}:
+        went = sorted(allowed & {r.dataset for r in results if not r.ok})
+        console.print(f"[yellow]allowed to be missing:[/] {escape(', '.join(went))}")
     if failed:
         console.print(
             f"[red]{len(failed)} of {len(results)} dataset(s) failed; "
@@ -125,6 +137,21 @@ def repair() -> None:
     console.print(f"manifest rebuilt with {len(found)} dataset(s): "
                   f"{escape(', '.join(found)) or 'none'}")  # fmt: skip
     console.print("run `labordash pull` to restore their vintages and source files")
+
+
+@app.command()
+def check() -> None:
+    """Check the store for a readiness probe: exit 0 when every dataset and map layer matches
+    its recorded checksum, 1 (saying what is wrong) when not, so that a replica serving a
+    damaged store is taken out of rotation."""
+    from dashboard import store
+
+    problems = store.check()
+    for p in problems:
+        console.print(f"[red]store:[/] {escape(p)}")
+    if problems:
+        raise typer.Exit(1)
+    console.print(f"store ok: {len(store.manifest())} datasets, map layers intact")
 
 
 @app.command()

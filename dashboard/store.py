@@ -389,6 +389,28 @@ def read(dataset: str, **filters) -> pd.DataFrame:
     return df[mask].reset_index(drop=True)
 
 
+def check() -> list[str]:
+    """What is wrong with the store, for a readiness probe (``labordash check``): an unreadable
+    manifest, a dataset it lists whose file is missing or does not match its sha256, missing
+    or damaged map layers; [] when every dataset and layer is as recorded."""
+    try:
+        entries = manifest()
+    except StoreError as exc:
+        return [str(exc)]
+    if not entries:
+        return ["the store is empty: run `labordash pull`"]
+    problems = []
+    for ds, entry in entries.items():
+        path = parquet_path(ds)
+        if not path.exists():
+            problems.append(f"{ds}: its stored table is missing")
+        elif entry.get("sha256") and sha256(path) != entry["sha256"]:
+            problems.append(f"{ds}: its stored table does not match its checksum")
+    if not geo.intact():
+        problems.append("the map layers are missing or damaged")
+    return problems
+
+
 def repair() -> list[str]:
     """Rebuild a damaged or lost manifest from the stored files (rows and checksums from the
     files; vintage and source files unknown until the next pull). The damaged manifest is kept

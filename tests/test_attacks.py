@@ -253,6 +253,20 @@ def test_a_damaged_store_file_is_a_plain_message(damaged_home, page, dataset):
         assert leak not in text
 
 
+def test_readiness_sees_a_damaged_store(damaged_home):
+    """`/_stcore/health` said "ok" while every data page reported a damaged store; the probe
+    command does not."""
+    ok = CliRunner().invoke(app, ["check"])
+    assert ok.exit_code == 0 and "store ok: 21 datasets" in ok.output, ok.output
+    damage_stored(damaged_home, "sipri_milex")
+    bad = CliRunner().invoke(app, ["check"])
+    assert bad.exit_code == 1
+    assert "sipri_milex: its stored table does not match its checksum" in bad.output
+    (damaged_home / "store" / "manifest.json").write_text("{not json")
+    bad = CliRunner().invoke(app, ["check"])
+    assert bad.exit_code == 1 and "manifest is damaged" in bad.output
+
+
 def test_an_unexpected_error_is_logged_not_shown(store_env, monkeypatch, caplog):
     from dashboard import registry
 

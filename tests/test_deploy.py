@@ -30,14 +30,15 @@ def test_kubernetes_manifests_validate_strictly():
     assert res.returncode == 0, res.stdout + res.stderr
     kinds = {d["kind"] for f in files for d in docs(Path(f))}
     assert {"Deployment", "Service", "Ingress", "HorizontalPodAutoscaler",
-            "PersistentVolumeClaim", "Job", "Secret"} <= kinds  # fmt: skip
+            "PersistentVolumeClaim", "Job"} <= kinds  # fmt: skip
+    assert "Secret" not in kinds  # no secret value is shipped: the docs create it
 
 
 def test_the_deployment_probes_health_and_mounts_the_store_read_only():
     (dep,) = docs(DEPLOY / "k8s" / "deployment.yaml")
     pod = dep["spec"]["template"]["spec"]
     app = pod["containers"][0]
-    assert app["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    assert app["readinessProbe"]["exec"]["command"] == ["labordash", "check"]  # the store
     assert app["livenessProbe"]["httpGet"]["path"] == "/_stcore/health"
     assert pod["securityContext"]["runAsNonRoot"] is True
     store = next(m for m in app["volumeMounts"] if m["name"] == "store")
@@ -46,6 +47,25 @@ def test_the_deployment_probes_health_and_mounts_the_store_read_only():
     assert {"LABORDASH_HOME", "STREAMLIT_SERVER_COOKIE_SECRET"} <= env
     (ing,) = docs(DEPLOY / "k8s" / "ingress.yaml")
     assert ing["metadata"]["annotations"]["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert ing["spec"]["tls"][0]["secretName"] == "labordash-tls"
+
+
+def test_pods_and_the_pull_job_run_locked_down():
+    (dep,) = docs(DEPLOY / "k8s" / "deployment.yaml")
+    job = next(d for d in docs(DEPLOY / "k8s" / "store.yaml") if d["kind"] == "Job")
+    assert job["spec"]["activeDeadlineSeconds"] > 0
+    for pod in (dep["spec"]["template"]["spec"], job["spec"]["template"]["spec"]):
+        assert pod["automountServiceAccountToken"] is False
+        ctx = pod["securityContext"]
+        assert ctx["runAsNonRoot"] is True and ctx["seccompProfile"]["type"] == "RuntimeDefault"
+        for c in pod["containers"]:
+            sc = c["securityContext"]
+            assert sc["allowPrivilegeEscalation"] is False and sc["readOnlyRootFilesystem"]
+            assert sc["capabilities"]["drop"] == ["ALL"] and c["resources"]["limits"]["memory"]
+    text = (DEPLOY / "k8s" / "store.yaml").read_text()
+    assert "replace-me" not in text and "kubectl create secret generic labordash" in text
+    docker = (DEPLOY / "Dockerfile").read_text()
+    assert "|| true" not in docker and 'labordash pull --allow-missing "$ALLOW_MISSING"' in docker
 
 
 def test_yaml_lints():

@@ -137,3 +137,22 @@ def test_help_texts(cmd):
 def test_manifest_is_valid_json(store_env):
     doc = json.loads((store_env / "store" / "manifest.json").read_text())
     assert doc["owid"]["labordash_version"]
+
+
+def test_a_pull_may_go_without_the_datasets_it_names(home, monkeypatch):
+    """An image build fails when a dataset fails, unless --allow-missing names it."""
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    monkeypatch.delenv("LABORDASH_MIRROR")
+    monkeypatch.setenv("LABORDASH_URL_SIPRI_MILEX", "http://127.0.0.1:9/sipri.xlsx")
+    monkeypatch.setenv("LABORDASH_DEADLINE", "0.5")  # no retries: nothing listens there
+    failed = CliRunner().invoke(app, ["pull", "sipri_milex"])  # and the map geometries
+    assert failed.exit_code == 1 and "2 of 2 dataset(s) failed" in failed.output
+    some = CliRunner().invoke(app, ["pull", "sipri_milex", "--allow-missing", "sipri_milex"])
+    assert some.exit_code == 1 and "1 of 2 dataset(s) failed" in some.output
+    both = ["--allow-missing", "sipri_milex,geometries"]
+    allowed = CliRunner().invoke(app, ["pull", "sipri_milex", *both])
+    assert allowed.exit_code == 0, allowed.output
+    assert "allowed to be missing: geometries, sipri_milex" in allowed.output
