@@ -22,6 +22,7 @@ log = logging.getLogger("labordash")
 
 if os.environ.get("LABORDASH_SERVER"):  # a server labordash started (launch.spawn), not a test
     heap.install()
+    heap.keep_memory()  # uploaded tables' memory goes back to the system when sessions end
 upload_caps.install()  # Streamlit keeps every PUT file until the session ends otherwise
 st.html(frontend.WARM_CSS + frontend.COPY_CSS)  # style elements only: they take no room on the page
 

@@ -15,6 +15,7 @@ sessions come and go every second.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 
 THAW_S = 600.0
@@ -37,3 +38,26 @@ def install() -> None:
     """Freeze the survivors of every full collection (once per process; idempotent)."""
     if _after_collection not in gc.callbacks:
         gc.callbacks.append(_after_collection)
+
+
+def _keep(every: float) -> None:
+    from dashboard import upload_budget
+
+    while True:
+        time.sleep(every)
+        if upload_budget.held() == 0 and not upload_budget.released.is_set():
+            continue
+        upload_budget.released.clear()
+        gc.unfreeze()  # a session that ended may be frozen with its uploaded table
+        gc.collect()  # frees it; the callback freezes the survivors again
+        upload_budget.give_back()
+
+
+def keep_memory(every: float = 30.0) -> None:
+    """While uploaded tables are held, and once after one is released, every ``every``
+    seconds: a full collection including the frozen objects (a session's state is freed only
+    by the cycle collector, and a frozen one not at all), then the freed memory handed back
+    to the system (README, Limits: the RSS after 20 uploads). Once per process."""
+    if not any(t.name == "labordash-keep-memory" for t in threading.enumerate()):
+        threading.Thread(target=_keep, args=(every,), daemon=True,
+                         name="labordash-keep-memory").start()  # fmt: skip

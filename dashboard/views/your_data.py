@@ -6,7 +6,7 @@ disk or shared with other sessions."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, geo, maps, metrics, registry, store, upload
+from dashboard import charts, geo, maps, metrics, registry, store, upload, upload_budget
 from dashboard.provenance import source_line
 from dashboard.views import common
 
@@ -94,14 +94,17 @@ if use_example:
     raw = EXAMPLE
 # read once per uploaded file (in a bounded child process), not on every rerun
 elif st.session_state.get("byod_read", (None,))[0] != file.file_id:
+    st.session_state.pop("byod_read", None)  # the earlier file's table is freed first
     try:
         with st.spinner("Reading the file..."):
-            st.session_state["byod_read"] = (
-                file.file_id,
-                upload.read_bounded(file.getvalue(), file.name, owner=common.session_id()),
-            )
+            table = upload.read_bounded(file.getvalue(), file.name, owner=common.session_id())
+            # counted against the session's and the server's budget until the session ends
+            table = upload_budget.hold(common.session_id(), table)
+            st.session_state["byod_read"] = (file.file_id, table)
     except upload.UploadError as exc:
         st.session_state["byod_read"] = (file.file_id, exc)
+    except upload_budget.OverBudget as exc:
+        st.session_state["byod_read"] = (file.file_id, upload.UploadError(str(exc)))
 if not use_example:
     name, raw = file.name, st.session_state["byod_read"][1]
 if isinstance(raw, upload.UploadError):
