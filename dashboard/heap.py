@@ -57,7 +57,7 @@ def keep_memory(every: float = 30.0) -> None:
     """While uploaded tables are held, and once after one is released, every ``every``
     seconds: a full collection including the frozen objects (a session's state is freed only
     by the cycle collector, and a frozen one not at all), then the freed memory handed back
-    to the system (README, Limits: the RSS after 20 uploads). Once per process."""
+    to the system (docs/security.md, Limits: the RSS after 20 uploads). Once per process."""
     if not any(t.name == "labordash-keep-memory" for t in threading.enumerate()):
         threading.Thread(target=_keep, args=(every,), daemon=True,
                          name="labordash-keep-memory").start()  # fmt: skip

@@ -36,7 +36,7 @@ class UploadError(ValueError):
 
 
 def limits() -> str:
-    """The limits in words, for the page and the README."""
+    """The limits in words, for the page and the docs."""
     return (f"up to {MAX_BYTES // 2**20} MB, {MAX_ROWS:,} rows, {MAX_COLUMNS} columns and "
             f"{MAX_CELLS:,} cells")  # fmt: skip
 

@@ -98,7 +98,7 @@ def test_a_thin_store_says_so_next_to_the_chart(loaded, store_env):
     notes = dep.caveats(county, "defense_related", "lq", "2016-Q1")
     assert notes[0] == (
         "The store holds 15 of 3,143 counties (50 states and DC): run `labordash pull qcew` "
-        "with internet for all (see README, Data coverage)."
+        "with internet for all (see docs/data.md)."
     )
     assert systems.SYSTEMS["us_county"].coverage(3000) is None  # 95%: nothing to say
     assert not any("The store holds" in n for n in dep.caveats(nuts2, "C", "lq", "2015"))

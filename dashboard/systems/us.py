@@ -62,7 +62,7 @@ def _state_polygons(system: System, codes: frozenset[str]):
     return lambda fid: _state_of(fid)
 
 
-_FULLER = "run `labordash pull qcew` with internet for all (see README, Data coverage)"
+_FULLER = "run `labordash pull qcew` with internet for all (see docs/data.md)"
 _COMMON = dict(
     datasets=("qcew",), layer="us_counties", unit="persons", what="employment",
     benchmark="United States", partition_wording="the private NAICS sectors", loader=load,

@@ -390,7 +390,7 @@ def export_buttons(b: registry.Built, *, key: str, table_notes: list[str] | None
             fmt.upper(), data=lambda f=fmt: export.image(b.chart.figure, f, url=url),
             file_name=f"{base}.{fmt}", mime=export.FORMATS[fmt], key=f"{key}_{fmt}",
             on_click="ignore", disabled=not can_render, icon=":material/image:",
-            help=None if can_render else "Needs Chromium on the server (see README)",
+            help=None if can_render else "Needs Chromium on the server (see docs/deploying.md)",
         )  # fmt: skip
     next(cols).download_button(
         "CSV", data=lambda: export.spreadsheet_safe(b.rows).to_csv(index=False),
