@@ -176,6 +176,7 @@ def test_one_visitor_holds_one_reader_and_a_small_file_never_waits_behind_large_
         time.sleep(0.3)
     for t in threads:
         t.join()
+    print("seconds to done:", {k: round(v, 1) for k, v in sorted(done.items())})
     assert done["b"] < 3.5, done  # one interpreter start, no wait for a large file
     assert done["a2"] > done["a1"] + 3, done  # a's second file after a's first
     assert done["c1"] < done["a2"], done  # c was not kept waiting by a's second file
