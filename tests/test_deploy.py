@@ -118,3 +118,37 @@ def test_haproxy_accepts_both_configurations(tmp_path):
     res = subprocess.run(["haproxy", "-c", "-f", str(mine)], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "server app2 127.0.0.1:9002 check cookie app2" in mine.read_text()
+
+
+def test_the_systemd_unit_keeps_serve_running():
+    import configparser
+
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.read_string((DEPLOY / "labordash.service").read_text())
+    svc = unit["Service"]
+    assert "labordash serve --replicas 2" in svc["ExecStart"]
+    assert svc["Restart"] == "on-failure" and svc["RestartPreventExitStatus"] == "2 3"
+    assert str(launch.PORT_IN_USE) in svc["RestartPreventExitStatus"].split()
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None and not os.environ.get("CI"),
+                    reason="Debian nginx not installed")  # fmt: skip
+def test_the_nginx_tls_snippet_is_accepted(tmp_path):
+    """`nginx -t` on the snippet inside a minimal nginx.conf, with a throwaway certificate at
+    the snippet's paths rewritten into tmp_path."""
+    assert shutil.which("nginx"), ".ci/run must install Debian nginx"
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=labordash.example.org", "-keyout", str(key), "-out",
+                    str(cert)], check=True, capture_output=True)  # fmt: skip
+    snippet = (DEPLOY / "nginx-tls.conf").read_text()
+    snippet = snippet.replace("/etc/letsencrypt/live/labordash.example.org/fullchain.pem",
+                              str(cert)).replace(
+        "/etc/letsencrypt/live/labordash.example.org/privkey.pem", str(key))  # fmt: skip
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+                    "events {}\nhttp {\n" + snippet + "\n}\n")  # fmt: skip
+    res = subprocess.run(["nginx", "-t", "-c", str(conf), "-p", str(tmp_path)],
+                         capture_output=True, text=True)  # fmt: skip
+    assert res.returncode == 0, res.stderr
