@@ -48,8 +48,16 @@ def population() -> pd.Series:
             rest = rest - total.xs(okrug, level="geo").reindex(rest.index)
         derived = pd.concat({oblast: rest.dropna()}, names=["geo", "year"])
         excl = excl.combine_first(derived.round(3))
-    out = excl.combine_first(total[~total.index.isin(excl.index)])
-    return out.sort_index()
+    out = excl.combine_first(total[~total.index.isin(excl.index)]).sort_index()
+    subjects = ~n["avg"] & ~n["geo"].str.endswith("FD")
+    jan1 = sorted(int(y) for y in n.loc[subjects, "year"].unique())
+    out.attrs["notes"] = [
+        "One series for every year: Rosstat's annual average population as revised after the "
+        "2021 census (reg_normalizer); no join to the estimates made before it."
+    ] + [f"{y}: population on 1 January (no annual average yet); a per-head figure for {y} "
+         "is not comparable with earlier years." for y in jan1]  # fmt: skip
+    out.attrs["breaks"] = jan1  # years of another measure (1 January)
+    return out
 
 
 def budget(functions=None) -> pd.DataFrame:
