@@ -505,6 +505,7 @@ def test_arms_measures_side_by_side_with_the_median_subject(store_env):
     assert t.loc["RU-UD", "monotowns"] == len(towns) == 3  # Votkinsk, Sarapul, Glazov
     assert b.notes["columns"]["mfg_gva"] == ("Manufacturing, % of GVA (2022)", "%.1f")
     assert "84" in b.notes["caption"] and "25.4" in b.notes["box"] and "30.4" in b.notes["box"]
+    assert b.notes["sample"].startswith("Sample: Udmurt Republic, Ivanovo Oblast, and the median")
 
 
 def test_arms_box_on_the_russia_page_and_a_russian_profile(store_env):

@@ -297,8 +297,11 @@ def russia_arms_measures(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Buil
         "single-industry towns. The median subject is over the subjects with a figure "
         f"(national defense: {n['defense_2023']}; manufacturing: {n['mfg_gva']})."
     )
+    sample = (f"Sample: {', '.join(names.get(g, g) for g in chosen)}, and the median of the "
+              f"federal subjects with a figure ({n['mfg_gva']}; national defense "
+              f"{n['defense_2023']}).")  # fmt: skip
     return Built(None, ARMS_DATASETS, table=t, notes={
-        "title": "What the data can say about the arms-producing regions",
+        "title": "What the data can say about the arms-producing regions", "sample": sample,
         "columns": columns, "short": short, "n": n, "caption": caption,
         "box": russia.ARMS_EMPLOYMENT,
     })  # fmt: skip

@@ -216,7 +216,8 @@ def registered_table(name: str, *, key: str, export_key: str,
     """The registry's table ``name`` under its title: columns labelled as ``notes["short"]``
     (the full label of ``notes["columns"]``, name -> (label, format), as the column's help and in
     the Markdown and LaTeX exports), the region pinned, ``notes["caption"]`` under it, the
-    export row and ``notes["box"]``; a message when it cannot be drawn."""
+    export row (the Markdown and LaTeX under ``notes["sample"]``, the caption and the source)
+    and ``notes["box"]``; a message when it cannot be drawn."""
     from dashboard.provenance import source_line
 
     try:
@@ -237,8 +238,8 @@ def registered_table(name: str, *, key: str, export_key: str,
     dataframe(b.table, key=key, column_config={"geo": None, **config})
     if b.notes.get("caption"):
         st.caption(b.notes["caption"])
-    export_buttons(b, key=export_key, table_notes=[b.notes.get("caption", ""),
-                                                   source_line(b.datasets)])  # fmt: skip
+    notes = [b.notes.get("sample", ""), b.notes.get("caption", ""), source_line(b.datasets)]
+    export_buttons(b, key=export_key, table_notes=[n for n in notes if n])
     if b.notes.get("box"):
         st.info(b.notes["box"], icon=":material/help:")
     return b

@@ -107,7 +107,7 @@ def check_file(name: str, body: bytes) -> None:
     assert body, name
     if suffix == ".csv":
         assert b"," in body.splitlines()[0], name
-    elif suffix == ".md":  # a model table for a paper
+    elif suffix == ".md":  # a table for a paper, with its sample stated
         assert b"|---" in body.replace(b":", b"") and b"Sample:" in body, name
     elif suffix == ".tex":
         assert b"\\begin{tabular}" in body and b"\\toprule" in body, name
