@@ -113,5 +113,5 @@ class Client:
                 self.changed = wid
                 await self.run_once(conn)
             await conn.close()
-        except Exception as exc:  # noqa: BLE001 (every failure counts as an error)
+        except Exception as exc:  # every failure counts as an error
             self.errors.append(f"{self.page}: {type(exc).__name__}: {exc}")

@@ -132,7 +132,7 @@ def _json_file(p: Path) -> dict:
 
 
 @lru_cache(maxsize=8)  # bounded: every rewrite of a file is a new key
-def _read_json(path: str, mtime_ns: int) -> dict:  # noqa: ARG001 (cache key)
+def _read_json(path: str, mtime_ns: int) -> dict:  # cache key
     try:
         doc = json.loads(Path(path).read_text("utf-8"))
     except (OSError, ValueError):

@@ -103,7 +103,7 @@ def projected(layer: str, level: int | None = None) -> dict[str, tuple[list, lis
 
 
 @lru_cache(maxsize=16)
-def _projected(layer: str, level: int | None, version: str) -> dict:  # noqa: ARG001 (cache key)
+def _projected(layer: str, level: int | None, version: str) -> dict:  # cache key
     out = {}
     view = VIEWS[geo.LAYERS[layer].projection]
     for f in geo.features(layer, level)["features"]:

@@ -168,7 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 time.sleep(every)
 
-    def do_GET(self):  # noqa: N802 (http.server API)
+    def do_GET(self):  # http.server API
         url = urlparse(self.path)
         q = parse_qs(url.query)
         _Handler.hits[url.path] = _Handler.hits.get(url.path, 0) + 1

@@ -302,7 +302,7 @@ def test_slow_clients_cannot_take_the_front_end(tmp_path):
     needs_haproxy()
 
     class Ok(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()
@@ -394,7 +394,7 @@ def test_the_proxy_caps_uploads_and_hides_metrics(tmp_path):
             self.end_headers()
             self.wfile.write(b"ok")
 
-        do_GET = do_PUT = answer  # noqa: N815
+        do_GET = do_PUT = answer
 
         def log_message(self, *args):
             pass

@@ -56,7 +56,7 @@ def _names() -> dict[str, str]:
 
 
 @chart("russia", sorted({d for ds in MAP_DATASETS.values() for d in ds}), {"map": list(MAPS)})
-def russia_map(map: str = "mfg_lq") -> Built:  # noqa: A002  (the page's URL parameter)
+def russia_map(map: str = "mfg_lq") -> Built:  # the page's URL parameter
     """One of four maps of the federal subjects: manufacturing's share of GVA, the
     manufacturing employment LQ, single-industry towns, social-policy spending per head."""
     if map == "mfg_gva":

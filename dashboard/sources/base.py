@@ -83,11 +83,11 @@ class Source:
     wanted: Callable[[Path], bool] | None = None  # which mirror matches are data files
 
     @property
-    def DATASET(self) -> str:  # noqa: N802  (the module-level names the registry reads)
+    def DATASET(self) -> str:  # the module-level names the registry reads
         return self.dataset
 
     @property
-    def SOURCE(self) -> str:  # noqa: N802
+    def SOURCE(self) -> str:
         return self.folder
 
     def producer_url(self, path: Path) -> str:

@@ -22,7 +22,7 @@ EXAMPLE_COUNTRY = "CZ"  # Czechia's eight NUTS 2 regions
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def example(version: str) -> tuple[pd.DataFrame, str]:  # noqa: ARG001 (cache key)
+def example(version: str) -> tuple[pd.DataFrame, str]:  # cache key
     """The example table: employment by NACE section in Czechia's NUTS 2 regions in the latest
     year of Eurostat's table in the store (thousand persons, age 15+), or, before a pull,
     ``FALLBACK``. Returns the table and a line saying what it is."""

@@ -179,7 +179,7 @@ def _pdf_runs(pdf: bytes) -> tuple[list[tuple[str, dict]], float, float]:
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     runs = []
 
-    def visit(text, cm, tm, font, size):  # noqa: ARG001 (pypdf's visitor signature)
+    def visit(text, cm, tm, font, size):  # pypdf's visitor signature
         if text.strip():
             scale = math.hypot(cm[0], cm[1]) or 1.0
             x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
