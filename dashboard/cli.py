@@ -110,10 +110,10 @@ def pull(
         console.print(f"[red]error:[/] {escape(str(reason))}")
         raise typer.Exit(1) from None
     allowed = {d.strip() for d in allow_missing.split(",") if d.strip()}
+    went = sorted(r.dataset for r in results if not r.ok and r.dataset in allowed)
     failed = [r for r in results if not r.ok and r.dataset not in allowed]
     console.print(f"store: {escape(str(config.store_dir()))}")
-    if allowed & {r.dataset for r in results if not r.ok}:
-        went = sorted(allowed & {r.dataset for r in results if not r.ok})
+    if went:
         console.print(f"[yellow]allowed to be missing:[/] {escape(', '.join(went))}")
     if failed:
         console.print(

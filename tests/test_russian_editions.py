@@ -42,12 +42,27 @@ def test_editions_newest_first_with_their_pages(monkeypatch):
     assert catalog.editions("rosstat_regions")[1].url == "http://x/2024.zip"
 
 
-def test_newest_edition_that_can_be_had(offline_home, http_server, monkeypatch, store_env):
+@pytest.fixture
+def mirror_rows(store_env, offline_home, monkeypatch):
+    """The mirror's rosstat_regions as stored; then the test runs without the mirror."""
     from dashboard import store
 
-    mirror_rows = store.read("rosstat_regions")
+    monkeypatch.setenv("LABORDASH_HOME", str(store_env))  # offline_home switched it away
+    rows = store.read("rosstat_regions")
     monkeypatch.setenv("LABORDASH_HOME", str(offline_home))
-    monkeypatch.delenv("LABORDASH_MIRROR")
+    monkeypatch.delenv("LABORDASH_MIRROR", raising=False)
+    return rows
+
+
+def same_as_mirror(frame, mirror_rows) -> None:
+    assert len(frame) == len(mirror_rows)
+    # Udmurtia, average annual employment 2021, as in the mirror's 02_trud_labour.xlsx
+    a = pick(frame, geo="RU-UD", indicator="employment_avg", year=2021)
+    b = pick(mirror_rows, geo="RU-UD", indicator="employment_avg", year=2021)
+    assert a.value == b.value and a.unit == b.unit
+
+
+def test_newest_edition_that_can_be_had(mirror_rows, http_server, monkeypatch):
     monkeypatch.setenv("LABORDASH_URL_ROSSTAT_REGIONS",
                        f"{http_server}/rosstat/Pril_Region_Pokaz_{{edition}}.zip")  # fmt: skip
     loaded = rosstat.load(retries=0)
@@ -58,11 +73,7 @@ def test_newest_edition_that_can_be_had(offline_home, http_server, monkeypatch, 
         "Regions of Russia 2023",
     ]
     assert all("answered HTTP 404" in n for n in loaded.notes)
-    assert len(loaded.frame) == len(mirror_rows)
-    # Udmurtia, average annual employment 2021, as in the mirror's 02_trud_labour.xlsx
-    a = pick(loaded.frame, geo="RU-UD", indicator="employment_avg", year=2021)
-    b = pick(mirror_rows, geo="RU-UD", indicator="employment_avg", year=2021)
-    assert a.value == b.value and a.unit == b.unit
+    same_as_mirror(loaded.frame, mirror_rows)
 
 
 def test_no_edition_names_every_attempt(offline_home, http_server, monkeypatch):
@@ -88,15 +99,10 @@ def test_archive_links_found_on_an_edition_page():
 
 
 def test_newest_editions_read_from_rar_found_on_their_page(
-    offline_home, http_server, monkeypatch, store_env
+    mirror_rows, offline_home, http_server, monkeypatch
 ):
     """2025's archive has table 19.3 renumbered (refused, naming the table), 2024 has no
     link, 2023's link is dead: the 2022 RAR is read, equal to the mirror's workbooks."""
-    from dashboard import store
-
-    mirror_rows = store.read("rosstat_regions")
-    monkeypatch.setenv("LABORDASH_HOME", str(offline_home))
-    monkeypatch.delenv("LABORDASH_MIRROR")
     monkeypatch.setenv("LABORDASH_PAGE_ROSSTAT_REGIONS",
                        f"{http_server}/rosstat/folder/210/document/13204")  # fmt: skip
     loaded = rosstat.load(retries=0)
@@ -108,11 +114,7 @@ def test_newest_editions_read_from_rar_found_on_their_page(
     assert "answered HTTP 404" in notes["Regions of Russia 2023"]
     assert [Path(f.path).name for f in loaded.files] == ["rosstat_regions_2022.rar"]
     assert loaded.files[0].url.endswith("/mediabank/Pril_Region_Pokaz_2022.rar")
-    assert len(loaded.frame) == len(mirror_rows)
-    # Udmurtia, average annual employment 2021, as in the mirror's 02_trud_labour.xlsx
-    a = pick(loaded.frame, geo="RU-UD", indicator="employment_avg", year=2021)
-    b = pick(mirror_rows, geo="RU-UD", indicator="employment_avg", year=2021)
-    assert a.value == b.value and a.unit == b.unit
+    same_as_mirror(loaded.frame, mirror_rows)
     # the refused 2025 archive is not kept in the cache
     assert not list(offline_home.rglob("rosstat_regions_2025.rar"))
 

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -290,39 +291,61 @@ def test_spawned_servers_are_marked_as_servers():
     assert not os.environ.get(launch.SERVER_ENV)  # this test process is not one
 
 
+@contextlib.contextmanager
+def proxy_in_front(tmp_path, **limits):
+    """`serve`'s HAProxy configuration (``limits``: launch.haproxy_config's) in front of a
+    loopback app that answers every GET and PUT with "ok"; yields the proxy's port."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    needs_haproxy()
+
+    class Ok(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def answer(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        do_GET = do_PUT = answer
+
+        def log_message(self, *args):
+            pass
+
+    app = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    app.handle_error = lambda *_: None  # HAProxy's health checks close connections early
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    port = free_port()
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(launch.haproxy_config(port, "127.0.0.1", [app.server_address[1]], **limits))
+    proxy = subprocess.Popen(["haproxy", "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        assert launch.healthy(port, 20, [proxy])
+        yield port
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+        app.shutdown()
+
+
 def test_slow_clients_cannot_take_the_front_end(tmp_path):
     """Slowloris against `serve`'s HAProxy (scaled down: 300 connections in all, 100 per
     source): 350 connections from 127.0.0.1 that send a header line every 2 s. A bystander on
     127.0.0.2 is served throughout, and the slow connections are closed within the 10 s a
     request head may take (before: no per-source limit and the 60 s client timeout, so the
     attack held every slot and health checks timed out)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    with proxy_in_front(tmp_path, maxconn=300, per_source=100) as port:
+        slowloris(port)
 
-    needs_haproxy()
 
-    class Ok(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args):
-            pass
-
-    app = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
-    threading.Thread(target=app.serve_forever, daemon=True).start()
-    port = free_port()
-    cfg = tmp_path / "haproxy.cfg"
-    cfg.write_text(launch.haproxy_config(port, "127.0.0.1", [app.server_address[1]],
-                                         maxconn=300, per_source=100))  # fmt: skip
-    proxy = subprocess.Popen(["haproxy", "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)  # fmt: skip
+def slowloris(port: int) -> None:
+    """The attack on ``port`` and what a bystander sees meanwhile (asserted here)."""
     attackers: list[socket.socket] = []
     stop = threading.Event()
     try:
-        assert launch.healthy(port, 20, [proxy])
         refused = 0
         for _ in range(350):
             try:
@@ -371,51 +394,16 @@ def test_slow_clients_cannot_take_the_front_end(tmp_path):
         stop.set()
         for s in attackers:
             s.close()
-        proxy.terminate()
-        proxy.wait(10)
-        app.shutdown()
 
 
 def test_the_proxy_caps_uploads_and_hides_metrics(tmp_path):
     """One source address may PUT 120 uploads in 10 minutes (then 429); /_stcore/metrics is
     not served through the proxy."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    needs_haproxy()
-
-    class Ok(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def answer(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        do_GET = do_PUT = answer
-
-        def log_message(self, *args):
-            pass
-
-    app = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
-    threading.Thread(target=app.serve_forever, daemon=True).start()
-    port = free_port()
-    cfg = tmp_path / "haproxy.cfg"
-    cfg.write_text(launch.haproxy_config(port, "127.0.0.1", [app.server_address[1]]))
-    proxy = subprocess.Popen(["haproxy", "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        assert launch.healthy(port, 20, [proxy])
+    with proxy_in_front(tmp_path) as port, httpx.Client() as c:
         url = f"http://127.0.0.1:{port}"
-        with httpx.Client() as c:
-            codes = [c.put(f"{url}/_stcore/upload_file/s/f{i}", content=b"x" * 1000).status_code
-                     for i in range(125)]  # fmt: skip
-            assert codes[:120] == [200] * 120 and codes[120:] == [429] * 5
-            assert c.get(f"{url}/_stcore/health").status_code == 200  # other requests pass
-            assert c.get(f"{url}/_stcore/metrics").status_code == 404
-    finally:
-        proxy.terminate()
-        proxy.wait(10)
-        app.shutdown()
+        codes = [c.put(f"{url}/_stcore/upload_file/s/f{i}", content=b"x" * 1000).status_code
+                 for i in range(125)]  # fmt: skip
+        assert codes[:120] == [200] * 120 and codes[120:] == [429] * 5
+        assert c.get(f"{url}/_stcore/health").status_code == 200  # other requests pass
+        assert c.get(f"{url}/_stcore/metrics").status_code == 404

@@ -75,16 +75,24 @@ def built(name: str, **params) -> registry.Built:
     return CACHE.get(store_version(), key, lambda: _build(*key))
 
 
+def _built_or_say(name: str, what: str, **params) -> registry.Built | None:
+    """:func:`built`, or None after a message naming ``what`` ("chart", "map", "table") and
+    why it cannot be drawn (the selection, or the store lacks its data)."""
+    try:
+        return built(name, **params)
+    except registry.SpecError as exc:
+        st.info(f"This {what if what == 'table' else 'chart'} cannot be drawn for this "
+                f"selection: {exc}.")  # fmt: skip
+    except MISSING as exc:
+        st.warning(f"The {what} cannot be drawn: {exc}")
+    return None
+
+
 def show(name: str, *, key: str, export_key: str, note: str = "", **params):
     """Draw the registry's chart ``name`` with its alt text (and ``note``) below it and its
     export row. Returns the ``Built``, or None with a message when it cannot be drawn."""
-    try:
-        b = built(name, **params)
-    except registry.SpecError as exc:
-        st.info(f"This chart cannot be drawn for this selection: {exc}.")
-        return None
-    except MISSING as exc:
-        st.warning(f"The {'map' if name.endswith('map') else 'chart'} cannot be drawn: {exc}")
+    b = _built_or_say(name, "map" if name.endswith("map") else "chart", **params)
+    if b is None:
         return None
     figure(b.chart, key=key)
     st.caption(" ".join(filter(None, [b.chart.alt, note])))
@@ -220,13 +228,8 @@ def registered_table(name: str, *, key: str, export_key: str,
     and ``notes["box"]``; a message when it cannot be drawn."""
     from dashboard.provenance import source_line
 
-    try:
-        b = built(name, **params)
-    except registry.SpecError as exc:
-        st.info(f"This table cannot be drawn for this selection: {exc}.")
-        return None
-    except MISSING as exc:
-        st.warning(f"The table cannot be drawn: {exc}")
+    b = _built_or_say(name, "table", **params)
+    if b is None:
         return None
     st.subheader(b.title)
     short = b.notes.get("short", {})
