@@ -96,7 +96,8 @@ def downloads(page) -> list[tuple[str, bytes]]:
         button = buttons.nth(i)
         if not button.is_visible() or button.is_disabled():
             continue
-        with page.expect_download(timeout=120_000) as dl:
+        # 240 s: under a full CI run one map's PDF once took over 120 s on 2 busy cores
+        with page.expect_download(timeout=240_000) as dl:
             button.click()
         out.append((dl.value.suggested_filename, Path(dl.value.path()).read_bytes()))
     return out
