@@ -8,11 +8,13 @@ elements, failed runs, dropped connections), p50/p95/max interaction latency (re
 script finished) and the server's memory.
 
 Usage: ``python bench/load_test.py [--clients 30] [--seconds 180] [--think 1] [--replicas N]
-[--json]`` (a pulled store in ``LABORDASH_HOME``; the script starts its own server on loopback:
-one ``labordash run``, or with ``--replicas N`` a ``labordash serve --replicas N``, N app
-processes behind HAProxy, each session landing on one by HAProxy's cookie). ``--json`` prints
-one JSON object: ``clients``, ``think_s``, ``seconds``, ``replicas``, ``interactions``,
-``errors``, ``p50_s``, ``p95_s``, ``peak_rss_mb`` (all app processes together).
+[--url URL [--pid PID ...]] [--json]`` (a pulled store in ``LABORDASH_HOME``; the script starts
+its own server on loopback: one ``labordash run``, or with ``--replicas N`` a ``labordash serve
+--replicas N``, N app processes behind HAProxy, each session landing on one by HAProxy's cookie;
+with ``--url`` it loads a server already running there, such as the containers of
+``bench/bench_deploy.py``, and measures the memory of the processes ``--pid`` names).
+``--json`` prints one JSON object: ``clients``, ``think_s``, ``seconds``, ``replicas``,
+``interactions``, ``errors``, ``p50_s``, ``p95_s``, ``peak_rss_mb`` (all app processes together).
 """
 
 from __future__ import annotations
@@ -92,8 +94,9 @@ async def main_async(url: str, pids: list[int], clients: int, seconds: float,
 
 def report(r: dict) -> None:
     print(f"{r['clients']} sessions for {r['seconds']:.0f} s, {r['think_s']:g} s mean think time, "
-          f"{r['replicas']} app process(es): {r['interactions']} interactions "
-          f"({r['interactions'] / r['seconds']:.2f}/s), {r['errors']} errors")  # fmt: skip
+          f"{r['replicas'] or 'unknown number of'} app process(es): "
+          f"{r['interactions']} interactions ({r['interactions'] / r['seconds']:.2f}/s), "
+          f"{r['errors']} errors")  # fmt: skip
     if r["first_load_median_s"] is not None:
         print(f"first load of all {r['clients']} at once: median {r['first_load_median_s']} s, "
               f"slowest {r['first_load_max_s']} s")  # fmt: skip
@@ -114,8 +117,26 @@ def main() -> None:
                     help="mean seconds between a session's interactions")  # fmt: skip
     ap.add_argument("--replicas", type=int, default=0,
                     help="run N app processes behind HAProxy (labordash serve)")  # fmt: skip
+    ap.add_argument("--url", help="load the server running at URL instead of starting one")
+    ap.add_argument("--pid", type=int, action="append", default=[],
+                    help="with --url: an app process to sample (repeatable)")  # fmt: skip
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
+    if args.url:
+        pids = [p for root in args.pid for p in app_pids(root)]
+        result = asyncio.run(main_async(args.url.rstrip("/"), pids, args.clients, args.seconds,
+                                        args.think))  # fmt: skip
+        result["replicas"] = len(pids) or None  # not known from a URL alone
+    else:
+        result = serve_and_load(args)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        report(result)
+
+
+def serve_and_load(args) -> dict:
+    """Start ``labordash run`` (or ``serve --replicas N``) on a free port and load it."""
     # the package's bytecode, as `pip install` writes it: where PYTHONDONTWRITEBYTECODE is set
     # (this machine, many containers) an editable checkout is otherwise compiled again by
     # every server, 0.5 s of its first page
@@ -145,10 +166,7 @@ def main() -> None:
             proc.wait(60)
         except subprocess.TimeoutExpired:
             proc.kill()
-    if args.json:
-        print(json.dumps(result))
-    else:
-        report(result)
+    return result
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ class Client:
         self.received: list[int] = []  # bytes received per run
         self.fragment_of: dict[str, str] = {}  # widget id -> the st.fragment it lives in
         self.changed: str | None = None  # the widget changed before the next run
+        self.cookies: dict[str, str] = {}  # as a browser keeps them (a replica's affinity cookie)
 
     async def run_once(self, conn) -> None:
         msg = BackMsg()
@@ -81,12 +82,14 @@ class Client:
         self.received.append(got)
 
     async def open(self):
-        """A session on the page, after its first run (not counted as an interaction)."""
+        """A session on the page, after its first run (not counted as an interaction); opened
+        again after a dropped connection, it sends the cookies it was given, as a browser does."""
         ws_url = self.url.replace("http", "ws") + "/_stcore/stream"
         # as a browser: load the page first (a load balancer's affinity cookie comes with it)
-        async with httpx.AsyncClient(timeout=120) as http:
+        async with httpx.AsyncClient(timeout=120, cookies=self.cookies) as http:
             page = await http.get(f"{self.url}/{self.page}")
-        cookie = "; ".join(f"{k}={v}" for k, v in page.cookies.items())
+        self.cookies.update(page.cookies)
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         # no client pings: a browser sends none, and a busy server answers them late
         conn = await connect(ws_url, max_size=256 * 2**20, open_timeout=120, ping_interval=None,
                              additional_headers={"Cookie": cookie} if cookie else None)  # fmt: skip

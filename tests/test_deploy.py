@@ -81,22 +81,39 @@ def test_compose_runs_replicas_behind_haproxy_with_health_checks():
     assert "/_stcore/health" in " ".join(app["healthcheck"]["test"])
     assert "STREAMLIT_SERVER_COOKIE_SECRET" in app["environment"]
     assert proxy["depends_on"]["app"]["condition"] == "service_healthy"
-    assert proxy["image"].startswith("haproxy")
+    assert proxy["image"].startswith("labordash-proxy:")
+    assert proxy["build"]["dockerfile"] == "deploy/proxy.Dockerfile"
     cfg = (DEPLOY / "haproxy.cfg").read_text()
     assert "cookie LABORDASH_SRV insert" in cfg and "timeout tunnel" in cfg
-    assert proxy["ports"] == ["127.0.0.1:8080:8080"]  # this machine only until TLS is in front
+    # this machine only until TLS is in front
+    assert proxy["ports"] == ["127.0.0.1:${LABORDASH_PORT:-8080}:8080"]
     assert "HAPROXY_COOKIE_KEY" in proxy["environment"]
     for conf in (cfg, launch.haproxy_config(8080, "127.0.0.1", [9001])):  # slow clients, metrics
         assert "timeout http-request 10s" in conf and "sc0_conn_cur gt 600" in conf
         assert "deny_status 404 if { path_beg /_stcore/metrics }" in conf
 
 
-def test_the_dockerfile_runs_as_a_user_with_a_health_check():
+def test_the_images_come_from_debian_and_run_as_a_user():
     text = (DEPLOY / "Dockerfile").read_text()
-    assert "FROM python:3.11-slim-bookworm" in text and "USER labordash" in text
-    assert "HEALTHCHECK" in text and "/_stcore/health" in text
+    assert "ARG BASE=debian:bookworm-slim" in text and "FROM ${BASE}" in text
+    assert "python3-venv" in text and "python3 -m venv /opt/venv" in text  # Debian's Python
+    assert "USER labordash" in text and "HEALTHCHECK" in text and "/_stcore/health" in text
     assert '"--address", "0.0.0.0"' in text  # inside the container only
-    assert "apt-get install -y --no-install-recommends chromium" in text
+    assert "install -y --no-install-recommends ca-certificates python3 python3-venv" in text
+    assert "chromium fonts-liberation libarchive13" in text
+    proxy = (DEPLOY / "proxy.Dockerfile").read_text()
+    assert "ARG BASE=debian:bookworm-slim" in proxy and "USER haproxy" in proxy
+    for docker in (text, proxy):  # the CA bundle is a build secret, never a layer
+        assert "--mount=type=secret,id=ca_bundle" in docker
+        copies = [line for line in docker.splitlines() if line.startswith(("COPY", "ADD"))]
+        assert copies == [] or not any("ca" in line.split()[1] for line in copies)
+    # no registry but Debian's: no python or haproxy images
+    assert "FROM python" not in text and "haproxy:2" not in (DEPLOY / "compose.yaml").read_text()
+
+
+def test_haproxy_finds_replicas_through_any_engines_dns():
+    cfg = (DEPLOY / "haproxy.cfg").read_text()
+    assert "parse-resolv-conf" in cfg and "127.0.0.11" not in cfg.split("resolvers", 1)[1]
 
 
 @pytest.mark.skipif(shutil.which("haproxy") is None and not os.environ.get("CI"),
@@ -152,3 +169,19 @@ def test_the_nginx_tls_snippet_is_accepted(tmp_path):
     res = subprocess.run(["nginx", "-t", "-c", str(conf), "-p", str(tmp_path)],
                          capture_output=True, text=True)  # fmt: skip
     assert res.returncode == 0, res.stderr
+
+
+def test_the_container_test_says_why_it_cannot_run(monkeypatch):
+    """tests/test_containers.py skips with this reason (printed: addopts -rs), never silently."""
+    sys.path.insert(0, str(DEPLOY.parent / "bench"))
+    import deploy_stack
+
+    monkeypatch.setattr(deploy_stack.shutil, "which", lambda name: None)
+    assert deploy_stack.why_not() == "podman is not installed (Debian package podman)"
+    monkeypatch.setattr(deploy_stack.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(
+        deploy_stack.subprocess,
+        "run",
+        lambda *a, **k: subprocess.CompletedProcess(a, 125, "", "Error: cannot set up namespace"),
+    )
+    assert deploy_stack.why_not() == "`podman info` failed: Error: cannot set up namespace"
