@@ -93,6 +93,7 @@ def test_home_without_sipri_shows_an_error_not_a_traceback(home):
     assert not page_charts(at)
 
 
+@pytest.mark.slow  # a full first-run pull (23 s)
 def test_first_run_builds_the_store(home):
     from dashboard import first_run
 

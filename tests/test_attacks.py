@@ -156,6 +156,7 @@ def test_a_shared_strings_bomb_is_refused_before_a_reader_starts(count, entries,
     assert time.perf_counter() - t0 < 1.0
 
 
+@pytest.mark.slow  # reads in child processes, with waits (8 s)
 def test_one_visitor_holds_one_reader_and_a_small_file_never_waits_behind_large_ones():
     """Visitor a sends two large files and c one; b's small file is read at once on the small
     lane, and a's second waits for a's first (before: a held both readers and b waited)."""
@@ -440,6 +441,7 @@ def test_a_gzip_encoded_download_is_accepted(home, http_server):
 # --- 7. two pulls at once corrupted each other ------------------------------------------------
 
 
+@pytest.mark.slow  # two pulls at once (7 s)
 def test_two_pulls_at_once_both_succeed(home, tmp_path):
     env = {**os.environ, "LABORDASH_HOME": str(home), "LABORDASH_MIRROR": str(MIRROR)}
     cmd = [sys.executable, "-m", "dashboard.cli", "pull", "owid", "cofog", "who"]
@@ -554,6 +556,7 @@ def test_a_scrambled_table_is_refused_on_read(damaged_home):
         store.read("sipri_milex")
 
 
+@pytest.mark.slow  # a full pull (47 s)
 def test_a_damaged_map_layer_is_refused_and_rebuilt_by_a_full_pull(small_home):
     assert all(r.ok for r in store.pull())
     path = geo.stored_path("countries")

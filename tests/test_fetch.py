@@ -149,6 +149,7 @@ def producer_urls(http_server, monkeypatch):
     return urls
 
 
+@pytest.mark.slow  # every dataset over loopback HTTP (44 s)
 def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulled_home):
     from dashboard import store
 
@@ -202,6 +203,7 @@ def test_network_failure_keeps_the_previous_store(
     assert store.parquet_path("sipri_milex").read_bytes() == before
 
 
+@pytest.mark.slow  # a pull through the API's pages (8 s)
 def test_world_bank_falls_back_to_the_api(net_home, producer_urls, http_server, monkeypatch):
     from dashboard import store
 

@@ -11,6 +11,8 @@ from dashboard import fetch
 from dashboard.sources import qcew
 from tests.conftest import _Handler, pick
 
+pytestmark = pytest.mark.slow  # BLS's slices at full size
+
 KEY = ["geo", "period", "industry", "ownership", "indicator", "size_code"]
 DEFENSE = ["332992", "332993", "332994", "336414", "336415", "336419", "336992", "336611",
            "334511"]  # fmt: skip

@@ -134,6 +134,7 @@ def test_rar_members_in_memory_bounded(tmp_path):
         archives.rar_members(path, lambda n: True, limit=1000)
 
 
+@pytest.mark.slow  # a pull of each yearly archive (7 s)
 def test_treasury_years_one_by_one(offline_home, http_server, monkeypatch):
     monkeypatch.setenv("LABORDASH_URL_ROSKAZNA_BUDGET", f"{http_server}/files/russia/"
                        "roskazna_0503317/reg_{year}_0503317_xls.tar.xz")  # fmt: skip

@@ -12,8 +12,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from dashboard import launch
+
+pytestmark = pytest.mark.slow  # every test starts servers
 
 LABORDASH = Path(sys.executable).with_name("labordash")
 

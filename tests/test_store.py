@@ -118,6 +118,7 @@ def test_cli_pull_and_sources(home):
     assert "CC BY-NC-SA 3.0 IGO" in out
 
 
+@pytest.mark.slow  # pulls from a damaged mirror (18 s)
 def test_cli_errors(home, damaged_mirror):
     res = runner.invoke(app, ["pull", "nonsense"])
     assert res.exit_code == 2 and "unknown source 'nonsense'" in res.output
