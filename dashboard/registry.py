@@ -4,50 +4,23 @@ A builder is a pure function of keyword parameters (each with a default) that re
 ``Built``: the figure (a ``charts.Chart`` with alt text and the rows plotted) or a table, and
 the datasets behind it. The pages, the export buttons under each chart, the data zip and
 ``labordash export`` all call ``build(name, params)``, so an exported file is the chart on
-screen. Builders live in ``dashboard.builders`` (one module per page) and register themselves
-with ``@chart(...)`` or ``@table(...)``.
+screen. Builders live in ``dashboard.builders`` (one module per page), are declared there with
+``@chart(...)`` or ``@table(...)`` (``dashboard.building``) and listed here, in ``BUILDERS``.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache, wraps
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
+from dashboard.builders import dependence, guns_vs_butter, home, profile, russia
+from dashboard.building import Built, SpecError, versioned
 
-from dashboard import charts, store
-
-
-class SpecError(ValueError):
-    """An export spec names an unknown chart or parameter, or a value the data does not have."""
-
-
-@dataclass
-class Built:
-    """What a builder returns. ``chart`` for charts, ``table`` for model tables; ``name`` and
-    ``params`` (every parameter, defaults filled in) are set by ``build``."""
-
-    chart: charts.Chart | None
-    datasets: list[str]
-    table: pd.DataFrame | None = None
-    notes: dict[str, Any] = field(default_factory=dict)  # figures the page writes beside it
-    name: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        if self.chart is not None:
-            return charts.texts(self.chart.figure)["title"] or self.name
-        return str(self.notes.get("title", self.name))
-
-    @property
-    def rows(self) -> pd.DataFrame:
-        """The data behind it: the rows plotted, or the table."""
-        return self.chart.data if self.chart is not None else self.table
+__all__ = ["BUILDERS", "REGISTRY", "Built", "Entry", "SpecError", "build", "entry", "listing",
+           "resolve", "versioned"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -67,45 +40,28 @@ class Entry:
         c = self.choices.get(param)
         return list(c() if callable(c) else c) if c is not None else None
 
-
-REGISTRY: dict[str, Entry] = {}
-
-
-def _register(kind: str, page: str, datasets: Iterable[str], choices: dict | None = None):
-    def wrap(fn: Callable[..., Built]) -> Callable[..., Built]:
+    @classmethod
+    def of(cls, fn: Callable[..., Built]) -> Entry:
+        d = fn.declared
         first = (inspect.getdoc(fn) or "").split("\n\n")[0].replace("\n", " ")
-        REGISTRY[fn.__name__] = Entry(fn.__name__, kind, page, fn, tuple(datasets),
-                                      choices or {}, first)  # fmt: skip
-        return fn
-
-    return wrap
+        return cls(fn.__name__, d.kind, d.page, fn, d.datasets, d.choices, first)
 
 
-def chart(page: str, datasets: Iterable[str], choices: dict | None = None):
-    """Register a chart builder shown on ``page``."""
-    return _register("chart", page, datasets, choices)
-
-
-def table(page: str, datasets: Iterable[str], choices: dict | None = None):
-    """Register a model table shown on ``page`` (exported as CSV)."""
-    return _register("table", page, datasets, choices)
-
-
-def versioned(maxsize: int = 16):
-    """Cache a pure function of the store per store version (a new pull invalidates it).
-    Results are shared: callers must not modify them."""
-
-    def deco(fn):
-        cached = lru_cache(maxsize=maxsize)(lambda version, *args: fn(*args))
-
-        @wraps(fn)
-        def inner(*args):
-            return cached(store.version(), *args)
-
-        inner.cache_clear = cached.cache_clear
-        return inner
-
-    return deco
+# Every chart and table the pages show, in the order `labordash export --list` gives them
+BUILDERS = (
+    dependence.dependence_map, dependence.dependence_ranking, dependence.specialization_map,
+    guns_vs_butter.gvb_series, guns_vs_butter.gvb_table, guns_vs_butter.gvb_scatter,
+    guns_vs_butter.gvb_world_map, guns_vs_butter.gvb_cofog, guns_vs_butter.gvb_rolling_correlation,
+    guns_vs_butter.gvb_granger, guns_vs_butter.gvb_model,
+    home.milex_series, home.milex_map, home.milex_table,
+    profile.region_mix, profile.specialization_series, profile.shift_share,
+    profile.social_indicators,
+    russia.russia_map, russia.russia_social_map, russia.russia_wages, russia.russia_social_bars,
+    russia.russia_social_support, russia.russia_shipments, russia.russia_social_vs_manufacturing,
+    russia.russia_arms_measures, russia.russia_wartime_shares, russia.russia_wartime_map,
+    russia.russia_national_milex, russia.russia_social_funds,
+)  # fmt: skip
+REGISTRY: dict[str, Entry] = {fn.__name__: Entry.of(fn) for fn in BUILDERS}
 
 
 def _coerce(value: Any, default: Any, name: str) -> Any:
@@ -132,7 +88,6 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
 
 
 def entry(name: str) -> Entry:
-    _load_builders()
     if name not in REGISTRY:
         raise SpecError(f"unknown chart {name!r}; known: {', '.join(sorted(REGISTRY))}")
     return REGISTRY[name]
@@ -168,7 +123,6 @@ def build(name: str, params: dict | None = None) -> Built:
 def listing() -> list[dict[str, Any]]:
     """Every registered chart and table: name, kind, page, params (name -> default), choices
     (name -> allowed values, where fixed), datasets and a one-line description."""
-    _load_builders()
     out = []
     for e in REGISTRY.values():
         defaults = {k: list(v) if isinstance(v, tuple) else v for k, v in e.defaults().items()}
@@ -209,7 +163,3 @@ def file_stem(built: Built) -> str:
     vals = [("-".join(map(str, v)) if isinstance(v, tuple) else str(v))
             for v in built.params.values() if v not in (None, (), "")]  # fmt: skip
     return safe_name("_".join([built.name, *vals]), limit=120)
-
-
-def _load_builders() -> None:
-    import dashboard.builders  # noqa: F401  (registers every builder on import)

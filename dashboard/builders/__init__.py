@@ -1,3 +1,1 @@
-"""The named chart and table builders, one module per page; importing registers them all."""
-
-from dashboard.builders import dependence, guns_vs_butter, home, profile, russia  # noqa: F401
+"""The chart and table builders, one module per page (listed in ``registry.BUILDERS``)."""

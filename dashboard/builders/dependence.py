@@ -7,8 +7,8 @@ import pandas as pd
 
 from dashboard import charts, dependence, geo, maps, systems
 from dashboard.builders import lookups
+from dashboard.building import Built, SpecError, chart
 from dashboard.provenance import source_line
-from dashboard.registry import Built, SpecError, chart
 from dashboard.systems import Data
 
 ALL_SYSTEM_DATASETS = tuple(dict.fromkeys(d for s in systems.SYSTEMS.values() for d in s.datasets))

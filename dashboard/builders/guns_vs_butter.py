@@ -13,9 +13,9 @@ import pandas as pd
 from dashboard import analysis, charts, indicators, store, transforms
 from dashboard.builders import lookups
 from dashboard.builders.world import MAP_MODES, world_map
+from dashboard.building import Built, SpecError, chart, table, versioned
 from dashboard.catalog import country_groups
 from dashboard.provenance import source_line
-from dashboard.registry import Built, SpecError, chart, table, versioned
 
 MILITARY = ["milex_gdp", "milex_gov", "milex_const_usd", "milex_gdp_wb"]
 CIVILIAN = ["health_gdp", "health_gov", "education_gdp", "education_gov", "gov_consumption_gdp"]

@@ -6,8 +6,8 @@ import pandas as pd
 
 from dashboard import catalog, charts, indicators, store, transforms
 from dashboard.builders.world import MAP_MODES, world_map
+from dashboard.building import Built, SpecError, chart, table, versioned
 from dashboard.provenance import source_line
-from dashboard.registry import Built, SpecError, chart, table, versioned
 
 # SIPRI's three series: (title, unit, format) from datasets/indicators.toml
 MEASURES = {

@@ -8,7 +8,7 @@ import contextlib
 import pandas as pd
 
 from dashboard import analysis, dependence, geo, reference, store, systems
-from dashboard.registry import SpecError, versioned
+from dashboard.building import SpecError, versioned
 from dashboard.systems import Data, System
 
 

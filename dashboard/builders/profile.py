@@ -8,8 +8,8 @@ import pandas as pd
 from dashboard import charts, dependence, metrics, systems
 from dashboard.builders import lookups
 from dashboard.builders.dependence import ALL_SYSTEM_DATASETS, SYSTEM_KEYS
+from dashboard.building import Built, SpecError, chart
 from dashboard.provenance import source_line
-from dashboard.registry import Built, SpecError, chart
 from dashboard.systems import Data
 
 COMPONENTS = {

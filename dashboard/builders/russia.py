@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 
 from dashboard import analysis, charts, crosswalks, dependence, geo, maps, russia, store, transforms
 from dashboard.builders import lookups
+from dashboard.building import Built, SpecError, chart, table
 from dashboard.provenance import source_line
-from dashboard.registry import Built, SpecError, chart, table
 from dashboard.systems.russia import COUNTRY, OKVED_BREAK, RU_EMPLOYMENT
 
 MAPS = {

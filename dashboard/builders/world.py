@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import charts, geo, transforms
+from dashboard.building import SpecError
 from dashboard.provenance import source_line
-from dashboard.registry import SpecError
 
 # what a map of an indicator shows, as the map's "Map shows" choice labels it (?mapmode=)
 MAP_MODES = {"year": "One year", "change": "Change over the years chosen"}

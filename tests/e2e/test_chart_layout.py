@@ -48,7 +48,6 @@ def _variants() -> list[tuple[str, dict]]:
     from dashboard import registry
     from dashboard.builders import lookups, russia
 
-    registry._load_builders()
     names = lookups.region_names()
     longest = sorted(russia.subjects(), key=lambda c: -len(names.get(c, c)))[:12]
     every = [(n, {}) for n, e in sorted(registry.REGISTRY.items()) if e.kind == "chart"]

@@ -132,7 +132,6 @@ def test_enter_in_the_country_box_adds_one_country(browser, app_url):
 def _exported_charts() -> list[tuple[str, dict]]:
     from dashboard import registry
 
-    registry._load_builders()
     every = [(n, {}) for n, e in sorted(registry.REGISTRY.items()) if e.kind == "chart"]
     return [*every, ("milex_series", {"countries": TWELVE}),
             ("milex_series", {"countries": TWELVE, "values": "index", "scale": "log"}),

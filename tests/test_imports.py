@@ -1,0 +1,88 @@
+"""The package's import graph: no circles, data flowing one way (builders below the registry,
+the registry below the pages), and the registration lists explicit."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parents[1] / "dashboard"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PKG.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports() -> dict[str, set[str]]:
+    """Every dashboard module -> the dashboard modules it imports, at its top or in a function."""
+    names = {module_name(p) for p in PKG.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for path in PKG.rglob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+                found |= {f"{node.module}.{a.name}" for a in node.names}
+        graph[module_name(path)] = {m for m in found if m in names} - {module_name(path)}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import circle, once (depth-first search for back edges)."""
+    out, state, stack = [], {}, []
+
+    def visit(m: str) -> None:
+        state[m] = "open"
+        stack.append(m)
+        for n in sorted(graph.get(m, ())):
+            if state.get(n) == "open":
+                out.append(stack[stack.index(n) :] + [n])
+            elif n not in state:
+                visit(n)
+        stack.pop()
+        state[m] = "done"
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m)
+    return out
+
+
+def test_no_import_circles():
+    graph = imports()
+    assert "dashboard.registry" in graph and len(graph) > 50  # the walk found the package
+    assert cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_circle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_builders_sit_below_the_registry_and_the_pages():
+    graph = imports()
+    for m, deps in graph.items():
+        if m.startswith("dashboard.builders"):
+            assert not {"dashboard.registry", "dashboard.views", "streamlit"} & deps, m
+            assert not any(d.startswith("dashboard.views") for d in deps), m
+    assert {"dashboard.builders.home", "dashboard.builders.russia"} <= graph["dashboard.registry"]
+
+
+def test_every_declared_builder_is_listed_once():
+    """A builder module's declared functions are exactly the registry's list (no registration
+    by import: a declared builder left out of ``BUILDERS`` fails here)."""
+    import inspect
+
+    from dashboard import builders, registry  # noqa: F401
+    from dashboard.builders import dependence, guns_vs_butter, home, profile, russia, world
+
+    declared = {
+        fn
+        for mod in (dependence, guns_vs_butter, home, profile, russia, world)
+        for _, fn in inspect.getmembers(mod, inspect.isfunction)
+        if hasattr(fn, "declared")
+    }
+    assert declared == set(registry.BUILDERS)
+    assert len(registry.BUILDERS) == len(set(registry.BUILDERS)) == len(registry.REGISTRY)
