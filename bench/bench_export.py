@@ -14,27 +14,47 @@ import time
 from pathlib import Path
 
 CHARTS = (
-    [{"chart": "dependence_map", "params": {"system": "nuts2", "industry": i, "period": "2015"}}
-     for i in ("A", "B-E", "F", "G-I", "J", "K")]
-    + [{"chart": "dependence_ranking", "params": {"system": "nuts2", "industry": i,
-                                                  "period": "2015"}} for i in ("B-E", "O-Q")]
-    + [{"chart": "dependence_map", "params": {"system": "ru_subject", "industry": i,
-                                              "period": "2021"}}
-       for i in ("mining", "manufacturing", "utilities", "water")]
-    + [{"chart": "region_mix", "params": {"system": "ru_subject", "region": r, "period": "2021"}}
-       for r in ("RU-UD", "RU-TUL", "RU-VLA", "RU-IVA")]
+    [
+        {"chart": "dependence_map", "params": {"system": "nuts2", "industry": i, "period": "2015"}}
+        for i in ("A", "B-E", "F", "G-I", "J", "K")
+    ]
+    + [
+        {
+            "chart": "dependence_ranking",
+            "params": {"system": "nuts2", "industry": i, "period": "2015"},
+        }
+        for i in ("B-E", "O-Q")
+    ]
+    + [
+        {
+            "chart": "dependence_map",
+            "params": {"system": "ru_subject", "industry": i, "period": "2021"},
+        }
+        for i in ("mining", "manufacturing", "utilities", "water")
+    ]
+    + [
+        {"chart": "region_mix", "params": {"system": "ru_subject", "region": r, "period": "2021"}}
+        for r in ("RU-UD", "RU-TUL", "RU-VLA", "RU-IVA")
+    ]
     + [{"chart": "russia_social_map", "params": {"year": y}} for y in (2019, 2021)]
-    + [{"chart": "dependence_map", "params": {"system": "us_county", "industry": "31-33",
-                                              "period": "2016-Q1"}},
-       {"chart": "dependence_ranking", "params": {"system": "us_county",
-                                                  "industry": "31-33", "period": "2016-Q1"}}]
-)  # fmt: skip
+    + [
+        {
+            "chart": "dependence_map",
+            "params": {"system": "us_county", "industry": "31-33", "period": "2016-Q1"},
+        },
+        {
+            "chart": "dependence_ranking",
+            "params": {"system": "us_county", "industry": "31-33", "period": "2016-Q1"},
+        },
+    ]
+)
 
 
 def run(args: list[str]) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "dashboard.cli", "export", *args], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "export", *args], check=True, capture_output=True
+    )
     return time.perf_counter() - t0
 
 
@@ -47,8 +67,9 @@ def main() -> None:
         single = 0.0
         for c in CHARTS:
             params = [a for k, v in c["params"].items() for a in ("--param", f"{k}={v}")]
-            single += run(["--chart", c["chart"], *params, "--format", "svg", "--out",
-                           f"{tmp}/single"])  # fmt: skip
+            single += run(
+                ["--chart", c["chart"], *params, "--format", "svg", "--out", f"{tmp}/single"]
+            )
         files = len(list(Path(tmp, "batch").iterdir()))
     print(
         f"20 SVG charts: one run {batch:.1f} s ({files} files), 20 single runs {single:.1f} s; "

@@ -58,18 +58,28 @@ def page_times(home: str) -> dict:
         t = time.perf_counter()
         at.run()
         same.append(time.perf_counter() - t)
-    return {"first": first, "rerun_median": statistics.median(reruns),
-            "rerun_max": max(reruns), "same_median": statistics.median(same)}  # fmt: skip
+    return {
+        "first": first,
+        "rerun_median": statistics.median(reruns),
+        "rerun_max": max(reruns),
+        "same_median": statistics.median(same),
+    }
 
 
 def main() -> None:
     mirror = os.environ.get("LABORDASH_MIRROR") or str(ROOT.parent / "shared" / "mirror")
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "LABORDASH_HOME": home, "LABORDASH_MIRROR": mirror}
-        subprocess.run([sys.executable, "-m", "dashboard.cli", "pull"], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        out = subprocess.run([sys.executable, "-c", COLD], env=env, check=True,
-                             capture_output=True, text=True).stdout  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "dashboard.cli", "pull"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", COLD], env=env, check=True, capture_output=True, text=True
+        ).stdout
         r = json.loads(out.strip().splitlines()[-1])
         print(f"panel: {r['rows']:,} country-years x 16 measures")
         cold, warm = r["panel_cold"] * 1e3, r["panel_warm"] * 1e3

@@ -86,19 +86,31 @@ print(json.dumps(out))
 
 
 def run_child(code: str, *args: str, env: dict | None = None) -> dict:
-    res = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         env=env or os.environ, cwd=ROOT)  # fmt: skip
+    res = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env or os.environ,
+        cwd=ROOT,
+    )
     if res.returncode:
         raise SystemExit(f"child failed: {res.stderr[-2000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
 def synthetic(n_r: int, n_i: int, n_y: int, density: float) -> None:
-    print(f"synthetic panel: {n_r:,} regions x {n_i:,} industries x {n_y} years, density "
-          f"{density:.0%}, 5% suppressed cells")  # fmt: skip
+    print(
+        f"synthetic panel: {n_r:,} regions x {n_i:,} industries x {n_y} years, density "
+        f"{density:.0%}, 5% suppressed cells"
+    )
     results = {}
-    for case in ["duckdb_groupby", "duckdb_lq", "location_quotients", "specialization",
-                 "localization"]:  # fmt: skip
+    for case in [
+        "duckdb_groupby",
+        "duckdb_lq",
+        "location_quotients",
+        "specialization",
+        "localization",
+    ]:
         r = run_child(CHILD, case, str(n_r), str(n_i), str(n_y), str(density))
         results[case] = r
         print(
@@ -108,14 +120,18 @@ def synthetic(n_r: int, n_i: int, n_y: int, density: float) -> None:
         )
     floor, lq_sql = results["duckdb_groupby"], results["duckdb_lq"]
     size = floor["input_mb"]
-    print(f"  input frame {size:.0f} MB. Time against the DuckDB GROUP BY (the floor) and the "
-          "DuckDB LQ query (same output as location_quotients); peak memory as multiples of "
-          "the input frame:")  # fmt: skip
+    print(
+        f"  input frame {size:.0f} MB. Time against the DuckDB GROUP BY (the floor) and the "
+        "DuckDB LQ query (same output as location_quotients); peak memory as multiples of "
+        "the input frame:"
+    )
     for case in ["duckdb_lq", "location_quotients", "specialization", "localization"]:
         r = results[case]
-        print(f"  {case:<20} x{r['secs'] / floor['secs']:6.1f} the GROUP BY, "
-              f"x{r['secs'] / lq_sql['secs']:4.1f} the LQ query; peak {r['peak_mb'] / size:4.1f}x "
-              "the input")  # fmt: skip
+        print(
+            f"  {case:<20} x{r['secs'] / floor['secs']:6.1f} the GROUP BY, "
+            f"x{r['secs'] / lq_sql['secs']:4.1f} the LQ query; peak {r['peak_mb'] / size:4.1f}x "
+            "the input"
+        )
 
 
 def real() -> None:
@@ -125,8 +141,12 @@ def real() -> None:
         tmp = tempfile.TemporaryDirectory()
         env["LABORDASH_HOME"] = tmp.name
         env.setdefault("LABORDASH_MIRROR", str(ROOT.parent / "shared" / "mirror"))
-        subprocess.run([sys.executable, "-m", "dashboard.cli", "pull", "eurostat", "qcew",
-                        "russia"], env=env, check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "dashboard.cli", "pull", "eurostat", "qcew", "russia"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     r = run_child(REAL, env=env)
     print("dependence page on the real store (per selection; load = once per server):")
     for key, v in r.items():
@@ -143,8 +163,12 @@ def main() -> None:
     ap.add_argument("--regions", type=int, default=3200)
     ap.add_argument("--industries", type=int, default=1000)
     ap.add_argument("--years", type=int, default=10)
-    ap.add_argument("--density", type=float, default=1.0, help="share of region x industry "
-                    "cells present (real county files are sparse)")  # fmt: skip
+    ap.add_argument(
+        "--density",
+        type=float,
+        default=1.0,
+        help="share of region x industry cells present (real county files are sparse)",
+    )
     ap.add_argument("--skip-real", action="store_true")
     a = ap.parse_args()
     synthetic(a.regions, a.industries, a.years, a.density)

@@ -113,8 +113,12 @@ async def reruns(url: str, page: str, key: str, value: str, n: int) -> tuple[lis
 def measure(script: Path, path: str, key: str, value: str, browser, n: int) -> dict:
     port = free_port()
     t0, wall0 = time.perf_counter(), time.time()
-    proc = launch.spawn(launch.command(port, script=script), stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())  # fmt: skip
+    proc = launch.spawn(
+        launch.command(port, script=script),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tempfile.gettempdir(),
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         while True:
@@ -146,15 +150,17 @@ def combine(runs: list[dict], floors: list[dict]) -> dict:
     round's rerun p50 and p95 (each round's reruns begin with a first change) and first change."""
     ratios = [r["first"] / f["first"] for r, f in zip(runs, floors, strict=True)]
     p50s = [statistics.median(r["lat"]) for r in runs]
-    return {"first_chart_s": round(statistics.median(r["first"] for r in runs), 2),
-            "first_chart_ratio": round(statistics.median(ratios), 2),
-            "first_chart_runs_s": [round(r["first"], 2) for r in runs],
-            "first_chart_seen_s": round(statistics.median(r["seen"] for r in runs), 2),
-            "rerun_p50_ms": round(statistics.median(p50s) * 1000),
-            "rerun_p95_ms": round(statistics.median(p95(r["lat"]) for r in runs) * 1000),
-            "kb_per_rerun": round(statistics.mean(r["kb"] for r in runs), 1),
-            "first_change_ms": round(statistics.median(r["lat"][0] for r in runs) * 1000),
-            "peak_mb": round(max(r["peak"] for r in runs))}  # fmt: skip
+    return {
+        "first_chart_s": round(statistics.median(r["first"] for r in runs), 2),
+        "first_chart_ratio": round(statistics.median(ratios), 2),
+        "first_chart_runs_s": [round(r["first"], 2) for r in runs],
+        "first_chart_seen_s": round(statistics.median(r["seen"] for r in runs), 2),
+        "rerun_p50_ms": round(statistics.median(p50s) * 1000),
+        "rerun_p95_ms": round(statistics.median(p95(r["lat"]) for r in runs) * 1000),
+        "kb_per_rerun": round(statistics.mean(r["kb"] for r in runs), 1),
+        "first_change_ms": round(statistics.median(r["lat"][0] for r in runs) * 1000),
+        "peak_mb": round(max(r["peak"] for r in runs)),
+    }
 
 
 def main() -> None:
@@ -163,9 +169,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--reruns", type=int, default=12)
-    ap.add_argument("--rounds", type=int, default=1,
-                    help="measure the floor and every page this many times (a fresh server "
-                    "each), interleaved; report medians")  # fmt: skip
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure the floor and every page this many times (a fresh server "
+        "each), interleaved; report medians",
+    )
     args = ap.parse_args()
     # the package's bytecode, as `pip install` writes it: where PYTHONDONTWRITEBYTECODE is set
     # (this machine, many containers) an editable checkout is otherwise compiled again by
@@ -186,8 +196,9 @@ def main() -> None:
         for _ in range(args.rounds):  # interleaved: drift on the machine reaches all alike
             raw["floor"].append(measure(floor_script, "", "floor:n", "4", browser, args.reruns))
             for name, page in pages.items():
-                raw[name].append(measure(launch.APP, page.url_path, *page.probe, browser,
-                                         args.reruns))  # fmt: skip
+                raw[name].append(
+                    measure(launch.APP, page.url_path, *page.probe, browser, args.reruns)
+                )
         browser.close()
     floor = combine(raw["floor"], raw["floor"])
     out: dict = {"rounds": args.rounds, "pages": {}}
@@ -201,15 +212,21 @@ def main() -> None:
     if args.json:
         print(json.dumps(out))
         return
-    print(f"{'page':16} {'1st chart s':>11} {'x floor':>7} {'seen s':>6} {'rerun p50':>9} "
-          f"{'p95 ms':>7} {'x floor':>7} {'1st change':>10} {'KB/rerun':>8} "
-          f"{'peak MB':>8}")  # fmt: skip
-    for name, r in [("floor", {**floor, "rerun_ratio": 1.0, "first_chart_ratio": 1.0}),
-                    *out["pages"].items()]:  # fmt: skip
-        print(f"{name:16} {r['first_chart_s']:11.2f} {r['first_chart_ratio']:7.2f} "
-              f"{r['first_chart_seen_s']:6.2f} {r['rerun_p50_ms']:9.0f} {r['rerun_p95_ms']:7.0f} "
-              f"{r['rerun_ratio']:7.2f} {r['first_change_ms']:10.0f} "
-              f"{r['kb_per_rerun']:8.1f} {r['peak_mb']:8.0f}")  # fmt: skip
+    print(
+        f"{'page':16} {'1st chart s':>11} {'x floor':>7} {'seen s':>6} {'rerun p50':>9} "
+        f"{'p95 ms':>7} {'x floor':>7} {'1st change':>10} {'KB/rerun':>8} "
+        f"{'peak MB':>8}"
+    )
+    for name, r in [
+        ("floor", {**floor, "rerun_ratio": 1.0, "first_chart_ratio": 1.0}),
+        *out["pages"].items(),
+    ]:
+        print(
+            f"{name:16} {r['first_chart_s']:11.2f} {r['first_chart_ratio']:7.2f} "
+            f"{r['first_chart_seen_s']:6.2f} {r['rerun_p50_ms']:9.0f} {r['rerun_p95_ms']:7.0f} "
+            f"{r['rerun_ratio']:7.2f} {r['first_change_ms']:10.0f} "
+            f"{r['kb_per_rerun']:8.1f} {r['peak_mb']:8.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -38,10 +38,15 @@ def main() -> None:
     replay = play(views)
     mb = common.CACHE.total / 2**20
     full = (3 * 77 + 66) * mb / len(views)
-    out = {"maps": len(views), "first_cpu_s": round(first, 2), "replay_cpu_s": round(replay, 3),
-           "replay_builds": common.CACHE.builds - built_first, "cache_mb": round(mb, 1),
-           "full_sets_mb_estimate": round(full, 1),
-           "budget_mb": round(common.CACHE.limit / 2**20)}  # fmt: skip
+    out = {
+        "maps": len(views),
+        "first_cpu_s": round(first, 2),
+        "replay_cpu_s": round(replay, 3),
+        "replay_builds": common.CACHE.builds - built_first,
+        "cache_mb": round(mb, 1),
+        "full_sets_mb_estimate": round(full, 1),
+        "budget_mb": round(common.CACHE.limit / 2**20),
+    }
     if args.json:
         print(json.dumps(out))
     else:

@@ -44,13 +44,15 @@ def main() -> None:
     steps: dict[str, float] = {}
 
     def pull(home: str, *sources: str) -> float:
-        env = {**os.environ, "LABORDASH_HOME": home, "LABORDASH_MIRROR": mirror,
-               "COLUMNS": "200"}  # fmt: skip
+        env = {**os.environ, "LABORDASH_HOME": home, "LABORDASH_MIRROR": mirror, "COLUMNS": "200"}
         t0 = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-m", "dashboard.cli", "pull", *sources], env=env, check=True,
-            capture_output=True, text=True,
-        )  # fmt: skip
+            [sys.executable, "-m", "dashboard.cli", "pull", *sources],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         for m in re.finditer(r"ok (\S+): [\d,]+ rows, ([\d.]+)s", out.stdout + out.stderr):
             steps[m.group(1)] = float(m.group(2))
         return time.perf_counter() - t0
@@ -84,9 +86,12 @@ def main() -> None:
         )
         for ds in manifest:
             out = subprocess.run(
-                [sys.executable, "-c", READ_ONE, ds], env=env, check=True,
-                capture_output=True, text=True,
-            ).stdout  # fmt: skip
+                [sys.executable, "-c", READ_ONE, ds],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             r = json.loads(out.strip().splitlines()[-1])
             ratio = r["cold"] / r["warm"] if r["warm"] else float("inf")
             print(

@@ -75,11 +75,13 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        rels = synthetic_slices(tmp / "www", MIRROR, qcew.industry_codes(), YEARS,
-                                random.Random(17))  # fmt: skip
+        rels = synthetic_slices(
+            tmp / "www", MIRROR, qcew.industry_codes(), YEARS, random.Random(17)
+        )
         mb = sum((tmp / "www" / r).stat().st_size for r in rels) / 2**20
-        srv = subprocess.Popen([sys.executable, "-c", SERVE, str(tmp / "www")],
-                               stdout=subprocess.PIPE, text=True)  # fmt: skip
+        srv = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(tmp / "www")], stdout=subprocess.PIPE, text=True
+        )
         try:
             base = f"http://127.0.0.1:{srv.stdout.readline().strip()}"
             # a mirror with the map layers only: QCEW comes from the loopback server
@@ -87,36 +89,60 @@ def main() -> None:
             for folder in ("geo", "russia"):
                 (tmp / "mirror" / folder).symlink_to(MIRROR.resolve() / folder)
             env = dict(os.environ, LABORDASH_MIRROR=str(tmp / "mirror"))
-            env.update({
-                "LABORDASH_HOME": str(tmp / "home"), "LABORDASH_QCEW_YEARS": ",".join(YEARS),
-                "LABORDASH_URL_QCEW": f"{base}/cew/api/{{year}}/{{qtr}}/{{slice}}/{{code}}.csv",
-                "LABORDASH_URL_QCEW_TITLES": f"{base}/{rels[-1]}",
-            })  # fmt: skip
+            env.update(
+                {
+                    "LABORDASH_HOME": str(tmp / "home"),
+                    "LABORDASH_QCEW_YEARS": ",".join(YEARS),
+                    "LABORDASH_URL_QCEW": f"{base}/cew/api/{{year}}/{{qtr}}/{{slice}}/{{code}}.csv",
+                    "LABORDASH_URL_QCEW_TITLES": f"{base}/{rels[-1]}",
+                }
+            )
             env.pop("LABORDASH_QCEW_AREAS", None)
-            floor = json.loads(subprocess.run(
-                [sys.executable, "-c", FLOOR, *[f"{base}/{r}" for r in rels]],
-                capture_output=True, text=True, check=True).stdout)  # fmt: skip
-            pull = json.loads(subprocess.run([sys.executable, "-c", PULL], env=env, cwd=ROOT,
-                                             capture_output=True, text=True,
-                                             check=True).stdout.splitlines()[-1])  # fmt: skip
+            floor = json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", FLOOR, *[f"{base}/{r}" for r in rels]],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+            pull = json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", PULL],
+                    env=env,
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.splitlines()[-1]
+            )
         finally:
             srv.terminate()
     out = {
-        "files": len(rels), "download_mb": round(mb, 1), "rows": pull["rows"],
-        "counties": pull["areas"].get("us_county", 0), "states": pull["areas"].get("us_state", 0),
-        "pull_s": round(pull["wall_s"], 2), "floor_download_s": round(floor["wall_s"], 2),
+        "files": len(rels),
+        "download_mb": round(mb, 1),
+        "rows": pull["rows"],
+        "counties": pull["areas"].get("us_county", 0),
+        "states": pull["areas"].get("us_state", 0),
+        "pull_s": round(pull["wall_s"], 2),
+        "floor_download_s": round(floor["wall_s"], 2),
         "x_floor_time": round(pull["wall_s"] / floor["wall_s"], 2),
-        "pull_peak_mb": round(pull["rss_mb"]), "floor_peak_mb": round(floor["rss_mb"]),
+        "pull_peak_mb": round(pull["rss_mb"]),
+        "floor_peak_mb": round(floor["rss_mb"]),
         "x_floor_memory": round(pull["rss_mb"] / floor["rss_mb"], 2),
-    }  # fmt: skip
+    }
     if args.json:
         print(json.dumps(out))
         return
-    print(f"{out['files']} files, {out['download_mb']} MB; stored {out['rows']:,} rows for "
-          f"{out['counties']:,} counties and {out['states']} states")  # fmt: skip
-    print(f"pull {out['pull_s']} s ({out['x_floor_time']}x a bare download of the same files, "
-          f"{out['floor_download_s']} s); peak {out['pull_peak_mb']} MB ({out['x_floor_memory']}x "
-          f"the bare download's {out['floor_peak_mb']} MB)")  # fmt: skip
+    print(
+        f"{out['files']} files, {out['download_mb']} MB; stored {out['rows']:,} rows for "
+        f"{out['counties']:,} counties and {out['states']} states"
+    )
+    print(
+        f"pull {out['pull_s']} s ({out['x_floor_time']}x a bare download of the same files, "
+        f"{out['floor_download_s']} s); peak {out['pull_peak_mb']} MB ({out['x_floor_memory']}x "
+        f"the bare download's {out['floor_peak_mb']} MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,11 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = launch.spawn(launch.command(port, server_disconnectedSessionTTL=10),
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = launch.spawn(
+        launch.command(port, server_disconnectedSessionTTL=10),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     out: dict = {"file_mb": round(csv.stat().st_size / 2**20, 1), "after": []}
     try:
         assert launch.healthy(port, 120, [proc]), "the server did not start"

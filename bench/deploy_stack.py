@@ -232,8 +232,9 @@ class Stack:
     def restarted(self, name: str, old: int, t: float, timeout: float = 180) -> float:
         """Seconds from ``t`` until ``name`` runs under a new pid and passes its health check."""
         while time.perf_counter() - t < timeout:
-            state = self.podman("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", name,
-                                check=False).stdout.split()  # fmt: skip
+            state = self.podman(
+                "inspect", "--format", "{{.State.Status}} {{.State.Pid}}", name, check=False
+            ).stdout.split()
             if state[:1] == ["running"] and int(state[1]) not in (0, old) and self.healthy(name):
                 return round(time.perf_counter() - t, 1)
             time.sleep(0.5)
@@ -313,8 +314,10 @@ class Stack:
 
 async def _failover(stack: Stack, sessions: int, pages: list[str]) -> dict:
     rnd = random.Random(2)
-    crowd = [Client(stack.url, pages[i % len(pages)], random.Random(rnd.random()), 0)
-             for i in range(sessions)]  # fmt: skip
+    crowd = [
+        Client(stack.url, pages[i % len(pages)], random.Random(rnd.random()), 0)
+        for i in range(sessions)
+    ]
     conns = [await c.open() for c in crowd]
     before = [c.cookies.get("LABORDASH_SRV") for c in crowd]
     victim = stack.containers("app")[0]
@@ -340,8 +343,11 @@ async def _failover(stack: Stack, sessions: int, pages: list[str]) -> dict:
     survivors = {b for b, d in zip(before, dropped, strict=True) if not d}
     after = [c.cookies.get("LABORDASH_SRV") for c in crowd]
     return {
-        "sessions": sessions, "replicas_used": len(set(before)), "dropped": sum(dropped),
+        "sessions": sessions,
+        "replicas_used": len(set(before)),
+        "dropped": sum(dropped),
         # the sessions of the killed replica now held by the one that stayed up
         "on_survivor": sum(d and a in survivors for a, d in zip(after, dropped, strict=True)),
-        "errors": [e for c in crowd for e in c.errors], "restart_s": restart_s,
-    }  # fmt: skip
+        "errors": [e for c in crowd for e in c.errors],
+        "restart_s": restart_s,
+    }

@@ -53,17 +53,19 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
 
 def app_pids(root: int) -> list[int]:
     """The Streamlit processes under ``root`` (itself, or the children of labordash)."""
-    out = subprocess.run(["pgrep", "-f", "-P", str(root), "streamlit run"], capture_output=True,
-                         text=True).stdout.split()  # fmt: skip
+    out = subprocess.run(
+        ["pgrep", "-f", "-P", str(root), "streamlit run"], capture_output=True, text=True
+    ).stdout.split()
     return [int(p) for p in out] or [root]
 
 
-async def main_async(url: str, pids: list[int], clients: int, seconds: float,
-                     think: float) -> dict:  # fmt: skip
+async def main_async(url: str, pids: list[int], clients: int, seconds: float, think: float) -> dict:
     rnd = random.Random(1)
     until = time.perf_counter() + seconds
-    crowd = [Client(url, PAGES[i % len(PAGES)], random.Random(rnd.random()), think)
-             for i in range(clients)]  # fmt: skip
+    crowd = [
+        Client(url, PAGES[i % len(PAGES)], random.Random(rnd.random()), think)
+        for i in range(clients)
+    ]
     samples: list[float] = []
 
     async def sample() -> None:
@@ -79,27 +81,39 @@ async def main_async(url: str, pids: list[int], clients: int, seconds: float,
     first = sorted(c.first for c in crowd if c.first == c.first)
     p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] if lat else float("nan")
     return {
-        "clients": clients, "think_s": think, "seconds": seconds, "replicas": len(pids),
-        "interactions": len(lat), "errors": len(errors),
+        "clients": clients,
+        "think_s": think,
+        "seconds": seconds,
+        "replicas": len(pids),
+        "interactions": len(lat),
+        "errors": len(errors),
         "p50_s": round(statistics.median(lat), 3) if lat else None,
-        "p95_s": round(p95, 3) if lat else None, "max_s": round(lat[-1], 3) if lat else None,
+        "p95_s": round(p95, 3) if lat else None,
+        "max_s": round(lat[-1], 3) if lat else None,
         "first_load_median_s": round(statistics.median(first), 2) if first else None,
         "first_load_max_s": round(first[-1], 2) if first else None,
         "peak_rss_mb": round(max(samples)) if samples else None,
-        "per_page_p50_s": {page or "home": round(statistics.median(m), 3) for page in PAGES
-                           if (m := [x for c in crowd if c.page == page for x in c.latencies])},
+        "per_page_p50_s": {
+            page or "home": round(statistics.median(m), 3)
+            for page in PAGES
+            if (m := [x for c in crowd if c.page == page for x in c.latencies])
+        },
         "error_samples": errors[:10],
-    }  # fmt: skip
+    }
 
 
 def report(r: dict) -> None:
-    print(f"{r['clients']} sessions for {r['seconds']:.0f} s, {r['think_s']:g} s mean think time, "
-          f"{r['replicas'] or 'unknown number of'} app process(es): "
-          f"{r['interactions']} interactions ({r['interactions'] / r['seconds']:.2f}/s), "
-          f"{r['errors']} errors")  # fmt: skip
+    print(
+        f"{r['clients']} sessions for {r['seconds']:.0f} s, {r['think_s']:g} s mean think time, "
+        f"{r['replicas'] or 'unknown number of'} app process(es): "
+        f"{r['interactions']} interactions ({r['interactions'] / r['seconds']:.2f}/s), "
+        f"{r['errors']} errors"
+    )
     if r["first_load_median_s"] is not None:
-        print(f"first load of all {r['clients']} at once: median {r['first_load_median_s']} s, "
-              f"slowest {r['first_load_max_s']} s")  # fmt: skip
+        print(
+            f"first load of all {r['clients']} at once: median {r['first_load_median_s']} s, "
+            f"slowest {r['first_load_max_s']} s"
+        )
     if r["p50_s"] is not None:
         print(f"latency: p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s, max {r['max_s']:.2f} s")
     for page, p50 in r["per_page_p50_s"].items():
@@ -113,19 +127,30 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=30)
     ap.add_argument("--seconds", type=float, default=180)
-    ap.add_argument("--think", type=float, default=1.0,
-                    help="mean seconds between a session's interactions")  # fmt: skip
-    ap.add_argument("--replicas", type=int, default=0,
-                    help="run N app processes behind HAProxy (labordash serve)")  # fmt: skip
+    ap.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds between a session's interactions"
+    )
+    ap.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="run N app processes behind HAProxy (labordash serve)",
+    )
     ap.add_argument("--url", help="load the server running at URL instead of starting one")
-    ap.add_argument("--pid", type=int, action="append", default=[],
-                    help="with --url: an app process to sample (repeatable)")  # fmt: skip
+    ap.add_argument(
+        "--pid",
+        type=int,
+        action="append",
+        default=[],
+        help="with --url: an app process to sample (repeatable)",
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
     if args.url:
         pids = [p for root in args.pid for p in app_pids(root)]
-        result = asyncio.run(main_async(args.url.rstrip("/"), pids, args.clients, args.seconds,
-                                        args.think))  # fmt: skip
+        result = asyncio.run(
+            main_async(args.url.rstrip("/"), pids, args.clients, args.seconds, args.think)
+        )
         result["replicas"] = len(pids) or None  # not known from a URL alone
     else:
         result = serve_and_load(args)
@@ -145,10 +170,19 @@ def serve_and_load(args) -> dict:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     labordash = str(Path(sys.executable).with_name("labordash"))
-    cmd = ([labordash, "serve", "--replicas", str(args.replicas), "--port", str(port)]
-           if args.replicas else [labordash, "run", "--port", str(port)])  # fmt: skip
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, cwd=ROOT, env=os.environ.copy())  # fmt: skip
+    cmd = (
+        [labordash, "serve", "--replicas", str(args.replicas), "--port", str(port)]
+        if args.replicas
+        else [labordash, "run", "--port", str(port)]
+    )
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(1800):
@@ -158,8 +192,9 @@ def serve_and_load(args) -> dict:
             except httpx.HTTPError:
                 time.sleep(0.1)
         time.sleep(2)  # every replica up, not only the first
-        result = asyncio.run(main_async(url, app_pids(proc.pid), args.clients, args.seconds,
-                                        args.think))  # fmt: skip
+        result = asyncio.run(
+            main_async(url, app_pids(proc.pid), args.clients, args.seconds, args.think)
+        )
     finally:
         proc.terminate()
         try:

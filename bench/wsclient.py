@@ -91,8 +91,13 @@ class Client:
         self.cookies.update(page.cookies)
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         # no client pings: a browser sends none, and a busy server answers them late
-        conn = await connect(ws_url, max_size=256 * 2**20, open_timeout=120, ping_interval=None,
-                             additional_headers={"Cookie": cookie} if cookie else None)  # fmt: skip
+        conn = await connect(
+            ws_url,
+            max_size=256 * 2**20,
+            open_timeout=120,
+            ping_interval=None,
+            additional_headers={"Cookie": cookie} if cookie else None,
+        )
         await self.run_once(conn)
         self.first = self.latencies.pop()
         self.received.pop()

@@ -31,8 +31,9 @@ class Measure:
 def _m(key, dataset, indicator, role, /, label: str | None = None, **filters) -> Measure:
     """A measure: its unit (and, unless given, its label) from ``datasets/indicators.toml``."""
     meta = indicators.get(dataset, indicator)
-    return Measure(key, label or meta.label, meta.unit, dataset, indicator, role,
-                   tuple(filters.items()))  # fmt: skip
+    return Measure(
+        key, label or meta.label, meta.unit, dataset, indicator, role, tuple(filters.items())
+    )
 
 
 MEASURES: dict[str, Measure] = {
@@ -47,19 +48,47 @@ MEASURES: dict[str, Measure] = {
         _m("education_gdp", "owid", "total-government-expenditure-on-education-gdp", "civilian"),
         _m("education_gov", "wdi", "SE.XPD.TOTL.GB.ZS", "civilian"),
         _m("gov_consumption_gdp", "wdi", "NE.CON.GOVT.ZS", "civilian"),
-        _m("cofog_defence_gdp", "eurostat_cofog", "gov_expenditure", "military",
-           label="Defence, COFOG (Eurostat)", function="GF02", unit="% of GDP"),
-        _m("cofog_health_gdp", "eurostat_cofog", "gov_expenditure", "civilian",
-           label="Health, COFOG (Eurostat)", function="GF07", unit="% of GDP"),
-        _m("cofog_education_gdp", "eurostat_cofog", "gov_expenditure", "civilian",
-           label="Education, COFOG (Eurostat)", function="GF09", unit="% of GDP"),
-        _m("cofog_social_gdp", "eurostat_cofog", "gov_expenditure", "civilian",
-           label="Social protection, COFOG (Eurostat)", function="GF10", unit="% of GDP"),
+        _m(
+            "cofog_defence_gdp",
+            "eurostat_cofog",
+            "gov_expenditure",
+            "military",
+            label="Defence, COFOG (Eurostat)",
+            function="GF02",
+            unit="% of GDP",
+        ),
+        _m(
+            "cofog_health_gdp",
+            "eurostat_cofog",
+            "gov_expenditure",
+            "civilian",
+            label="Health, COFOG (Eurostat)",
+            function="GF07",
+            unit="% of GDP",
+        ),
+        _m(
+            "cofog_education_gdp",
+            "eurostat_cofog",
+            "gov_expenditure",
+            "civilian",
+            label="Education, COFOG (Eurostat)",
+            function="GF09",
+            unit="% of GDP",
+        ),
+        _m(
+            "cofog_social_gdp",
+            "eurostat_cofog",
+            "gov_expenditure",
+            "civilian",
+            label="Social protection, COFOG (Eurostat)",
+            function="GF10",
+            unit="% of GDP",
+        ),
         _m("gdp_pc_ppp", "wdi", "NY.GDP.PCAP.PP.KD", "control"),
         _m("pop_65", "wdi", "SP.POP.65UP.TO.ZS", "control"),
         _m("unemployment", "wdi", "SL.UEM.TOTL.ZS", "control"),
     ]
-}  # fmt: skip
+}
 
 
 def measures(role: str) -> list[str]:
@@ -101,10 +130,15 @@ def build_panel(
         frames.append(s)
         o = origin(m.dataset)
         sources[key] = {
-            "label": m.label, "unit": m.unit, "dataset": m.dataset, "indicator": m.indicator,
-            "filters": dict(m.filters), "producer": o.producer, "citation": o.citation,
+            "label": m.label,
+            "unit": m.unit,
+            "dataset": m.dataset,
+            "indicator": m.indicator,
+            "filters": dict(m.filters),
+            "producer": o.producer,
+            "citation": o.citation,
             "licence": o.licence_short,
-        }  # fmt: skip
+        }
     if frames:
         panel = pd.concat(frames, axis=1, join="outer").reset_index()
     else:
@@ -153,8 +187,9 @@ class TradeoffResult:
         return self.params.reset_index(names="term")
 
 
-def _r_squared(df: pd.DataFrame, y: pd.Series, x: pd.DataFrame, b: pd.Series,
-               effects: str) -> tuple[float, float]:  # fmt: skip
+def _r_squared(
+    df: pd.DataFrame, y: pd.Series, x: pd.DataFrame, b: pd.Series, effects: str
+) -> tuple[float, float]:
     """(within, overall) R² as linearmodels' PanelOLS defines them, from the slopes ``b``:
     within = 1 - SS(ỹ - x̃b) / SS(ỹ) with y and x demeaned by country (only with country
     effects, else NaN); overall = 1 - SS(y - a - xb) / SS(y - ȳ), a = ȳ - x̄b."""
@@ -302,25 +337,46 @@ def tradeoff_model(
     keep = ["const", *regressors] if effects == "none" else regressors
     params = pd.DataFrame(
         {
-            "coef": fit.params[keep], "se": fit.bse[keep], "t": fit.tvalues[keep],
-            "pvalue": fit.pvalues[keep], "ci_low": ci.loc[keep, 0], "ci_high": ci.loc[keep, 1],
+            "coef": fit.params[keep],
+            "se": fit.bse[keep],
+            "t": fit.tvalues[keep],
+            "pvalue": fit.pvalues[keep],
+            "ci_low": ci.loc[keep, 0],
+            "ci_high": ci.loc[keep, 1],
         }
-    )  # fmt: skip
+    )
     r2_within, r2_overall = _r_squared(df, y, X[regressors], fit.params[regressors], effects)
-    fe_text = {"none": "", "entity": " + country FE", "time": " + year FE",
-               "twoway": " + country FE + year FE"}[effects]  # fmt: skip
+    fe_text = {
+        "none": "",
+        "entity": " + country FE",
+        "time": " + year FE",
+        "twoway": " + country FE + year FE",
+    }[effects]
     wrap = {"levels": "{}", "logs": "log({})", "first_difference": "Δ{}"}[transform]
     formula = f"{wrap.format(outcome)} ~ " + " + ".join(wrap.format(r) for r in regressors)
     t = params.loc[treatment]
     return TradeoffResult(
-        outcome=outcome, treatment=treatment, coef=float(t.coef), se=float(t.se),
-        pvalue=float(t.pvalue), ci_low=float(t.ci_low), ci_high=float(t.ci_high),
-        nobs=int(fit.nobs), n_entities=int(df["geo"].nunique()),
-        n_periods=int(df["year"].nunique()), r2_within=r2_within, r2_overall=r2_overall,
-        formula=formula + fe_text + f"  [{cov} errors]", effects=effects, cov=cov,
-        transform=transform, geos=sorted(df["geo"].unique()),
-        years=(int(df["year"].min()), int(df["year"].max())), dropped=dropped, params=params,
-    )  # fmt: skip
+        outcome=outcome,
+        treatment=treatment,
+        coef=float(t.coef),
+        se=float(t.se),
+        pvalue=float(t.pvalue),
+        ci_low=float(t.ci_low),
+        ci_high=float(t.ci_high),
+        nobs=int(fit.nobs),
+        n_entities=int(df["geo"].nunique()),
+        n_periods=int(df["year"].nunique()),
+        r2_within=r2_within,
+        r2_overall=r2_overall,
+        formula=formula + fe_text + f"  [{cov} errors]",
+        effects=effects,
+        cov=cov,
+        transform=transform,
+        geos=sorted(df["geo"].unique()),
+        years=(int(df["year"].min()), int(df["year"].max())),
+        dropped=dropped,
+        params=params,
+    )
 
 
 # --- single-country dynamics ----------------------------------------------------------------
@@ -387,9 +443,15 @@ def granger(
     df_denom = int(res.nobs) - 2 * lag - 1
     pvalue = float(stats.f.sf(f_stat, lag, df_denom))
     return GrangerResult(
-        geo, cause, effect, lag, f_stat, pvalue,
-        int(res.nobs), (int(s["year"].min()), int(s["year"].max())),
-    )  # fmt: skip
+        geo,
+        cause,
+        effect,
+        lag,
+        f_stat,
+        pvalue,
+        int(res.nobs),
+        (int(s["year"].min()), int(s["year"].max())),
+    )
 
 
 def granger_table(panel: pd.DataFrame, geos: Iterable[str], cause: str, effect: str, **kw):
@@ -399,8 +461,17 @@ def granger_table(panel: pd.DataFrame, geos: Iterable[str], cause: str, effect: 
         try:
             r = granger(panel, geo, cause, effect, **kw)
             years = f"{r.years[0]}-{r.years[1]}"
-            rows.append({"geo": geo, "lag": r.lag, "F": r.f_stat, "pvalue": r.pvalue,
-                         "nobs": r.nobs, "years": years, "note": ""})  # fmt: skip
+            rows.append(
+                {
+                    "geo": geo,
+                    "lag": r.lag,
+                    "F": r.f_stat,
+                    "pvalue": r.pvalue,
+                    "nobs": r.nobs,
+                    "years": years,
+                    "note": "",
+                }
+            )
         except (ValueError, np.linalg.LinAlgError) as exc:
             rows.append({"geo": geo, "note": str(exc)})
     return pd.DataFrame(rows)
@@ -417,8 +488,11 @@ def rolling_correlation(
         full = g.set_index("year").reindex(range(g["year"].min(), g["year"].max() + 1))
         corr = full[x].rolling(window, min_periods=min_periods).corr(full[y])
         n = (full[[x, y]].notna().all(axis=1)).rolling(window, min_periods=1).sum()
-        out.append(pd.DataFrame({"geo": geo, "year": full.index, "corr": corr.to_numpy(),
-                                 "n": n.to_numpy()}))  # fmt: skip
+        out.append(
+            pd.DataFrame(
+                {"geo": geo, "year": full.index, "corr": corr.to_numpy(), "n": n.to_numpy()}
+            )
+        )
     res = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["geo", "year"])
     return res.dropna(subset=["corr"]).reset_index(drop=True)
 
@@ -438,10 +512,19 @@ def ols_band(x: pd.Series, y: pd.Series, alpha: float = 0.05, points: int = 50) 
     grid = np.linspace(d["x"].min(), d["x"].max(), points)
     pred = fit.get_prediction(add_constant(pd.Series(grid, name="x"), has_constant="add"))
     frame = pred.summary_frame(alpha=alpha)
-    out = pd.DataFrame({"x": grid, "fit": frame["mean"].to_numpy(),
-                        "low": frame["mean_ci_lower"].to_numpy(),
-                        "high": frame["mean_ci_upper"].to_numpy()})  # fmt: skip
-    out.attrs.update(slope=float(fit.params["x"]), intercept=float(fit.params["const"]),
-                     r2=float(fit.rsquared), n=int(fit.nobs),
-                     pvalue=float(fit.pvalues["x"]))  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "x": grid,
+            "fit": frame["mean"].to_numpy(),
+            "low": frame["mean_ci_lower"].to_numpy(),
+            "high": frame["mean_ci_upper"].to_numpy(),
+        }
+    )
+    out.attrs.update(
+        slope=float(fit.params["x"]),
+        intercept=float(fit.params["const"]),
+        r2=float(fit.rsquared),
+        n=int(fit.nobs),
+        pvalue=float(fit.pvalues["x"]),
+    )
     return out

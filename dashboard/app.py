@@ -43,8 +43,7 @@ def ensure_store() -> None:
         st.toast(out.label, icon=":material/check_circle:")
         st.session_state["_store_said"] = True
     elif not store.available():
-        st.info("The data store is being built by another process; reload this page in a "
-                "minute.")  # fmt: skip
+        st.info("The data store is being built by another process; reload this page in a minute.")
 
 
 @st.fragment(run_every=2)
@@ -52,17 +51,26 @@ def build_progress() -> None:
     if not first_run.running():
         st.rerun()  # the whole app: the pages now have their data
     done, total = first_run.progress()
-    st.info("First run: building the data store from the public sources. This takes a few "
-            "minutes once per server; the page opens when it is done.")  # fmt: skip
+    st.info(
+        "First run: building the data store from the public sources. This takes a few "
+        "minutes once per server; the page opens when it is done."
+    )
     st.progress(done / total, text=f"{done} of {total} steps")
 
 
 ensure_store()
-nav = st.navigation([
-    st.Page(VIEWS / f"{p.key}.py", title=p.title, icon=p.icon, default=p.key == sitemap.DEFAULT,
-            **({"url_path": p.url_path} if p.url_path else {}))
-    for p in sitemap.PAGES.values()
-])  # fmt: skip
+nav = st.navigation(
+    [
+        st.Page(
+            VIEWS / f"{p.key}.py",
+            title=p.title,
+            icon=p.icon,
+            default=p.key == sitemap.DEFAULT,
+            **({"url_path": p.url_path} if p.url_path else {}),
+        )
+        for p in sitemap.PAGES.values()
+    ]
+)
 # the page goes into a container above the hidden warm-up chart (frontend), which is sent
 # first but comes last on the page: a page's first chart is still the first one in it
 page = st.container()
@@ -75,8 +83,11 @@ except (store.StoreError, geo.GeometryMissing) as exc:  # their messages say wha
     page.error(f"The data for this page is not available: {exc}", icon=":material/error:")
 except Exception:  # Streamlit's own stop and rerun signals are not Exceptions
     log.exception("page %s failed", nav.url_path or sitemap.DEFAULT)
-    page.error("Something went wrong on this page. The details were written to the server log. "
-               "Try another selection or reload the page; if the data store is damaged, "
-               "`labordash pull` on the server rebuilds it.", icon=":material/error:")  # fmt: skip
+    page.error(
+        "Something went wrong on this page. The details were written to the server log. "
+        "Try another selection or reload the page; if the data store is damaged, "
+        "`labordash pull` on the server rebuilds it.",
+        icon=":material/error:",
+    )
     if os.environ.get("LABORDASH_DEBUG"):  # tests: show the exception
         raise

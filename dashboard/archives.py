@@ -27,8 +27,10 @@ def rar_members(path, wanted: Callable[[str], bool], limit: int) -> dict[str, by
     try:
         import libarchive
     except (ImportError, OSError) as exc:  # the binding, or the C library under it
-        raise ArchiveError(f"reading RAR needs libarchive ({exc}); install Debian's "
-                           "libarchive13 and `pip install libarchive-c`") from None  # fmt: skip
+        raise ArchiveError(
+            f"reading RAR needs libarchive ({exc}); install Debian's "
+            "libarchive13 and `pip install libarchive-c`"
+        ) from None
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not is_rar(head):

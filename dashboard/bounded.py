@@ -48,8 +48,14 @@ def _slot(small: bool, until: float) -> threading.BoundedSemaphore | None:
     return None
 
 
-def call(fn: Callable[..., Any], *args, seconds: float, memory_mb: int, owner: str = "",
-         small: bool = False) -> Any:  # fmt: skip
+def call(
+    fn: Callable[..., Any],
+    *args,
+    seconds: float,
+    memory_mb: int,
+    owner: str = "",
+    small: bool = False,
+) -> Any:
     """``fn(*args)`` (``fn`` importable by name) in a child process: its result, or its
     exception re-raised here; :class:`TooSlow` after ``seconds`` (waiting for a free slot
     included), :class:`TooBig` when it needs more than ``memory_mb`` MB above the interpreter's
@@ -58,8 +64,7 @@ def call(fn: Callable[..., Any], *args, seconds: float, memory_mb: int, owner: s
     waits); ``small`` work may also take the small lane."""
     until = time.monotonic() + seconds
     with _owners_changed:
-        if owner and not _owners_changed.wait_for(lambda: owner not in _owners,
-                                                  timeout=seconds):  # fmt: skip
+        if owner and not _owners_changed.wait_for(lambda: owner not in _owners, timeout=seconds):
             raise TooSlow(f"your previous file was still being read after {seconds:g} s")
         if owner:
             _owners.add(owner)
@@ -81,18 +86,25 @@ def call(fn: Callable[..., Any], *args, seconds: float, memory_mb: int, owner: s
 def _run(fn, args, memory_mb: int, until: float, seconds: float) -> Any:
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "dashboard.bounded"], input=pickle.dumps((fn, args, memory_mb)),
-            capture_output=True, timeout=max(0.01, until - time.monotonic()), check=False,
+            [sys.executable, "-m", "dashboard.bounded"],
+            input=pickle.dumps((fn, args, memory_mb)),
+            capture_output=True,
+            timeout=max(0.01, until - time.monotonic()),
+            check=False,
             env={**os.environ, "LABORDASH_BOUNDED_PARENT": str(os.getpid())},
-        )  # fmt: skip
+        )
     except subprocess.TimeoutExpired:
         raise TooSlow(f"no result within {seconds:g} s") from None
     try:
         status, value = pickle.loads(done.stdout)
     except (pickle.UnpicklingError, EOFError, ValueError):  # no result: killed, or crashed
         if done.returncode != -signal.SIGKILL:  # not the kernel's out-of-memory killer
-            log.error("bounded call of %s failed (exit %s): %s", getattr(fn, "__name__", fn),
-                      done.returncode, done.stderr.decode("utf-8", "replace")[-2000:])  # fmt: skip
+            log.error(
+                "bounded call of %s failed (exit %s): %s",
+                getattr(fn, "__name__", fn),
+                done.returncode,
+                done.stderr.decode("utf-8", "replace")[-2000:],
+            )
             raise RuntimeError(f"the worker process failed (exit {done.returncode})") from None
         status, value = "memory", None
     if status == "memory":

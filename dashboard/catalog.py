@@ -119,8 +119,18 @@ def editions(dataset: str) -> list[Edition]:
     for ed in sorted(raw, reverse=True):
         e = raw[ed]
         url = template.format(edition=ed) if template else e.get("url", "")
-        out.append(Edition(dataset, ed, e["page"], url, e.get("file", ""), e.get("format", ""),
-                           bool(e.get("checked", False)), e.get("note", "")))  # fmt: skip
+        out.append(
+            Edition(
+                dataset,
+                ed,
+                e["page"],
+                url,
+                e.get("file", ""),
+                e.get("format", ""),
+                bool(e.get("checked", False)),
+                e.get("note", ""),
+            )
+        )
     return out
 
 
@@ -150,6 +160,14 @@ class Event:
 def events() -> tuple[Event, ...]:
     with open(datasets_dir() / "events.toml", "rb") as fh:
         raw = tomllib.load(fh)
-    return tuple(Event(e["date"], e["label"], tuple(e["countries"]), e["source"], e["url"],
-                       e.get("short", e["label"]))
-                 for e in raw.get("event", []))  # fmt: skip
+    return tuple(
+        Event(
+            e["date"],
+            e["label"],
+            tuple(e["countries"]),
+            e["source"],
+            e["url"],
+            e.get("short", e["label"]),
+        )
+        for e in raw.get("event", [])
+    )

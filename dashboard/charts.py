@@ -130,8 +130,9 @@ PAD_PX = 24  # an export's margin around its texts
 TICK_ROOM_PX = 70  # y tick labels may widen the left margin by this much (plotly's automargin)
 
 
-def compose(fig: go.Figure, width: int, height: int | None = None, *,
-            credit: str = "") -> tuple[go.Figure, int]:  # fmt: skip
+def compose(
+    fig: go.Figure, width: int, height: int | None = None, *, credit: str = ""
+) -> tuple[go.Figure, int]:
     """A copy of ``fig`` for an image ``width`` px wide, with its title, subtitle and source
     line (and ``credit`` under it) set into the image, wrapped by measured width
     (:mod:`dashboard.textfit`: the export's font) between the plot's left edge and a right
@@ -155,28 +156,58 @@ def compose(fig: go.Figure, width: int, height: int | None = None, *,
     height = height or int((fig.layout.height or 500) - spare + head_px + foot_px)
     out = go.Figure(fig)
     out.update_layout(
-        title={"text": "<br>".join(title), "x": 0, "xref": "paper", "xanchor": "left",
-               "y": 1 - PAD_PX / height, "yref": "container", "yanchor": "top",
-               "font": {"size": TITLE_PX, "weight": "bold", "color": "#111"},
-               "subtitle": {"text": "<br>".join(sub),
-                            "font": {"size": SUBTITLE_PX, "color": "#444"}}},
-        margin={"t": (m.t or 0) + head_px, "b": bottom + foot_px, "l": left,
-                "r": max(m.r or 0, PAD_PX)},
-    )  # fmt: skip
+        title={
+            "text": "<br>".join(title),
+            "x": 0,
+            "xref": "paper",
+            "xanchor": "left",
+            "y": 1 - PAD_PX / height,
+            "yref": "container",
+            "yanchor": "top",
+            "font": {"size": TITLE_PX, "weight": "bold", "color": "#111"},
+            "subtitle": {"text": "<br>".join(sub), "font": {"size": SUBTITLE_PX, "color": "#444"}},
+        },
+        margin={
+            "t": (m.t or 0) + head_px,
+            "b": bottom + foot_px,
+            "l": left,
+            "r": max(m.r or 0, PAD_PX),
+        },
+    )
     out.add_annotation(
-        text="<br>".join(foot), name="footer", xref="paper", yref="paper", x=0, y=0,
-        yshift=-bottom - 8, xanchor="left", yanchor="top", align="left",
-        showarrow=False, font={"size": SOURCE_PX, "color": "#444"},
-    )  # fmt: skip
+        text="<br>".join(foot),
+        name="footer",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-bottom - 8,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        font={"size": SOURCE_PX, "color": "#444"},
+    )
     return out, height
 
 
 def unit_label(text: str, axis: str = "", yshift: int = 6) -> dict:
     """The unit of a y axis, level above its plot's left edge (``axis`` "" for the first
     panel's, "2" for the second's, ...)."""
-    return {"text": text, "name": "unit", "xref": f"x{axis} domain", "yref": f"y{axis} domain",
-            "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "yshift": yshift,
-            "showarrow": False, "font": {"size": 12, "color": "#555"}, "align": "left"}  # fmt: skip
+    return {
+        "text": text,
+        "name": "unit",
+        "xref": f"x{axis} domain",
+        "yref": f"y{axis} domain",
+        "x": 0,
+        "y": 1,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "yshift": yshift,
+        "showarrow": False,
+        "font": {"size": 12, "color": "#555"},
+        "align": "left",
+    }
 
 
 def add_annotations(fig: go.Figure, annotations: list[dict]) -> None:
@@ -267,14 +298,17 @@ def time_series(
         est = g["flag"].isin(["estimate", "uncertain"]) if "flag" in g else False
         fig.add_trace(
             go.Scatter(
-                x=g["year"], y=g["value"], mode="lines+markers", name=name,
+                x=g["year"],
+                y=g["value"],
+                mode="lines+markers",
+                name=name,
                 line={"color": colours[geo]},
                 marker={"size": 5, "symbol": ["circle-open" if e else "circle" for e in est]},
                 customdata=g["flag"].fillna("") if "flag" in g else None,
                 hovertemplate=f"{name}: %{{y:{value_format}}} %{{customdata}}<extra></extra>",
                 connectgaps=False,
             )
-        )  # fmt: skip
+        )
         last = g.dropna(subset=["value"]).tail(1)
         if len(last):
             y, x = float(last["value"].iloc[0]), int(last["year"].iloc[0])
@@ -307,27 +341,41 @@ def mark_events(chart: Chart, events) -> None:
     fig = chart.figure
     top = float(pd.to_numeric(chart.data["value"], errors="coerce").max())
     years = pd.to_numeric(chart.data["year"], errors="coerce")
-    events = sorted((e for e in events if years.min() <= e.x <= years.max() + 1),
-                    key=lambda e: e.x)  # fmt: skip
+    events = sorted((e for e in events if years.min() <= e.x <= years.max() + 1), key=lambda e: e.x)
     labels = []
     for row, e in enumerate(events):
         fig.add_vline(x=e.x, line={"dash": "dot", "color": "#555", "width": 1})
-        labels.append({"x": e.x, "y": 1, "yref": "paper", "yanchor": "bottom",
-                       "xanchor": "right", "xshift": -2, "yshift": 15 * (len(events) - 1 - row),
-                       "text": e.short or e.label, "showarrow": False,
-                       "font": {"size": 11, "color": "#555"}})  # fmt: skip
-        fig.add_trace(go.Scatter(
-            x=[e.x], y=[top], mode="markers", showlegend=False,
-            marker={"size": 14, "color": "rgba(0,0,0,0)"}, name=e.label,
-            hovertemplate=f"{e.date.isoformat()}: {e.label}<br>Source: {e.source}<br>{e.url}"
-            "<extra></extra>",
-        ))  # fmt: skip
+        labels.append(
+            {
+                "x": e.x,
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "right",
+                "xshift": -2,
+                "yshift": 15 * (len(events) - 1 - row),
+                "text": e.short or e.label,
+                "showarrow": False,
+                "font": {"size": 11, "color": "#555"},
+            }
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[e.x],
+                y=[top],
+                mode="markers",
+                showlegend=False,
+                marker={"size": 14, "color": "rgba(0,0,0,0)"},
+                name=e.label,
+                hovertemplate=f"{e.date.isoformat()}: {e.label}<br>Source: {e.source}<br>{e.url}"
+                "<extra></extra>",
+            )
+        )
     add_annotations(fig, labels)
     if events:
         more = 15 * len(events)
         fig.update_annotations(selector={"name": "unit"}, yshift=6 + more)
-        fig.update_layout(margin={"t": fig.layout.margin.t + more},
-                          height=fig.layout.height + more)  # fmt: skip
+        fig.update_layout(margin={"t": fig.layout.margin.t + more}, height=fig.layout.height + more)
         chart.alt += (
             " Events marked: "
             + "; ".join(
@@ -366,10 +414,13 @@ def stacked_series(
         df = df.assign(year=years)
     gap_px = 54  # between panels: the next panel's title and unit
     plot_px = PANEL_PX * len(panels) + gap_px * (len(panels) - 1)
-    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True,
-                        vertical_spacing=gap_px / plot_px if len(panels) > 1 else 0.0,
-                        subplot_titles=[wrap(f"{t}, {u}" if u else t, 44)
-                                        for _, t, u in panels])  # fmt: skip
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=gap_px / plot_px if len(panels) > 1 else 0.0,
+        subplot_titles=[wrap(f"{t}, {u}" if u else t, 44) for _, t, u in panels],
+    )
     for a in fig.layout.annotations:  # the panel titles: from the plot's left edge, not centred
         a.update(x=0, xanchor="left", align="left", font_size=13, yshift=4)
     geos = list(dict.fromkeys(df["geo"]))
@@ -383,23 +434,48 @@ def stacked_series(
             enough = n[n >= max(3, len(geos) // 4)].index
             d = d[d["year"].isin(enough)]
             q = d.groupby("year")[col].quantile([0.25, 0.5, 0.75]).unstack()
-            fig.add_trace(go.Scatter(x=q.index, y=q[0.75], mode="lines", line={"width": 0},
-                                     showlegend=False,
-                                     hoverinfo="skip"), row=row, col=1)  # fmt: skip
             fig.add_trace(
-                go.Scatter(x=q.index, y=q[0.25], fill="tonexty", mode="lines", line={"width": 0},
-                           fillcolor="rgba(0,114,178,0.18)", name="25-75% of countries",
-                           legendgroup="band", showlegend=row == 1, hoverinfo="skip"),
-                row=row, col=1,
-            )  # fmt: skip
+                go.Scatter(
+                    x=q.index,
+                    y=q[0.75],
+                    mode="lines",
+                    line={"width": 0},
+                    showlegend=False,
+                    hoverinfo="skip",
+                ),
+                row=row,
+                col=1,
+            )
             fig.add_trace(
-                go.Scatter(x=q.index, y=q[0.5], name="median", line={"color": PALETTE[0]},
-                           customdata=n.reindex(q.index), showlegend=row == 1,
-                           legendgroup="median",
-                           hovertemplate="median %{y:.2f} (%{customdata} countries)"
-                           "<extra></extra>"),
-                row=row, col=1,
-            )  # fmt: skip
+                go.Scatter(
+                    x=q.index,
+                    y=q[0.25],
+                    fill="tonexty",
+                    mode="lines",
+                    line={"width": 0},
+                    fillcolor="rgba(0,114,178,0.18)",
+                    name="25-75% of countries",
+                    legendgroup="band",
+                    showlegend=row == 1,
+                    hoverinfo="skip",
+                ),
+                row=row,
+                col=1,
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=q.index,
+                    y=q[0.5],
+                    name="median",
+                    line={"color": PALETTE[0]},
+                    customdata=n.reindex(q.index),
+                    showlegend=row == 1,
+                    legendgroup="median",
+                    hovertemplate="median %{y:.2f} (%{customdata} countries)<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
             if len(q):
                 alt_parts.append(
                     f"{panels[row - 1][1]}: median {q[0.5].iloc[-1]:.1f} in {q.index[-1]}"
@@ -409,15 +485,23 @@ def stacked_series(
             for geo in geos:
                 g = d[d["geo"] == geo]
                 fig.add_trace(
-                    go.Scatter(x=g["year"], y=g[col], mode="lines", name=names.get(geo, geo),
-                               legendgroup=geo, showlegend=row == 1,
-                               line={"color": colours[geo]},
-                               hovertemplate=f"{names.get(geo, geo)}: %{{y:.2f}}<extra></extra>"),
-                    row=row, col=1,
-                )  # fmt: skip
+                    go.Scatter(
+                        x=g["year"],
+                        y=g[col],
+                        mode="lines",
+                        name=names.get(geo, geo),
+                        legendgroup=geo,
+                        showlegend=row == 1,
+                        line={"color": colours[geo]},
+                        hovertemplate=f"{names.get(geo, geo)}: %{{y:.2f}}<extra></extra>",
+                    ),
+                    row=row,
+                    col=1,
+                )
                 if len(g):
-                    ends.append(f"{names.get(geo, geo)} {g[col].iloc[-1]:.1f} in "
-                                f"{g['year'].iloc[-1]}")  # fmt: skip
+                    ends.append(
+                        f"{names.get(geo, geo)} {g[col].iloc[-1]:.1f} in {g['year'].iloc[-1]}"
+                    )
             if ends:  # every series of the panel, once
                 alt_parts.append(f"{panels[row - 1][1]}: {', '.join(ends)}")
     house_layout(fig, title, subtitle, source, "")
@@ -425,8 +509,9 @@ def stacked_series(
     title_lines = str(fig.layout.annotations[0].text).count("<br>") + 1
     fig.update_layout(margin={"t": 12 + 17 * title_lines}, hovermode="x")
     for row in range(1, len(panels) + 1):
-        fig.update_yaxes(row=row, col=1, type="log" if log else None,
-                         rangemode="tozero" if from_zero else None)  # fmt: skip
+        fig.update_yaxes(
+            row=row, col=1, type="log" if log else None, rangemode="tozero" if from_zero else None
+        )
     if log:
         for row, (col, _t, _u) in enumerate(panels, start=1):
             vals = pd.to_numeric(df[col], errors="coerce")
@@ -466,13 +551,28 @@ def scatter_fit(
     d = df.dropna(subset=[x, y]).sort_values(["geo", "year"])
     fig = go.Figure()
     if band is not None:
-        fig.add_trace(go.Scatter(x=band["x"], y=band["high"], mode="lines", line={"width": 0},
-                                 showlegend=False, hoverinfo="skip"))  # fmt: skip
         fig.add_trace(
-            go.Scatter(x=band["x"], y=band["low"], fill="tonexty", mode="lines", line={"width": 0},
-                       fillcolor="rgba(0,0,0,0.10)", name="95% confidence band",
-                       hoverinfo="skip")
-        )  # fmt: skip
+            go.Scatter(
+                x=band["x"],
+                y=band["high"],
+                mode="lines",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=band["x"],
+                y=band["low"],
+                fill="tonexty",
+                mode="lines",
+                line={"width": 0},
+                fillcolor="rgba(0,0,0,0.10)",
+                name="95% confidence band",
+                hoverinfo="skip",
+            )
+        )
     if trajectories:
         colours = palette.assign(list(dict.fromkeys(d["geo"])))
         for geo, g in d.groupby("geo", sort=False):
@@ -480,49 +580,83 @@ def scatter_fit(
             n = len(g)
             ends = [str(yr) if i in (0, n - 1) else "" for i, yr in enumerate(g["year"])]
             fig.add_trace(
-                go.Scatter(x=g[x], y=g[y], mode="lines+markers+text", name=name,
-                           line={"color": colours[geo], "width": 1.5}, text=ends,
-                           textposition="top center", textfont={"size": 10,
-                                                                "color": colours[geo]},
-                           marker={"size": [5] * (n - 1) + [11] if n > 1 else 5,
-                                   "symbol": ["circle"] * (n - 1) + ["arrow"] if n > 1
-                                   else "circle", "angleref": "previous"},
-                           customdata=g["year"],
-                           hovertemplate=f"{name} %{{customdata}}: x %{{x:.2f}}, y %{{y:.2f}}"
-                           "<extra></extra>")
-            )  # fmt: skip
+                go.Scatter(
+                    x=g[x],
+                    y=g[y],
+                    mode="lines+markers+text",
+                    name=name,
+                    line={"color": colours[geo], "width": 1.5},
+                    text=ends,
+                    textposition="top center",
+                    textfont={"size": 10, "color": colours[geo]},
+                    marker={
+                        "size": [5] * (n - 1) + [11] if n > 1 else 5,
+                        "symbol": ["circle"] * (n - 1) + ["arrow"] if n > 1 else "circle",
+                        "angleref": "previous",
+                    },
+                    customdata=g["year"],
+                    hovertemplate=f"{name} %{{customdata}}: x %{{x:.2f}}, y %{{y:.2f}}"
+                    "<extra></extra>",
+                )
+            )
     else:
         fig.add_trace(
-            go.Scatter(x=d[x], y=d[y], mode="markers", name=points,
-                       marker={"size": 5, "color": PALETTE[0], "opacity": 0.35},
-                       text=[f"{names.get(g, g)} {yr}" for g, yr in zip(d["geo"], d["year"],
-                                                                          strict=True)],
-                       hovertemplate="%{text}: x %{x:.2f}, y %{y:.2f}<extra></extra>")
-        )  # fmt: skip
+            go.Scatter(
+                x=d[x],
+                y=d[y],
+                mode="markers",
+                name=points,
+                marker={"size": 5, "color": PALETTE[0], "opacity": 0.35},
+                text=[f"{names.get(g, g)} {yr}" for g, yr in zip(d["geo"], d["year"], strict=True)],
+                hovertemplate="%{text}: x %{x:.2f}, y %{y:.2f}<extra></extra>",
+            )
+        )
     mark = d[d["geo"].isin(marked)].sort_values("year").groupby("geo").tail(1)
     if len(mark):
         colours = palette.assign(list(marked))
         order = [g for g in marked if g in set(mark["geo"])]
         rows = mark.set_index("geo").loc[order]
-        fig.add_trace(go.Scatter(
-            x=rows[x], y=rows[y], mode="markers+text", name="selected", showlegend=False,
-            text=[str(i) for i in range(1, len(order) + 1)], textposition="middle center",
-            textfont={"size": 10, "color": "#fff"},
-            customdata=[names.get(g, g) for g in order],
-            marker={"size": 17, "color": [colours[g] for g in order],
-                    "line": {"width": 1, "color": "#fff"}},
-            hovertemplate="%{customdata}: x %{x:.2f}, y %{y:.2f}<extra></extra>",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=rows[x],
+                y=rows[y],
+                mode="markers+text",
+                name="selected",
+                showlegend=False,
+                text=[str(i) for i in range(1, len(order) + 1)],
+                textposition="middle center",
+                textfont={"size": 10, "color": "#fff"},
+                customdata=[names.get(g, g) for g in order],
+                marker={
+                    "size": 17,
+                    "color": [colours[g] for g in order],
+                    "line": {"width": 1, "color": "#fff"},
+                },
+                hovertemplate="%{customdata}: x %{x:.2f}, y %{y:.2f}<extra></extra>",
+            )
+        )
         for i, g in enumerate(order, start=1):  # the key: each number with its name
-            fig.add_trace(go.Scatter(
-                x=[None], y=[None], mode="markers", name=f"{i} {names.get(g, g)}",
-                marker={"size": 11, "color": colours[g]}, hoverinfo="skip"))  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=f"{i} {names.get(g, g)}",
+                    marker={"size": 11, "color": colours[g]},
+                    hoverinfo="skip",
+                )
+            )
     if band is not None:
         a = band.attrs
-        fig.add_trace(go.Scatter(
-            x=band["x"], y=band["fit"], mode="lines",
-            name=f"OLS fit: slope {a['slope']:.3g}, R² {a['r2']:.2f}",
-            line={"color": "#000", "dash": "dash"}))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=band["x"],
+                y=band["fit"],
+                mode="lines",
+                name=f"OLS fit: slope {a['slope']:.3g}, R² {a['r2']:.2f}",
+                line={"color": "#000", "dash": "dash"},
+            )
+        )
     house_layout(fig, title, subtitle, source, y_title)
     set_x_title(fig, x_title)
     fig.update_layout(hovermode="closest")
@@ -579,8 +713,9 @@ def class_breaks(vals: pd.Series, classes: int = 6) -> list[float]:
     return [float(qs[0]), *sorted(set(rounded))]
 
 
-def map_classes(vals: pd.Series, lows: list[float], value_format: str, colorscale: str,
-                diverging: bool) -> tuple[list[float], list[str], list[str], str]:  # fmt: skip
+def map_classes(
+    vals: pd.Series, lows: list[float], value_format: str, colorscale: str, diverging: bool
+) -> tuple[list[float], list[str], list[str], str]:
     """A choropleth's classes: (lower limits, colours, legend labels, note). Sequential maps
     sample ``colorscale``. Maps of change (``diverging``, limits with 0 among them:
     ``transforms.diverging_breaks``) colour falls in blues and rises (and no change) in reds,
@@ -592,10 +727,10 @@ def map_classes(vals: pd.Series, lows: list[float], value_format: str, colorscal
             lows = lows[:-1]  # nothing rose: no class of rises
         falls = sum(1 for lo in lows if lo < 0)
         rises = len(lows) - falls
-        colors = [*(sample_colorscale("Blues", list(np.linspace(0.9, 0.4, falls))) if falls
-                    else []),
-                  *(sample_colorscale("Reds", list(np.linspace(0.3, 0.9, rises))) if rises
-                    else [])]  # fmt: skip
+        colors = [
+            *(sample_colorscale("Blues", list(np.linspace(0.9, 0.4, falls))) if falls else []),
+            *(sample_colorscale("Reds", list(np.linspace(0.3, 0.9, rises))) if rises else []),
+        ]
         if len(vals) and float(vals.min()) >= 0:
             note = "every value is a rise or no change: a one-sided scale"
         elif len(vals) and float(vals.max()) <= 0:
@@ -610,9 +745,14 @@ def map_classes(vals: pd.Series, lows: list[float], value_format: str, colorscal
     def fmt(v: float) -> str:
         return "0" if diverging and v == 0 else f"{v:{value_format}}"  # 0 is neither sign
 
-    labels = [f"{fmt(lo)} to {fmt(lows[i + 1])}" if i + 1 < len(lows)
-              else f"{fmt(lo)} to 0" if diverging and lo < 0
-              else f"{fmt(lo)} or more" for i, lo in enumerate(lows)]  # fmt: skip
+    labels = [
+        f"{fmt(lo)} to {fmt(lows[i + 1])}"
+        if i + 1 < len(lows)
+        else f"{fmt(lo)} to 0"
+        if diverging and lo < 0
+        else f"{fmt(lo)} or more"
+        for i, lo in enumerate(lows)
+    ]
     return lows, colors, labels, note
 
 
@@ -664,25 +804,42 @@ def choropleth(
             fill, label = colors[cls], f"{name}: {float(v):{value_format}} {unit}"
         fig.add_trace(
             # float arrays with NaN gaps validate at once; lists with None element by element
-            go.Scatter(x=np.array(xs, dtype=np.float32), y=np.array(ys, dtype=np.float32),
-                       fill="toself", fillcolor=fill, mode="lines",
-                       line={"color": "#ffffff", "width": 0.4}, hoveron="fills",
-                       name=code, text=label, hoverinfo="text", showlegend=False)
-        )  # fmt: skip
+            go.Scatter(
+                x=np.array(xs, dtype=np.float32),
+                y=np.array(ys, dtype=np.float32),
+                fill="toself",
+                fillcolor=fill,
+                mode="lines",
+                line={"color": "#ffffff", "width": 0.4},
+                hoveron="fills",
+                name=code,
+                text=label,
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
     for i, color in enumerate([*colors, "#e6e6e6"]):
         fig.add_trace(
-            go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip",
-                       marker={"symbol": "square", "size": 12, "color": color},
-                       name=labels[i] if i < len(lows) else "no data")
-        )  # fmt: skip
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                hoverinfo="skip",
+                marker={"symbol": "square", "size": 12, "color": color},
+                name=labels[i] if i < len(lows) else "no data",
+            )
+        )
     house_layout(fig, title, subtitle, source, "", left=10)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(hovermode="closest", plot_bgcolor="#ffffff", margin={"t": 10, "r": 10})
     fit_height(fig, MAP_PX, ticks=0)  # the key in rows below the map
     top = vals.sort_values(ascending=False).head(3)
-    alt = (f"World map: {title}. {subtitle}. {len(vals)} countries with data; highest: "
-           + ", ".join(f"{k} {v:{value_format}}" for k, v in top.items()) + ".")  # fmt: skip
+    alt = (
+        f"World map: {title}. {subtitle}. {len(vals)} countries with data; highest: "
+        + ", ".join(f"{k} {v:{value_format}}" for k, v in top.items())
+        + "."
+    )
     return Chart(fig, alt, vals.rename("value").rename_axis("geo").reset_index())
 
 
@@ -693,8 +850,16 @@ BAR_NAME_PX = 16  # a category's name, written above its bars
 BAR_GAP_PX = 8  # between one category's bars and the next one's name
 
 
-def bar_axes(fig: go.Figure, labels, title: str, subtitle: str, source: str, x_title: str,
-             *, bar_px: int = 22) -> None:  # fmt: skip
+def bar_axes(
+    fig: go.Figure,
+    labels,
+    title: str,
+    subtitle: str,
+    source: str,
+    x_title: str,
+    *,
+    bar_px: int = 22,
+) -> None:
     """House layout for horizontal bars: each category's name written above its bars at the
     plot's left edge (names beside the bars took half a phone's width), ``bar_px`` px of bars
     a category and room for the name; x ticks level and few, the x title wrapped."""
@@ -702,16 +867,35 @@ def bar_axes(fig: go.Figure, labels, title: str, subtitle: str, source: str, x_t
     short = [n if len(n) <= BAR_LABEL_CHARS else n[: BAR_LABEL_CHARS - 1] + "…" for n in names]
     house_layout(fig, title, subtitle, source, "", left=10)
     band = bar_px + BAR_NAME_PX + BAR_GAP_PX
-    fig.update_yaxes(tickmode="array", tickvals=names, showticklabels=False, automargin=False,
-                     range=[-0.5, len(names) - 0.5])  # fmt: skip
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=names,
+        showticklabels=False,
+        automargin=False,
+        range=[-0.5, len(names) - 0.5],
+    )
     fig.update_xaxes(tickangle=0, nticks=5, automargin=False)
     fig.update_layout(margin={"t": 8}, bargap=(BAR_NAME_PX + BAR_GAP_PX) / band)
-    add_annotations(fig, [
-        {"text": s, "name": "category", "x": 0, "xref": "paper", "xanchor": "left", "y": n,
-         "yref": "y", "yanchor": "bottom", "yshift": bar_px / 2, "showarrow": False,
-         "font": {"size": 12, "color": "#333"}, "align": "left"}
-        for n, s in zip(names, short, strict=True)
-    ])  # fmt: skip
+    add_annotations(
+        fig,
+        [
+            {
+                "text": s,
+                "name": "category",
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": n,
+                "yref": "y",
+                "yanchor": "bottom",
+                "yshift": bar_px / 2,
+                "showarrow": False,
+                "font": {"size": 12, "color": "#333"},
+                "align": "left",
+            }
+            for n, s in zip(names, short, strict=True)
+        ],
+    )
     set_x_title(fig, x_title)
     fit_height(fig, band * max(len(names), 3))
 
@@ -735,16 +919,27 @@ def ranked_bars(
     s = d.dropna(subset=[value]).sort_values(value, ascending=False).head(top)
     s = s.iloc[::-1]
     fig = go.Figure(
-        go.Bar(x=s[value], y=s[label], orientation="h", marker_color=PALETTE[0], name=x_title,
-               hovertemplate=f"%{{y}}: %{{x:{value_format}}}<extra></extra>")
-    )  # fmt: skip
+        go.Bar(
+            x=s[value],
+            y=s[label],
+            orientation="h",
+            marker_color=PALETTE[0],
+            name=x_title,
+            hovertemplate=f"%{{y}}: %{{x:{value_format}}}<extra></extra>",
+        )
+    )
     if reference is not None and reference == reference:
-        fig.add_vline(x=reference, line={"color": "#000", "dash": "dash", "width": 1},
-                      annotation_text=reference_label, annotation_position="top")  # fmt: skip
+        fig.add_vline(
+            x=reference,
+            line={"color": "#000", "dash": "dash", "width": 1},
+            annotation_text=reference_label,
+            annotation_position="top",
+        )
     fig.update_layout(hovermode="closest", showlegend=False)  # one measure, named on its axis
     bar_axes(fig, s[label], title, subtitle, source, x_title)
-    first = ", ".join(f"{r[label]} {r[value]:{value_format}}" for _, r in s.iloc[::-1].head(3)
-                      .iterrows())  # fmt: skip
+    first = ", ".join(
+        f"{r[label]} {r[value]:{value_format}}" for _, r in s.iloc[::-1].head(3).iterrows()
+    )
     alt = f"Bar chart: {title}. {subtitle}. Top {len(s)} regions; highest: {first}."
     return Chart(fig, alt, s.iloc[::-1][[label, value]].reset_index(drop=True))
 
@@ -756,49 +951,84 @@ def mix_bars(
     ``d`` has label, share, bench_share (%) and lq."""
     s = d.iloc[::-1]
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=s["share"], y=s["label"], orientation="h", name=region, marker_color=PALETTE[0],
-        customdata=np.stack([s["lq"].to_numpy(dtype=float), s["bench_share"].to_numpy(dtype=float)],
-                            axis=-1),
-        hovertemplate="%{y}: %{x:.1f}% (benchmark %{customdata[1]:.1f}%, LQ %{customdata[0]:.2f})"
-                      "<extra></extra>",
-    ))  # fmt: skip
-    fig.add_trace(go.Scatter(
-        x=s["bench_share"], y=s["label"], mode="markers", name=benchmark, hoverinfo="skip",
-        marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000"}},
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Bar(
+            x=s["share"],
+            y=s["label"],
+            orientation="h",
+            name=region,
+            marker_color=PALETTE[0],
+            customdata=np.stack(
+                [s["lq"].to_numpy(dtype=float), s["bench_share"].to_numpy(dtype=float)], axis=-1
+            ),
+            hovertemplate="%{y}: %{x:.1f}% (benchmark %{customdata[1]:.1f}%, "
+            "LQ %{customdata[0]:.2f})<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=s["bench_share"],
+            y=s["label"],
+            mode="markers",
+            name=benchmark,
+            hoverinfo="skip",
+            marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000"}},
+        )
+    )
     fig.update_layout(showlegend=False, hovermode="closest")
     bar_axes(fig, s["label"], title, subtitle, source, "% of the total")
     # the bars are the region of the title and the subtitle names the ticks: no legend, whose
     # width a phone cannot spare
     fig.update_xaxes(ticksuffix="%")
     big = d.sort_values("share", ascending=False).head(3)
-    alt = (f"Bar chart: {title}. {subtitle}. Largest: "
-           + ", ".join(f"{r.label} {r.share:.1f}% (benchmark {r.bench_share:.1f}%)"
-                       for r in big.itertuples()) + ".")  # fmt: skip
+    alt = (
+        f"Bar chart: {title}. {subtitle}. Largest: "
+        + ", ".join(
+            f"{r.label} {r.share:.1f}% (benchmark {r.bench_share:.1f}%)" for r in big.itertuples()
+        )
+        + "."
+    )
     return Chart(fig, alt, d.reset_index(drop=True))
 
 
 def waterfall(
-    components: pd.Series, *, base: float, final: float, title: str, subtitle: str,
-    source: str, unit: str, labels: tuple[str, str],
-) -> Chart:  # fmt: skip
+    components: pd.Series,
+    *,
+    base: float,
+    final: float,
+    title: str,
+    subtitle: str,
+    source: str,
+    unit: str,
+    labels: tuple[str, str],
+) -> Chart:
     """Base level, the shift-share components (relative), final level."""
     x = [labels[0], *components.index, labels[1]]
     y = [base, *components.to_numpy(dtype=float), final]
-    fig = go.Figure(go.Waterfall(
-        x=x, y=y, measure=["absolute", *["relative"] * len(components), "total"],
-        increasing={"marker": {"color": PALETTE[2]}}, decreasing={"marker": {"color": PALETTE[1]}},
-        totals={"marker": {"color": PALETTE[0]}}, connector={"line": {"color": "#999"}},
-        text=[f"{base:,.1f}", *[f"{v:+,.1f}" for v in components], f"{final:,.1f}"],
-        textposition="outside", name=unit, hovertemplate="%{x}: %{y:,.1f}<extra></extra>",
-    ))  # fmt: skip
+    fig = go.Figure(
+        go.Waterfall(
+            x=x,
+            y=y,
+            measure=["absolute", *["relative"] * len(components), "total"],
+            increasing={"marker": {"color": PALETTE[2]}},
+            decreasing={"marker": {"color": PALETTE[1]}},
+            totals={"marker": {"color": PALETTE[0]}},
+            connector={"line": {"color": "#999"}},
+            text=[f"{base:,.1f}", *[f"{v:+,.1f}" for v in components], f"{final:,.1f}"],
+            textposition="outside",
+            name=unit,
+            hovertemplate="%{x}: %{y:,.1f}<extra></extra>",
+        )
+    )
     house_layout(fig, title, subtitle, source, unit)
     fig.update_layout(hovermode="closest", showlegend=False)  # the steps are named on the axis
     steps = [wrap(str(v), 12) for v in x]  # level and wrapped: a phone has ~45 px a step
     fig.update_xaxes(tickmode="array", tickvals=x, ticktext=steps, tickfont={"size": 11})
     fit_height(fig, ticks=max(t.count("<br>") + 1 for t in steps))
-    alt = (f"Waterfall chart: {title}. {subtitle}. From {base:,.1f} to {final:,.1f} {unit}: "
-           + ", ".join(f"{k} {v:+,.1f}" for k, v in components.items()) + ".")  # fmt: skip
+    alt = (
+        f"Waterfall chart: {title}. {subtitle}. From {base:,.1f} to {final:,.1f} {unit}: "
+        + ", ".join(f"{k} {v:+,.1f}" for k, v in components.items())
+        + "."
+    )
     data = pd.DataFrame({"step": x, "value": y})
     return Chart(fig, alt, data)

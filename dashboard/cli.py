@@ -26,9 +26,11 @@ MirrorOpt = Annotated[
         "--mirror",
         help="Read raw files from this directory (laid out <source>/<files>), "
         "as LABORDASH_MIRROR does.",
-        exists=True, file_okay=False, resolve_path=True,
+        exists=True,
+        file_okay=False,
+        resolve_path=True,
     ),
-]  # fmt: skip
+]
 
 
 def _use_mirror(mirror: Path | None) -> None:
@@ -36,15 +38,19 @@ def _use_mirror(mirror: Path | None) -> None:
         os.environ["LABORDASH_MIRROR"] = str(mirror)
 
 
-def pull_with_progress(names: list[str] | None, refresh: bool = False,
-                       force: bool = False) -> list:  # fmt: skip
+def pull_with_progress(names: list[str] | None, refresh: bool = False, force: bool = False) -> list:
     """Run store.pull with a rich progress bar; return the results."""
     from dashboard import geo, store
     from dashboard.sources import resolve
 
     targets = resolve(names)  # a full pull (no names) is passed on as such: it rebuilds the maps
-    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
-               TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         steps = len(targets) + (0 if names and geo.intact() else 1)  # + geometries
         task = progress.add_task("pulling", total=steps)
@@ -70,9 +76,14 @@ def pull_with_progress(names: list[str] | None, refresh: bool = False,
             progress.update(task, description="waiting for the store")
 
         return store.pull(
-            targets if names else None, on_start=start, on_done=done, force=force, refresh=refresh,
-            on_progress=bytes_in, on_wait=waiting,
-        )  # fmt: skip
+            targets if names else None,
+            on_start=start,
+            on_done=done,
+            force=force,
+            refresh=refresh,
+            on_progress=bytes_in,
+            on_wait=waiting,
+        )
 
 
 @app.command()
@@ -134,8 +145,9 @@ def repair() -> None:
     except store.StoreBusy as exc:
         console.print(f"[red]error:[/] {escape(str(exc))}; try again when it has finished")
         raise typer.Exit(1) from None
-    console.print(f"manifest rebuilt with {len(found)} dataset(s): "
-                  f"{escape(', '.join(found)) or 'none'}")  # fmt: skip
+    console.print(
+        f"manifest rebuilt with {len(found)} dataset(s): {escape(', '.join(found)) or 'none'}"
+    )
     console.print("run `labordash pull` to restore their vintages and source files")
 
 
@@ -240,9 +252,11 @@ def serve(
         pull_with_progress(None)
 
     def ready(work, backends, pids) -> None:
-        console.print(f"labordash: {len(backends)} replicas behind HAProxy on "
-                      f"http://{escape(address)}:{port} (logs in {escape(str(work))} while it "
-                      "runs; a replica that dies is started again; Ctrl-C stops them)")  # fmt: skip
+        console.print(
+            f"labordash: {len(backends)} replicas behind HAProxy on "
+            f"http://{escape(address)}:{port} (logs in {escape(str(work))} while it "
+            "runs; a replica that dies is started again; Ctrl-C stops them)"
+        )
 
     def event(msg: str) -> None:
         console.print(f"[yellow]labordash serve:[/] {escape(msg)}")
@@ -268,8 +282,9 @@ def _read_spec(path: Path) -> list[dict]:
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError as exc:
-        raise typer.BadParameter(f"{path.name}: not UTF-8 text ({exc.reason} at byte "
-                                 f"{exc.start}); save it as UTF-8") from None  # fmt: skip
+        raise typer.BadParameter(
+            f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        ) from None
     try:
         raw = tomllib.loads(text).get("chart") if path.suffix == ".toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
@@ -277,8 +292,9 @@ def _read_spec(path: Path) -> list[dict]:
             f"{path.name}: not valid {path.suffix[1:].upper()} ({exc})"
         ) from None
     if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-        raise typer.BadParameter(f"{path.name}: expected a list of charts "
-                                 "([[chart]] tables in TOML, a JSON array)")  # fmt: skip
+        raise typer.BadParameter(
+            f"{path.name}: expected a list of charts ([[chart]] tables in TOML, a JSON array)"
+        )
     return raw
 
 
@@ -292,15 +308,23 @@ def _print_listing(as_json: bool) -> None:
         typer.echo(json.dumps(items, indent=1, ensure_ascii=False))
         return
     out = Console()
-    out.print(f"[bold]{len(items)} charts and tables[/] (params: name = default; "
-              "None = the region system's default)")  # fmt: skip
+    out.print(
+        f"[bold]{len(items)} charts and tables[/] (params: name = default; "
+        "None = the region system's default)"
+    )
     for it in items:
-        out.print(f"\n[bold cyan]{it['name']}[/] ({it['kind']}, page {it['page']}): "
-                  f"{escape(it['description'])}")  # fmt: skip
+        out.print(
+            f"\n[bold cyan]{it['name']}[/] ({it['kind']}, page {it['page']}): "
+            f"{escape(it['description'])}"
+        )
         for k, v in it["params"].items():
             allowed = it["choices"].get(k)
-            out.print(escape(f"  {k} = {v!r}" + (f"    one of {', '.join(map(str, allowed))}"
-                                                  if allowed else "")))  # fmt: skip
+            out.print(
+                escape(
+                    f"  {k} = {v!r}"
+                    + (f"    one of {', '.join(map(str, allowed))}" if allowed else "")
+                )
+            )
         out.print(escape(f"  datasets: {', '.join(it['datasets'])}"))
 
 
@@ -326,20 +350,20 @@ def export(
     ] = None,
     width: Annotated[
         int, typer.Option(help="Width in px (100-5000; PNGs are rendered at 2x).")
-    ] = 1200,  # fmt: skip
+    ] = 1200,
     height: Annotated[
         int | None,
         typer.Option(
             help="Height in px (100-5000; default: the chart's, plus its title and source lines)."
         ),
-    ] = None,  # fmt: skip
+    ] = None,
     out: Annotated[
         Path,
         typer.Option(
             help="Directory for the files (created if needed; files "
             "already there are replaced, and said so)."
         ),
-    ] = Path("exports"),  # fmt: skip
+    ] = Path("exports"),
     list_: Annotated[
         bool,
         typer.Option("--list", help="List every chart and table with its parameters and exit."),
@@ -366,8 +390,13 @@ def export(
     bad = [p for p in (param or []) if "=" not in p]
     if bad:
         raise typer.BadParameter(f"--param wants key=value, got {bad}")
-    one = {"chart": chart, "format": fmt, "width": width, "height": height,
-           "params": dict(p.split("=", 1) for p in (param or []))}  # fmt: skip
+    one = {
+        "chart": chart,
+        "format": fmt,
+        "width": width,
+        "height": height,
+        "params": dict(p.split("=", 1) for p in (param or [])),
+    }
     items = _read_spec(spec) if spec else [one]
     for i, it in enumerate(items, 1):  # names and parameters first: fail before rendering
         name, params = it.get("chart"), it.get("params", {})
@@ -377,16 +406,18 @@ def export(
                 raise registry.SpecError(f"params must be a table of name = value, got {params!r}")
             unknown = sorted(set(params) - set(e.defaults()))
             if unknown:
-                raise registry.SpecError(f"unknown parameter(s) {unknown}; allowed: "
-                                         f"{sorted(e.defaults())}")  # fmt: skip
+                raise registry.SpecError(
+                    f"unknown parameter(s) {unknown}; allowed: {sorted(e.defaults())}"
+                )
         except registry.SpecError as exc:
             console.print(f"[red]chart {i} ({escape(str(name))}): {escape(str(exc))}[/]")
             raise typer.Exit(2) from None
         f = it.get("format") or fmt or ("svg" if e.kind == "chart" else "csv")
         if f not in (ex.FORMATS if e.kind == "chart" else ("csv",)):
             allowed = ", ".join(ex.FORMATS) if e.kind == "chart" else "csv (a table)"
-            console.print(f"[red]chart {i} ({escape(str(name))}): format must be one of "
-                          f"{allowed}[/]")  # fmt: skip
+            console.print(
+                f"[red]chart {i} ({escape(str(name))}): format must be one of {allowed}[/]"
+            )
             raise typer.Exit(2)
         it["format"] = f
         try:
@@ -406,8 +437,13 @@ def export(
         raise typer.Exit(2) from None
     taken: dict[str, str] = {}  # lower-cased file name -> the chart that has it (this run)
     failed = 0
-    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
-               TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())  # fmt: skip
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console) as progress, ex.one_browser():
         task = progress.add_task("exporting", total=len(items))
         for it in items:
@@ -429,8 +465,9 @@ def export(
                 if built.chart is None:
                     data = ex.spreadsheet_safe(built.table).to_csv(index=False).encode("utf-8")
                 else:
-                    data = ex.image(built.chart.figure, f, width=it["width"],
-                                    height=it.get("height"))  # fmt: skip
+                    data = ex.image(
+                        built.chart.figure, f, width=it["width"], height=it.get("height")
+                    )
             except (registry.SpecError, ex.ExportError, ValueError, KeyError, LookupError) as exc:
                 # LookupError: the store lacks a dataset or map layer, or it is damaged
                 progress.console.print(f"[red]FAILED[/] {escape(stem)}: {escape(str(exc))}")

@@ -39,8 +39,12 @@ def describe(entry: dict) -> dict[str, str]:
         return {"years": "-", "places": "-", "from": "-"}
     y = cov["years"]
     years = "-" if not y else str(y[0]) if y[0] == y[1] else f"{y[0]}-{y[1]}"
-    places = ", ".join(f"{n:,} {NOUNS.get(level, (level, level))[n != 1]}"
-                       for level, n in cov["areas"].items() if level not in NATIONS)  # fmt: skip
-    origin = ", ".join(f"{k} ({n} file{'s' if n != 1 else ''})"
-                       for k, n in sorted(cov["origins"].items()))  # fmt: skip
+    places = ", ".join(
+        f"{n:,} {NOUNS.get(level, (level, level))[n != 1]}"
+        for level, n in cov["areas"].items()
+        if level not in NATIONS
+    )
+    origin = ", ".join(
+        f"{k} ({n} file{'s' if n != 1 else ''})" for k, n in sorted(cov["origins"].items())
+    )
     return {"years": years, "places": places or "-", "from": origin or "-"}

@@ -59,8 +59,11 @@ def _selected(data: Data, industry: str, period: str) -> pd.DataFrame:
     tot = data.totals[(data.totals["period"] == period) & data.totals["region"].isin(data.regions)]
     c = data.cells[(data.cells["period"] == period) & data.cells["industry"].isin(members)]
     c = c.assign(suppressed=c["value"].isna())
-    agg = c.groupby("region").agg(value=("value", "sum"), n_suppressed=("suppressed", "sum"),
-                                  n_reported=("suppressed", "size"))  # fmt: skip
+    agg = c.groupby("region").agg(
+        value=("value", "sum"),
+        n_suppressed=("suppressed", "sum"),
+        n_reported=("suppressed", "size"),
+    )
     out = tot[["region", "total"]].merge(agg.reset_index(), on="region", how="left")
     # no row for an industry in a region: no establishments there (QCEW), not suppression
     out[["n_suppressed", "n_reported"]] = out[["n_suppressed", "n_reported"]].fillna(0).astype(int)
@@ -88,12 +91,25 @@ def dependence(data: Data, industry: str, period: str) -> pd.DataFrame:
     sel = _selected(data, industry, period)
     b, _ = benchmark_share(data, industry, period)
     rest = (sel["total"] - sel["value"]).clip(lower=0)
-    frame = pd.concat([
-        pd.DataFrame({"region": sel["region"], "industry": "selected",
-                      "value": sel["value"].where(sel["total"].notna())}),
-        pd.DataFrame({"region": sel["region"], "industry": "rest",
-                      "value": rest.where(sel["value"].notna())}),
-    ], ignore_index=True)  # fmt: skip
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "region": sel["region"],
+                    "industry": "selected",
+                    "value": sel["value"].where(sel["total"].notna()),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "region": sel["region"],
+                    "industry": "rest",
+                    "value": rest.where(sel["value"].notna()),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     reference = pd.DataFrame({"industry": ["selected", "rest"], "value": [b, 1 - b]})
     if b != b:  # NaN: no benchmark share, LQs undefined
         reference["value"] = 0.0
@@ -137,8 +153,9 @@ def concentration(data: Data, periods=None, regions=None) -> pd.DataFrame:
     spec = metrics.specialization(c, ref)
     excl = c.assign(x=c["value"].isna()).groupby(["period", "region"])["x"].sum()
     out = spec.merge(excl.rename("excluded").reset_index(), on=["period", "region"], how="left")
-    out.loc[out["excluded"] >= len(data.partition) / 4, ["hhi", "krugman", "hoover",
-                                                        "entropy"]] = float("nan")  # fmt: skip
+    out.loc[out["excluded"] >= len(data.partition) / 4, ["hhi", "krugman", "hoover", "entropy"]] = (
+        float("nan")
+    )
     return out
 
 
@@ -150,22 +167,29 @@ def mix(data: Data, region: str, period: str) -> pd.DataFrame:
     industries add up to more than the published total (rounding), shares are of their sum."""
     tot = data.totals[(data.totals["period"] == period) & (data.totals["region"] == region)]
     total = float(tot["total"].iloc[0]) if len(tot) else float("nan")
-    c = data.cells[(data.cells["period"] == period) & (data.cells["region"] == region)
-                   & data.cells["industry"].isin(data.partition)]  # fmt: skip
+    c = data.cells[
+        (data.cells["period"] == period)
+        & (data.cells["region"] == region)
+        & data.cells["industry"].isin(data.partition)
+    ]
     d = pd.DataFrame({"industry": list(data.partition)}).merge(
-        c[["industry", "value"]], on="industry", how="left")  # fmt: skip
+        c[["industry", "value"]], on="industry", how="left"
+    )
     suppressed = d["industry"].isin(c.loc[c["value"].isna(), "industry"])
     d.loc[~suppressed, "value"] = d.loc[~suppressed, "value"].fillna(0.0)  # absent = none
     other = max(total - d["value"].sum(), 0.0)
     frame = pd.concat([d, pd.DataFrame({"industry": [REST], "value": [other]})])
     b = data.bench[data.bench["period"] == period].set_index("industry")["bench_share"]
     b = b.reindex(list(data.partition))
-    ref = pd.DataFrame({"industry": [*b.index, REST],
-                        "value": [*b.to_numpy(), max(1 - b.sum(), 0.0)]}).dropna()  # fmt: skip
+    ref = pd.DataFrame(
+        {"industry": [*b.index, REST], "value": [*b.to_numpy(), max(1 - b.sum(), 0.0)]}
+    ).dropna()
     lq = metrics.location_quotients(frame.assign(region=region), ref).set_index("industry")
-    out = d.assign(share=lq["share"].reindex(d["industry"]).to_numpy() * 100,
-                   bench_share=b.reindex(d["industry"]).to_numpy() * 100,
-                   lq=lq["lq"].reindex(d["industry"]).to_numpy())  # fmt: skip
+    out = d.assign(
+        share=lq["share"].reindex(d["industry"]).to_numpy() * 100,
+        bench_share=b.reindex(d["industry"]).to_numpy() * 100,
+        lq=lq["lq"].reindex(d["industry"]).to_numpy(),
+    )
     out["label"] = out["industry"].map(data.label)
     out["status"] = ["suppressed" if s else "ok" for s in suppressed]
     if total != total:  # NaN: a section is suppressed, so no share is known
@@ -184,11 +208,12 @@ def share_change(data: Data, region: str, base: str, final: str) -> pd.DataFrame
     two periods and the change in percentage points: a comparison that does not depend on the
     price level (use it where levels are nominal money). Suppressed cells give NaN."""
     ref = national_reference(data, region)
-    c = data.cells[data.cells["industry"].isin(data.partition)
-                   & data.cells["period"].isin([base, final])
-                   & data.cells["region"].isin([region, ref])]  # fmt: skip
-    w = c.pivot_table(index="industry", columns=["region", "period"], values="value",
-                      dropna=False)  # fmt: skip
+    c = data.cells[
+        data.cells["industry"].isin(data.partition)
+        & data.cells["period"].isin([base, final])
+        & data.cells["region"].isin([region, ref])
+    ]
+    w = c.pivot_table(index="industry", columns=["region", "period"], values="value", dropna=False)
     out = pd.DataFrame(index=pd.Index(data.partition, name="industry"))
     for code, who in ((region, "region"), (ref, "reference")):
         for per, when in ((base, "base"), (final, "final")):
@@ -210,12 +235,14 @@ def shift_share(data: Data, region: str, base: str, final: str) -> metrics.Shift
     if why:
         raise ValueError(why)
     ref = national_reference(data, region)
-    c = data.cells[data.cells["industry"].isin(data.partition) & data.cells["period"].isin(
-        [base, final])]  # fmt: skip
+    c = data.cells[
+        data.cells["industry"].isin(data.partition) & data.cells["period"].isin([base, final])
+    ]
 
     def wide(code: str) -> pd.DataFrame:
-        w = c[c["region"] == code].pivot_table(index="industry", columns="period",
-                                               values="value", dropna=False)  # fmt: skip
+        w = c[c["region"] == code].pivot_table(
+            index="industry", columns="period", values="value", dropna=False
+        )
         return w.reindex(columns=[base, final]).set_axis(["base", "final"], axis=1)
 
     reg, nat = wide(region), wide(ref)

@@ -89,13 +89,15 @@ def check_image(data: bytes, fmt: str) -> bytes:
     """``data`` if it starts as a ``fmt`` file does, else ExportError (a renderer that failed
     quietly returns a few bytes that are not an image)."""
     if not data.lstrip()[:64].startswith(SIGNATURES[fmt]):
-        raise ExportError(f"the renderer returned {len(data)} bytes that are not a "
-                          f"{fmt.upper()} file")  # fmt: skip
+        raise ExportError(
+            f"the renderer returned {len(data)} bytes that are not a {fmt.upper()} file"
+        )
     return data
 
 
-def publication_figure(fig: go.Figure, width: int = 1200,
-                       height: int | None = None) -> tuple[go.Figure, int]:  # fmt: skip
+def publication_figure(
+    fig: go.Figure, width: int = 1200, height: int | None = None
+) -> tuple[go.Figure, int]:
     """A copy of ``fig`` as published at ``width`` px: its title, subtitle and source line set
     into the image with a "labordash" credit under them (``charts.compose``), in the export
     font. Returns the figure and the image's height."""
@@ -124,8 +126,15 @@ def one_browser():
         kaleido.stop_sync_server(silence_warnings=True)
 
 
-def image(fig: go.Figure, fmt: str, width: int = 1200, height: int | None = None,
-          scale: float | None = None, *, url: str = "") -> bytes:  # fmt: skip
+def image(
+    fig: go.Figure,
+    fmt: str,
+    width: int = 1200,
+    height: int | None = None,
+    scale: float | None = None,
+    *,
+    url: str = "",
+) -> bytes:
     """The figure as PNG (2x by default), SVG or PDF bytes; sizes in MIN_PX..MAX_PX, the bytes
     checked to be what ``fmt`` says, and the chart's title and ``url`` (the view with every
     selection) in the file's own metadata (:func:`describe_file`)."""
@@ -139,8 +148,7 @@ def image(fig: go.Figure, fmt: str, width: int = 1200, height: int | None = None
     height = check_size(height, "height")
     try:
         scale = scale if scale is not None else (2 if fmt == "png" else 1)
-        data = pio.to_image(published, format=fmt, width=width, height=height,
-                            scale=scale)  # fmt: skip
+        data = pio.to_image(published, format=fmt, width=width, height=height, scale=scale)
     except Exception as exc:  # kaleido raises several kinds; all mean "no image"
         reason = "timed out" if isinstance(exc, TimeoutError) else str(exc)
         raise ExportError(f"the {fmt.upper()} could not be rendered: {reason}") from None
@@ -156,8 +164,9 @@ def describe_file(data: bytes, fmt: str, title: str, url: str = "") -> bytes:
         from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-        writer.add_metadata({"/Title": title, "/Subject": url, "/Creator": creator,
-                             "/Producer": creator})  # fmt: skip
+        writer.add_metadata(
+            {"/Title": title, "/Subject": url, "/Creator": creator, "/Producer": creator}
+        )
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
@@ -166,8 +175,7 @@ def describe_file(data: bytes, fmt: str, title: str, url: str = "") -> bytes:
 
         text = data.decode("utf-8")
         head = text.index(">", text.index("<svg")) + 1
-        meta = (f"<title>{escape(title)}</title><metadata>{escape(url or creator)}"
-                "</metadata>")  # fmt: skip
+        meta = f"<title>{escape(title)}</title><metadata>{escape(url or creator)}</metadata>"
         return (text[:head] + meta + text[head:]).encode("utf-8")
     from PIL import Image, PngImagePlugin
 
@@ -199,16 +207,25 @@ def _tex(text) -> str:
     """Text made safe for LaTeX (its special characters escaped; <, >, × and Δ in math mode;
     an exponent written 10⁻⁶ set as 10\textsuperscript{-6})."""
     out = "".join(_TEX.get(ch, ch) for ch in str(text))
-    return re.sub("[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+",
-                  lambda m: r"\textsuperscript{" + m.group().translate(_SUPERSCRIPTS) + "}",
-                  out)  # fmt: skip
+    return re.sub(
+        "[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+",
+        lambda m: r"\textsuperscript{" + m.group().translate(_SUPERSCRIPTS) + "}",
+        out,
+    )
 
 
 TABLE_FORMATS = {"md": ("Markdown", "text/markdown"), "tex": ("LaTeX", "application/x-tex")}
 
 
-def table_text(df: pd.DataFrame, fmt: str, *, title: str, labels: dict[str, str],
-               formats: dict[str, str], notes: list[str]) -> str:  # fmt: skip
+def table_text(
+    df: pd.DataFrame,
+    fmt: str,
+    *,
+    title: str,
+    labels: dict[str, str],
+    formats: dict[str, str],
+    notes: list[str],
+) -> str:
     """A results table for a paper: ``fmt`` "md" (a Markdown table) or "tex" (a LaTeX
     ``table`` with booktabs rules and the notes under it). Columns are renamed by ``labels``
     and numbers written with ``formats`` (Python format specs by column); ``notes`` are the
@@ -216,21 +233,27 @@ def table_text(df: pd.DataFrame, fmt: str, *, title: str, labels: dict[str, str]
     shown = pd.DataFrame(
         {
             labels.get(c, c): [
-                v if isinstance(v, str) or v is None or v != v or c not in formats
+                v
+                if isinstance(v, str) or v is None or v != v or c not in formats
                 else format(v, formats[c])
                 for v in df[c]
             ]
             for c in df
         }
-    )  # fmt: skip
+    )
     shown = shown.fillna("")
     if fmt == "md":
-        return "\n".join([f"**{title}**", "", shown.to_markdown(index=False), "",
-                          *[f"{n}  " for n in notes]]) + "\n"  # fmt: skip
+        return (
+            "\n".join(
+                [f"**{title}**", "", shown.to_markdown(index=False), "", *[f"{n}  " for n in notes]]
+            )
+            + "\n"
+        )
     if fmt == "tex":
         cells = shown.map(_tex).rename(columns=_tex)
-        tab = cells.to_latex(index=False, escape=False,
-                             column_format="l" + "r" * (len(cells.columns) - 1))  # fmt: skip
+        tab = cells.to_latex(
+            index=False, escape=False, column_format="l" + "r" * (len(cells.columns) - 1)
+        )
         foot = "\n".join(f"\\par {_tex(n)}" for n in notes)
         return (
             "% needs \\usepackage{booktabs}\n\\begin{table}[htbp]\n\\centering\n"
@@ -246,9 +269,11 @@ def citation(datasets: list[str], title: str, accessed: str) -> tuple[str, str]:
     parts += [f"Data: {origin(d).citation}" for d in datasets]
     key = f"labordash{accessed[:4]}{safe_name(title)[:20].lower()}"
     data = "; data: " + "; ".join(origin(d).producer for d in datasets) if datasets else ""
-    bib = (f"@misc{{{key},\n  title = {{{title}}},\n  author = {{{{labordash}}}},\n"
-           f"  year = {{{accessed[:4]}}},\n  howpublished = {{\\url{{{URL}}}}},\n"
-           f"  note = {{labordash {__version__}{data}; accessed {accessed}}}\n}}\n")  # fmt: skip
+    bib = (
+        f"@misc{{{key},\n  title = {{{title}}},\n  author = {{{{labordash}}}},\n"
+        f"  year = {{{accessed[:4]}}},\n  howpublished = {{\\url{{{URL}}}}},\n"
+        f"  note = {{labordash {__version__}{data}; accessed {accessed}}}\n}}\n"
+    )
     return "\n\n".join(parts), bib
 
 
@@ -256,9 +281,17 @@ def today() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d")
 
 
-def data_package(data: pd.DataFrame, *, title: str, datasets: list[str], filters: dict,
-                 vintages: dict[str, str | None], url: str = "", xlsx: bool = True,
-                 source: str = "") -> bytes:  # fmt: skip
+def data_package(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    datasets: list[str],
+    filters: dict,
+    vintages: dict[str, str | None],
+    url: str = "",
+    xlsx: bool = True,
+    source: str = "",
+) -> bytes:
     """A zip with data.csv and data.xlsx (the rows plotted; no XLSX with ``xlsx=False`` or
     beyond Excel's 1,048,575 rows), metadata.json and README.md. ``source``: the chart's
     source line, which also credits what is not a dataset (a map's boundaries)."""
@@ -267,21 +300,45 @@ def data_package(data: pd.DataFrame, *, title: str, datasets: list[str], filters
     plain, bib = citation(datasets, title, accessed)
     safe = spreadsheet_safe(data)
     meta = {
-        "title": title, "labordash_version": __version__, "exported": accessed,
-        "view_url": url, "filters": filters, "rows": len(data), "columns": list(data.columns),
-        "font": FONT, "source_line": source,
-        "datasets": [{"id": d, "producer": origin(d).producer, "title": origin(d).title,
-                      "vintage": vintages.get(d), "licence": origin(d).licence,
-                      "licence_url": origin(d).licence_url, "citation": origin(d).citation,
-                      "url": origin(d).url_main} for d in datasets],
-    }  # fmt: skip
-    readme = (f"# {title}\n\nExported from labordash {__version__} on {accessed}."
-              + (f"\nView: {url}" if url else "") + "\n\nFiles: data.csv"
-              + (" and data.xlsx" if xlsx else "") + " (the rows), metadata.json (filters, "
-              "datasets, vintages, licences).\n\n"
-              + (f"## Sources, as on the chart\n\n{source}\n\n" if source else "")
-              + "## How to cite\n\n" + plain + "\n\n```bibtex\n" + bib + "```\n\n## Licences\n\n"
-              + "\n".join(f"- {d}: {origin(d).licence}" for d in datasets) + "\n")  # fmt: skip
+        "title": title,
+        "labordash_version": __version__,
+        "exported": accessed,
+        "view_url": url,
+        "filters": filters,
+        "rows": len(data),
+        "columns": list(data.columns),
+        "font": FONT,
+        "source_line": source,
+        "datasets": [
+            {
+                "id": d,
+                "producer": origin(d).producer,
+                "title": origin(d).title,
+                "vintage": vintages.get(d),
+                "licence": origin(d).licence,
+                "licence_url": origin(d).licence_url,
+                "citation": origin(d).citation,
+                "url": origin(d).url_main,
+            }
+            for d in datasets
+        ],
+    }
+    readme = (
+        f"# {title}\n\nExported from labordash {__version__} on {accessed}."
+        + (f"\nView: {url}" if url else "")
+        + "\n\nFiles: data.csv"
+        + (" and data.xlsx" if xlsx else "")
+        + " (the rows), metadata.json (filters, "
+        "datasets, vintages, licences).\n\n"
+        + (f"## Sources, as on the chart\n\n{source}\n\n" if source else "")
+        + "## How to cite\n\n"
+        + plain
+        + "\n\n```bibtex\n"
+        + bib
+        + "```\n\n## Licences\n\n"
+        + "\n".join(f"- {d}: {origin(d).licence}" for d in datasets)
+        + "\n"
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("data.csv", safe.to_csv(index=False))

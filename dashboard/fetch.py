@@ -111,8 +111,7 @@ def now_iso() -> str:
 
 
 def describe(path: Path, origin: str, url: str) -> RawFile:
-    return RawFile(str(path), origin, public_url(url), path.stat().st_size, sha256(path),
-                   now_iso())  # fmt: skip
+    return RawFile(str(path), origin, public_url(url), path.stat().st_size, sha256(path), now_iso())
 
 
 def natural_key(path: Path) -> list:
@@ -207,8 +206,10 @@ def check_content(path: Path, kind: str, source: str, url: str, limit: int | Non
         except (zlib.error, EOFError) as exc:
             raise FetchError(f"{source}: {url} is a damaged gzip file ({exc})") from None
         if _bomb(unpacked, size, limit):
-            raise FetchError(f"{source}: {url} unpacks to more than {unpacked / 2**20:,.0f} MB "
-                             f"from {size / 2**20:,.1f} MB: refused as a gzip bomb")  # fmt: skip
+            raise FetchError(
+                f"{source}: {url} unpacks to more than {unpacked / 2**20:,.0f} MB "
+                f"from {size / 2**20:,.1f} MB: refused as a gzip bomb"
+            )
     elif kind == "tar":
         try:
             ok = tarfile.is_tarfile(path)
@@ -243,9 +244,13 @@ def client(timeout: float | None = None) -> httpx.Client:
 
 
 def _with_retries(
-    action: Callable[[], object], source: str, url: str, retries: int, backoff: float,
+    action: Callable[[], object],
+    source: str,
+    url: str,
+    retries: int,
+    backoff: float,
     until: float,
-) -> object:  # fmt: skip
+) -> object:
     last: str = ""
     for attempt in range(retries + 1):
         try:
@@ -264,44 +269,61 @@ def _with_retries(
             time.sleep(backoff * 2**attempt)
         else:
             break
-    raise FetchError(f"{source}: could not download {public_url(url)} after {attempt + 1} "
-                     f"attempt(s): {last}")  # fmt: skip
+    raise FetchError(
+        f"{source}: could not download {public_url(url)} after {attempt + 1} attempt(s): {last}"
+    )
 
 
 def _status_check(resp: httpx.Response, source: str, url: str) -> None:
     if resp.status_code in (408, 429) or resp.status_code >= 500:
         raise _Retryable(f"HTTP {resp.status_code}")
     if resp.status_code >= 400:
-        raise FetchError(f"{source}: {public_url(url)} answered HTTP {resp.status_code} "
-                         "(not retried)")  # fmt: skip
+        raise FetchError(
+            f"{source}: {public_url(url)} answered HTTP {resp.status_code} (not retried)"
+        )
 
 
-def _stream(resp: httpx.Response, sink: Callable[[bytes], None], *, source: str, url: str,
-            limit: int, until: float,
-            on_progress: Callable[[int, int | None], None] | None = None) -> int:  # fmt: skip
+def _stream(
+    resp: httpx.Response,
+    sink: Callable[[bytes], None],
+    *,
+    source: str,
+    url: str,
+    limit: int,
+    until: float,
+    on_progress: Callable[[int, int | None], None] | None = None,
+) -> int:
     """Copy a response body (decoded) into ``sink`` within the size cap, the compression ratio
     and the deadline; raise ``_Retryable`` when the body was cut short. Returns the bytes."""
     shown = public_url(url)
     total = resp.headers.get("content-length")
     total_n = int(total) if total and total.isdigit() else None
     if total_n is not None and not resp.headers.get("content-encoding") and total_n > limit:
-        raise FetchError(f"{source}: {shown} is {total_n / 2**20:,.0f} MB; the limit for "
-                         f"{source} is {limit / 2**20:,.0f} MB (LABORDASH_MAX_DOWNLOAD_MB_"
-                         f"{source.upper()} raises it)")  # fmt: skip
+        raise FetchError(
+            f"{source}: {shown} is {total_n / 2**20:,.0f} MB; the limit for "
+            f"{source} is {limit / 2**20:,.0f} MB (LABORDASH_MAX_DOWNLOAD_MB_"
+            f"{source.upper()} raises it)"
+        )
     done = 0
     for chunk in resp.iter_bytes():  # as they arrive: a chunk size would wait to fill it
         done += len(chunk)
         if done > limit:
-            raise FetchError(f"{source}: {shown} sent more than {limit / 2**20:,.0f} MB, the "
-                             f"limit for {source} (LABORDASH_MAX_DOWNLOAD_MB_{source.upper()} "
-                             "raises it); nothing was kept")  # fmt: skip
+            raise FetchError(
+                f"{source}: {shown} sent more than {limit / 2**20:,.0f} MB, the "
+                f"limit for {source} (LABORDASH_MAX_DOWNLOAD_MB_{source.upper()} "
+                "raises it); nothing was kept"
+            )
         wire = resp.num_bytes_downloaded
         if done > 10 * 2**20 and done > MAX_RATIO * max(wire, 1):
-            raise FetchError(f"{source}: {shown} unpacks {wire:,} bytes on the wire to more "
-                             f"than {done:,}: refused as a compression bomb")  # fmt: skip
+            raise FetchError(
+                f"{source}: {shown} unpacks {wire:,} bytes on the wire to more "
+                f"than {done:,}: refused as a compression bomb"
+            )
         if time.monotonic() > until:
-            raise FetchError(f"{source}: {shown} took longer than {deadline():g} s "
-                             "(LABORDASH_DEADLINE) and was abandoned")  # fmt: skip
+            raise FetchError(
+                f"{source}: {shown} took longer than {deadline():g} s "
+                "(LABORDASH_DEADLINE) and was abandoned"
+            )
         sink(chunk)
         if on_progress:
             on_progress(done, total_n)
@@ -340,8 +362,15 @@ def download(
         with client(timeout) as c, c.stream("GET", url) as resp:
             _status_check(resp, source, url)
             with open(part, "wb") as fh:
-                _stream(resp, fh.write, source=source, url=url, limit=limit, until=until,
-                        on_progress=on_progress)  # fmt: skip
+                _stream(
+                    resp,
+                    fh.write,
+                    source=source,
+                    url=url,
+                    limit=limit,
+                    until=until,
+                    on_progress=on_progress,
+                )
         return part
 
     try:
@@ -369,8 +398,9 @@ def get_page(
         body = bytearray()
         with client(timeout) as c, c.stream("GET", url) as resp:
             _status_check(resp, source, url)
-            _stream(resp, body.extend, source=source, url=url, limit=JSON_MAX_MB * 2**20,
-                    until=until)  # fmt: skip
+            _stream(
+                resp, body.extend, source=source, url=url, limit=JSON_MAX_MB * 2**20, until=until
+            )
             encoding = resp.charset_encoding or "utf-8"
         return bytes(body).decode(encoding, errors="replace")
 
@@ -394,14 +424,16 @@ def get_json(
         body = bytearray()
         with client(timeout) as c, c.stream("GET", url, params=params) as resp:
             _status_check(resp, source, url)
-            _stream(resp, body.extend, source=source, url=url, limit=JSON_MAX_MB * 2**20,
-                    until=until)  # fmt: skip
+            _stream(
+                resp, body.extend, source=source, url=url, limit=JSON_MAX_MB * 2**20, until=until
+            )
         try:
             return json.loads(body)
         except ValueError:
             snippet = bytes(body[:80]).decode("utf-8", "replace").replace("\n", " ")
-            raise FetchError(f"{source}: {public_url(url)} did not return JSON: "
-                             f"{snippet!r}") from None  # fmt: skip
+            raise FetchError(
+                f"{source}: {public_url(url)} did not return JSON: {snippet!r}"
+            ) from None
 
     return _with_retries(attempt, source, url, retries, backoff, until)
 
@@ -492,9 +524,15 @@ def fetch(
             on_progress(res.name, done, total)
 
     download(
-        res.url, cached, source=res.source, kind=res.kind,
-        timeout=timeout, retries=retries, max_mb=res.max_mb, on_progress=report,
-    )  # fmt: skip
+        res.url,
+        cached,
+        source=res.source,
+        kind=res.kind,
+        timeout=timeout,
+        retries=retries,
+        max_mb=res.max_mb,
+        on_progress=report,
+    )
     rec = describe(cached, "network", res.url)
     _record(key, rec)
     return rec

@@ -50,8 +50,9 @@ def outcome() -> Outcome | None:
 
 def needed() -> bool:
     """The store is empty, and this process has neither built it nor failed to."""
-    return not store.available() and not running() and (_outcome is None
-                                                         or _outcome.state == "busy")  # fmt: skip
+    return (
+        not store.available() and not running() and (_outcome is None or _outcome.state == "busy")
+    )
 
 
 def progress() -> tuple[int, int]:
@@ -65,10 +66,18 @@ def summary(results: list[store.PullResult]) -> Outcome:
     if not failed:
         return Outcome("done", "Data store ready")
     if len(failed) == len(results):
-        return Outcome("failed", f"The data store could not be built: all {len(results)} "
-                       "steps failed; run `labordash pull` on the server", failed)  # fmt: skip
-    return Outcome("failed", f"Data store built with gaps: {len(failed)} of {len(results)} "
-                   "steps failed; the pages that need them say so", failed)  # fmt: skip
+        return Outcome(
+            "failed",
+            f"The data store could not be built: all {len(results)} "
+            "steps failed; run `labordash pull` on the server",
+            failed,
+        )
+    return Outcome(
+        "failed",
+        f"Data store built with gaps: {len(failed)} of {len(results)} "
+        "steps failed; the pages that need them say so",
+        failed,
+    )
 
 
 def _build() -> None:
@@ -77,12 +86,15 @@ def _build() -> None:
     try:
         out = summary(store.pull(on_done=_done.append, wait=0))
     except store.StoreBusy:
-        out = Outcome("busy", "The data store is being built by another process; reload this "
-                      "page in a minute")  # fmt: skip
+        out = Outcome(
+            "busy", "The data store is being built by another process; reload this page in a minute"
+        )
     except Exception as exc:  # unwritable home, damaged manifest, a bug: said, not retried
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        out = Outcome("failed", f"The data store could not be built ({reason}); run "
-                      "`labordash pull` on the server")  # fmt: skip
+        out = Outcome(
+            "failed",
+            f"The data store could not be built ({reason}); run `labordash pull` on the server",
+        )
     for res in out.failed:
         log.error("first run: %s could not be built: %s", res.dataset, res.error)
     if out.state == "failed" and not out.failed:

@@ -75,8 +75,10 @@ def warm_figure():
 
     from dashboard.charts import StillFigure
 
-    return StillFigure(go.Scatter(x=[0], y=[0], visible=False),
-                       layout={"width": 10, "height": 10, "template": "none"})  # fmt: skip
+    return StillFigure(
+        go.Scatter(x=[0], y=[0], visible=False),
+        layout={"width": 10, "height": 10, "template": "none"},
+    )
 
 
 def favicon():

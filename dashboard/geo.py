@@ -45,42 +45,91 @@ class Layer:
 
     def resource(self) -> Resource:
         url = os.environ.get(f"LABORDASH_URL_GEO_{self.key.upper()}") or self.url
-        return Resource(self.source, self.mirror_glob.rsplit("/", 1)[-1], url, "json",
-                        self.mirror_glob)  # fmt: skip
+        return Resource(
+            self.source, self.mirror_glob.rsplit("/", 1)[-1], url, "json", self.mirror_glob
+        )
 
 
 GISCO = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson"
 LAYERS = {
     layer.key: layer
     for layer in [
-        Layer("countries", "geo", "ne_110m_admin_0_countries.geojson",
-              "https://raw.githubusercontent.com/nvkelso/natural-earth-vector/master/geojson/"
-              "ne_110m_admin_0_countries.geojson",
-              ("ISO_A3_EH", "ISO_A3", "ADM0_A3"), "NAME",
-              "Boundaries: Natural Earth 1:110m (public domain)"),
-        Layer("nuts2021", "geo", "NUTS_RG_60M_2021_4326.geojson",
-              f"{GISCO}/NUTS_RG_60M_2021_4326.geojson", ("NUTS_ID",), "NAME_LATN",
-              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2021)", "LEVL_CODE",
-              "europe", 760),
-        Layer("nuts2024", "geo", "NUTS_RG_20M_2024_4326.geojson",
-              f"{GISCO}/NUTS_RG_20M_2024_4326.geojson", ("NUTS_ID",), "NAME_LATN",
-              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2024)", "LEVL_CODE",
-              "europe", 760),
-        Layer("nuts", "geo", "", "", ("NUTS_ID",), "NAME_LATN",
-              "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2024; NUTS 2021 for codes "
-              "no longer in use)", "LEVL_CODE", "europe", 760, parts=("nuts2024", "nuts2021")),
-        Layer("us_counties", "geo", "geojson-counties-fips.json",
-              "https://raw.githubusercontent.com/plotly/datasets/master/geojson-counties-fips.json",
-              ("id",), "NAME", "Boundaries: U.S. Census Bureau, 2010 counties (public domain)",
-              None, "usa", 620, 0.15),
-        Layer("ru_subjects", "russia", "geo/russia_federal_subjects_*.geojson",
-              "https://github.com/wmgeolab/geoBoundaries/raw/main/releaseData/gbOpen/RUS/ADM1/"
-              "geoBoundaries-RUS-ADM1.geojson",
-              ("shapeISO",), "shapeName",
-              "Boundaries: geoBoundaries RUS ADM1 (Runfola et al. 2020); no Crimea or Sevastopol",
-              None, "russia", 600),
+        Layer(
+            "countries",
+            "geo",
+            "ne_110m_admin_0_countries.geojson",
+            "https://raw.githubusercontent.com/nvkelso/natural-earth-vector/master/geojson/"
+            "ne_110m_admin_0_countries.geojson",
+            ("ISO_A3_EH", "ISO_A3", "ADM0_A3"),
+            "NAME",
+            "Boundaries: Natural Earth 1:110m (public domain)",
+        ),
+        Layer(
+            "nuts2021",
+            "geo",
+            "NUTS_RG_60M_2021_4326.geojson",
+            f"{GISCO}/NUTS_RG_60M_2021_4326.geojson",
+            ("NUTS_ID",),
+            "NAME_LATN",
+            "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2021)",
+            "LEVL_CODE",
+            "europe",
+            760,
+        ),
+        Layer(
+            "nuts2024",
+            "geo",
+            "NUTS_RG_20M_2024_4326.geojson",
+            f"{GISCO}/NUTS_RG_20M_2024_4326.geojson",
+            ("NUTS_ID",),
+            "NAME_LATN",
+            "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2024)",
+            "LEVL_CODE",
+            "europe",
+            760,
+        ),
+        Layer(
+            "nuts",
+            "geo",
+            "",
+            "",
+            ("NUTS_ID",),
+            "NAME_LATN",
+            "Boundaries: © EuroGeographics, Eurostat GISCO (NUTS 2024; NUTS 2021 for codes "
+            "no longer in use)",
+            "LEVL_CODE",
+            "europe",
+            760,
+            parts=("nuts2024", "nuts2021"),
+        ),
+        Layer(
+            "us_counties",
+            "geo",
+            "geojson-counties-fips.json",
+            "https://raw.githubusercontent.com/plotly/datasets/master/geojson-counties-fips.json",
+            ("id",),
+            "NAME",
+            "Boundaries: U.S. Census Bureau, 2010 counties (public domain)",
+            None,
+            "usa",
+            620,
+            0.15,
+        ),
+        Layer(
+            "ru_subjects",
+            "russia",
+            "geo/russia_federal_subjects_*.geojson",
+            "https://github.com/wmgeolab/geoBoundaries/raw/main/releaseData/gbOpen/RUS/ADM1/"
+            "geoBoundaries-RUS-ADM1.geojson",
+            ("shapeISO",),
+            "shapeName",
+            "Boundaries: geoBoundaries RUS ADM1 (Runfola et al. 2020); no Crimea or Sevastopol",
+            None,
+            "russia",
+            600,
+        ),
     ]
-}  # fmt: skip
+}
 CREDIT = LAYERS["countries"].credit
 
 
@@ -143,8 +192,10 @@ def _read_json(path: str, mtime_ns: int) -> dict:  # cache key
 def intact() -> bool:
     """Every layer is in the store and matches its recorded sha256."""
     sums = _checksums()
-    return all(stored_path(k).exists() and sums.get(k, {}).get("sha256") == sha256(stored_path(k))
-               for k in LAYERS)  # fmt: skip
+    return all(
+        stored_path(k).exists() and sums.get(k, {}).get("sha256") == sha256(stored_path(k))
+        for k in LAYERS
+    )
 
 
 def build(**fetch_kw) -> int:
@@ -170,8 +221,7 @@ def build(**fetch_kw) -> int:
         target = stored_path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(target, json.dumps(doc, separators=(",", ":")))
-        sums[key] = {"sha256": sha256(target), "features": len(doc["features"]),
-                     "built": now_iso()}  # fmt: skip
+        sums[key] = {"sha256": sha256(target), "features": len(doc["features"]), "built": now_iso()}
         _write_atomic(checksums_path(), json.dumps(sums, indent=1, sort_keys=True))
         total += len(doc["features"])
         built[key] = doc
@@ -180,8 +230,11 @@ def build(**fetch_kw) -> int:
             doc = compose(lay)
             target = stored_path(key)
             _write_atomic(target, json.dumps(doc, separators=(",", ":")))
-            sums[key] = {"sha256": sha256(target), "features": len(doc["features"]),
-                         "built": now_iso()}  # fmt: skip
+            sums[key] = {
+                "sha256": sha256(target),
+                "features": len(doc["features"]),
+                "built": now_iso(),
+            }
             _write_atomic(checksums_path(), json.dumps(sums, indent=1, sort_keys=True))
             total += len(doc["features"])
             built[key] = doc
@@ -222,8 +275,13 @@ def properties(key: str) -> list[tuple[str, dict]]:
     itself (0.6 s for all layers). GeometryMissing when the layer is not in the store."""
     entry = _properties_doc().get(key)
     sha = _checksums().get(key, {}).get("sha256")
-    if (isinstance(entry, dict) and sha and entry.get("sha256") == sha
-            and isinstance(entry.get("features"), list) and stored_path(key).exists()):  # fmt: skip
+    if (
+        isinstance(entry, dict)
+        and sha
+        and entry.get("sha256") == sha
+        and isinstance(entry.get("features"), list)
+        and stored_path(key).exists()
+    ):
         return [(fid, props) for fid, props in entry["features"]]
     return [(f["id"], f["properties"]) for f in layer(key)["features"]]
 
@@ -241,13 +299,17 @@ def _write_atomic(target: Path, text: str) -> None:
 def _load(path: str, mtime_ns: int, expected: str | None) -> dict:
     key = Path(path).stem.removeprefix("geo_")
     if expected and sha256(Path(path)) != expected:
-        raise GeometryMissing(f"the stored {key} geometries do not match their checksum "
-                              "(damaged); run `labordash pull` to rebuild them")  # fmt: skip
+        raise GeometryMissing(
+            f"the stored {key} geometries do not match their checksum "
+            "(damaged); run `labordash pull` to rebuild them"
+        )
     try:
         return json.loads(Path(path).read_text("utf-8"))
     except (OSError, ValueError):
-        raise GeometryMissing(f"the stored {key} geometries cannot be read (damaged); run "
-                              "`labordash pull` to rebuild them") from None  # fmt: skip
+        raise GeometryMissing(
+            f"the stored {key} geometries cannot be read (damaged); run "
+            "`labordash pull` to rebuild them"
+        ) from None
 
 
 def version(key: str) -> str:
@@ -305,10 +367,13 @@ def coverage(key: str, codes, level: int | None = None) -> dict:
     ids_ = set(ids(key, level))
     codes = set(codes)
     return {
-        "layer": key, "codes": len(codes), "polygons": len(ids_),
-        "without_polygon": sorted(codes - ids_), "without_data": sorted(ids_ - codes),
+        "layer": key,
+        "codes": len(codes),
+        "polygons": len(ids_),
+        "without_polygon": sorted(codes - ids_),
+        "without_data": sorted(ids_ - codes),
         "share_drawn": len(codes & ids_) / len(codes) if codes else 1.0,
-    }  # fmt: skip
+    }
 
 
 def simplify(raw: dict, lay: Layer) -> dict:

@@ -59,5 +59,6 @@ def keep_memory(every: float = 30.0) -> None:
     by the cycle collector, and a frozen one not at all), then the freed memory handed back
     to the system (docs/security.md, Limits: the RSS after 20 uploads). Once per process."""
     if not any(t.name == "labordash-keep-memory" for t in threading.enumerate()):
-        threading.Thread(target=_keep, args=(every,), daemon=True,
-                         name="labordash-keep-memory").start()  # fmt: skip
+        threading.Thread(
+            target=_keep, args=(every,), daemon=True, name="labordash-keep-memory"
+        ).start()

@@ -40,11 +40,16 @@ def table() -> dict[tuple[str, str], Indicator]:
     for e in raw["indicator"]:
         breaks, bounds = e.get("breaks"), e.get("bounds")
         out[(e["dataset"], e["indicator"])] = Indicator(
-            dataset=e["dataset"], indicator=e["indicator"], title=e["title"], label=e["label"],
-            unit=e["unit"], short_unit=e["short_unit"], decimals=int(e["decimals"]),
+            dataset=e["dataset"],
+            indicator=e["indicator"],
+            title=e["title"],
+            label=e["label"],
+            unit=e["unit"],
+            short_unit=e["short_unit"],
+            decimals=int(e["decimals"]),
             breaks=tuple(float(b) for b in breaks) if breaks else None,
             bounds=(float(bounds[0]), float(bounds[1])) if bounds else None,
-        )  # fmt: skip
+        )
     return out
 
 

@@ -35,13 +35,22 @@ def _flag(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def command(port: int = 8501, address: str = "127.0.0.1", open_browser: bool = False,
-            script: Path = APP, **overrides: object) -> list[str]:  # fmt: skip
+def command(
+    port: int = 8501,
+    address: str = "127.0.0.1",
+    open_browser: bool = False,
+    script: Path = APP,
+    **overrides: object,
+) -> list[str]:
     """``python -m streamlit run app.py`` with every shipped setting as an option; ``overrides``
     use Streamlit's names with ``_`` for ``.`` (``server_baseUrlPath="x"``)."""
-    opts = {**settings(), "server.port": port, "server.address": address,
-            "server.headless": not open_browser,
-            **{k.replace("_", ".", 1): v for k, v in overrides.items()}}  # fmt: skip
+    opts = {
+        **settings(),
+        "server.port": port,
+        "server.address": address,
+        "server.headless": not open_browser,
+        **{k.replace("_", ".", 1): v for k, v in overrides.items()},
+    }
     cmd = [sys.executable, "-m", "streamlit", "run", str(script)]
     for k, v in opts.items():
         cmd += [f"--{k}", _flag(v)]
@@ -89,16 +98,28 @@ class MissingProxy(RuntimeError):
     """HAProxy is not installed."""
 
 
-def haproxy_config(port: int, address: str, backends: list[int], maxconn: int = 4096,
-                   per_source: int = 600, rate: int = 3000) -> str:  # fmt: skip
+def haproxy_config(
+    port: int,
+    address: str,
+    backends: list[int],
+    maxconn: int = 4096,
+    per_source: int = 600,
+    rate: int = 3000,
+) -> str:
     """HAProxy's configuration for ``serve``: ``maxconn`` connections in all, ``per_source``
     at once and ``rate`` requests in 10 s from one address (``haproxy.cfg.in``)."""
-    servers = "\n".join(f"    server app{i} 127.0.0.1:{p} check cookie app{i}"
-                        for i, p in enumerate(backends, 1))  # fmt: skip
+    servers = "\n".join(
+        f"    server app{i} 127.0.0.1:{p} check cookie app{i}" for i, p in enumerate(backends, 1)
+    )
     return HAPROXY_TEMPLATE.read_text("utf-8").format(
-        replicas=len(backends), address=address, port=port, servers=servers, maxconn=maxconn,
-        per_source=per_source, rate=rate,
-    )  # fmt: skip
+        replicas=len(backends),
+        address=address,
+        port=port,
+        servers=servers,
+        maxconn=maxconn,
+        per_source=per_source,
+        rate=rate,
+    )
 
 
 def _free_port() -> int:
@@ -191,8 +212,9 @@ class _Replicas:
     """The app processes and HAProxy of one ``serve``: each started again when it dies, after
     a growing pause, until one dies RESTARTS times within RESTART_WINDOW seconds."""
 
-    def __init__(self, work: Path, secret: str, backends: list[int], proxy: list[str],
-                 on_event=None) -> None:  # fmt: skip
+    def __init__(
+        self, work: Path, secret: str, backends: list[int], proxy: list[str], on_event=None
+    ) -> None:
         self.work, self.secret, self.backends, self.proxy = work, secret, backends, proxy
         self.on_event = on_event or (lambda msg: None)
         self.procs: dict[str, subprocess.Popen] = {}
@@ -209,8 +231,9 @@ class _Replicas:
         port = self.backends[int(name.removeprefix("app")) - 1]
         # Streamlit takes the cookie secret from the environment only
         env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": self.secret}
-        self.procs[name] = spawn(command(port), stdout=log, stderr=subprocess.STDOUT,
-                                 cwd=self.work, env=env)  # fmt: skip
+        self.procs[name] = spawn(
+            command(port), stdout=log, stderr=subprocess.STDOUT, cwd=self.work, env=env
+        )
 
     def start(self) -> None:
         for i in range(1, len(self.backends) + 1):
@@ -227,13 +250,17 @@ class _Replicas:
             deaths.append(now)
             self.deaths[name] = deaths
             if len(deaths) > RESTARTS:
-                return (f"{name} died {len(deaths)} times in {RESTART_WINDOW / 60:.0f} minutes "
-                        f"(last exit code {proc.returncode}; its log ends: "
-                        f"{_tail(self.work / f'{name}.log')})")  # fmt: skip
+                return (
+                    f"{name} died {len(deaths)} times in {RESTART_WINDOW / 60:.0f} minutes "
+                    f"(last exit code {proc.returncode}; its log ends: "
+                    f"{_tail(self.work / f'{name}.log')})"
+                )
             pause = BACKOFF[min(len(deaths), len(BACKOFF)) - 1]
             self.due[name] = now + pause
-            self.on_event(f"{name} exited (code {proc.returncode}); starting it again in "
-                          f"{pause:.0f} s, the others keep serving")  # fmt: skip
+            self.on_event(
+                f"{name} exited (code {proc.returncode}); starting it again in "
+                f"{pause:.0f} s, the others keep serving"
+            )
         for name, when in list(self.due.items()):
             if now >= when:
                 del self.due[name]
@@ -260,8 +287,14 @@ def _tail(path: Path, lines: int = 5) -> str:
     return ""
 
 
-def serve_replicas(replicas: int, port: int = 8501, address: str = "127.0.0.1",
-                   workdir: Path | None = None, on_ready=None, on_event=None) -> int:  # fmt: skip
+def serve_replicas(
+    replicas: int,
+    port: int = 8501,
+    address: str = "127.0.0.1",
+    workdir: Path | None = None,
+    on_ready=None,
+    on_event=None,
+) -> int:
     """N app processes on free loopback ports and HAProxy on ``address:port`` in front, with
     one cookie secret for all. A process that dies is started again (:class:`_Replicas`)
     while the others serve; SIGTERM or Ctrl-C stops them all. Returns an exit code (0 when
@@ -279,16 +312,16 @@ def serve_replicas(replicas: int, port: int = 8501, address: str = "127.0.0.1",
     backends = [_free_port() for _ in range(replicas)]
     cfg = work / "haproxy.cfg"
     cfg.write_text(haproxy_config(port, address, backends), "utf-8")
-    group = _Replicas(work, secrets.token_hex(32), backends, [haproxy, "-db", "-f", str(cfg)],
-                      on_event)  # fmt: skip
+    group = _Replicas(
+        work, secrets.token_hex(32), backends, [haproxy, "-db", "-f", str(cfg)], on_event
+    )
     try:
         group.start()
         procs = list(group.procs.values())
         if not all(healthy(p, 120, procs) for p in backends) or not healthy(port, 30, procs):
             dead = [n for n, p in group.procs.items() if p.poll() is not None]
             why = "; ".join(f"{n}: {_tail(work / f'{n}.log')}" for n in dead)
-            raise RuntimeError("the replicas did not become healthy"
-                               + (f" ({why})" if why else ""))  # fmt: skip
+            raise RuntimeError("the replicas did not become healthy" + (f" ({why})" if why else ""))
         if on_ready:
             on_ready(work, backends, [p.pid for p in procs])
         stopping = []

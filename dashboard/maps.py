@@ -50,8 +50,9 @@ def _europe(fid, lon, lat):
     return albers(lon, lat, 10, 43, 62, 52)
 
 
-_CONUS = albers(np.array([-125.0, -67.0, -96.0]), np.array([24.0, 24.0, 49.5]), -96, 29.5, 45.5,
-                37.5)  # fmt: skip
+_CONUS = albers(
+    np.array([-125.0, -67.0, -96.0]), np.array([24.0, 24.0, 49.5]), -96, 29.5, 45.5, 37.5
+)
 _W = _CONUS[0][1] - _CONUS[0][0]
 
 
@@ -89,8 +90,9 @@ def _simplified(px: np.ndarray, py: np.ndarray, tolerance: float) -> tuple[np.nd
     """A projected ring without the vertices no one can see (Douglas-Peucker at the view's
     tolerance, coordinates rounded to 1e-4): a third of the bytes for the page and the exports."""
     if len(px) > 8:
-        ring = shapely.simplify(shapely.LinearRing(np.c_[px, py]), tolerance,
-                                preserve_topology=True)  # fmt: skip
+        ring = shapely.simplify(
+            shapely.LinearRing(np.c_[px, py]), tolerance, preserve_topology=True
+        )
         if not ring.is_empty and len(ring.coords) >= 4:
             px, py = np.asarray(ring.coords).T
     return np.round(px, 4), np.round(py, 4)
@@ -171,16 +173,19 @@ def region_map(
     for fid, (xs, ys, centre, _name) in shapes.items():
         code = region_of(fid)
         v = vals.get(code)
-        key = (colors[cls(v)] if v is not None
-               else SUPPRESSED if code in supp else NO_DATA)  # fmt: skip
+        key = colors[cls(v)] if v is not None else SUPPRESSED if code in supp else NO_DATA
         gx, gy = groups.setdefault(key, ([], []))
         gx += xs
         gy += ys
         if centre is not None and (code in vals.index or code in supp):
             centres.setdefault(code, []).append(centre)
             pts = [(x, y) for x, y in zip(xs, ys, strict=True) if x is not None]
-            box = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts),
-                   max(p[1] for p in pts))  # fmt: skip
+            box = (
+                min(p[0] for p in pts),
+                min(p[1] for p in pts),
+                max(p[0] for p in pts),
+                max(p[1] for p in pts),
+            )
             extent = (
                 box
                 if extent is None
@@ -196,13 +201,21 @@ def region_map(
     for color in [NO_DATA, SUPPRESSED, *colors]:
         if color in groups:
             gx, gy = groups[color]
-            fig.add_trace(go.Scatter(
-                # float32 arrays with NaN between rings, not lists with None: plotly validates
-                # a list element by element (most of a map's build) and copies an array at
-                # once; 4 bytes hold a coordinate rounded to 1e-4 on the unit sphere
-                x=np.array(gx, dtype=np.float32), y=np.array(gy, dtype=np.float32),
-                fill="toself", fillcolor=color, mode="lines", hoverinfo="skip",
-                line={"color": "#ffffff", "width": line_width}, showlegend=False))  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    # float32 arrays with NaN between rings, not lists with None: plotly validates
+                    # a list element by element (most of a map's build) and copies an array at
+                    # once; 4 bytes hold a coordinate rounded to 1e-4 on the unit sphere
+                    x=np.array(gx, dtype=np.float32),
+                    y=np.array(gy, dtype=np.float32),
+                    fill="toself",
+                    fillcolor=color,
+                    mode="lines",
+                    hoverinfo="skip",
+                    line={"color": "#ffffff", "width": line_width},
+                    showlegend=False,
+                )
+            )
     codes = list(centres)
     cx = [np.mean([c[0] for c in centres[k]]) for k in codes]
     cy = [np.mean([c[1] for c in centres[k]]) for k in codes]
@@ -216,22 +229,38 @@ def region_map(
     # a dot marks each region where polygons are small (US counties), while there are few: at
     # full coverage (3,000 counties) the polygons carry the colour and the dots only hover
     visible = VIEWS[geo.LAYERS[layer].projection].markers and len(codes) <= MAX_DOTS
-    fig.add_trace(go.Scatter(
-        x=cx, y=cy, mode="markers", hoverinfo="text", text=[text(k) for k in codes],
-        showlegend=False, name="regions",
-        marker={"size": 8 if visible else 10,
-                "color": [colors[cls(vals[k])] if k in vals.index else SUPPRESSED
-                          for k in codes] if visible else "rgba(0,0,0,0)",
-                "line": {"width": 1 if visible else 0, "color": "#333"}},
-    ))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=cx,
+            y=cy,
+            mode="markers",
+            hoverinfo="text",
+            text=[text(k) for k in codes],
+            showlegend=False,
+            name="regions",
+            marker={
+                "size": 8 if visible else 10,
+                "color": [colors[cls(vals[k])] if k in vals.index else SUPPRESSED for k in codes]
+                if visible
+                else "rgba(0,0,0,0)",
+                "line": {"width": 1 if visible else 0, "color": "#333"},
+            },
+        )
+    )
     for i, color in enumerate([*colors, SUPPRESSED, NO_DATA]):
-        name = labels[i] if i < len(lows) else ("suppressed" if color == SUPPRESSED
-                                                  else "no data")  # fmt: skip
+        name = labels[i] if i < len(lows) else ("suppressed" if color == SUPPRESSED else "no data")
         if color == SUPPRESSED and not supp:
             continue
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", hoverinfo="skip", name=name,
-            marker={"symbol": "square", "size": 12, "color": color}))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                hoverinfo="skip",
+                name=name,
+                marker={"symbol": "square", "size": 12, "color": color},
+            )
+        )
     house_layout(fig, title, subtitle, source, "", left=10)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
@@ -239,14 +268,18 @@ def region_map(
         pad = 0.15 * max(extent[2] - extent[0], extent[3] - extent[1], 0.02)
         fig.update_xaxes(range=[extent[0] - pad, extent[2] + pad])
         fig.update_yaxes(range=[extent[1] - pad, extent[3] + pad])
-    fig.update_layout(hovermode="closest", plot_bgcolor="#ffffff",
-                      margin={"l": 10, "r": 10, "t": 10})  # fmt: skip
+    fig.update_layout(
+        hovermode="closest", plot_bgcolor="#ffffff", margin={"l": 10, "r": 10, "t": 10}
+    )
     # the map keeps the height its layer had with the title inside the figure (100 px of it)
     fit_height(fig, (height or geo.LAYERS[layer].height) - 100, ticks=0)  # the key below
     drawn = sum(1 for k in vals.index if k in centres)
     top = vals.sort_values(ascending=False).head(3)
     highest = ", ".join(f"{names.get(k, k)} {v:{value_format}}" for k, v in top.items())
-    alt = (f"Map: {title}. {subtitle}. {drawn} of {len(vals)} regions with data drawn"
-           + (f", {len(supp)} suppressed" if supp else "") + f"; highest: {highest}.")  # fmt: skip
+    alt = (
+        f"Map: {title}. {subtitle}. {drawn} of {len(vals)} regions with data drawn"
+        + (f", {len(supp)} suppressed" if supp else "")
+        + f"; highest: {highest}."
+    )
     data = vals.rename("value").rename_axis("region").reset_index()
     return Chart(fig, alt, data)

@@ -136,9 +136,12 @@ def specialization(df: pd.DataFrame, reference: pd.DataFrame | None = None) -> p
     full["plogp"] = -share * np.log(share.where(share > 0))
     full["pos"] = full["value"] > 0
     agg = full.groupby(keys, dropna=False).agg(
-        hhi=("sq", "sum"), krugman=("abs_diff", "sum"), entropy=("plogp", "sum"),
-        n_industries=("pos", "sum"), region_total=("region_total", "max"),
-    )  # fmt: skip
+        hhi=("sq", "sum"),
+        krugman=("abs_diff", "sum"),
+        entropy=("plogp", "sum"),
+        n_industries=("pos", "sum"),
+        region_total=("region_total", "max"),
+    )
     agg.loc[~(agg["region_total"] > 0), ["hhi", "krugman", "entropy"]] = np.nan
     agg["hoover"] = agg["krugman"] / 2
     out = agg.reset_index()[[*keys, "hhi", "krugman", "hoover", "entropy", "n_industries"]]
@@ -231,8 +234,16 @@ def shift_share(regional: pd.DataFrame, national: pd.DataFrame) -> ShiftShare:
     g_ri = (d["final"] / d["base"] - 1).where(d["base"] > 0)
     d["allocation"] = ((d["base"] - d["homothetic"]) * (g_ri - d["g_i"])).fillna(0.0)
     d["competitive"] = d["regional_shift"] - d["allocation"]
-    cols = ["base", "final", "national_share", "industry_mix", "regional_shift", "competitive",
-            "allocation", "total_change"]  # fmt: skip
+    cols = [
+        "base",
+        "final",
+        "national_share",
+        "industry_mix",
+        "regional_shift",
+        "competitive",
+        "allocation",
+        "total_change",
+    ]
     by_ind = d[["region", "industry", *cols, "homothetic"]]
     by_reg = d.groupby("region")[cols].sum().reset_index()
     by_ind.attrs["excluded_cells"] = by_reg.attrs["excluded_cells"] = excluded

@@ -21,7 +21,8 @@ def vintages(datasets: Iterable[str]) -> dict[str, str | None]:
 
 def source_line(datasets: Iterable[str], *credits: str) -> str:
     """The footer naming every dataset plotted, with vintage and licence, then ``credits``."""
-    parts = [origin(d).source_line(v).removeprefix("Source: ")
-             for d, v in vintages(datasets).items()]  # fmt: skip
+    parts = [
+        origin(d).source_line(v).removeprefix("Source: ") for d, v in vintages(datasets).items()
+    ]
     head = ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts)
     return " · ".join([head, *filter(None, credits)])

@@ -24,8 +24,7 @@ def _countries() -> pd.DataFrame:
     rows = []
     for fid, props in geo.properties("countries"):
         c = pycountry.countries.get(alpha_3=fid)
-        rows.append({"code": fid, "name_en": c.name if c else props["name"],
-                     "level": "country"})  # fmt: skip
+        rows.append({"code": fid, "name_en": c.name if c else props["name"], "level": "country"})
     return pd.DataFrame(rows)
 
 
@@ -41,8 +40,7 @@ def _nuts() -> pd.DataFrame:
             if level == 0:  # a country in English ("Germany", not "Deutschland")
                 c = pycountry.countries.get(alpha_3=parent)
                 name = getattr(c, "common_name", None) or (c.name if c else name)
-            rows[code] = {"code": code, "name_en": name, "level": f"nuts{level}",
-                          "parent": parent}  # fmt: skip
+            rows[code] = {"code": code, "name_en": name, "level": f"nuts{level}", "parent": parent}
     return pd.DataFrame(list(rows.values()))
 
 
@@ -50,13 +48,14 @@ def _us() -> pd.DataFrame:
     states = crosswalks.us_states()
     by_fips = dict(zip(states["fips"], states["usps"], strict=True))
     rows = [{"code": "US000", "name_en": "United States", "level": "us_nation"}]
-    rows += [{"code": f + "000", "name_en": n, "level": "us_state", "parent": "US000"}
-             for n, f in zip(states["name"], states["fips"], strict=True)]  # fmt: skip
+    rows += [
+        {"code": f + "000", "name_en": n, "level": "us_state", "parent": "US000"}
+        for n, f in zip(states["name"], states["fips"], strict=True)
+    ]
     for fid, props in geo.properties("us_counties"):
         st = fid[:2]
         name = f"{props['name']}, {by_fips.get(st, st)}"
-        rows.append({"code": fid, "name_en": name, "level": "us_county",
-                     "parent": st + "000"})  # fmt: skip
+        rows.append({"code": fid, "name_en": name, "level": "us_county", "parent": st + "000"})
     return pd.DataFrame(rows)
 
 
@@ -72,8 +71,11 @@ def regions() -> pd.DataFrame:
     # any other layer (a new region system's) names its own polygons
     known = set(out["code"])
     for key in geo.LAYERS:
-        extra = [{"code": fid, "name_en": props.get("name", fid), "level": key}
-                 for fid, props in geo.properties(key) if fid not in known]  # fmt: skip
+        extra = [
+            {"code": fid, "name_en": props.get("name", fid), "level": key}
+            for fid, props in geo.properties(key)
+            if fid not in known
+        ]
         if extra:
             out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
             known |= {e["code"] for e in extra}
@@ -90,8 +92,9 @@ def industries() -> pd.DataFrame:
         q = store.read("qcew", indicator="employment")[["industry", "industry_title"]]
     except store.StoreMissing:
         q = pd.DataFrame(columns=["industry", "industry_title"])
-    naics = q.drop_duplicates("industry").rename(columns={"industry": "code",
-                                                          "industry_title": "title"})  # fmt: skip
+    naics = q.drop_duplicates("industry").rename(
+        columns={"industry": "code", "industry_title": "title"}
+    )
     codes = set(naics["code"])
 
     def parent(code: str) -> str:

@@ -127,9 +127,17 @@ def listing() -> list[dict[str, Any]]:
     for e in REGISTRY.values():
         defaults = {k: list(v) if isinstance(v, tuple) else v for k, v in e.defaults().items()}
         choices = {k: e.allowed(k) for k in defaults if e.allowed(k) is not None}
-        out.append({"name": e.name, "kind": e.kind, "page": e.page, "params": defaults,
-                    "choices": choices, "datasets": list(e.datasets),
-                    "description": e.doc})  # fmt: skip
+        out.append(
+            {
+                "name": e.name,
+                "kind": e.kind,
+                "page": e.page,
+                "params": defaults,
+                "choices": choices,
+                "datasets": list(e.datasets),
+                "description": e.doc,
+            }
+        )
     return out
 
 
@@ -160,6 +168,9 @@ def file_stem(built: Built) -> str:
     """A file name for an export: the chart's name and its parameter values."""
     from dashboard.export import safe_name
 
-    vals = [("-".join(map(str, v)) if isinstance(v, tuple) else str(v))
-            for v in built.params.values() if v not in (None, (), "")]  # fmt: skip
+    vals = [
+        ("-".join(map(str, v)) if isinstance(v, tuple) else str(v))
+        for v in built.params.values()
+        if v not in (None, (), "")
+    ]
     return safe_name("_".join([built.name, *vals]), limit=120)

@@ -54,8 +54,11 @@ def population() -> pd.Series:
     out.attrs["notes"] = [
         "One series for every year: Rosstat's annual average population as revised after the "
         "2021 census (reg_normalizer); no join to the estimates made before it."
-    ] + [f"{y}: population on 1 January (no annual average yet); a per-head figure for {y} "
-         "is not comparable with earlier years." for y in jan1]  # fmt: skip
+    ] + [
+        f"{y}: population on 1 January (no annual average yet); a per-head figure for {y} "
+        "is not comparable with earlier years."
+        for y in jan1
+    ]
     out.attrs["breaks"] = jan1  # years of another measure (1 January)
     return out
 
@@ -83,9 +86,13 @@ def shares_agreement() -> dict:
     cons = store.read("ru_budget_shares", indicator="budget_share_consolidated")
     both = b.merge(cons, on=["geo", "year", "function"], suffixes=("", "_theirs"))
     gap = (both["share"] - both["value_theirs"]).abs()
-    return {"cells": len(both), "years": sorted(both["year"].unique().tolist()),
-            "within_0_1": float((gap <= 0.1).mean()), "within_0_05": float((gap <= 0.05).mean()),
-            "max_gap": float(gap.max())}  # fmt: skip
+    return {
+        "cells": len(both),
+        "years": sorted(both["year"].unique().tolist()),
+        "within_0_1": float((gap <= 0.1).mean()),
+        "within_0_05": float((gap <= 0.05).mean()),
+        "max_gap": float(gap.max()),
+    }
 
 
 def social_per_head(year: int) -> pd.Series:
@@ -98,8 +105,7 @@ def social_per_head(year: int) -> pd.Series:
 def monotowns() -> pd.DataFrame:
     """Per subject: towns in categories 1, 2, 3 and in all."""
     m = store.read("monotowns")
-    t = m.pivot_table(index="geo", columns="category", values="town", aggfunc="count",
-                      fill_value=0)  # fmt: skip
+    t = m.pivot_table(index="geo", columns="category", values="town", aggfunc="count", fill_value=0)
     t = t.reindex(columns=[1, 2, 3], fill_value=0)
     t.columns = [f"category_{c}" for c in t.columns]
     return t.assign(total=t.sum(axis=1))
@@ -117,8 +123,9 @@ def manufacturing_gva(year: int) -> pd.Series:
 def cross_section(year: int) -> pd.DataFrame:
     """One row per subject: manufacturing's share of GVA and social-policy spending per head
     in ``year`` (both published; NaN rows dropped)."""
-    d = pd.DataFrame({"mfg_gva": manufacturing_gva(year), "social_per_head":
-                      social_per_head(year)}).dropna()  # fmt: skip
+    d = pd.DataFrame(
+        {"mfg_gva": manufacturing_gva(year), "social_per_head": social_per_head(year)}
+    ).dropna()
     return d.rename_axis("geo").reset_index().assign(year=year)
 
 
@@ -128,10 +135,12 @@ def budget_table(regions, names: dict[str, str]) -> pd.DataFrame:
     bud = budget(list(FUNCTIONS))
     mine = bud[bud["geo"].isin(list(regions))]
     t = mine.assign(region=mine["geo"].map(names.get), function=mine["function"].map(FUNCTIONS))
-    t = t.pivot_table(index=["region", "function"], columns="year",
-                      values=["share", "per_head"]).round(1)  # fmt: skip
-    t.columns = [f"{'% of spending' if a == 'share' else 'RUB per person'} {b}"
-                 for a, b in t.columns]  # fmt: skip
+    t = t.pivot_table(
+        index=["region", "function"], columns="year", values=["share", "per_head"]
+    ).round(1)
+    t.columns = [
+        f"{'% of spending' if a == 'share' else 'RUB per person'} {b}" for a, b in t.columns
+    ]
     return t.reset_index()
 
 
@@ -139,8 +148,7 @@ def towns(regions, names: dict[str, str]) -> pd.DataFrame:
     """Single-industry towns in the selected regions: region, town, municipality, category."""
     t = store.read("monotowns")
     t = t[t["geo"].isin(list(regions))]
-    return t.assign(region=t["geo"].map(names.get))[["region", "town", "municipality",
-                                                     "category"]]  # fmt: skip
+    return t.assign(region=t["geo"].map(names.get))[["region", "town", "municipality", "category"]]
 
 
 ARMS_EMPLOYMENT = (
@@ -178,8 +186,10 @@ def arms_measures(regions) -> pd.DataFrame:
     emp = emp[(emp["year"] == emp_year) & (emp["industry"] == "C")].set_index("geo")["value"]
     shares = _subjects(store.read("ru_budget_shares", indicator="budget_share_consolidated"))
     cols = {"mfg_gva": gva, "mfg_employment": emp}
-    labels = {"mfg_gva": f"Manufacturing, % of GVA ({gva_year})",
-              "mfg_employment": f"Manufacturing, % of employment ({emp_year})"}  # fmt: skip
+    labels = {
+        "mfg_gva": f"Manufacturing, % of GVA ({gva_year})",
+        "mfg_employment": f"Manufacturing, % of employment ({emp_year})",
+    }
     for code, what in (("02", "defense"), ("10", "social")):
         for year in (2021, 2023):
             sel = shares[(shares["function"] == code) & (shares["year"] == year)]
@@ -194,6 +204,9 @@ def arms_measures(regions) -> pd.DataFrame:
     n = wide.notna().sum().astype(int)
     mine = wide.reindex(list(regions)).rename_axis("geo").reset_index()
     out = pd.concat([mine, median], ignore_index=True)[["geo", *cols]]
-    out.attrs.update(labels=labels, n={k: int(v) for k, v in n.items()},
-                     years={"mfg_gva": gva_year, "mfg_employment": emp_year})  # fmt: skip
+    out.attrs.update(
+        labels=labels,
+        n={k: int(v) for k, v in n.items()},
+        years={"mfg_gva": gva_year, "mfg_employment": emp_year},
+    )
     return out

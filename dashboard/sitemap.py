@@ -26,17 +26,45 @@ PAGES = {
     p.key: p
     for p in [
         Page("home", "Home", ":material/home:", "", 1, (), ("home:measure", "milex_gov_share")),
-        Page("guns_vs_butter", "Guns vs butter", ":material/balance:", "guns-vs-butter", 4,
-             ("map",), ("gvb:civilian", "education_gdp")),
-        Page("dependence", "Industrial dependence", ":material/factory:", "dependence", 3,
-             ("map", "spec_map"), ("dep:measure", "share")),
-        Page("russia", "Russia's regions", ":material/public:", "russia", 10, ("map", "war_map"),
-             ("ru:map", "social")),
-        Page("profile", "Region profile", ":material/location_on:", "region", 4, (),
-             ("profile:region", "FR10")),
+        Page(
+            "guns_vs_butter",
+            "Guns vs butter",
+            ":material/balance:",
+            "guns-vs-butter",
+            4,
+            ("map",),
+            ("gvb:civilian", "education_gdp"),
+        ),
+        Page(
+            "dependence",
+            "Industrial dependence",
+            ":material/factory:",
+            "dependence",
+            3,
+            ("map", "spec_map"),
+            ("dep:measure", "share"),
+        ),
+        Page(
+            "russia",
+            "Russia's regions",
+            ":material/public:",
+            "russia",
+            10,
+            ("map", "war_map"),
+            ("ru:map", "social"),
+        ),
+        Page(
+            "profile",
+            "Region profile",
+            ":material/location_on:",
+            "region",
+            4,
+            (),
+            ("profile:region", "FR10"),
+        ),
         Page("your_data", "Your data", ":material/upload_file:", "your-data"),
         Page("methods", "Methods", ":material/functions:", "methods"),
         Page("data", "Data", ":material/database:", "data"),
     ]
-}  # fmt: skip
+}
 DEFAULT = "home"

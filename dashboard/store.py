@@ -82,8 +82,10 @@ def manifest() -> dict:
             "`labordash repair` rebuilds it from the stored files"
         ) from None
     if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
-        raise StoreDamaged("the store's manifest is not a table of datasets; `labordash "
-                           "repair` rebuilds it from the stored files")  # fmt: skip
+        raise StoreDamaged(
+            "the store's manifest is not a table of datasets; `labordash "
+            "repair` rebuilds it from the stored files"
+        )
     return doc
 
 
@@ -118,8 +120,11 @@ def describe_holder() -> str:
 
 
 @contextlib.contextmanager
-def lock(wait: float | None = None, on_wait: Callable[[str], None] | None = None,
-         command: str = "labordash pull") -> Iterator[None]:  # fmt: skip
+def lock(
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    command: str = "labordash pull",
+) -> Iterator[None]:
     """Hold the store's lock for the block. ``wait`` seconds (None: as long as it takes) for
     another holder, calling ``on_wait`` with who it is; then StoreBusy."""
     from filelock import FileLock, Timeout
@@ -139,8 +144,12 @@ def lock(wait: float | None = None, on_wait: Callable[[str], None] | None = None
     try:
         sweep(d, config.cache_dir())
         with contextlib.suppress(OSError):
-            me = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
-                  "since": now_iso()}  # fmt: skip
+            me = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "command": command,
+                "since": now_iso(),
+            }
             _write_json_atomic(d / ".lock.json", me)
         yield
     finally:
@@ -264,12 +273,16 @@ def _pull(names, *, on_start, on_done, force, **fetch_kw) -> list[PullResult]:
                 "coverage": coverage.measure(frame, [f.origin for f in loaded.files]),
                 "source_files": [
                     {
-                        "file": Path(f.path).name, "origin": f.origin, "url": f.url,
-                        "size": f.size, "sha256": f.sha256, "retrieved": f.retrieved,
+                        "file": Path(f.path).name,
+                        "origin": f.origin,
+                        "url": f.url,
+                        "size": f.size,
+                        "sha256": f.sha256,
+                        "retrieved": f.retrieved,
                     }
                     for f in loaded.files
                 ],
-            }  # fmt: skip
+            }
             _write_dataset(ds, frame, entry)
             res = PullResult(
                 ds, True, len(frame), time.perf_counter() - t0, loaded.vintage, notes=loaded.notes
@@ -345,19 +358,23 @@ def _read_parquet(path: str, mtime_ns: int, size: int, expected: str | None) -> 
     dataset = Path(path).stem
     fix = f"`labordash pull --force {dataset}` rebuilds it"
     if expected and sha256(Path(path)) != expected:
-        raise StoreDamaged(f"the stored {dataset} table does not match its checksum (damaged "
-                           f"or changed outside labordash); {fix}")  # fmt: skip
+        raise StoreDamaged(
+            f"the stored {dataset} table does not match its checksum (damaged "
+            f"or changed outside labordash); {fix}"
+        )
     try:
         return pd.read_parquet(path)
     except (OSError, ValueError) as exc:  # pyarrow's errors are both
-        raise StoreDamaged(f"the stored {dataset} table cannot be read ({type(exc).__name__}); "
-                           f"{fix}") from None  # fmt: skip
+        raise StoreDamaged(
+            f"the stored {dataset} table cannot be read ({type(exc).__name__}); {fix}"
+        ) from None
 
 
 def _read_checked(dataset: str, path: Path) -> pd.DataFrame:
     st = path.stat()
-    return _read_parquet(str(path), st.st_mtime_ns, st.st_size,
-                         manifest().get(dataset, {}).get("sha256"))  # fmt: skip
+    return _read_parquet(
+        str(path), st.st_mtime_ns, st.st_size, manifest().get(dataset, {}).get("sha256")
+    )
 
 
 def read(dataset: str, **filters) -> pd.DataFrame:
@@ -432,10 +449,16 @@ def repair() -> list[str]:
                 rows = pq.ParquetFile(path).metadata.num_rows
             except (OSError, ValueError):
                 continue  # an unreadable file stays out; `labordash pull --force` rebuilds it
-            doc[ds] = {"dataset": ds, "rows": rows, "vintage": "unknown (manifest repaired)",
-                       "built": now_iso(), "labordash_version": __version__, "notes": [
-                           "manifest rebuilt by `labordash repair`; pull again for provenance"],
-                       "source_files": [], "sha256": sha256(path),
-                       "bytes": path.stat().st_size}  # fmt: skip
+            doc[ds] = {
+                "dataset": ds,
+                "rows": rows,
+                "vintage": "unknown (manifest repaired)",
+                "built": now_iso(),
+                "labordash_version": __version__,
+                "notes": ["manifest rebuilt by `labordash repair`; pull again for provenance"],
+                "source_files": [],
+                "sha256": sha256(path),
+                "bytes": path.stat().st_size,
+            }
         _write_json_atomic(old, doc)
         return sorted(doc)

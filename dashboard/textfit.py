@@ -28,8 +28,13 @@ def font_file(bold: bool = False) -> str | None:
     if shutil.which("fc-match"):
         pattern = f"Arial:{'bold' if bold else 'regular'}"
         try:
-            out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True,
-                                 text=True, timeout=5, check=False).stdout.strip()  # fmt: skip
+            out = subprocess.run(
+                ["fc-match", "-f", "%{file}", pattern],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             out = ""
         if out and Path(out).exists():

@@ -37,8 +37,10 @@ class UploadError(ValueError):
 
 def limits() -> str:
     """The limits in words, for the page and the docs."""
-    return (f"up to {MAX_BYTES // 2**20} MB, {MAX_ROWS:,} rows, {MAX_COLUMNS} columns and "
-            f"{MAX_CELLS:,} cells")  # fmt: skip
+    return (
+        f"up to {MAX_BYTES // 2**20} MB, {MAX_ROWS:,} rows, {MAX_COLUMNS} columns and "
+        f"{MAX_CELLS:,} cells"
+    )
 
 
 def precheck(content: bytes, filename: str) -> int:
@@ -47,8 +49,9 @@ def precheck(content: bytes, filename: str) -> int:
     or beyond 20 MB to over MAX_RATIO times the file, or that declares over MAX_SHARED
     distinct strings. Returns the bytes of text a reader will parse."""
     if len(content) > MAX_BYTES:
-        raise UploadError(f"{filename} is {len(content) / 2**20:.1f} MB; the limit is "
-                          f"{MAX_BYTES // 2**20} MB")  # fmt: skip
+        raise UploadError(
+            f"{filename} is {len(content) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB"
+        )
     if not filename.lower().endswith((".xlsx", ".xlsm")):
         return len(content)
     try:
@@ -59,21 +62,32 @@ def precheck(content: bytes, filename: str) -> int:
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise UploadError(f"{filename} is not a readable XLSX workbook ({exc})") from None
     if unzipped > MAX_UNZIPPED:
-        raise UploadError(f"{filename} unpacks to {unzipped / 2**20:,.0f} MB of XML; the limit "
-                          f"is {MAX_UNZIPPED // 2**20} MB")  # fmt: skip
+        raise UploadError(
+            f"{filename} unpacks to {unzipped / 2**20:,.0f} MB of XML; the limit "
+            f"is {MAX_UNZIPPED // 2**20} MB"
+        )
     if unzipped > 20 * 2**20 and unzipped > MAX_RATIO * len(content):
-        raise UploadError(f"{filename} unpacks to {unzipped / len(content):,.0f} times its size "
-                          f"({unzipped / 2**20:,.0f} MB of XML); a workbook of data is rarely "
-                          f"over {MAX_RATIO} times: save it as CSV")  # fmt: skip
+        raise UploadError(
+            f"{filename} unpacks to {unzipped / len(content):,.0f} times its size "
+            f"({unzipped / 2**20:,.0f} MB of XML); a workbook of data is rarely "
+            f"over {MAX_RATIO} times: save it as CSV"
+        )
     m = re.search(r'uniqueCount="(\d+)"', head) or re.search(r'\bcount="(\d+)"', head)
     if m and int(m.group(1)) > MAX_SHARED:
-        raise UploadError(f"{filename} declares {int(m.group(1)):,} distinct strings; the limit "
-                          f"is {MAX_SHARED:,}")  # fmt: skip
+        raise UploadError(
+            f"{filename} declares {int(m.group(1)):,} distinct strings; the limit is {MAX_SHARED:,}"
+        )
     return unzipped
 
 
-def read_bounded(content: bytes, filename: str, *, seconds: float = SECONDS,
-                 memory_mb: int = MEMORY_MB, owner: str = "") -> pd.DataFrame:  # fmt: skip
+def read_bounded(
+    content: bytes,
+    filename: str,
+    *,
+    seconds: float = SECONDS,
+    memory_mb: int = MEMORY_MB,
+    owner: str = "",
+) -> pd.DataFrame:
     """:func:`read_table` in a child process with a deadline and a memory cap, so that a
     hostile file costs its visitor an error message and nobody else anything: checked first
     (:func:`precheck`); one file of an ``owner`` (a session) at a time; a small one
@@ -82,19 +96,31 @@ def read_bounded(content: bytes, filename: str, *, seconds: float = SECONDS,
 
     text = precheck(content, filename)
     try:
-        return bounded.call(read_table, content, filename, seconds=seconds, memory_mb=memory_mb,
-                            owner=owner, small=text < SMALL)  # fmt: skip
+        return bounded.call(
+            read_table,
+            content,
+            filename,
+            seconds=seconds,
+            memory_mb=memory_mb,
+            owner=owner,
+            small=text < SMALL,
+        )
     except bounded.TooSlow:
-        raise UploadError(f"{filename} took longer than {seconds:g} s to read; split it or "
-                          "save it as CSV") from None  # fmt: skip
+        raise UploadError(
+            f"{filename} took longer than {seconds:g} s to read; split it or save it as CSV"
+        ) from None
     except bounded.TooBig:
-        raise UploadError(f"{filename} needs more than {memory_mb:,} MB of memory to read; "
-                          "split it into smaller files") from None  # fmt: skip
+        raise UploadError(
+            f"{filename} needs more than {memory_mb:,} MB of memory to read; "
+            "split it into smaller files"
+        ) from None
     except UploadError:
         raise
     except Exception as exc:  # a reader's own error on a damaged file (XML syntax, ...)
-        raise UploadError(f"{filename} could not be read: it is damaged or not what its name "
-                          f"says ({type(exc).__name__})") from None  # fmt: skip
+        raise UploadError(
+            f"{filename} could not be read: it is damaged or not what its name "
+            f"says ({type(exc).__name__})"
+        ) from None
 
 
 def read_table(content: bytes, filename: str) -> pd.DataFrame:
@@ -103,8 +129,9 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
     before any frame is built: bytes, then the declared sheet dimensions, then rows and columns
     while streaming."""
     if len(content) > MAX_BYTES:
-        raise UploadError(f"{filename} is {len(content) / 2**20:.1f} MB; the limit is "
-                          f"{MAX_BYTES // 2**20} MB")  # fmt: skip
+        raise UploadError(
+            f"{filename} is {len(content) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB"
+        )
     if not content.strip():
         raise UploadError(f"{filename} is empty")
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
@@ -137,11 +164,14 @@ def _check_shape(filename: str, rows: int, columns: int, what: str = "") -> None
     if columns > MAX_COLUMNS:
         raise UploadError(f"{filename} has {what}{columns:,} columns; the limit is {MAX_COLUMNS}")
     if rows > MAX_ROWS + 1:  # + the header
-        raise UploadError(f"{filename} has {what}more than {MAX_ROWS:,} rows; the limit is "
-                          f"{MAX_ROWS:,}")  # fmt: skip
+        raise UploadError(
+            f"{filename} has {what}more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}"
+        )
     if rows * columns > MAX_CELLS:
-        raise UploadError(f"{filename} has {what}{rows:,} rows x {columns:,} columns; the limit "
-                          f"is {MAX_CELLS:,} cells")  # fmt: skip
+        raise UploadError(
+            f"{filename} has {what}{rows:,} rows x {columns:,} columns; the limit "
+            f"is {MAX_CELLS:,} cells"
+        )
 
 
 def _xlsx_rows(content: bytes, filename: str) -> list[tuple]:
@@ -154,8 +184,10 @@ def _xlsx_rows(content: bytes, filename: str) -> list[tuple]:
         with zipfile.ZipFile(io.BytesIO(content)) as zf:
             unzipped = sum(i.file_size for i in zf.infolist())
         if unzipped > MAX_UNZIPPED:
-            raise UploadError(f"{filename} unpacks to {unzipped / 2**20:,.0f} MB of XML; the "
-                              f"limit is {MAX_UNZIPPED // 2**20} MB")  # fmt: skip
+            raise UploadError(
+                f"{filename} unpacks to {unzipped / 2**20:,.0f} MB of XML; the "
+                f"limit is {MAX_UNZIPPED // 2**20} MB"
+            )
         wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         if isinstance(exc, UploadError):
@@ -242,8 +274,7 @@ def _one_script(text: str) -> bool:
     """The non-ASCII letters are all of one script, and Latin ones read as words."""
     import unicodedata
 
-    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in text if ord(c) > 127
-               and c.isalpha()}  # fmt: skip
+    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in text if ord(c) > 127 and c.isalpha()}
     return len(scripts) <= 1 and (scripts != {"LATIN"} or _plausible_latin(text))
 
 
@@ -287,17 +318,21 @@ def decode(content: bytes, filename: str) -> tuple[str, str]:
         if m.chaos <= 0.2 and (text not in readings or score > readings[text][0]):
             readings[text] = (score, m.encoding)
     if western is not None and _plausible_latin(western):
-        rival = max(((sc, t, e) for t, (sc, e) in readings.items() if t != western),
-                    default=None)  # fmt: skip
+        rival = max(((sc, t, e) for t, (sc, e) in readings.items() if t != western), default=None)
         mine = readings.get(western, (0.0, ""))[0]
         if rival is None or rival[0] < mine + 0.2:
             return western, "cp1252"
-    ranked = sorted(readings.items(), reverse=True,
-                    key=lambda kv: (_one_script(kv[0]), kv[1][0], _lower_share(kv[0])))  # fmt: skip
+    ranked = sorted(
+        readings.items(),
+        reverse=True,
+        key=lambda kv: (_one_script(kv[0]), kv[1][0], _lower_share(kv[0])),
+    )
     ranked = [r for r in ranked if "\x00" not in r[0][:4096]]
     if not ranked:
-        raise UploadError(f"{filename} is not UTF-8 and no text encoding reads it as words; save "
-                          "it as UTF-8 (CSV UTF-8 in Excel) and upload again")  # fmt: skip
+        raise UploadError(
+            f"{filename} is not UTF-8 and no text encoding reads it as words; save "
+            "it as UTF-8 (CSV UTF-8 in Excel) and upload again"
+        )
     return ranked[0][0], ranked[0][1][1]
 
 
@@ -305,25 +340,30 @@ def _strict(content: bytes, enc: str, filename: str) -> str:
     try:
         return content.decode(enc)
     except UnicodeDecodeError as exc:
-        raise UploadError(f"{filename} starts like {enc} text but is not ({exc.reason} at byte "
-                          f"{exc.start})") from None  # fmt: skip
+        raise UploadError(
+            f"{filename} starts like {enc} text but is not ({exc.reason} at byte {exc.start})"
+        ) from None
 
 
 def guess_columns(df: pd.DataFrame) -> dict[str, str | None]:
     """A first guess at which column plays which role, by name."""
     lower = {c.lower().strip(): c for c in df.columns}
-    return {role: next((lower[n] for n in names if n in lower), None)
-            for role, names in ROLES.items()}  # fmt: skip
+    return {
+        role: next((lower[n] for n in names if n in lower), None) for role, names in ROLES.items()
+    }
 
 
 def _examples(df: pd.DataFrame, mask: pd.Series, cols: list[str]) -> str:
     rows = df.loc[mask, cols].head(3)
-    return "; ".join(f"row {i + 2}: " + ", ".join(f"{c}={str(v)[:30]!r}" for c, v in r.items())
-                     for i, r in rows.iterrows())  # fmt: skip
+    return "; ".join(
+        f"row {i + 2}: " + ", ".join(f"{c}={str(v)[:30]!r}" for c, v in r.items())
+        for i, r in rows.iterrows()
+    )
 
 
-def prepare(df: pd.DataFrame, region: str, industry: str, value: str,
-            year: str | None = None) -> pd.DataFrame:  # fmt: skip
+def prepare(
+    df: pd.DataFrame, region: str, industry: str, value: str, year: str | None = None
+) -> pd.DataFrame:
     """Long frame ``region, industry, value[, year]`` for ``dashboard.metrics``. Blank values
     become NaN (treated like suppressed cells); text values, negatives, blank codes, bad years
     and duplicate keys raise ``UploadError`` naming the rows (row numbers as in the file)."""
@@ -339,32 +379,40 @@ def prepare(df: pd.DataFrame, region: str, industry: str, value: str,
     for key in ("region", "industry"):
         blank = out[key].isin(["", "nan", "None"])
         if blank.any():
-            raise UploadError(f"{int(blank.sum())} row(s) have no {key} code: "
-                              + _examples(df, blank, [chosen[key]]))  # fmt: skip
+            raise UploadError(
+                f"{int(blank.sum())} row(s) have no {key} code: "
+                + _examples(df, blank, [chosen[key]])
+            )
     raw = out["value"].str.replace(r"[\s\u00a0]", "", regex=True)
     raw = raw.where(~raw.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?"), raw.str.replace(",", ""))
     blank = raw.isin(["", "nan", "NaN", "NA", "..", ":", "(D)", "-"])
     num = pd.to_numeric(raw.where(~blank), errors="coerce")
     bad = num.isna() & ~blank
     if bad.any():
-        raise UploadError(f"{int(bad.sum())} value(s) are not numbers: "
-                          + _examples(df, bad, [value]))  # fmt: skip
+        raise UploadError(
+            f"{int(bad.sum())} value(s) are not numbers: " + _examples(df, bad, [value])
+        )
     if (num < 0).any():
-        raise UploadError(f"{int((num < 0).sum())} value(s) are negative: "
-                          + _examples(df, num < 0, [value]))  # fmt: skip
+        raise UploadError(
+            f"{int((num < 0).sum())} value(s) are negative: " + _examples(df, num < 0, [value])
+        )
     out["value"] = num.astype(float)
     if year:
         y = pd.to_numeric(out["year"].str.extract(r"^(\d{4})", expand=False), errors="coerce")
         if y.isna().any():
-            raise UploadError(f"{int(y.isna().sum())} year(s) are not years: "
-                              + _examples(df, y.isna(), [year]))  # fmt: skip
+            raise UploadError(
+                f"{int(y.isna().sum())} year(s) are not years: " + _examples(df, y.isna(), [year])
+            )
         out["year"] = y.astype(int)
     keys = ["region", "industry", *(["year"] if year else [])]
     dup = out.duplicated(keys, keep=False)
     if dup.any():
-        raise UploadError(f"{int(dup.sum())} rows repeat a (region, industry"
-                          + (", year" if year else "") + ") key: "
-                          + _examples(df, dup, [chosen[k] for k in keys]))  # fmt: skip
+        raise UploadError(
+            f"{int(dup.sum())} rows repeat a (region, industry"
+            + (", year" if year else "")
+            + ") key: "
+            + _examples(df, dup, [chosen[k] for k in keys])
+        )
     return out
 
 

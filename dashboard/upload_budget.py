@@ -62,12 +62,16 @@ def hold(session: str, frame: pd.DataFrame) -> pd.DataFrame:
         mine = sum(n for s, n in _held.values() if s == session)
         total = sum(n for _, n in _held.values())
         if mine + size > PER_SESSION_MB << 20:
-            raise OverBudget(f"the table takes {size / 2**20:,.0f} MB in memory; one visitor "
-                             f"may hold {PER_SESSION_MB} MB")  # fmt: skip
+            raise OverBudget(
+                f"the table takes {size / 2**20:,.0f} MB in memory; one visitor "
+                f"may hold {PER_SESSION_MB} MB"
+            )
         if total + size > TOTAL_MB << 20:
-            raise OverBudget(f"the server already holds {total / 2**20:,.0f} MB of uploaded "
-                             f"tables (its limit is {TOTAL_MB} MB); try again in a few "
-                             "minutes")  # fmt: skip
+            raise OverBudget(
+                f"the server already holds {total / 2**20:,.0f} MB of uploaded "
+                f"tables (its limit is {TOTAL_MB} MB); try again in a few "
+                "minutes"
+            )
         _held[id(frame)] = (session, size)
     weakref.finalize(frame, _release, id(frame))
     return frame

@@ -40,15 +40,20 @@ def capped_add_file(self: MemoryUploadedFileManager, session_id: str, file) -> N
         mine = self.file_storage.get(session_id, {})
         held = sum(len(f.data) for f in mine.values())
         if self._total_bytes - held + len(file.data) > total_cap:
-            log.warning("upload refused: the server holds %d MB of uploads (cap %d MB)",
-                        self._total_bytes >> 20, TOTAL_MB)  # fmt: skip
-            raise _refuse("The server holds as many uploaded files as it may; try again in "
-                          "a few minutes.")  # fmt: skip
+            log.warning(
+                "upload refused: the server holds %d MB of uploads (cap %d MB)",
+                self._total_bytes >> 20,
+                TOTAL_MB,
+            )
+            raise _refuse(
+                "The server holds as many uploaded files as it may; try again in a few minutes."
+            )
     _original(self, session_id, file)
     with self._lock:
         mine = self.file_storage.get(session_id, {})
-        while mine and (len(mine) > PER_SESSION_FILES
-                        or sum(len(f.data) for f in mine.values()) > session_cap):  # fmt: skip
+        while mine and (
+            len(mine) > PER_SESSION_FILES or sum(len(f.data) for f in mine.values()) > session_cap
+        ):
             oldest = next(iter(mine))  # dicts keep insertion order: the oldest first
             if oldest == file.file_id:
                 break

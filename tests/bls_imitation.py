@@ -167,9 +167,12 @@ def areas(mirror: Path) -> list[tuple[str, str]]:
     doc = json.loads((mirror / "geo" / "geojson-counties-fips.json").read_text())
     counties = sorted(f["id"] for f in doc["features"])
     states = sorted({c[:2] for c in counties if c[:2] != "72"})
-    return ([("US000", "nation")] + [(f"{s}000", "state") for s in states]
-            + [(c, "county") for c in counties]
-            + [(f"C{1000 + 7 * i:04d}", "msa") for i in range(400)])  # fmt: skip
+    return (
+        [("US000", "nation")]
+        + [(f"{s}000", "state") for s in states]
+        + [(c, "county") for c in counties]
+        + [(f"C{1000 + 7 * i:04d}", "msa") for i in range(400)]
+    )
 
 
 AGGLVL = {  # (kind, level of the slice): agglvl_code as BLS numbers it (by ownership sector)
@@ -224,8 +227,14 @@ def synthetic_slices(
                     lq = ["", "1.0", f"{ratio:.2f}"] + ["1.0"] * 5 + [""]
                     oty = [f"{rng.uniform(-9, 9):.1f}" for _ in range(14)]
                     keys = [fips, own, code, lvl, "0", year, "A", "N" if supp else ""]
-                    cells = [*(f'"{k}"' for k in keys), *map(str, nums), f'"{lq[0]}"', *lq[1:8],
-                             f'"{lq[8]}"', *oty]  # fmt: skip
+                    cells = [
+                        *(f'"{k}"' for k in keys),
+                        *map(str, nums),
+                        f'"{lq[0]}"',
+                        *lq[1:8],
+                        f'"{lq[8]}"',
+                        *oty,
+                    ]
                     lines.append(",".join(cells))
             rel = f"cew/api/{year}/a/industry/{code.replace('-', '_')}.csv"
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -233,6 +242,8 @@ def synthetic_slices(
             paths.append(rel)
     titles = root / "cew/doc/titles/industry/industry_titles.csv"
     titles.parent.mkdir(parents=True, exist_ok=True)
-    titles.write_text('"industry_code","industry_title"\n' + "".join(
-        f'"{c}","NAICS {c} (synthetic title)"\n' for c in codes))  # fmt: skip
+    titles.write_text(
+        '"industry_code","industry_title"\n'
+        + "".join(f'"{c}","NAICS {c} (synthetic title)"\n' for c in codes)
+    )
     return paths + ["cew/doc/titles/industry/industry_titles.csv"]

@@ -108,10 +108,13 @@ def _wb_csv_rows(code: str) -> tuple[list[dict], list[dict]]:
         list(csv.DictReader(io.StringIO(files[meta_name].decode("utf-8-sig")))) if meta_name else []
     )
     countries = [
-        {"id": m["Country Code"], "name": m["TableName"],
-         "region": {"value": m["Region"] or "Aggregates"}}
+        {
+            "id": m["Country Code"],
+            "name": m["TableName"],
+            "region": {"value": m["Region"] or "Aggregates"},
+        }
         for m in meta
-    ]  # fmt: skip
+    ]
     data = []
     for r in rows[5:]:
         for i, col in enumerate(header):
@@ -121,10 +124,11 @@ def _wb_csv_rows(code: str) -> tuple[list[dict], list[dict]]:
                     {
                         "indicator": {"id": r[3], "value": r[2]},
                         "country": {"id": r[1], "value": r[0]},
-                        "countryiso3code": r[1], "date": col,
+                        "countryiso3code": r[1],
+                        "date": col,
                         "value": float(val) if val else None,
                     }
-                )  # fmt: skip
+                )
     return countries, data
 
 
@@ -134,8 +138,14 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep test output clean
         pass
 
-    def _send(self, code: int, body: bytes, ctype: str, length: int | None = None,
-              headers: dict | None = None):  # fmt: skip
+    def _send(
+        self,
+        code: int,
+        body: bytes,
+        ctype: str,
+        length: int | None = None,
+        headers: dict | None = None,
+    ):
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body) if length is None else length))
@@ -224,13 +234,18 @@ class _Handler(BaseHTTPRequestHandler):
             if not src.exists():
                 return self._send(404, b"{}", "application/json")
             recs = [
-                {"IndicatorCode": r["IndicatorCode"], "SpatialDimType": r["SpatialDimension"],
-                 "SpatialDim": r["SpatialDimensionValueCode"], "TimeDim": int(r["TimeDim"]),
-                 "ParentLocationCode": r["ParentLocationCode"] or None, "Value": r["Value"],
-                 "NumericValue": float(r["NumericValue"]) if r["NumericValue"] else None,
-                 "Date": r["Date"]}
+                {
+                    "IndicatorCode": r["IndicatorCode"],
+                    "SpatialDimType": r["SpatialDimension"],
+                    "SpatialDim": r["SpatialDimensionValueCode"],
+                    "TimeDim": int(r["TimeDim"]),
+                    "ParentLocationCode": r["ParentLocationCode"] or None,
+                    "Value": r["Value"],
+                    "NumericValue": float(r["NumericValue"]) if r["NumericValue"] else None,
+                    "Date": r["Date"],
+                }
                 for r in csv.DictReader(io.StringIO(src.read_text("utf-8")))
-            ]  # fmt: skip
+            ]
             body = json.dumps({"@odata.context": "x", "value": recs}).encode()
             return self._send(200, body, "application/json")
         if parts[:2] == ["owid", "grapher"]:  # OWID grapher CSV and metadata.json

@@ -160,8 +160,14 @@ def test_granger_finds_a_planted_lead():
 
 
 def test_rolling_correlation_counts_calendar_years():
-    p = pd.DataFrame({"geo": "AAA", "year": range(2000, 2012), "x": range(12),
-                      "y": [2 * v + 1 for v in range(12)]})  # fmt: skip
+    p = pd.DataFrame(
+        {
+            "geo": "AAA",
+            "year": range(2000, 2012),
+            "x": range(12),
+            "y": [2 * v + 1 for v in range(12)],
+        }
+    )
     rc = rolling_correlation(p, "x", "y", window=5)
     assert rc["corr"].round(12).eq(1.0).all() and rc["year"].min() == 2003
     gappy = p[~p.year.isin([2005, 2006])]
@@ -228,10 +234,12 @@ def test_real_tradeoff_model_runs_on_all_countries(store_env):
 def test_r_squared_equal_linearmodels(time_effects):
     p = simulated()
     d = p.set_index(["geo", "year"])
-    lm = PanelOLS(d["y"], d[["x", "z"]].assign(const=1.0), entity_effects=True,
-                  time_effects=time_effects).fit()  # fmt: skip
-    r = tradeoff_model(p, "y", "x", ["z"], effects="twoway" if time_effects else "entity",
-                       cov="nonrobust")  # fmt: skip
+    lm = PanelOLS(
+        d["y"], d[["x", "z"]].assign(const=1.0), entity_effects=True, time_effects=time_effects
+    ).fit()
+    r = tradeoff_model(
+        p, "y", "x", ["z"], effects="twoway" if time_effects else "entity", cov="nonrobust"
+    )
     assert r.r2_within == pytest.approx(lm.rsquared_within, rel=1e-9)
     assert r.r2_overall == pytest.approx(lm.rsquared_overall, rel=1e-9)
 
@@ -267,8 +275,7 @@ def test_granger_p_value_takes_the_single_equation_degrees_of_freedom():
     p = pd.DataFrame({"geo": "AAA", "year": range(2000, 2022), "x": x, "y": y})
     r = granger(p, "AAA", "x", "y", maxlag=3)
     d = p[["y", "x"]].diff().dropna()
-    f, pvalue, df_denom, df_num = grangercausalitytests(d, maxlag=[r.lag])[r.lag][
-        0]["ssr_ftest"]  # fmt: skip
+    f, pvalue, df_denom, df_num = grangercausalitytests(d, maxlag=[r.lag])[r.lag][0]["ssr_ftest"]
     assert r.f_stat == pytest.approx(f, rel=1e-9)
     assert r.pvalue == pytest.approx(pvalue, rel=1e-9)  # before: the VAR's 2x df, smaller
     assert df_denom == r.nobs - 2 * r.lag - 1

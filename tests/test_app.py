@@ -38,8 +38,11 @@ def test_home_default(store_env):
     assert "Source: Stockholm International Peace Research Institute (SIPRI)" in captions
     assert "Russia 7.5 in 2025" in captions  # alt text carries the latest values
     assert not at.info
-    assert [b.key for b in at.get("download_button")][:3] == ["x_milex_png", "x_milex_svg",
-                                                              "x_milex_pdf"]  # fmt: skip
+    assert [b.key for b in at.get("download_button")][:3] == [
+        "x_milex_png",
+        "x_milex_svg",
+        "x_milex_pdf",
+    ]
 
 
 def test_home_from_a_shared_link(store_env):
@@ -76,8 +79,21 @@ def test_home_odd_query_parameters(store_env, params):
 
 
 def test_home_too_many_countries_are_cut(store_env):
-    codes = ["RUS", "UKR", "USA", "CHN", "DEU", "FRA", "GBR", "IND", "JPN", "KOR", "POL", "TUR",
-             "ISR"]  # fmt: skip
+    codes = [
+        "RUS",
+        "UKR",
+        "USA",
+        "CHN",
+        "DEU",
+        "FRA",
+        "GBR",
+        "IND",
+        "JPN",
+        "KOR",
+        "POL",
+        "TUR",
+        "ISR",
+    ]
     at = run_app(countries=codes)
     assert not at.exception
     assert at.multiselect[0].value == codes[:12]
@@ -176,8 +192,7 @@ def test_gvb_model_options(store_env):
     assert "log(health_gdp) ~ log(milex_gdp)" in " ".join(c.value for c in at.caption)
     table = next(d.value for d in at.dataframe if "term" in d.value.columns)
     assert all(isinstance(p, str) and p != "0.000" for p in table["pvalue"])  # "<0.001", not 0
-    config = json.loads(next(d for d in at.dataframe if "term" in d.value.columns)
-                        .proto.columns)  # fmt: skip
+    config = json.loads(next(d for d in at.dataframe if "term" in d.value.columns).proto.columns)
     assert config["pvalue"]["label"] == "p-value" and config["ci_low"]["label"] == "95% CI, low"
     at = run_gvb(group="russia_ukraine", sample="selected")
     assert not at.exception
@@ -325,8 +340,7 @@ def test_profile_every_system(store_env, system):
     # Russian employment structure has one year)
     several = len(s.load().periods) > 1  # one period: no specialization over time either
     shift = s.reference_of is not None and several
-    charts = ["mix", *(["spec"] if several else []), *(["waterfall"] if shift else []),
-              "social"]  # fmt: skip
+    charts = ["mix", *(["spec"] if several else []), *(["waterfall"] if shift else []), "social"]
     at = run_page(PROFILE, system=system, region=region)
     assert not at.exception, at.exception
     assert chart_keys(at) == charts
@@ -348,9 +362,12 @@ def test_profile_numbers_and_shift_share(store_env):
 
 @pytest.mark.parametrize(
     "params",
-    [{"system": "nuts2", "region": "XX99"}, {"region": "<img src=x>", "base": "-1"},
-     {"system": "us_county", "period": "2016-Q9", "final": "2999"}],
-)  # fmt: skip
+    [
+        {"system": "nuts2", "region": "XX99"},
+        {"region": "<img src=x>", "base": "-1"},
+        {"system": "us_county", "period": "2016-Q9", "final": "2999"},
+    ],
+)
 def test_profile_odd_query_parameters(store_env, params):
     at = run_page(PROFILE, **params)
     assert not at.exception, at.exception
@@ -370,13 +387,24 @@ RUSSIA = "views/russia.py"
 def test_russia_default_and_udmurtia_matches_the_store(store_env):
     at = run_page(RUSSIA)
     assert not at.exception, at.exception
-    assert chart_keys(at) == ["map", "wages", "social_bars", "support", "wartime", "war_map",
-                              "national", "funds", "shipments", "scatter"]  # fmt: skip
+    assert chart_keys(at) == [
+        "map",
+        "wages",
+        "social_bars",
+        "support",
+        "wartime",
+        "war_map",
+        "national",
+        "funds",
+        "shipments",
+        "scatter",
+    ]
     assert at.multiselect[0].value[:4] == ["RU-UD", "RU-TUL", "RU-VLA", "RU-IVA"]
     table = table_with(at, "% of spending 2021").set_index(["region", "function"])
     b = store.read("roskazna_budget", geo="RU-UD", year=2021).set_index("function")["value"]
-    pop = store.read("ru_population", geo="RU-UD", indicator="population_avg", year=2021,
-                     territory="total")["value"].iloc[0]  # fmt: skip
+    pop = store.read(
+        "ru_population", geo="RU-UD", indicator="population_avg", year=2021, territory="total"
+    )["value"].iloc[0]
     row = table.loc[("Udmurt Republic", "Social policy")]
     assert row["% of spending 2021"] == round(b["10"] / b["total"] * 100, 1) == 22.3
     assert row["RUB per person 2021"] == pytest.approx(b["10"] / pop * 1000, abs=0.06)
@@ -399,12 +427,16 @@ def test_russia_every_map(store_env, which):
 def test_russia_wartime_section(store_env):
     at = run_page(RUSSIA, war_fn="10", war_base="2019", war_final="2023")
     assert not at.exception, at.exception
-    spec = json.loads(next(c for c in page_charts(at) if c.proto.id.endswith("war_map")
-                           or "war_map" in c.proto.id).proto.spec)  # fmt: skip
+    spec = json.loads(
+        next(
+            c for c in page_charts(at) if c.proto.id.endswith("war_map") or "war_map" in c.proto.id
+        ).proto.spec
+    )
     title = spec["layout"]["meta"]["title"]  # page text above the figure
     assert title == "Social policy: change in its share of the budget, 2019 to 2023"
-    shares = store.read("ru_budget_shares", indicator="budget_share_consolidated", function="10",
-                        geo="RU-UD")  # fmt: skip
+    shares = store.read(
+        "ru_budget_shares", indicator="budget_share_consolidated", function="10", geo="RU-UD"
+    )
     ud = shares.set_index("year")["value"]
     from dashboard import registry
 
@@ -431,22 +463,45 @@ def test_methods_page_names_every_measure_with_its_formula_and_code(store_env):
     at = run_page("views/methods.py")
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
-    for measure in ("Location quotient", "Herfindahl", "Krugman", "Hoover", "entropy",
-                    "Locational Gini", "Dunn", "Esteban-Marquillas", "Fixed effects",
-                    "Clustered standard errors", "Granger", "Rolling correlation"):  # fmt: skip
+    for measure in (
+        "Location quotient",
+        "Herfindahl",
+        "Krugman",
+        "Hoover",
+        "entropy",
+        "Locational Gini",
+        "Dunn",
+        "Esteban-Marquillas",
+        "Fixed effects",
+        "Clustered standard errors",
+        "Granger",
+        "Rolling correlation",
+    ):
         assert measure in text, measure
     assert r"LQ_{ri} = \frac{s_{ri}}{b_i}" in text
     # every output column of the metrics functions is documented under its code name
     from dashboard import metrics
 
-    cells = pd.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y", "x", "y"],
-                          "value": [1.0, 2.0, 3.0, 4.0]})  # fmt: skip
+    cells = pd.DataFrame(
+        {
+            "region": ["a", "a", "b", "b"],
+            "industry": ["x", "y", "x", "y"],
+            "value": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     documented = {*metrics.specialization(cells).columns, *metrics.localization(cells).columns}
     for col in documented - {"region", "industry", "n_industries"}:
         assert f"`{col}`" in text, col
-    for fn in ("metrics.location_quotients", "metrics.shift_share", "analysis.tradeoff_model",
-               "analysis.granger", "analysis.rolling_correlation", "transforms.relative_change",
-               "transforms.indexed", "transforms.change_between"):  # fmt: skip
+    for fn in (
+        "metrics.location_quotients",
+        "metrics.shift_share",
+        "analysis.tradeoff_model",
+        "analysis.granger",
+        "analysis.rolling_correlation",
+        "transforms.relative_change",
+        "transforms.indexed",
+        "transforms.change_between",
+    ):
         assert fn in text, fn
 
 
@@ -460,7 +515,10 @@ def test_data_page_lists_the_catalog_and_withholds_sipri(store_env):
     # what this install covers: the mirror's QCEW files are 15 counties and 4 states
     q = cat.set_index("dataset").loc["qcew"]
     assert (q["years"], q["places"], q["from"]) == (
-        "2016-2020", "15 US counties, 4 US states", "mirror (19 files)")  # fmt: skip
+        "2016-2020",
+        "15 US counties, 4 US states",
+        "mirror (19 files)",
+    )
     thin = " ".join(w.value for w in at.warning)
     assert (
         "US counties** (qcew): 15 of 3,143 counties (50 states and DC): run `labordash "
@@ -492,14 +550,18 @@ def test_arms_measures_side_by_side_with_the_median_subject(store_env):
     # manufacturing (section C): Udmurtia 18.3% of GVA in 2022, 21.2% of employment in 2023
     gva = store.read("rosstat_grp_structure", geo="RU-UD", industry="C", year=2022)
     assert t.loc["RU-UD", "mfg_gva"] == gva["value"].item() == 18.3
-    emp = store.read("rosstat_employment_structure", geo="RU-UD", industry="C",
-                     indicator="employment_share")  # fmt: skip
+    emp = store.read(
+        "rosstat_employment_structure", geo="RU-UD", industry="C", indicator="employment_share"
+    )
     assert t.loc["RU-UD", "mfg_employment"] == emp["value"].item() == 21.2
     shares = store.read("ru_budget_shares", indicator="budget_share_consolidated", function="02")
     iva = shares[(shares["geo"] == "RU-IVA") & (shares["year"] == 2023)]["value"].item()
     assert t.loc["RU-IVA", "defense_2023"] == pytest.approx(iva, abs=0.005)  # 0.87
-    subjects = shares[(shares["year"] == 2023) & shares["geo"].str.match(r"(RU|UA)-[A-Z0-9]+$")
-                      & ~shares["geo"].str.endswith("FD")]  # fmt: skip
+    subjects = shares[
+        (shares["year"] == 2023)
+        & shares["geo"].str.match(r"(RU|UA)-[A-Z0-9]+$")
+        & ~shares["geo"].str.endswith("FD")
+    ]
     assert b.notes["n"]["defense_2023"] == subjects["geo"].nunique() == 84  # no Sevastopol 02
     assert t.loc["median", "defense_2023"] == pytest.approx(subjects["value"].median(), abs=0.005)
     towns = store.read("monotowns", geo="RU-UD")
@@ -530,11 +592,13 @@ def test_russia_social_support_per_head_by_recipient(store_env):
 
     b = registry.build("russia_social_support", {})
     d = b.chart.data.set_index(["geo", "recipient"])["per_head"]
-    sup = store.read("ru_social_support", geo="RU-UD", indicator="social_support_by_category",
-                     form="total")  # fmt: skip
+    sup = store.read(
+        "ru_social_support", geo="RU-UD", indicator="social_support_by_category", form="total"
+    )
     families = sup[sup["category"] == "семьи с детьми"]["value"].item()  # mln RUB
-    pop = store.read("ru_population", geo="RU-UD", indicator="population_avg", year=2021,
-                     territory="total")["value"].iloc[0]  # fmt: skip
+    pop = store.read(
+        "ru_population", geo="RU-UD", indicator="population_avg", year=2021, territory="total"
+    )["value"].iloc[0]
     assert pop == 1454.945  # revised after the 2021 census, as every per-head figure
     assert d[("RU-UD", "Families with children")] == pytest.approx(families / pop * 1000)
     assert set(d.index.get_level_values("geo")) == {"RUS", *russia.ARMS_REGIONS}

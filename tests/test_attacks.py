@@ -31,9 +31,11 @@ from .test_app import run_app, run_page
 
 ROOT = Path(__file__).resolve().parents[1]
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-HEADER = ('<row r="1"><c r="A1" t="inlineStr"><is><t>region</t></is></c><c r="B1" '
-          't="inlineStr"><is><t>industry</t></is></c><c r="C1" t="inlineStr"><is><t>value</t>'
-          '</is></c></row>')  # fmt: skip
+HEADER = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>region</t></is></c><c r="B1" '
+    't="inlineStr"><is><t>industry</t></is></c><c r="C1" t="inlineStr"><is><t>value</t>'
+    "</is></c></row>"
+)
 QCEW_CSV = "qcew/by_area_2016_q1-q4/2016.q1-q4_01000_Alabama_Statewide.csv"
 
 
@@ -45,19 +47,31 @@ def xlsx(rows_xml: str, dimension: str | None = None) -> bytes:
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", f'<Types xmlns="{pkg}/content-types"><Default '
-                   f'Extension="rels" ContentType="{pkg[:-5]}/2006/relationships+xml"/><Override '
-                   f'PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/><Override '
-                   f'PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
-                   "</Types>")  # fmt: skip
-        z.writestr("_rels/.rels", f'<Relationships xmlns="{pkg}/relationships"><Relationship '
-                   f'Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-                   "</Relationships>")  # fmt: skip
-        z.writestr("xl/workbook.xml", f'<workbook {NS} xmlns:r="{rel}"><sheets><sheet name="S" '
-                   'sheetId="1" r:id="rId1"/></sheets></workbook>')  # fmt: skip
-        z.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{pkg}/relationships">'
-                   f'<Relationship Id="rId1" Type="{rel}/worksheet" '
-                   'Target="worksheets/sheet1.xml"/></Relationships>')  # fmt: skip
+        z.writestr(
+            "[Content_Types].xml",
+            f'<Types xmlns="{pkg}/content-types"><Default '
+            f'Extension="rels" ContentType="{pkg[:-5]}/2006/relationships+xml"/><Override '
+            f'PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/><Override '
+            f'PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
+            "</Types>",
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{pkg}/relationships"><Relationship '
+            f'Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook {NS} xmlns:r="{rel}"><sheets><sheet name="S" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{pkg}/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         z.writestr(
             "xl/worksheets/sheet1.xml",
             f"<worksheet {NS}>{dim}<sheetData>{rows_xml}</sheetData></worksheet>",
@@ -135,16 +149,22 @@ def with_shared_strings(book: bytes, count: int, entries: int) -> bytes:
     """``book`` with a shared-strings part declaring ``count`` strings and holding ``entries``."""
     buf = io.BytesIO(book)
     with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/sharedStrings.xml", f'<sst {NS} count="{count}" uniqueCount="{count}">'
-                   + "<si><t>a</t></si>" * entries + "</sst>")  # fmt: skip
+        z.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst {NS} count="{count}" uniqueCount="{count}">'
+            + "<si><t>a</t></si>" * entries
+            + "</sst>",
+        )
     return buf.getvalue()
 
 
 @pytest.mark.parametrize(
     ("count", "entries", "message"),
-    [(11_000_000, 10, "declares 11,000,000 distinct strings; the limit is 2,000,000"),
-     (1_000, 2_000_000, r"unpacks to \d[\d,]* times its size")],
-)  # fmt: skip
+    [
+        (11_000_000, 10, "declares 11,000,000 distinct strings; the limit is 2,000,000"),
+        (1_000, 2_000_000, r"unpacks to \d[\d,]* times its size"),
+    ],
+)
 def test_a_shared_strings_bomb_is_refused_before_a_reader_starts(count, entries, message):
     """Two 0.4 MB workbooks declaring 11 M shared strings held both readers for 60 s and 1 GB
     each; now refused in the app process from the zip directory and the part's first bytes."""
@@ -168,8 +188,12 @@ def test_one_visitor_holds_one_reader_and_a_small_file_never_waits_behind_large_
         bounded.call(time.sleep, secs, seconds=60, memory_mb=256, owner=owner, small=small)
         done[name] = time.monotonic() - t0
 
-    jobs = [("a1", "a", 4, False), ("a2", "a", 4, False), ("c1", "c", 4, False),
-            ("b", "b", 0, True)]  # fmt: skip
+    jobs = [
+        ("a1", "a", 4, False),
+        ("a2", "a", 4, False),
+        ("c1", "c", 4, False),
+        ("b", "b", 0, True),
+    ]
     threads = []
     for job in jobs:
         threads.append(threading.Thread(target=read, args=job))
@@ -233,16 +257,23 @@ def damaged_home(store_env, tmp_path, monkeypatch):
 
 
 def visible_text(at) -> str:
-    return " ".join(str(e.value) for kind in ("markdown", "caption", "info", "warning", "error",
-                                              "exception", "text", "code")
-                    for e in at.get(kind))  # fmt: skip
+    return " ".join(
+        str(e.value)
+        for kind in ("markdown", "caption", "info", "warning", "error", "exception", "text", "code")
+        for e in at.get(kind)
+    )
 
 
 @pytest.mark.parametrize(
     ("page", "dataset"),
-    [("home", "sipri_milex"), ("guns_vs_butter", "sipri_milex"), ("russia", "rosstat_regions"),
-     ("dependence", "eurostat_lfs_nace"), ("profile", "eurostat_lfs_nace")],
-)  # fmt: skip
+    [
+        ("home", "sipri_milex"),
+        ("guns_vs_butter", "sipri_milex"),
+        ("russia", "rosstat_regions"),
+        ("dependence", "eurostat_lfs_nace"),
+        ("profile", "eurostat_lfs_nace"),
+    ],
+)
 def test_a_damaged_store_file_is_a_plain_message(damaged_home, page, dataset):
     from dashboard import sitemap
 
@@ -290,8 +321,9 @@ def test_an_unexpected_error_is_logged_not_shown(store_env, monkeypatch, caplog)
 # --- 3. pages downloaded a missing layer on every render, and showed the token ------------
 
 
-def test_pages_never_download_and_urls_lose_their_secrets(store_env, tmp_path, monkeypatch,
-                                                          http_server):  # fmt: skip
+def test_pages_never_download_and_urls_lose_their_secrets(
+    store_env, tmp_path, monkeypatch, http_server
+):
     from .conftest import _Handler
 
     home = tmp_path / "nolayer"
@@ -312,8 +344,10 @@ def test_pages_never_download_and_urls_lose_their_secrets(store_env, tmp_path, m
 
 
 def test_public_url_drops_credentials_query_and_fragment():
-    assert (fetch.public_url("https://user:pw@example.org:8443/a/b.csv?token=x&k=1#frag")
-            == "https://example.org:8443/a/b.csv")  # fmt: skip
+    assert (
+        fetch.public_url("https://user:pw@example.org:8443/a/b.csv?token=x&k=1#frag")
+        == "https://example.org:8443/a/b.csv"
+    )
 
 
 def test_download_errors_and_records_never_carry_the_query(home, http_server):
@@ -321,8 +355,7 @@ def test_download_errors_and_records_never_carry_the_query(home, http_server):
     with pytest.raises(FetchError) as err:
         fetch.download(url, home / "x.csv", source="t", kind="csv", retries=0)
     assert "SECRET42" not in str(err.value) and "/status/404" in str(err.value)
-    rec = fetch.fetch(Resource("t", "a.csv", f"{http_server}/files/{QCEW_CSV}?key=SECRET42",
-                               "csv"))  # fmt: skip
+    rec = fetch.fetch(Resource("t", "a.csv", f"{http_server}/files/{QCEW_CSV}?key=SECRET42", "csv"))
     assert "SECRET42" not in rec.url
     assert "SECRET42" not in fetch.manifest_path().read_text()
 
@@ -372,8 +405,7 @@ def test_the_app_on_an_unwritable_store_says_so_once(unwritable_home):
     assert "could not be built" in text and "Data store ready" not in text
 
 
-def test_the_first_run_survives_its_visitor_and_a_later_pull_clears_its_outcome(
-        home, monkeypatch):  # fmt: skip
+def test_the_first_run_survives_its_visitor_and_a_later_pull_clears_its_outcome(home, monkeypatch):
     monkeypatch.setattr(first_run, "_outcome", None)
     monkeypatch.setattr(first_run, "_thread", None)
     real = store.pull
@@ -445,8 +477,12 @@ def test_a_gzip_encoded_download_is_accepted(home, http_server):
 def test_two_pulls_at_once_both_succeed(home, tmp_path):
     env = {**os.environ, "LABORDASH_HOME": str(home), "LABORDASH_MIRROR": str(MIRROR)}
     cmd = [sys.executable, "-m", "dashboard.cli", "pull", "owid", "cofog", "who"]
-    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, cwd=tmp_path) for _ in range(2)]  # fmt: skip
+    procs = [
+        subprocess.Popen(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path
+        )
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=300)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert not any("Errno" in o or "FAILED" in o for o in outs), outs
@@ -620,10 +656,15 @@ def test_export_spec_errors_are_messages(store_env, tmp_path):
 
 def test_export_never_overwrites_within_a_run(store_env, tmp_path):
     spec = tmp_path / "s.toml"
-    entries = [("gvb_granger", "a/b"), ("gvb_granger", "a_b"), ("gvb_granger", "Граница военных"),
-               ("gvb_model", "Граница военных")]  # fmt: skip
-    spec.write_text("\n".join(f'[[chart]]\nchart = "{c}"\nfile = "{f}"\n' for c, f in entries),
-                    "utf-8")  # fmt: skip
+    entries = [
+        ("gvb_granger", "a/b"),
+        ("gvb_granger", "a_b"),
+        ("gvb_granger", "Граница военных"),
+        ("gvb_model", "Граница военных"),
+    ]
+    spec.write_text(
+        "\n".join(f'[[chart]]\nchart = "{c}"\nfile = "{f}"\n' for c, f in entries), "utf-8"
+    )
     out = tmp_path / "out"
     res = CliRunner().invoke(app, ["export", str(spec), "--out", str(out)])
     assert res.exit_code == 0, res.output
@@ -663,9 +704,18 @@ def test_a_bad_cached_file_is_downloaded_again(home, http_server):
     cached = fetch.config.cache_dir() / "t" / "q.csv"
     cached.parent.mkdir(parents=True)
     cached.write_bytes("\ufeff<!-- x --><html>error</html>".encode())  # cached by an old version
-    fetch._write_manifest({"t/q.csv": {"path": str(cached), "origin": "network", "url": res.url,
-                                       "size": 1, "sha256": fetch.sha256(cached),
-                                       "retrieved": "2026-01-01"}})  # fmt: skip
+    fetch._write_manifest(
+        {
+            "t/q.csv": {
+                "path": str(cached),
+                "origin": "network",
+                "url": res.url,
+                "size": 1,
+                "sha256": fetch.sha256(cached),
+                "retrieved": "2026-01-01",
+            }
+        }
+    )
     rec = fetch.fetch(res)
     assert rec.origin == "network" and cached.read_bytes() == (MIRROR / QCEW_CSV).read_bytes()
 
@@ -673,9 +723,14 @@ def test_a_bad_cached_file_is_downloaded_again(home, http_server):
 def test_a_download_that_fails_to_parse_is_not_kept(home, http_server):
     from dashboard.sources.base import Source
 
-    src = Source("qcew", "nowhere", "nothing*", parse=_refuse, vintage=lambda p, f: "",
-                 downloads=lambda: [Resource("t", "bad.csv", f"{http_server}/files/{QCEW_CSV}",
-                                             "csv")])  # fmt: skip
+    src = Source(
+        "qcew",
+        "nowhere",
+        "nothing*",
+        parse=_refuse,
+        vintage=lambda p, f: "",
+        downloads=lambda: [Resource("t", "bad.csv", f"{http_server}/files/{QCEW_CSV}", "csv")],
+    )
     with pytest.raises(ParseError, match=r"was not kept; `labordash pull --refresh qcew`"):
         src.load()
     assert not (fetch.config.cache_dir() / "t" / "bad.csv").exists()
@@ -755,8 +810,10 @@ def test_pipes_and_full_width_equals_are_neutralised():
 def test_an_upload_reader_dies_with_its_server(tmp_path):
     """A server killed while reading an upload takes the reader along (no orphan holding
     memory); `labordash run` and `serve` are covered in tests/test_serve.py."""
-    script = ("import time; from dashboard import bounded; "
-              "bounded.call(time.sleep, 120, seconds=300, memory_mb=100)")  # fmt: skip
+    script = (
+        "import time; from dashboard import bounded; "
+        "bounded.call(time.sleep, 120, seconds=300, memory_mb=100)"
+    )
     parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
     child = None
     for _ in range(100):  # the reader starts within a few seconds

@@ -44,8 +44,9 @@ def test_sessions_asking_at_once_cost_one_build():
         return object()
 
     got = []
-    threads = [threading.Thread(target=lambda: got.append(cache.get("v", "k", slow)))
-               for _ in range(20)]  # fmt: skip
+    threads = [
+        threading.Thread(target=lambda: got.append(cache.get("v", "k", slow))) for _ in range(20)
+    ]
     for t in threads:
         t.start()
     for t in threads:

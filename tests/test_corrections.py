@@ -81,24 +81,32 @@ def test_russian_shift_share_offers_shares_that_do_not_depend_on_prices(store_en
     raw = store.read("rosstat_regions", geo="RU-UD", year=2021, territory="total")
     ship = raw[raw["indicator"].str.endswith("_shipments")].set_index("indicator")["value"]
     assert s.loc["manufacturing", "region_share_final"] == pytest.approx(
-        ship["manufacturing_shipments"] / ship.sum() * 100)  # fmt: skip
+        ship["manufacturing_shipments"] / ship.sum() * 100
+    )
     assert s.loc["manufacturing", "region_change_pp"] == pytest.approx(
         s.loc["manufacturing", "region_share_final"] - s.loc["manufacturing", "region_share_base"]
     )
 
 
 def test_qcew_total_government_rows_are_kept(store_env):
-    gov = store.read("qcew", geo="01000", ownership="8", indicator="employment", industry="10",
-                     period="2016-Q1")  # fmt: skip
+    gov = store.read(
+        "qcew", geo="01000", ownership="8", indicator="employment", industry="10", period="2016-Q1"
+    )
     # Alabama, Total Government, 2016 Q1: 356,282, 358,431 and 359,739 in the three months
     assert gov["value"].item() == pytest.approx((356282 + 358431 + 359739) / 3)
     assert gov["geo_level"].item() == "us_state"
 
 
 def test_disjoint_subjects_keeps_whole_subjects_where_no_split_is_printed():
-    f = pd.DataFrame({"geo": ["RU-TYU", "RU-TYU", "RU-TYU", "RU-UD"], "year": [2021] * 4,
-                      "indicator": ["a", "a", "b", "a"], "value": [10.0, 4.0, 7.0, 3.0],
-                      "territory": ["total", "excl_ao", "total", "total"]})  # fmt: skip
+    f = pd.DataFrame(
+        {
+            "geo": ["RU-TYU", "RU-TYU", "RU-TYU", "RU-UD"],
+            "year": [2021] * 4,
+            "indicator": ["a", "a", "b", "a"],
+            "value": [10.0, 4.0, 7.0, 3.0],
+            "territory": ["total", "excl_ao", "total", "total"],
+        }
+    )
     out = crosswalks.disjoint_subjects(f).set_index(["geo", "indicator"])["value"]
     assert out.to_dict() == {("RU-TYU", "a"): 4.0, ("RU-TYU", "b"): 7.0, ("RU-UD", "a"): 3.0}
 
@@ -122,8 +130,12 @@ def test_lags_and_r_squared_on_the_real_panel(store_env):
     two = tradeoff_model(p, "health_gdp", "milex_gdp", ["gdp_pc_ppp"], effects="twoway")
     d = p.dropna(subset=cols)
     d = d[d["geo"].map(d["geo"].value_counts()) > 1].set_index(["geo", "year"])
-    lm = PanelOLS(d["health_gdp"], d[["milex_gdp", "gdp_pc_ppp"]].assign(const=1.0),
-                  entity_effects=True, time_effects=True).fit()  # fmt: skip
+    lm = PanelOLS(
+        d["health_gdp"],
+        d[["milex_gdp", "gdp_pc_ppp"]].assign(const=1.0),
+        entity_effects=True,
+        time_effects=True,
+    ).fit()
     assert two.r2_within == pytest.approx(lm.rsquared_within, rel=1e-6)
     assert two.r2_overall == pytest.approx(lm.rsquared_overall, rel=1e-6)
     pooled = tradeoff_model(p, "health_gdp", "milex_gdp", ["gdp_pc_ppp"], effects="none")

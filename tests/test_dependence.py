@@ -91,8 +91,14 @@ def test_dependence_is_metrics_location_quotients(systems):
     """The page's two-industry frame gives the same LQ as metrics on the full NACE table."""
     data = systems["nuts2"]
     c = data.cells[(data.cells["period"] == "2015") & data.cells["region"].isin(["DE11", "EU28"])]
-    full = pd.concat([c, pd.DataFrame({"period": "2015", "region": "DE11",
-                                       "industry": "residual", "value": [0.0]})])  # fmt: skip
+    full = pd.concat(
+        [
+            c,
+            pd.DataFrame(
+                {"period": "2015", "region": "DE11", "industry": "residual", "value": [0.0]}
+            ),
+        ]
+    )
     ref = c[c["region"] == "EU28"].drop(columns=["region", "period"])
     lq = metrics.location_quotients(full[full["region"] == "DE11"].drop(columns="period"), ref)
     direct = lq.set_index("industry").loc["B-E"]
@@ -145,8 +151,11 @@ def test_polygon_region_draws_old_nuts_codes():
 
 def test_maps_draw_most_regions(systems):
     """Every system's map draws its regions from our own layers; the gaps are named."""
-    cases = {"nuts2": ("B-E", "2015"), "us_county": ("31-33", "2016-Q1"),
-             "ru_subject": ("manufacturing", "2021")}  # fmt: skip
+    cases = {
+        "nuts2": ("B-E", "2015"),
+        "us_county": ("31-33", "2016-Q1"),
+        "ru_subject": ("manufacturing", "2021"),
+    }
     for key, (ind, per) in cases.items():
         data = systems[key]
         t = dependence.dependence(data, ind, per)
@@ -161,7 +170,16 @@ def test_maps_draw_most_regions(systems):
             # boundaries changed after NUTS 2013 (Ireland, Scotland), and the overseas regions
             # outside the European frame
             assert len(drawn) >= 260 and set(missing) <= {
-                "IE01", "IE02", "UKM2", "UKM3", "FRA1", "FRA2", "FRA3", "FRA4", "FRA5"}  # fmt: skip
+                "IE01",
+                "IE02",
+                "UKM2",
+                "UKM3",
+                "FRA1",
+                "FRA2",
+                "FRA3",
+                "FRA4",
+                "FRA5",
+            }
         else:
             assert missing == []
 

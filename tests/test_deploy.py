@@ -25,12 +25,19 @@ def docs(path: Path) -> list[dict]:
 
 def test_kubernetes_manifests_validate_strictly():
     files = sorted(str(p) for p in (DEPLOY / "k8s").glob("*.yaml"))
-    res = subprocess.run([str(BIN / "kubernetes-validate"), "--strict", *files],
-                         capture_output=True, text=True)  # fmt: skip
+    res = subprocess.run(
+        [str(BIN / "kubernetes-validate"), "--strict", *files], capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     kinds = {d["kind"] for f in files for d in docs(Path(f))}
-    assert {"Deployment", "Service", "Ingress", "HorizontalPodAutoscaler",
-            "PersistentVolumeClaim", "Job"} <= kinds  # fmt: skip
+    assert {
+        "Deployment",
+        "Service",
+        "Ingress",
+        "HorizontalPodAutoscaler",
+        "PersistentVolumeClaim",
+        "Job",
+    } <= kinds
     assert "Secret" not in kinds  # no secret value is shipped: the docs create it
 
 
@@ -69,8 +76,9 @@ def test_pods_and_the_pull_job_run_locked_down():
 
 
 def test_yaml_lints():
-    res = subprocess.run([str(BIN / "yamllint"), "-d", YAMLLINT, str(DEPLOY)],
-                         capture_output=True, text=True)  # fmt: skip
+    res = subprocess.run(
+        [str(BIN / "yamllint"), "-d", YAMLLINT, str(DEPLOY)], capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stdout
 
 
@@ -116,19 +124,23 @@ def test_haproxy_finds_replicas_through_any_engines_dns():
     assert "parse-resolv-conf" in cfg and "127.0.0.11" not in cfg.split("resolvers", 1)[1]
 
 
-@pytest.mark.skipif(shutil.which("haproxy") is None and not os.environ.get("CI"),
-                    reason="Debian haproxy not installed")  # fmt: skip
+@pytest.mark.skipif(
+    shutil.which("haproxy") is None and not os.environ.get("CI"),
+    reason="Debian haproxy not installed",
+)
 def test_haproxy_accepts_both_configurations(tmp_path):
     assert shutil.which("haproxy"), ".ci/run must install Debian haproxy"
     compose = DEPLOY / "haproxy.cfg"
     env = {**os.environ, "HAPROXY_COOKIE_KEY": "0123456789abcdef"}
-    res = subprocess.run(["haproxy", "-c", "-f", str(compose)], capture_output=True, text=True,
-                         env=env)  # fmt: skip
+    res = subprocess.run(
+        ["haproxy", "-c", "-f", str(compose)], capture_output=True, text=True, env=env
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     # the cookie key comes from the environment: no public constant, and none is no start
     env.pop("HAPROXY_COOKIE_KEY")
-    res = subprocess.run(["haproxy", "-c", "-f", str(compose)], capture_output=True, text=True,
-                         env=env)  # fmt: skip
+    res = subprocess.run(
+        ["haproxy", "-c", "-f", str(compose)], capture_output=True, text=True, env=env
+    )
     assert res.returncode != 0 and "dynamic-cookie-key labordash" not in compose.read_text()
     mine = tmp_path / "serve.cfg"
     mine.write_text(launch.haproxy_config(8080, "127.0.0.1", [9001, 9002]))
@@ -149,25 +161,46 @@ def test_the_systemd_unit_keeps_serve_running():
     assert unit["Install"]["WantedBy"] == "multi-user.target"
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None and not os.environ.get("CI"),
-                    reason="Debian nginx not installed")  # fmt: skip
+@pytest.mark.skipif(
+    shutil.which("nginx") is None and not os.environ.get("CI"), reason="Debian nginx not installed"
+)
 def test_the_nginx_tls_snippet_is_accepted(tmp_path):
     """`nginx -t` on the snippet inside a minimal nginx.conf, with a throwaway certificate at
     the snippet's paths rewritten into tmp_path."""
     assert shutil.which("nginx"), ".ci/run must install Debian nginx"
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=labordash.example.org", "-keyout", str(key), "-out",
-                    str(cert)], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=labordash.example.org",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     snippet = (DEPLOY / "nginx-tls.conf").read_text()
-    snippet = snippet.replace("/etc/letsencrypt/live/labordash.example.org/fullchain.pem",
-                              str(cert)).replace(
-        "/etc/letsencrypt/live/labordash.example.org/privkey.pem", str(key))  # fmt: skip
+    snippet = snippet.replace(
+        "/etc/letsencrypt/live/labordash.example.org/fullchain.pem", str(cert)
+    ).replace("/etc/letsencrypt/live/labordash.example.org/privkey.pem", str(key))
     conf = tmp_path / "nginx.conf"
-    conf.write_text(f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
-                    "events {}\nhttp {\n" + snippet + "\n}\n")  # fmt: skip
-    res = subprocess.run(["nginx", "-t", "-c", str(conf), "-p", str(tmp_path)],
-                         capture_output=True, text=True)  # fmt: skip
+    conf.write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        "events {}\nhttp {\n" + snippet + "\n}\n"
+    )
+    res = subprocess.run(
+        ["nginx", "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr
 
 

@@ -44,7 +44,8 @@ def test_nuts_levels_and_aggregates(nace):
     assert levels["AT"] == "nuts0" and levels["AT1"] == "nuts1" and levels["AT13"] == "nuts2"
     assert levels["EU28"] == "aggregate"
     assert eurostat.nuts_level("AT111") == "nuts3" and eurostat.nuts_level("EU27_2020") == (
-        "aggregate")  # fmt: skip
+        "aggregate"
+    )
 
 
 def test_gdp_income_and_sex_age_tables():

@@ -18,9 +18,16 @@ SOURCE = "Source: Test Producer (2024) · CC BY 4.0"
 @pytest.fixture(scope="module")
 def chart():
     d = pd.DataFrame({"label": ["Tula", '=HYPERLINK("x")', "Izhevsk"], "lq": [1.6, 0.9, 1.5]})
-    return charts.ranked_bars(d, label="label", value="lq", title=TITLE,
-                              subtitle="ratio (benchmark = 1); 2023", source=SOURCE,
-                              x_title="Location quotient", reference=1.0)  # fmt: skip
+    return charts.ranked_bars(
+        d,
+        label="label",
+        value="lq",
+        title=TITLE,
+        subtitle="ratio (benchmark = 1); 2023",
+        source=SOURCE,
+        x_title="Location quotient",
+        reference=1.0,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +51,11 @@ def test_pdf_text_and_png_size(chart, chromium):
     from PIL import Image
     from pypdf import PdfReader
 
-    text = PdfReader(io.BytesIO(export.image(chart.figure, "pdf", width=900,
-                                             height=500))).pages[0].extract_text()  # fmt: skip
+    text = (
+        PdfReader(io.BytesIO(export.image(chart.figure, "pdf", width=900, height=500)))
+        .pages[0]
+        .extract_text()
+    )
     assert TITLE in text and "Test Producer" in text
     png = Image.open(io.BytesIO(export.image(chart.figure, "png", width=640, height=400)))
     assert png.size == (1280, 800)  # 2x by default
@@ -64,8 +74,7 @@ def test_files_carry_the_title_and_the_view_with_its_selections(chart, chromium)
     root = ET.fromstring(export.image(chart.figure, "svg", url=VIEW))
     ns = "{http://www.w3.org/2000/svg}"
     assert root.find(f"{ns}title").text == TITLE and root.find(f"{ns}metadata").text == VIEW
-    png = Image.open(io.BytesIO(export.image(chart.figure, "png", width=640, height=400,
-                                             url=VIEW)))  # fmt: skip
+    png = Image.open(io.BytesIO(export.image(chart.figure, "png", width=640, height=400, url=VIEW)))
     assert png.text["Title"] == TITLE and png.text["Source"] == VIEW
 
 
@@ -84,10 +93,13 @@ def test_unknown_format():
 
 def test_data_package_holds_data_metadata_and_citation(chart):
     blob = export.data_package(
-        chart.data, title=TITLE, datasets=["qcew", "rosstat_regions"],
-        filters={"system": "us_county", "industry": "332994"}, vintages={"qcew": "QCEW 2016"},
+        chart.data,
+        title=TITLE,
+        datasets=["qcew", "rosstat_regions"],
+        filters={"system": "us_county", "industry": "332994"},
+        vintages={"qcew": "QCEW 2016"},
         url="http://x/dependence?a=1",
-    )  # fmt: skip
+    )
     zf = zipfile.ZipFile(io.BytesIO(blob))
     assert sorted(zf.namelist()) == ["README.md", "data.csv", "data.xlsx", "metadata.json"]
     csv = pd.read_csv(io.BytesIO(zf.read("data.csv")))
@@ -103,9 +115,18 @@ def test_data_package_holds_data_metadata_and_citation(chart):
     assert xl["lq"].tolist() == chart.data["lq"].tolist()
     # a map's zip cites what its source line credits beyond the datasets (the boundaries)
     line = "Source: Rosstat (2022) · Boundaries: geoBoundaries RUS ADM1 (Runfola et al. 2020)"
-    zf = zipfile.ZipFile(io.BytesIO(export.data_package(
-        chart.data, title=TITLE, datasets=["rosstat_regions"], filters={}, vintages={},
-        source=line)))  # fmt: skip
+    zf = zipfile.ZipFile(
+        io.BytesIO(
+            export.data_package(
+                chart.data,
+                title=TITLE,
+                datasets=["rosstat_regions"],
+                filters={},
+                vintages={},
+                source=line,
+            )
+        )
+    )
     assert json.loads(zf.read("metadata.json"))["source_line"] == line
     assert "## Sources, as on the chart\n\n" + line in zf.read("README.md").decode()
 
@@ -124,12 +145,28 @@ def test_batch_export_cli(store_env, chromium, tmp_path):
     from dashboard.cli import app
 
     spec = tmp_path / "charts.json"
-    spec.write_text(json.dumps([
-        {"chart": "dependence_map", "params": {"system": "ru_subject",
-                                               "industry": "manufacturing", "period": "2021"}},
-        {"chart": "region_mix", "params": {"system": "nuts2", "region": "DE11"},
-         "format": "png", "width": 600, "height": 400, "file": "../../mix"},
-    ]))  # fmt: skip
+    spec.write_text(
+        json.dumps(
+            [
+                {
+                    "chart": "dependence_map",
+                    "params": {
+                        "system": "ru_subject",
+                        "industry": "manufacturing",
+                        "period": "2021",
+                    },
+                },
+                {
+                    "chart": "region_mix",
+                    "params": {"system": "nuts2", "region": "DE11"},
+                    "format": "png",
+                    "width": 600,
+                    "height": 400,
+                    "file": "../../mix",
+                },
+            ]
+        )
+    )
     out = tmp_path / "out"
     res = CliRunner().invoke(app, ["export", str(spec), "--out", str(out)])
     assert res.exit_code == 0, res.output
@@ -142,8 +179,9 @@ def test_batch_export_cli(store_env, chromium, tmp_path):
     assert bad.exit_code == 2 and "unknown chart 'pie_chart'" in bad.output
     bad = CliRunner().invoke(app, ["export", "--chart", "region_mix", "--param", "colour=red"])
     assert bad.exit_code == 2 and "unknown parameter(s) ['colour']" in bad.output
-    bad = CliRunner().invoke(app, ["export", "--chart", "region_mix", "--param", "region=XX",
-                                   "--out", str(out)])  # fmt: skip
+    bad = CliRunner().invoke(
+        app, ["export", "--chart", "region_mix", "--param", "region=XX", "--out", str(out)]
+    )
     assert bad.exit_code == 1 and "region 'XX' is not in nuts2" in bad.output
 
 
@@ -157,10 +195,18 @@ def test_markup_in_user_text_is_printed_as_written(store_env, tmp_path):
     bad = CliRunner().invoke(app, ["export", "--chart", "x[/x]"])
     assert bad.exit_code == 2 and "unknown chart 'x[/x]'" in bad.output, bad.output
     spec = tmp_path / "charts.json"
-    spec.write_text(json.dumps([
-        {"chart": "region_mix", "params": {"system": "nuts2", "region": "[/red]"}},
-        {"chart": "russia_arms_measures", "params": {"regions": ["RU-UD"]}, "file": "[b]arms"},
-    ]))  # fmt: skip
+    spec.write_text(
+        json.dumps(
+            [
+                {"chart": "region_mix", "params": {"system": "nuts2", "region": "[/red]"}},
+                {
+                    "chart": "russia_arms_measures",
+                    "params": {"regions": ["RU-UD"]},
+                    "file": "[b]arms",
+                },
+            ]
+        )
+    )
     res = CliRunner().invoke(app, ["export", str(spec), "--out", str(tmp_path / "out")])
     assert res.exit_code == 1 and res.exception is None or isinstance(res.exception, SystemExit)
     assert "region '[/red]' is not in nuts2" in res.output, res.output

@@ -147,8 +147,9 @@ def test_damaged_file_never_changes_the_store(pulled_home, tmp_path, monkeypatch
     before = stored.read_bytes()
     manifest_before = json.loads((home / "store" / "manifest.json").read_text())[dataset]
     monkeypatch.setenv("LABORDASH_HOME", str(home))
-    monkeypatch.setenv("LABORDASH_MIRROR", str(linked_mirror(tmp_path, target,
-                                                             damage(target, kind))))  # fmt: skip
+    monkeypatch.setenv(
+        "LABORDASH_MIRROR", str(linked_mirror(tmp_path, target, damage(target, kind)))
+    )
 
     (res,) = store.pull([dataset])
 
@@ -169,8 +170,7 @@ def test_damaged_file_never_changes_the_store(pulled_home, tmp_path, monkeypatch
         assert dataset in res.error or target.name in res.error, res.error
 
 
-def test_a_table_cut_at_a_row_boundary_is_refused_unless_forced(pulled_home, tmp_path,
-                                                                monkeypatch):  # fmt: skip
+def test_a_table_cut_at_a_row_boundary_is_refused_unless_forced(pulled_home, tmp_path, monkeypatch):
     """A file cut after a whole row parses cleanly; the row count against the store catches it."""
     target = MIRROR / FILES["owid"]
     lines = target.read_bytes().splitlines(keepends=True)

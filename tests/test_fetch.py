@@ -159,8 +159,14 @@ def test_pull_over_the_network_matches_the_mirror(net_home, producer_urls, pulle
     # no network path: Census publishes Table 1 as xlsx while the parser reads its CSV export,
     # and Rosstat's government-finance workbooks, the monotowns list and the researchers'
     # compilations have no stable file URL
-    offline = ["rosstat_gosfin", "ru_social_support", "monotowns", "rosstat_grp_structure",
-               "rosstat_employment_structure", "us_state_finances"]  # fmt: skip
+    offline = [
+        "rosstat_gosfin",
+        "ru_social_support",
+        "monotowns",
+        "rosstat_grp_structure",
+        "rosstat_employment_structure",
+        "us_state_finances",
+    ]
     assert list(failed) == offline, failed.get("qcew")
     assert "is not in the mirror" in failed["rosstat_grp_structure"]
     assert "no Census Table 1" in failed["us_state_finances"]

@@ -52,8 +52,9 @@ def test_every_page_carries_the_warm_up_chart_hidden_and_last(store_env):
     assert len(plots) > 1 and plots[-1].key == frontend.WARM_KEY  # after the page's charts
     spec = json.loads(plots[-1].proto.spec)
     assert [t["visible"] for t in spec["data"]] == [False]  # draws no trace element
-    assert any(f".st-key-{frontend.WARM_KEY} {{display: none}}" in h.proto.body
-               for h in at.get("html"))  # fmt: skip
+    assert any(
+        f".st-key-{frontend.WARM_KEY} {{display: none}}" in h.proto.body for h in at.get("html")
+    )
     # shared, and small: Streamlit sends an element this size again on every rerun
     assert frontend.warm_figure() is frontend.warm_figure()
     assert len(plots[-1].proto.spec) < 500

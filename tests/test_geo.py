@@ -43,15 +43,29 @@ def test_equal_earth_projection_reference_points():
 
 def test_choropleth_colours_by_class_and_marks_missing(store_env):
     vals = pd.Series({"RUS": 7.5, "UKR": 34.0, "DEU": 2.4})
-    c = charts.choropleth(vals, geo.countries(), title="t", subtitle="s", source="src",
-                          unit="% of GDP", breaks=[0, 1, 2, 3, 5, 10])  # fmt: skip
+    c = charts.choropleth(
+        vals,
+        geo.countries(),
+        title="t",
+        subtitle="s",
+        source="src",
+        unit="% of GDP",
+        breaks=[0, 1, 2, 3, 5, 10],
+    )
     fills = {t.name: t.fillcolor for t in c.figure.data if t.fill == "toself"}
     assert fills["RUS"] != fills["UKR"] != fills["DEU"]
     assert fills["FRA"] == "#e6e6e6"  # no data
     assert "ATA" not in fills  # Antarctica left out
     legend = [t.name for t in c.figure.data if t.showlegend is not False and t.fill != "toself"]
-    assert legend == ["0.0 to 1.0", "1.0 to 2.0", "2.0 to 3.0", "3.0 to 5.0", "5.0 to 10.0",
-                      "10.0 or more", "no data"]  # fmt: skip
+    assert legend == [
+        "0.0 to 1.0",
+        "1.0 to 2.0",
+        "2.0 to 3.0",
+        "3.0 to 5.0",
+        "5.0 to 10.0",
+        "10.0 or more",
+        "no data",
+    ]
     assert "UKR 34.0" in c.alt
     # every polygon is drawn from our geometries: nothing for plotly to fetch
     assert not any(t.type in ("choropleth", "choroplethmap", "scattergeo") for t in c.figure.data)
@@ -80,8 +94,11 @@ def test_feature_properties_are_read_without_the_coordinates(store_env, monkeypa
     monkeypatch.setattr(geo, "layer", no_layers)
     assert {k: geo.properties(k) for k in geo.LAYERS} == layers
     assert dict(geo.properties("ru_subjects"))["RU-UD"] == {"name": "Udmurtia"}
-    assert dict(geo.properties("nuts"))["UKC1"] == {"level": 2, "name": "Tees Valley and Durham",
-                                                    "version": "nuts2021"}  # fmt: skip
+    assert dict(geo.properties("nuts"))["UKC1"] == {
+        "level": 2,
+        "name": "Tees Valley and Durham",
+        "version": "nuts2021",
+    }
     names = reference.regions().set_index("code")["name_en"]  # every layer's names, no parse
     assert names["06037"] == "Los Angeles, CA" and names["DE11"] == "Stuttgart"
     # ids (of one NUTS level) in the layer's order, also without the coordinates
@@ -116,8 +133,14 @@ def test_stale_or_damaged_properties_are_read_from_the_layer(store_env, tmp_path
 def test_layers_are_stored_with_their_codes(store_env):
     geo.layer.cache_clear()
     n = {k: len(geo.layer(k)["features"]) for k in geo.LAYERS}
-    assert n == {"countries": 177, "nuts2021": 2010, "nuts2024": 1798, "nuts": 2088,
-                 "us_counties": 3221, "ru_subjects": 83}  # fmt: skip
+    assert n == {
+        "countries": 177,
+        "nuts2021": 2010,
+        "nuts2024": 1798,
+        "nuts": 2088,
+        "us_counties": 3221,
+        "ru_subjects": 83,
+    }
     # the NUTS layer: 2024 polygons, and 2021's for codes no longer in use (UK, NL31, NL33)
     nuts = {f["id"]: f["properties"]["version"] for f in geo.features("nuts", level=2)["features"]}
     assert len(nuts) == 299 + 46 and nuts["NL35"] == nuts["DE11"] == "nuts2024"

@@ -49,12 +49,22 @@ def params_read(page: str) -> list[str]:
 
 
 def test_the_pages_read_the_parameters_we_expect():
-    assert set(params_read("home")) == {"countries", "measure", "events", "view", "years",
-                                        "mapmode", "map_year", *VALUE_TOOLS}  # fmt: skip
-    assert {"view", "map_of", "mapmode", "map_year", *VALUE_TOOLS} <= set(params_read(
-        "guns_vs_butter"))  # fmt: skip
-    assert {"group", "years", "military", "civilian", "effects"} <= set(params_read(
-        "guns_vs_butter"))  # fmt: skip
+    assert set(params_read("home")) == {
+        "countries",
+        "measure",
+        "events",
+        "view",
+        "years",
+        "mapmode",
+        "map_year",
+        *VALUE_TOOLS,
+    }
+    assert {"view", "map_of", "mapmode", "map_year", *VALUE_TOOLS} <= set(
+        params_read("guns_vs_butter")
+    )
+    assert {"group", "years", "military", "civilian", "effects"} <= set(
+        params_read("guns_vs_butter")
+    )
     assert {"system", "industry", "measure", "period"} <= set(params_read("dependence"))
 
 
@@ -65,17 +75,30 @@ values = st.one_of(st.sampled_from(HOSTILE), st.text(min_size=1, max_size=40))
 def test_hostile_links_render_with_a_note(store_env, page):
     keys = params_read(page)
 
-    @settings(max_examples=6, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-    @given(chosen=st.dictionaries(st.sampled_from([*keys, "unknown_param"]), values,
-                                  min_size=1, max_size=4))  # fmt: skip
+    @settings(
+        max_examples=6,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        chosen=st.dictionaries(
+            st.sampled_from([*keys, "unknown_param"]), values, min_size=1, max_size=4
+        )
+    )
     def check(chosen):
         # the home page is the default: a link to it is read on the very first run
-        at = (run_app(**chosen) if page == sitemap.DEFAULT
-              else run_page(sitemap.PAGES[page].script, **chosen))  # fmt: skip
+        at = (
+            run_app(**chosen)
+            if page == sitemap.DEFAULT
+            else run_page(sitemap.PAGES[page].script, **chosen)
+        )
         assert not at.exception, (chosen, at.exception)
-        shown = " ".join(e.value for kind in ("markdown", "caption", "info", "warning", "error")
-                         for e in at.get(kind))  # fmt: skip
+        shown = " ".join(
+            e.value
+            for kind in ("markdown", "caption", "info", "warning", "error")
+            for e in at.get(kind)
+        )
         outside_code = re.sub(r"`[^`]*`", "", shown)  # a code span shows markup as text
         assert "<script" not in outside_code and "<img" not in outside_code, chosen
         read = [k for k in chosen if k in keys and chosen[k].strip()]
@@ -88,17 +111,21 @@ def test_hostile_links_render_with_a_note(store_env, page):
 @pytest.mark.parametrize(
     ("page", "params"),
     [
-        ("home", {"base": "²"}), ("home", {"view": "map", "map_year": "²"}),
+        ("home", {"base": "²"}),
+        ("home", {"view": "map", "map_year": "²"}),
         ("home", {"values": "index", "base": "9" * 5000}),
         ("home", {"countries": "UKR", "values": "index"}),  # the slider's 1949: no figure
         ("home", {"countries": "RUS", "values": "index", "base": "1950"}),
         ("guns_vs_butter", {"base": "²"}),
         ("guns_vs_butter", {"years": "1960-2025", "values": "index"}),  # health from 2000
     ],
-)  # fmt: skip
+)
 def test_crafted_links_and_index_bases_do_not_break_a_page(store_env, page, params):
-    at = (run_app(**params) if page == sitemap.DEFAULT
-          else run_page(sitemap.PAGES[page].script, **params))  # fmt: skip
+    at = (
+        run_app(**params)
+        if page == sitemap.DEFAULT
+        else run_page(sitemap.PAGES[page].script, **params)
+    )
     assert not at.exception, (params, at.exception)
     if params.get("values") == "index" and params.get("countries"):
         said = " ".join(c.value for c in at.caption)

@@ -25,9 +25,15 @@ def test_every_measure_takes_its_unit_from_the_table():
 
 
 def _frame(values):
-    return pd.DataFrame({"dataset": "sipri_milex", "indicator": "milex_gdp_share",
-                         "geo": ["KWT", "RUS", "USA"][: len(values)],
-                         "year": [1991, 2023, 2024][: len(values)], "value": values})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "dataset": "sipri_milex",
+            "indicator": "milex_gdp_share",
+            "geo": ["KWT", "RUS", "USA"][: len(values)],
+            "year": [1991, 2023, 2024][: len(values)],
+            "value": values,
+        }
+    )
 
 
 def test_a_value_outside_its_bounds_is_refused_naming_the_cell():

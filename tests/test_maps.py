@@ -38,9 +38,18 @@ def test_views_place_insets_and_drop_what_they_cannot_place():
 def test_region_map_classes_suppression_and_hover(store_env):
     maps.projected.cache_clear()
     vals = pd.Series({"RU-UD": 2.0, "RU-TUL": 1.0, "RU-IVA": 0.2})
-    ch = maps.region_map(vals, "ru_subjects", title="t", subtitle="s", source="src", unit="x",
-                         names={"RU-UD": "Udmurtia"}, suppressed=["RU-VLA"],
-                         hover={"RU-UD": "rank 1 of 3"}, breaks=[0, 0.5, 1.5])  # fmt: skip
+    ch = maps.region_map(
+        vals,
+        "ru_subjects",
+        title="t",
+        subtitle="s",
+        source="src",
+        unit="x",
+        names={"RU-UD": "Udmurtia"},
+        suppressed=["RU-VLA"],
+        hover={"RU-UD": "rank 1 of 3"},
+        breaks=[0, 0.5, 1.5],
+    )
     fills = {t.fillcolor for t in ch.figure.data if t.fill == "toself"}
     assert maps.NO_DATA in fills and maps.SUPPRESSED in fills and len(fills) == 5
     hover = next(t for t in ch.figure.data if t.name == "regions")

@@ -13,8 +13,14 @@ from dashboard import metrics
 
 def two_by_two(**extra):
     # R1: A 30, B 70; R2: A 10, B 90 -> benchmark A 0.2, B 0.8
-    return pd.DataFrame({"region": ["R1", "R1", "R2", "R2"], "industry": ["A", "B", "A", "B"],
-                         "value": [30.0, 70.0, 10.0, 90.0], **extra})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "region": ["R1", "R1", "R2", "R2"],
+            "industry": ["A", "B", "A", "B"],
+            "value": [30.0, 70.0, 10.0, 90.0],
+            **extra,
+        }
+    )
 
 
 def one(df, **kw):
@@ -30,8 +36,9 @@ def test_location_quotients_by_hand():
     assert one(lq, region="R1", industry="B").lq == pytest.approx(0.875)  # 0.7 / 0.8
     assert one(lq, region="R2", industry="A").share == pytest.approx(0.1)
     ref = pd.DataFrame({"industry": ["A", "B"], "value": [1.0, 1.0]})  # benchmark 0.5 / 0.5
-    assert one(metrics.location_quotients(two_by_two(), ref), region="R1",
-               industry="A").lq == pytest.approx(0.6)  # fmt: skip
+    assert one(
+        metrics.location_quotients(two_by_two(), ref), region="R1", industry="A"
+    ).lq == pytest.approx(0.6)
 
 
 def test_specialization_by_hand():
@@ -49,8 +56,14 @@ def test_localization_by_hand():
 
 
 def test_shift_share_by_hand():
-    reg = pd.DataFrame({"region": ["R1", "R1"], "industry": ["A", "B"], "base": [30.0, 70.0],
-                        "final": [40.0, 60.0]})  # fmt: skip
+    reg = pd.DataFrame(
+        {
+            "region": ["R1", "R1"],
+            "industry": ["A", "B"],
+            "base": [30.0, 70.0],
+            "final": [40.0, 60.0],
+        }
+    )
     nat = pd.DataFrame({"industry": ["A", "B"], "base": [100.0, 100.0], "final": [120.0, 90.0]})
     ss = metrics.shift_share(reg, nat)
     a = one(ss.by_industry, industry="A")
@@ -81,8 +94,9 @@ def test_edge_cases_are_defined():
     assert math.isnan(one(lq, region="R3", industry="A").share)
     assert math.isnan(one(metrics.specialization(df), region="R3").hhi)
     ref = pd.DataFrame({"industry": ["A"], "value": [5.0]})  # B absent from the benchmark
-    assert math.isnan(one(metrics.location_quotients(two_by_two(), ref), region="R1",
-                          industry="B").lq)  # fmt: skip
+    assert math.isnan(
+        one(metrics.location_quotients(two_by_two(), ref), region="R1", industry="B").lq
+    )
     with pytest.raises(ValueError, match="negative"):
         metrics.location_quotients(two_by_two().assign(value=[-1.0, 1, 1, 1]))
     with pytest.raises(ValueError, match="share a"):
@@ -147,8 +161,9 @@ def test_non_numeric_values_are_named():
 def _gini_by_definition(values: dict[str, float], totals: dict[str, float]) -> float:
     """Lorenz curve over every region (zeros included), sorted by LQ, trapezoids summed."""
     E, V = sum(totals.values()), sum(values.values())
-    pts = sorted(((values.get(r, 0) / V) / (t / E), t / E, values.get(r, 0) / V)
-                 for r, t in totals.items())  # fmt: skip
+    pts = sorted(
+        ((values.get(r, 0) / V) / (t / E), t / E, values.get(r, 0) / V) for r, t in totals.items()
+    )
     X = Y = area = 0.0
     for _, x, y in pts:
         area += x * (2 * Y + y)
@@ -159,9 +174,12 @@ def _gini_by_definition(values: dict[str, float], totals: dict[str, float]) -> f
 def test_localization_matches_the_definition_on_random_tables():
     rng = np.random.default_rng(7)
     for _ in range(25):
-        rows = [(f"r{r}", f"i{i}", float(rng.integers(0, 40)))
-                for r in range(rng.integers(2, 9)) for i in range(rng.integers(1, 6))
-                if rng.random() > 0.35]  # fmt: skip
+        rows = [
+            (f"r{r}", f"i{i}", float(rng.integers(0, 40)))
+            for r in range(rng.integers(2, 9))
+            for i in range(rng.integers(1, 6))
+            if rng.random() > 0.35
+        ]
         df = pd.DataFrame(rows, columns=["region", "industry", "value"])
         totals = df.groupby("region")["value"].sum().to_dict()
         if not sum(totals.values()) or min(totals.values()) == 0:

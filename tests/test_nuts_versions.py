@@ -81,8 +81,10 @@ def test_each_year_ranks_one_nuts_version(current):
         "In 2019 Eurostat's table mixes NUTS versions: the ranking uses the NUTS 2016 codes and "
         "leaves out 1 code(s) of older versions (FR21)."
     )
-    assert "NUTS 2024 codes" in data.period_notes["2024"][0] and "(NL31)" in data.period_notes[
-        "2024"][0]  # fmt: skip
+    assert (
+        "NUTS 2024 codes" in data.period_notes["2024"][0]
+        and "(NL31)" in data.period_notes["2024"][0]
+    )
     assert "2023" not in data.period_notes or "mixes" not in " ".join(data.period_notes["2023"])
 
 

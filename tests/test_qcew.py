@@ -40,8 +40,9 @@ def test_suppressed_cells_are_nan_not_zero(hampden):
     assert pick(hampden, indicator="establishments", **line).value == 4  # still published
     supp = hampden[hampden.flag == "suppressed"]
     assert supp["value"].isna().all() and len(supp) > 9000
-    assert not ((hampden.indicator == "employment") & (hampden.value == 0) & (
-        hampden.flag.isna())).any()  # fmt: skip
+    assert not (
+        (hampden.indicator == "employment") & (hampden.value == 0) & (hampden.flag.isna())
+    ).any()
 
 
 def test_county_total_and_state_file(hampden):
@@ -130,9 +131,12 @@ def test_network_area_list(monkeypatch):
     monkeypatch.setenv("LABORDASH_QCEW_YEARS", "2022,2023")
     res = qcew.network_resources()
     assert [r.name for r in res] == [
-        "2022.a.25013.csv", "2022.a.09011.csv", "2023.a.25013.csv", "2023.a.09011.csv",
+        "2022.a.25013.csv",
+        "2022.a.09011.csv",
+        "2023.a.25013.csv",
+        "2023.a.09011.csv",
         "industry_titles.csv",
-    ]  # fmt: skip
+    ]
     assert res[0].url == "https://data.bls.gov/cew/data/api/2022/a/area/25013.csv"
     monkeypatch.setenv("LABORDASH_QCEW_AREAS", "25013,../../x")
     with pytest.raises(ValueError, match="5 characters"):

@@ -49,8 +49,7 @@ def online(http_server, tmp_path_factory):
         _point_at(mp, http_server, tmp_path_factory.mktemp("online"))
         before = dict(_Handler.hits)
         loaded = qcew.load(retries=0)
-        hits = {k: v - before.get(k, 0) for k, v in _Handler.hits.items()
-                if v != before.get(k, 0)}  # fmt: skip
+        hits = {k: v - before.get(k, 0) for k, v in _Handler.hits.items() if v != before.get(k, 0)}
         yield loaded, hits, dict(os.environ)
 
 
@@ -61,8 +60,13 @@ def test_latest_published_year_follows_the_bls_calendar():
 
 
 def test_default_online_pull_is_one_slice_per_industry_for_two_years(monkeypatch):
-    for var in ("LABORDASH_QCEW_AREAS", "LABORDASH_QCEW_YEARS", "LABORDASH_QCEW_QTRS",
-                "LABORDASH_URL_QCEW", "LABORDASH_URL_QCEW_TITLES"):  # fmt: skip
+    for var in (
+        "LABORDASH_QCEW_AREAS",
+        "LABORDASH_QCEW_YEARS",
+        "LABORDASH_QCEW_QTRS",
+        "LABORDASH_URL_QCEW",
+        "LABORDASH_URL_QCEW_TITLES",
+    ):
         monkeypatch.delenv(var, raising=False)
     res = qcew.network_resources(latest=2025)
     codes = qcew.industry_codes()
@@ -108,8 +112,9 @@ def test_online_pull_gives_the_mirror_pull_cells(online, pulled_home, monkeypatc
     assert (both["industry_title_mirror"] == both["industry_title_net"]).all()
     assert (both["agglvl_code_mirror"] == both["agglvl_code_net"]).all()
     # Hampden County small arms, private, 2016 Q1: months 1799, 1795, 1825 (by-area file)
-    cell = pick(net, geo="25013", industry="332994", ownership="5", period="2016-Q1",
-                indicator="employment")  # fmt: skip
+    cell = pick(
+        net, geo="25013", industry="332994", ownership="5", period="2016-Q1", indicator="employment"
+    )
     assert cell.value == pytest.approx((1799 + 1795 + 1825) / 3)
     assert cell.industry_title == "NAICS 332994 Small arms and ordnance manufacturing"
 
@@ -202,8 +207,9 @@ def every_county(tmp_path_factory):
     from tests.conftest import MIRROR
 
     root = tmp_path_factory.mktemp("every_county")
-    rels = synthetic_slices(root / "www", MIRROR, ["10", *DEFENSE], ["2020", "2025"],
-                            random.Random(3))  # fmt: skip
+    rels = synthetic_slices(
+        root / "www", MIRROR, ["10", *DEFENSE], ["2020", "2025"], random.Random(3)
+    )
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root / "www")
     handler.func.log_message = lambda *a: None
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -213,11 +219,13 @@ def every_county(tmp_path_factory):
     for folder in ("geo", "russia"):  # the map layers from the mirror, QCEW from the server
         (root / "mirror" / folder).symlink_to(MIRROR / folder)
     env = {
-        "LABORDASH_HOME": str(root / "home"), "LABORDASH_MIRROR": str(root / "mirror"),
-        "LABORDASH_QCEW_YEARS": "2020,2025", "LABORDASH_QCEW_QTRS": "a",
+        "LABORDASH_HOME": str(root / "home"),
+        "LABORDASH_MIRROR": str(root / "mirror"),
+        "LABORDASH_QCEW_YEARS": "2020,2025",
+        "LABORDASH_QCEW_QTRS": "a",
         "LABORDASH_URL_QCEW": f"{base}/cew/api/{{year}}/{{qtr}}/{{slice}}/{{code}}.csv",
         "LABORDASH_URL_QCEW_TITLES": f"{base}/{rels[-1]}",
-    }  # fmt: skip
+    }
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("LABORDASH_QCEW_AREAS", raising=False)
         mp.setattr(qcew, "industry_codes", lambda: ["10", *DEFENSE])
@@ -241,14 +249,16 @@ def test_every_county_is_ranked_and_drawn(every_county, monkeypatch):
     assert set(county.regions) == layer and len(layer) == 3221
     assert county.periods == ("2020", "2025") and lookups.default_period(county) == "2025"
     assert len(lookups.system_data("us_state").regions) == 51
-    assert not any("The store holds" in n
-                   for n in dep.caveats(county, "defense_related", "lq", "2025"))  # fmt: skip
+    assert not any(
+        "The store holds" in n for n in dep.caveats(county, "defense_related", "lq", "2025")
+    )
     assert systems.SYSTEMS["us_county"].coverage(len(county.regions)) is None
     table = lookups.dependence_table("us_county", "defense_related", "2025")
     ranked = int(table["lq"].notna().sum())
     assert ranked > 150  # 9 codes x 6% of the counties, less the suppressed
-    built = registry.build("dependence_map", {"system": "us_county", "industry":
-                                              "defense_related", "period": "2025"})  # fmt: skip
+    built = registry.build(
+        "dependence_map", {"system": "us_county", "industry": "defense_related", "period": "2025"}
+    )
     alt = built.chart.alt
     drawn, shown = (int(x) for x in alt.split(". ")[-1].split(" regions")[0].split(" of "))
     assert drawn == shown == len(built.chart.data) >= ranked, alt

@@ -29,14 +29,20 @@ def test_a_country_keeps_its_colour_and_a_chart_never_repeats_one():
 
 def _frame(n: int) -> pd.DataFrame:
     geos = [f"C{i:02d}" for i in range(n)]
-    return pd.DataFrame([{"geo": g, "year": y, "value": i + y / 1000, "flag": None}
-                         for i, g in enumerate(geos) for y in (2020, 2021)])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {"geo": g, "year": y, "value": i + y / 1000, "flag": None}
+            for i, g in enumerate(geos)
+            for y in (2020, 2021)
+        ]
+    )
 
 
 def test_every_line_is_named_in_a_legend_below_the_plot():
     for n in (1, 12, 13):
-        ch = charts.time_series(_frame(n), names={}, title="t", subtitle="s", source="src",
-                                y_title="y")  # fmt: skip
+        ch = charts.time_series(
+            _frame(n), names={}, title="t", subtitle="s", source="src", y_title="y"
+        )
         fig = ch.figure
         # every line, in the order the lines end (highest first)
         assert charts.legend_names(fig) == [f"C{i:02d}" for i in reversed(range(n))]
@@ -53,8 +59,14 @@ def test_every_line_is_named_in_a_legend_below_the_plot():
 
 def test_stacked_panels_keep_their_height_and_name_each_series_once():
     df = _frame(9).assign(a=lambda d: d["value"], b=lambda d: -d["value"])
-    ch = charts.stacked_series(df, [("a", "Alpha", "%"), ("b", "Beta", "%")],
-                               names={}, title="t", subtitle="s", source="src")  # fmt: skip
+    ch = charts.stacked_series(
+        df,
+        [("a", "Alpha", "%"), ("b", "Beta", "%")],
+        names={},
+        title="t",
+        subtitle="s",
+        source="src",
+    )
     fig = ch.figure
     assert charts.legend_names(fig) == [f"C{i:02d}" for i in range(9)]
     assert len(fig.data) == 18  # every line drawn, each named once (legend groups)
@@ -71,12 +83,28 @@ def test_scatters_name_their_points_fit_and_years():
     from dashboard import analysis
 
     geos, years = ["AAA", "BBB", "CCC"], (2000, 2001, 2002)
-    df = pd.DataFrame([{"geo": g, "year": y, "x": i + y / 10, "y": 2 * i + y / 5}
-                       for i, g in enumerate(geos) for y in years])  # fmt: skip
+    df = pd.DataFrame(
+        [
+            {"geo": g, "year": y, "x": i + y / 10, "y": 2 * i + y / 5}
+            for i, g in enumerate(geos)
+            for y in years
+        ]
+    )
     band = analysis.ols_band(df["x"], df["y"])
-    ch = charts.scatter_fit(df, "x", "y", band, names={"BBB": "Bee"}, x_title="x", y_title="y",
-                            title="t", subtitle="s", source="src", trajectories=True,
-                            marked=("BBB",))  # fmt: skip
+    ch = charts.scatter_fit(
+        df,
+        "x",
+        "y",
+        band,
+        names={"BBB": "Bee"},
+        x_title="x",
+        y_title="y",
+        title="t",
+        subtitle="s",
+        source="src",
+        trajectories=True,
+        marked=("BBB",),
+    )
     fit = next(t for t in ch.figure.data if (t.name or "").startswith("OLS fit"))
     assert fit.name == f"OLS fit: slope {band.attrs['slope']:.3g}, R² {band.attrs['r2']:.2f}"
     bee = next(t for t in ch.figure.data if t.name == "Bee")

@@ -63,8 +63,10 @@ def test_change_table_has_first_and_last_figures():
 
 def _classes(vals: pd.Series, lows: list[float]) -> list[pd.Series]:
     bounds = [*lows[1:], float("inf")]
-    return [vals[(vals >= lo if i else vals >= -float("inf")) & (vals < hi)]
-            for i, (lo, hi) in enumerate(zip(lows, bounds, strict=True))]  # fmt: skip
+    return [
+        vals[(vals >= lo if i else vals >= -float("inf")) & (vals < hi)]
+        for i, (lo, hi) in enumerate(zip(lows, bounds, strict=True))
+    ]
 
 
 def test_no_class_of_a_map_of_change_holds_a_fall_and_a_rise():
@@ -105,15 +107,23 @@ def test_map_of_change_colours_falls_blue_and_rises_red():
 
 
 def test_log_axis_labels_decades_not_every_digit():
-    df = pd.DataFrame({"geo": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
-                       "value": [1.0, 10.0, 100.0, 5.0, 50.0, 1000.0], "flag": None})  # fmt: skip
-    fig = charts.time_series(df, names={}, title="t", subtitle="s", source="src", y_title="y",
-                             log=True).figure  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "geo": ["A"] * 3 + ["B"] * 3,
+            "year": [1, 2, 3] * 2,
+            "value": [1.0, 10.0, 100.0, 5.0, 50.0, 1000.0],
+            "flag": None,
+        }
+    )
+    fig = charts.time_series(
+        df, names={}, title="t", subtitle="s", source="src", y_title="y", log=True
+    ).figure
     assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick == 1  # 1, 10, 100, 1000
     assert charts.legend_names(fig) == ["B", "A"]  # B ends higher
     narrow = df.assign(value=df["value"] / 10 + 100)  # 100.1 to 200: less than a decade
-    fig = charts.time_series(narrow, names={}, title="t", subtitle="s", source="src",
-                             y_title="y", log=True).figure  # fmt: skip
+    fig = charts.time_series(
+        narrow, names={}, title="t", subtitle="s", source="src", y_title="y", log=True
+    ).figure
     assert fig.layout.yaxis.dtick == "D2"  # 1, 2 and 5 of the decade, not 2 3 4 ... 9
 
 
@@ -121,14 +131,17 @@ def test_log_axis_labels_decades_not_every_digit():
 
 
 def test_home_change_and_index_use_sipri_figures(store_env):
-    b = registry.build("milex_series", {"countries": ["RUS"], "years": "2000-2025",
-                                        "values": "change"})  # fmt: skip
+    b = registry.build(
+        "milex_series", {"countries": ["RUS"], "years": "2000-2025", "values": "change"}
+    )
     rows = b.rows.set_index("year")["value"]
     # SIPRI: Russia 3.31% of GDP in 2000, 7.50% in 2025
     assert rows[2000] == 0 and rows[2025] == pytest.approx(126.8, abs=0.1)
     assert "relative change" in b.title and "% change since 2000" in b.chart.alt
-    b = registry.build("milex_series", {"countries": ["RUS", "UKR"], "values": "index",
-                                        "base": 2014, "scale": "log"})  # fmt: skip
+    b = registry.build(
+        "milex_series",
+        {"countries": ["RUS", "UKR"], "values": "index", "base": 2014, "scale": "log"},
+    )
     assert b.params["base"] == 2014
     assert b.rows.loc[b.rows["year"] == 2014, "value"].tolist() == pytest.approx([100.0] * 2)
     assert b.chart.figure.layout.yaxis.type == "log"
@@ -136,8 +149,10 @@ def test_home_change_and_index_use_sipri_figures(store_env):
 
 def test_home_log_scale_refuses_negative_changes(store_env):
     with pytest.raises(registry.SpecError, match="log scale"):
-        registry.build("milex_series", {"countries": ["USA"], "years": "2010-2015",
-                                        "values": "change", "scale": "log"})  # fmt: skip
+        registry.build(
+            "milex_series",
+            {"countries": ["USA"], "years": "2010-2015", "values": "change", "scale": "log"},
+        )
 
 
 def test_home_map_of_change_in_points(store_env):
@@ -145,8 +160,9 @@ def test_home_map_of_change_in_points(store_env):
     got = b.rows.set_index("geo")["value"]
     assert got["UKR"] == pytest.approx(31.0, abs=0.05)  # SIPRI: Ukraine 3.3% -> 34.3%
     assert "percentage points of GDP" in b.chart.alt
-    usd = registry.build("milex_map", {"mapmode": "change", "years": "2014-2024",
-                                       "measure": "milex_constant_usd"})  # fmt: skip
+    usd = registry.build(
+        "milex_map", {"mapmode": "change", "years": "2014-2024", "measure": "milex_constant_usd"}
+    )
     assert "% change from 2014 to 2024" in usd.chart.alt
 
 
@@ -162,8 +178,9 @@ def test_guns_vs_butter_index_and_maps_of_either_measure(store_env):
     b = registry.build("gvb_series", {"values": "index", "base": 2010})
     at_base = b.rows.loc[b.rows["year"] == 2010, "milex_gdp"].dropna().tolist()
     assert at_base == pytest.approx([100.0] * 2)
-    civ = registry.build("gvb_world_map", {"map_of": "civilian", "civilian": "health_gdp",
-                                           "mapmode": "change"})  # fmt: skip
+    civ = registry.build(
+        "gvb_world_map", {"map_of": "civilian", "civilian": "health_gdp", "mapmode": "change"}
+    )
     assert civ.title.startswith("Government health spending (WHO): change 2000-")
     t = registry.build("gvb_table", {}).table
     assert set(t["geo"]) == {"RUS", "UKR"} and t["measure"].nunique() == 2
@@ -203,11 +220,14 @@ def test_home_views_live_in_the_url(store_env):
     assert titles(at) == ["Military expenditure as a share of GDP, 2025"]
 
 
-@pytest.mark.parametrize("params", [
-    {"view": "globe", "values": "log", "scale": "cubic", "mapmode": "x"},
-    {"view": "map", "map_year": "1800", "years": "2030-1900"},
-    {"values": "index", "base": "abc"},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"view": "globe", "values": "log", "scale": "cubic", "mapmode": "x"},
+        {"view": "map", "map_year": "1800", "years": "2030-1900"},
+        {"values": "index", "base": "abc"},
+    ],
+)
 def test_home_reader_tools_with_odd_links(store_env, params):
     at = run(**params)
     assert not at.exception
@@ -371,19 +391,22 @@ def test_numbers_read_as_people_write_them(store_env):
     assert significant(1234.5678) == "1,235" and significant(float("nan")) == "–"
     at = run(GVB)
     model = next(d for d in at.dataframe if "coef" in d.value.columns)
-    cells = [str(v) for row in model.value[["coef", "se", "ci_low", "ci_high"]].values
-             for v in row]  # fmt: skip
+    cells = [str(v) for row in model.value[["coef", "se", "ci_low", "ci_high"]].values for v in row]
     assert not [c for c in cells if "e-0" in c or "e+0" in c], cells
     assert any("× 10" in c for c in cells)  # GDP per head's coefficient is tiny
 
 
 def test_events_stay_within_the_years_and_apart(store_env):
-    b = registry.build("milex_series", {"countries": ["RUS", "UKR"], "events": "on",
-                                        "years": "2016-2025"})  # fmt: skip
+    b = registry.build(
+        "milex_series", {"countries": ["RUS", "UKR"], "events": "on", "years": "2016-2025"}
+    )
     texts = [a.text for a in b.chart.figure.layout.annotations]
     assert "Full-scale invasion" in texts and "Crimea annexed" not in texts  # 2014: not shown
     assert "2022-02-24 Full-scale invasion of Ukraine (source:" in b.chart.alt
     both = registry.build("milex_series", {"countries": ["RUS", "UKR"], "events": "on"})
-    shifts = [a.yshift or 0 for a in both.chart.figure.layout.annotations
-              if a.text in ("Crimea annexed", "Full-scale invasion")]  # fmt: skip
+    shifts = [
+        a.yshift or 0
+        for a in both.chart.figure.layout.annotations
+        if a.text in ("Crimea annexed", "Full-scale invasion")
+    ]
     assert sorted(shifts) == [0, 15]  # one row each: close dates do not overlap

@@ -70,8 +70,9 @@ def test_social_chart_cites_household_income(store_env):
 
 
 def test_export_spec_round_trips(store_env):
-    b = registry.build("gvb_series", {"group": "custom", "countries": "RUS,UKR",
-                                      "years": "2010-2024"})  # fmt: skip
+    b = registry.build(
+        "gvb_series", {"group": "custom", "countries": "RUS,UKR", "years": "2010-2024"}
+    )
     spec = tomllib.loads(registry.spec_toml(b))["chart"][0]
     assert spec["chart"] == "gvb_series" and spec["params"]["countries"] == ["RUS", "UKR"]
     again = registry.build(spec["chart"], spec["params"])
@@ -104,8 +105,16 @@ def test_export_list_json_names_every_chart(store_env):
     assert res.exit_code == 0, res.output
     items = json.loads(res.output)
     by_name = {i["name"]: i for i in items}
-    assert {"milex_series", "gvb_series", "gvb_scatter", "gvb_world_map", "gvb_cofog",
-            "gvb_rolling_correlation", "russia_wages", "russia_map"} <= set(by_name)  # fmt: skip
+    assert {
+        "milex_series",
+        "gvb_series",
+        "gvb_scatter",
+        "gvb_world_map",
+        "gvb_cofog",
+        "gvb_rolling_correlation",
+        "russia_wages",
+        "russia_map",
+    } <= set(by_name)
     assert by_name["dependence_ranking"]["params"]["top"] == 20
     assert by_name["milex_series"]["page"] == "home"
     assert by_name["gvb_model"]["kind"] == "table"
@@ -115,8 +124,9 @@ def test_export_list_json_names_every_chart(store_env):
 
 
 def test_export_writes_a_model_table_as_csv(store_env, tmp_path):
-    res = CliRunner().invoke(app, ["export", "--chart", "gvb_model", "--param", "sample=all",
-                                   "--out", str(tmp_path)])  # fmt: skip
+    res = CliRunner().invoke(
+        app, ["export", "--chart", "gvb_model", "--param", "sample=all", "--out", str(tmp_path)]
+    )
     assert res.exit_code == 0, res.output
     csv = next(tmp_path.glob("gvb_model*.csv")).read_text("utf-8")
     assert csv.startswith("term,") and "Military expenditure (SIPRI), % of GDP" in csv
@@ -127,13 +137,23 @@ def test_export_writes_a_model_table_as_csv(store_env, tmp_path):
 @pytest.mark.parametrize(
     ("page", "params", "key", "name", "spec"),
     [
-        ("dependence", {"system": "ru_subject", "measure": "share"}, "bars",
-         "dependence_ranking", {"system": "ru_subject", "measure": "share"}),
-        ("profile", {"system": "nuts2", "region": "FR10"}, "mix", "region_mix",
-         {"system": "nuts2", "region": "FR10"}),
+        (
+            "dependence",
+            {"system": "ru_subject", "measure": "share"},
+            "bars",
+            "dependence_ranking",
+            {"system": "ru_subject", "measure": "share"},
+        ),
+        (
+            "profile",
+            {"system": "nuts2", "region": "FR10"},
+            "mix",
+            "region_mix",
+            {"system": "nuts2", "region": "FR10"},
+        ),
         ("guns_vs_butter", {"group": "nato"}, "map", "gvb_world_map", {}),
     ],
-)  # fmt: skip
+)
 def test_the_export_is_the_chart_on_screen(store_env, page, params, key, name, spec):
     """What ``labordash export`` renders has the page's title, subtitle, axis titles and
     source line (the page and the CLI call the same builder)."""

@@ -48,8 +48,15 @@ def test_every_subject_maps_to_one_code(ros):
     assert len(codes) == 85  # 83 + Crimea and Sevastopol
     assert {"RU-UD", "RU-TUL", "RU-IVA", "RU-VLA", "UA-43", "UA-40"} <= codes
     assert set(ros.loc[ros.geo_level == "ru_district", "geo"]) == {
-        "RU-CFD", "RU-NWFD", "RU-SFD", "RU-NCFD", "RU-VFD", "RU-UFD", "RU-SIBFD", "RU-FEFD",
-    }  # fmt: skip
+        "RU-CFD",
+        "RU-NWFD",
+        "RU-SFD",
+        "RU-NCFD",
+        "RU-VFD",
+        "RU-UFD",
+        "RU-SIBFD",
+        "RU-FEFD",
+    }
 
 
 def test_autonomous_okrugs_are_not_double_counted(ros):
@@ -65,8 +72,11 @@ def test_autonomous_okrugs_are_not_double_counted(ros):
 @pytest.mark.parametrize("year", [2015, 2019, 2021])
 def test_subjects_add_up_to_districts_and_federation(ros, year):
     emp = ros[(ros.indicator == "employment_avg") & (ros.year == year)]
-    subj = emp[(emp.geo_level == "ru_subject") & (emp.territory == "total")
-               & ~emp.geo.isin(rosstat.INSIDE_OTHER_SUBJECT)]  # fmt: skip
+    subj = emp[
+        (emp.geo_level == "ru_subject")
+        & (emp.territory == "total")
+        & ~emp.geo.isin(rosstat.INSIDE_OTHER_SUBJECT)
+    ]
     rf = pick(emp, geo="RUS").value
     assert subj["value"].sum() == pytest.approx(rf, abs=0.5 + 0.05 * len(subj))
     parents = rosstat_parents()
@@ -91,8 +101,13 @@ def test_unmatched_names_fail_loudly(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "2.3."
-    for row in (["t"], ["(тысяч человек)"], [None, 2020, 2021], ["Российская Федерация", 1, 2],
-                ["Гиперборейская область", 3, 4]):  # fmt: skip
+    for row in (
+        ["t"],
+        ["(тысяч человек)"],
+        [None, 2020, 2021],
+        ["Российская Федерация", 1, 2],
+        ["Гиперборейская область", 3, 4],
+    ):
         ws.append(row)
     spec = rosstat.TableSpec("02_", "2.3", "employment_avg")
     with pytest.raises(ParseError, match="Гиперборейская область"):
@@ -104,8 +119,10 @@ def test_name_normalisation():
     assert rosstat.match("Сибирский федеральный округ2)")[0] == "RU-SIBFD"
     assert rosstat.match("Центральный         федеральный округ")[0] == "RU-CFD"
     assert rosstat.match("Тюменская область без автономных округов") == (
-        "RU-TYU", "ru_subject", "excl_ao",
-    )  # fmt: skip
+        "RU-TYU",
+        "ru_subject",
+        "excl_ao",
+    )
     assert rosstat.match("Ханты-Ман\xadсийский автономный округ – Югра")[0] == "RU-KHM"
     assert rosstat.match("в том числе:") is None
 

@@ -20,16 +20,27 @@ def shares():
 def test_values_as_in_the_file(shares):
     # Udmurtia 2021, social policy: consShare 0.223185, subjectShare 0.248971 (and the Treasury's
     # 27,185.0 of 121,804.8 mln RUB = 22.3%)
-    cons = pick(shares, geo="RU-UD", year=2021, function="10",
-               indicator="budget_share_consolidated")  # fmt: skip
+    cons = pick(
+        shares, geo="RU-UD", year=2021, function="10", indicator="budget_share_consolidated"
+    )
     assert cons.value == pytest.approx(22.3185, abs=1e-4) and cons.unit == "%"
     assert cons.function_name == "СОЦИАЛЬНАЯ ПОЛИТИКА"
     own = pick(shares, geo="RU-UD", year=2021, function="10", indicator="budget_share_subject")
     assert own.value == pytest.approx(24.8971, abs=1e-4)
     assert sorted(shares["year"].unique()) == list(range(2017, 2024))
     assert shares["geo"].nunique() == 85
-    assert sorted(shares["function"].unique()) == ["01", "02", "03", "04", "05", "07", "08", "09",
-                                                   "10", "11"]  # fmt: skip
+    assert sorted(shares["function"].unique()) == [
+        "01",
+        "02",
+        "03",
+        "04",
+        "05",
+        "07",
+        "08",
+        "09",
+        "10",
+        "11",
+    ]
 
 
 def test_a_subject_s_ten_sections_add_to_about_98_percent(shares):

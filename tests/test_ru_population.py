@@ -51,7 +51,8 @@ def test_per_head_population_is_one_series_without_a_census_jump(store_env):
     tyu_2011 = total[("RU-TYU", 2011)] - total[("RU-KHM", 2011)] - total[("RU-YAN", 2011)]
     assert p[("RU-TYU", 2011)] == pytest.approx(tyu_2011, abs=1e-3)
     assert p[("RU-ARK", 2000)] == pytest.approx(
-        total[("RU-ARK", 2000)] - total[("RU-NEN", 2000)], abs=1e-3)  # fmt: skip
+        total[("RU-ARK", 2000)] - total[("RU-NEN", 2000)], abs=1e-3
+    )
     assert p[("RU-TYU", 2012)] == pytest.approx(1380.02, abs=1e-3)  # published: 1,380.020
     assert ("UA-43", 2013) not in p.index  # Crimea: 0 in the file before 2014
     # no join of two estimates to mark; 2025's 1 January figures are another measure

@@ -16,8 +16,12 @@ def support():
 
 
 def _cell(support, geo, indicator, category, form):
-    found = support[(support["geo"] == geo) & (support["indicator"] == indicator)
-                    & (support["category"] == category) & (support["form"] == form)]  # fmt: skip
+    found = support[
+        (support["geo"] == geo)
+        & (support["indicator"] == indicator)
+        & (support["category"] == category)
+        & (support["form"] == form)
+    ]
     assert len(found) == 1, (geo, indicator, category, form, found)
     return found["value"].item()
 
@@ -40,8 +44,7 @@ def test_table_2_in_kind_has_its_own_columns(support):
     assert _cell(support, "RUS", ind, "Всего", "total") == pytest.approx(458116.720)
     assert _cell(support, "RUS", ind, "Всего", "housing_utilities") == pytest.approx(24791.866)
     assert _cell(support, "RUS", ind, "Всего", "other") == pytest.approx(18356.474)
-    assert _cell(support, "RUS", ind, "ветераны боевых действий", "total") == pytest.approx(
-        621.542)  # fmt: skip
+    assert _cell(support, "RUS", ind, "ветераны боевых действий", "total") == pytest.approx(621.542)
     kind = support[support["indicator"] == ind]
     assert "cash_payment" not in set(kind["form"])  # in kind: no cash column
 
@@ -57,7 +60,10 @@ def test_no_column_number_rows_and_every_sheet_a_region(support):
     assert not support["category"].isin(["1", "1.0"]).any()  # the tables' column numbers
     assert set(support["indicator"]) == set(ru_social_support.TABLES.values())
     assert support["geo"].nunique() == 94  # the Federation, 8 districts, 85 subjects
-    tyu = support[(support["geo"] == "RU-TYU") & (support["category"] == "Всего")
-                  & (support["form"] == "total")
-                  & (support["indicator"] == "social_support_by_category")]  # fmt: skip
+    tyu = support[
+        (support["geo"] == "RU-TYU")
+        & (support["category"] == "Всего")
+        & (support["form"] == "total")
+        & (support["indicator"] == "social_support_by_category")
+    ]
     assert set(tyu["territory"]) == {"total", "excl_ao"}  # the whole oblast and without okrugs

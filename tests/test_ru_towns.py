@@ -23,11 +23,18 @@ def test_towns_and_their_regions(towns):
     assert pick(towns, town="Алушта").geo == "UA-43"  # Crimea keeps its ISO code
 
 
-@pytest.mark.parametrize(("ru", "en"), [
-    ("Ижевск", "Izhevsk"), ("Воткинск", "Votkinsk"), ("Ярославль", "Yaroslavl"),
-    ("Елабуга", "Yelabuga"), ("Щёлково", "Shchelkovo"), ("Усолье-Сибирское", "Usolye-Sibirskoye"),
-    ("Подъёмный", "Podyemnyy"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        ("Ижевск", "Izhevsk"),
+        ("Воткинск", "Votkinsk"),
+        ("Ярославль", "Yaroslavl"),
+        ("Елабуга", "Yelabuga"),
+        ("Щёлково", "Shchelkovo"),
+        ("Усолье-Сибирское", "Usolye-Sibirskoye"),
+        ("Подъёмный", "Podyemnyy"),
+    ],
+)
 def test_one_romanisation(ru, en):
     assert ru_towns.romanise(ru) == en
 

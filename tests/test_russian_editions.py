@@ -63,8 +63,9 @@ def same_as_mirror(frame, mirror_rows) -> None:
 
 
 def test_newest_edition_that_can_be_had(mirror_rows, http_server, monkeypatch):
-    monkeypatch.setenv("LABORDASH_URL_ROSSTAT_REGIONS",
-                       f"{http_server}/rosstat/Pril_Region_Pokaz_{{edition}}.zip")  # fmt: skip
+    monkeypatch.setenv(
+        "LABORDASH_URL_ROSSTAT_REGIONS", f"{http_server}/rosstat/Pril_Region_Pokaz_{{edition}}.zip"
+    )
     loaded = rosstat.load(retries=0)
     assert loaded.vintage == "Regions of Russia 2022 (data to 2021)"
     assert [n.split(":")[0] for n in loaded.notes] == [
@@ -103,8 +104,9 @@ def test_newest_editions_read_from_rar_found_on_their_page(
 ):
     """2025's archive has table 19.3 renumbered (refused, naming the table), 2024 has no
     link, 2023's link is dead: the 2022 RAR is read, equal to the mirror's workbooks."""
-    monkeypatch.setenv("LABORDASH_PAGE_ROSSTAT_REGIONS",
-                       f"{http_server}/rosstat/folder/210/document/13204")  # fmt: skip
+    monkeypatch.setenv(
+        "LABORDASH_PAGE_ROSSTAT_REGIONS", f"{http_server}/rosstat/folder/210/document/13204"
+    )
     loaded = rosstat.load(retries=0)
     assert loaded.vintage == "Regions of Russia 2022 (data to 2021)"
     notes = dict(n.split(": ", 1) for n in loaded.notes)
@@ -136,8 +138,10 @@ def test_rar_members_in_memory_bounded(tmp_path):
 
 @pytest.mark.slow  # a pull of each yearly archive (7 s)
 def test_treasury_years_one_by_one(offline_home, http_server, monkeypatch):
-    monkeypatch.setenv("LABORDASH_URL_ROSKAZNA_BUDGET", f"{http_server}/files/russia/"
-                       "roskazna_0503317/reg_{year}_0503317_xls.tar.xz")  # fmt: skip
+    monkeypatch.setenv(
+        "LABORDASH_URL_ROSKAZNA_BUDGET",
+        f"{http_server}/files/russia/roskazna_0503317/reg_{{year}}_0503317_xls.tar.xz",
+    )
     monkeypatch.setattr(roskazna, "latest_year", lambda today=None: 2022)
     loaded = roskazna.load(retries=0)
     assert loaded.vintage == "form 0503317, 2019, 2021"

@@ -37,8 +37,10 @@ def alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    return Path(f"/proc/{pid}/status").exists() and "zombie" not in Path(
-        f"/proc/{pid}/status").read_text()  # fmt: skip
+    return (
+        Path(f"/proc/{pid}/status").exists()
+        and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    )
 
 
 def test_shipped_settings_reach_streamlit():
@@ -58,10 +60,14 @@ def test_run_serves_without_a_terminal_and_stops_on_sigterm(store_env, tmp_path)
     port = free_port()
     log = open(tmp_path / "run.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [str(LABORDASH), "run", "--port", str(port)], stdin=subprocess.DEVNULL, stdout=log,
-        stderr=subprocess.STDOUT, cwd=tmp_path, start_new_session=True,
+        [str(LABORDASH), "run", "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        start_new_session=True,
         env={**os.environ, "LABORDASH_HOME": str(store_env)},
-    )  # fmt: skip
+    )
     try:
         ok = launch.healthy(port, 90, [proc])
         assert ok, (tmp_path / "run.log").read_text()
@@ -82,10 +88,14 @@ def test_run_serves_without_a_terminal_and_stops_on_sigterm(store_env, tmp_path)
 def test_a_killed_parent_takes_its_server_along(store_env, tmp_path):
     port = free_port()
     proc = subprocess.Popen(
-        [str(LABORDASH), "run", "--port", str(port)], stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
-        start_new_session=True, env={**os.environ, "LABORDASH_HOME": str(store_env)},
-    )  # fmt: skip
+        [str(LABORDASH), "run", "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        start_new_session=True,
+        env={**os.environ, "LABORDASH_HOME": str(store_env)},
+    )
     try:
         assert launch.healthy(port, 90, [proc])
         kids = children(proc.pid)
@@ -112,10 +122,14 @@ def test_serve_runs_replicas_behind_haproxy_and_stops_them_all(store_env, tmp_pa
     port = free_port()
     proc = subprocess.Popen(
         [str(LABORDASH), "serve", "--replicas", "2", "--port", str(port)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        cwd=tmp_path, start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+        start_new_session=True,
         env={**os.environ, "LABORDASH_HOME": str(store_env)},
-    )  # fmt: skip
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         # ready when it says so: HAProxy answers before every replica is up
@@ -161,10 +175,14 @@ def start_serve(store_env, tmp_path, port: int, replicas: int = 2) -> subprocess
     (tmp_path / "tmp").mkdir(exist_ok=True)
     return subprocess.Popen(
         [str(LABORDASH), "serve", "--replicas", str(replicas), "--port", str(port)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        cwd=tmp_path, start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+        start_new_session=True,
         env={**os.environ, "LABORDASH_HOME": str(store_env), "TMPDIR": str(tmp_path / "tmp")},
-    )  # fmt: skip
+    )
 
 
 def wait_for(proc: subprocess.Popen, text: str, seconds: float = 180) -> str:
@@ -201,10 +219,15 @@ def test_serve_starts_a_killed_replica_again_and_keeps_serving(store_env, tmp_pa
             except httpx.HTTPError:
                 ok = False
             served, errors = served + ok, errors + (not ok)
-            fresh = [k for k in children(proc.pid) if k not in apps and "streamlit" in Path(
-                f"/proc/{k}/cmdline").read_bytes().decode(errors="replace")]  # fmt: skip
-            if fresh and launch.healthy(int(apps[victim].split("--server.port ")[1].split()[0]),
-                                        0.5, [proc]):  # fmt: skip
+            fresh = [
+                k
+                for k in children(proc.pid)
+                if k not in apps
+                and "streamlit" in Path(f"/proc/{k}/cmdline").read_bytes().decode(errors="replace")
+            ]
+            if fresh and launch.healthy(
+                int(apps[victim].split("--server.port ")[1].split()[0]), 0.5, [proc]
+            ):
                 replaced = time.monotonic() - killed
             time.sleep(0.2)
         assert proc.poll() is None, proc.stdout.read()
@@ -252,8 +275,14 @@ def test_a_folder_left_by_a_killed_serve_is_removed_by_the_next(tmp_path):
 
 def test_serve_says_when_haproxy_is_missing(store_env, tmp_path):
     env = {**os.environ, "LABORDASH_HOME": str(store_env), "PATH": str(LABORDASH.parent)}
-    res = subprocess.run([str(LABORDASH), "serve", "--replicas", "2"], capture_output=True,
-                         text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
+    res = subprocess.run(
+        [str(LABORDASH), "serve", "--replicas", "2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert res.returncode == 2 and "apt-get install haproxy" in res.stdout + res.stderr
 
 
@@ -288,8 +317,10 @@ def test_spawned_servers_are_marked_as_servers():
     """The app freezes the survivors of full collections only in a server labordash started."""
     out = launch.spawn(
         [sys.executable, "-c", f"import os; print(os.environ.get({launch.SERVER_ENV!r}))"],
-        stdout=subprocess.PIPE, text=True, env={"PATH": os.environ["PATH"]},
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        text=True,
+        env={"PATH": os.environ["PATH"]},
+    )
     assert out.communicate(timeout=30)[0].strip() == "1"
     assert not os.environ.get(launch.SERVER_ENV)  # this test process is not one
 
@@ -323,8 +354,9 @@ def proxy_in_front(tmp_path, **limits):
     port = free_port()
     cfg = tmp_path / "haproxy.cfg"
     cfg.write_text(launch.haproxy_config(port, "127.0.0.1", [app.server_address[1]], **limits))
-    proxy = subprocess.Popen(["haproxy", "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)  # fmt: skip
+    proxy = subprocess.Popen(
+        ["haproxy", "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         assert launch.healthy(port, 20, [proxy])
         yield port
@@ -368,8 +400,9 @@ def slowloris(port: int) -> None:
                         s.sendall(b"X-Slow: 1\r\n")
 
         threading.Thread(target=drip, daemon=True).start()
-        bystander = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"),
-                                 timeout=5)  # fmt: skip
+        bystander = httpx.Client(
+            transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=5
+        )
         waits = []
         start = time.monotonic()
         while time.monotonic() - start < 14:
@@ -405,8 +438,10 @@ def test_the_proxy_caps_uploads_and_hides_metrics(tmp_path):
 
     with proxy_in_front(tmp_path) as port, httpx.Client() as c:
         url = f"http://127.0.0.1:{port}"
-        codes = [c.put(f"{url}/_stcore/upload_file/s/f{i}", content=b"x" * 1000).status_code
-                 for i in range(125)]  # fmt: skip
+        codes = [
+            c.put(f"{url}/_stcore/upload_file/s/f{i}", content=b"x" * 1000).status_code
+            for i in range(125)
+        ]
         assert codes[:120] == [200] * 120 and codes[120:] == [429] * 5
         assert c.get(f"{url}/_stcore/health").status_code == 200  # other requests pass
         assert c.get(f"{url}/_stcore/metrics").status_code == 404

@@ -21,8 +21,7 @@ def loaded(pulled_home):
     try:
         yield {k: s.load() for k, s in systems.SYSTEMS.items()}
     finally:
-        os.environ.pop("LABORDASH_HOME") if old is None else os.environ.update(
-            LABORDASH_HOME=old)  # fmt: skip
+        os.environ.pop("LABORDASH_HOME") if old is None else os.environ.update(LABORDASH_HOME=old)
 
 
 @pytest.mark.parametrize("key", list(systems.SYSTEMS))
@@ -37,8 +36,9 @@ def test_every_system_loads_ranks_and_maps(loaded, key):
     ranked = table.assign(rank=dependence.rank(table, "lq")).dropna(subset=["rank"])
     # the defense-related group is disclosed in 4 of the mirror's 15 counties
     assert len(ranked) >= 4 and ranked["lq"].gt(0).all() and ranked["rank"].min() == 1
-    drawn = {s.polygon_region(table["region"])(fid)
-             for fid in maps.projected(s.layer, s.layer_level)}  # fmt: skip
+    drawn = {
+        s.polygon_region(table["region"])(fid) for fid in maps.projected(s.layer, s.layer_level)
+    }
     assert len(drawn & set(ranked["region"])) >= 0.8 * len(ranked)
     mix = dependence.mix(data, s.default_region, period)
     assert set(mix["industry"]) == set(data.partition)
@@ -49,8 +49,13 @@ def test_every_system_profiles_a_region_and_exports(store_env, key):
     s = systems.SYSTEMS[key]
     soc = s.social(s.default_region)
     assert not soc.empty and s.default_region in set(soc["geo"])
-    names = ["dependence_map", "dependence_ranking", "specialization_map", "region_mix",
-             "social_indicators"]  # fmt: skip
+    names = [
+        "dependence_map",
+        "dependence_ranking",
+        "specialization_map",
+        "region_mix",
+        "social_indicators",
+    ]
     if len(s.load().periods) > 1:
         names.append("specialization_series")
     else:  # one point is no line: the reader gets the values in words
@@ -77,16 +82,21 @@ def test_reference_economies_and_breaks():
 
 
 def _string_constants(path: Path) -> set[str]:
-    return {n.value for n in ast.walk(ast.parse(path.read_text("utf-8")))
-            if isinstance(n, ast.Constant) and isinstance(n.value, str)}  # fmt: skip
+    return {
+        n.value
+        for n in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
 
 
 def test_no_system_key_outside_the_systems_package():
     """Pages, builders, the CLI and the measures receive a System; none names one."""
     keys = set(systems.SYSTEMS)
     files = [*ROOT.glob("views/*.py"), *ROOT.glob("builders/*.py")]
-    files += [ROOT / f for f in ("cli.py", "dependence.py", "charts.py", "maps.py",
-                                 "registry.py", "app.py")]  # fmt: skip
+    files += [
+        ROOT / f
+        for f in ("cli.py", "dependence.py", "charts.py", "maps.py", "registry.py", "app.py")
+    ]
     found = {f.name: sorted(_string_constants(f) & keys) for f in files}
     assert not {k: v for k, v in found.items() if v}
 

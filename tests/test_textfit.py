@@ -6,9 +6,11 @@ import pandas as pd
 from dashboard import charts, textfit
 
 TITLE = "Military expenditure as a share of government spending in twelve countries, 1949-2025"
-SOURCE = ("Sources: Stockholm International Peace Research Institute (SIPRI) (Military "
-          "Expenditure Database 2025) · free for non-commercial use, cite SIPRI; World Bank "
-          "(World Development Indicators 2025-07) · CC BY 4.0")  # fmt: skip
+SOURCE = (
+    "Sources: Stockholm International Peace Research Institute (SIPRI) (Military "
+    "Expenditure Database 2025) · free for non-commercial use, cite SIPRI; World Bank "
+    "(World Development Indicators 2025-07) · CC BY 4.0"
+)
 
 
 def test_lines_fit_the_width_they_are_measured_for():
@@ -25,11 +27,22 @@ def test_lines_fit_the_width_they_are_measured_for():
 
 
 def test_an_export_sets_the_pages_texts_into_the_image_at_its_width():
-    df = pd.DataFrame({"geo": ["A", "A", "B", "B"], "year": [2020, 2021] * 2,
-                       "value": [1.0, 2.0, 3.0, 4.0], "flag": None})  # fmt: skip
-    ch = charts.time_series(df, names={}, title=TITLE, subtitle="% of general government "
-                            "expenditure; 2 countries; 2020-2021", source=SOURCE,
-                            y_title="%")  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "geo": ["A", "A", "B", "B"],
+            "year": [2020, 2021] * 2,
+            "value": [1.0, 2.0, 3.0, 4.0],
+            "flag": None,
+        }
+    )
+    ch = charts.time_series(
+        df,
+        names={},
+        title=TITLE,
+        subtitle="% of general government expenditure; 2 countries; 2020-2021",
+        source=SOURCE,
+        y_title="%",
+    )
     fig = ch.figure
     assert fig.layout.title.text is None and not fig.layout.annotations[1:]  # page text only
     out, height = charts.compose(fig, 1200, credit="Made with labordash")

@@ -14,8 +14,7 @@ GOOD = b"region;industry;employment\nA;mfg;1 200\nA;svc;300\nB;mfg;40\nB;svc;\n"
 def test_reads_semicolon_csv_with_thousands_and_blanks():
     raw = upload.read_table(GOOD, "mine.csv")
     cols = upload.guess_columns(raw)
-    assert cols == {"region": "region", "industry": "industry", "value": "employment",
-                    "year": None}  # fmt: skip
+    assert cols == {"region": "region", "industry": "industry", "value": "employment", "year": None}
     df = upload.prepare(raw, "region", "industry", "employment")
     assert df["value"].tolist()[:3] == [1200.0, 300.0, 40.0]
     assert pd.isna(df["value"].iloc[3])  # a blank cell is treated as suppressed
@@ -25,8 +24,14 @@ def test_reads_semicolon_csv_with_thousands_and_blanks():
 
 def test_reads_xlsx_with_year():
     buf = io.BytesIO()
-    table = pd.DataFrame({"geo": ["DE11", "DE11", "DE12", "DE12"], "nace": ["C", "G", "C", "G"],
-                          "value": [10, 20, 5, 25], "year": [2020] * 4})  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "geo": ["DE11", "DE11", "DE12", "DE12"],
+            "nace": ["C", "G", "C", "G"],
+            "value": [10, 20, 5, 25],
+            "year": [2020] * 4,
+        }
+    )
     table.to_excel(buf, index=False)
     raw = upload.read_table(buf.getvalue(), "t.xlsx")
     g = upload.guess_columns(raw)

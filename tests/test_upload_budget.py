@@ -10,9 +10,14 @@ from dashboard import upload, upload_budget
 
 
 def table(rows: int) -> pd.DataFrame:
-    return pd.DataFrame({"region": [f"R{i % 300}" for i in range(rows)],
-                         "industry": [f"I{i % 20}" for i in range(rows)],
-                         "value": [str(i * 1.5) for i in range(rows)]}, dtype=str)  # fmt: skip
+    return pd.DataFrame(
+        {
+            "region": [f"R{i % 300}" for i in range(rows)],
+            "industry": [f"I{i % 20}" for i in range(rows)],
+            "value": [str(i * 1.5) for i in range(rows)],
+        },
+        dtype=str,
+    )
 
 
 def test_repeated_codes_are_held_as_categories_and_still_prepare():

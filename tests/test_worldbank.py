@@ -28,10 +28,17 @@ def value(df, code, geo, year):
 
 def test_every_indicator_in_the_mirror_is_loaded(wdi):
     assert set(wdi.indicator) == {
-        "MS.MIL.XPND.GD.ZS", "MS.MIL.XPND.CD", "SE.XPD.TOTL.GB.ZS", "SP.POP.TOTL",
-        "SP.POP.65UP.TO.ZS", "SL.UEM.TOTL.ZS", "NE.CON.GOVT.ZS", "NV.IND.TOTL.ZS",
-        "NY.GDP.PCAP.PP.KD", "SL.IND.EMPL.ZS",
-    }  # fmt: skip
+        "MS.MIL.XPND.GD.ZS",
+        "MS.MIL.XPND.CD",
+        "SE.XPD.TOTL.GB.ZS",
+        "SP.POP.TOTL",
+        "SP.POP.65UP.TO.ZS",
+        "SL.UEM.TOTL.ZS",
+        "NE.CON.GOVT.ZS",
+        "NV.IND.TOTL.ZS",
+        "NY.GDP.PCAP.PP.KD",
+        "SL.IND.EMPL.ZS",
+    }
 
 
 def test_values_from_zip_and_csv(wdi):

@@ -39,10 +39,15 @@ def value_format(measure: str, data: Data) -> str:
     return ",.0f" if measure == "value" and data.system.unit == "persons" else ".2f"
 
 
-@chart("dependence", ALL_SYSTEM_DATASETS,
-       {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)})  # fmt: skip
-def dependence_map(system: str = systems.DEFAULT, industry: str | None = None,
-                   measure: str = "lq", period: str | None = None) -> Built:  # fmt: skip
+@chart(
+    "dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)}
+)
+def dependence_map(
+    system: str = systems.DEFAULT,
+    industry: str | None = None,
+    measure: str = "lq",
+    period: str | None = None,
+) -> Built:
     """Map of one industry's weight in every region: values, suppressed regions in grey,
     hover with the rank and the measure's definition, LQs in fixed classes. industry and
     period default to the system's."""
@@ -63,21 +68,33 @@ def dependence_map(system: str = systems.DEFAULT, industry: str | None = None,
     grey = table.loc[table[measure].isna() & (table["status"] != "ok"), "region"].tolist()
     codes = table.dropna(subset=[measure])["region"].tolist() + grey
     ch = maps.region_map(
-        table.set_index("region")[measure], s.layer, level=s.layer_level,
-        title=f"{title}: {data.label(industry)}", subtitle=f"{unit}; {s.label}, {period}",
-        source=source_line([s.dataset], geo.LAYERS[s.layer].credit), unit=unit,
-        names=lookups.region_names(), hover=hover, suppressed=grey,
-        region_of=s.polygon_region(codes), value_format=value_format(measure, data),
+        table.set_index("region")[measure],
+        s.layer,
+        level=s.layer_level,
+        title=f"{title}: {data.label(industry)}",
+        subtitle=f"{unit}; {s.label}, {period}",
+        source=source_line([s.dataset], geo.LAYERS[s.layer].credit),
+        unit=unit,
+        names=lookups.region_names(),
+        hover=hover,
+        suppressed=grey,
+        region_of=s.polygon_region(codes),
+        value_format=value_format(measure, data),
         breaks=maps.LQ_BREAKS if measure == "lq" else None,
-    )  # fmt: skip
+    )
     return Built(ch, [s.dataset], params={"industry": industry, "period": period})
 
 
-@chart("dependence", ALL_SYSTEM_DATASETS,
-       {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)})  # fmt: skip
-def dependence_ranking(system: str = systems.DEFAULT, industry: str | None = None,
-                       measure: str = "lq", period: str | None = None,
-                       top: int = 20) -> Built:  # fmt: skip
+@chart(
+    "dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)}
+)
+def dependence_ranking(
+    system: str = systems.DEFAULT,
+    industry: str | None = None,
+    measure: str = "lq",
+    period: str | None = None,
+    top: int = 20,
+) -> Built:
     """Bars of the ``top`` most dependent regions, with the benchmark as a reference line (1
     for LQs, the benchmark's share for shares)."""
     data, industry, period = selection(system, industry, period)
@@ -91,18 +108,25 @@ def dependence_ranking(system: str = systems.DEFAULT, industry: str | None = Non
     b, _ = dependence.benchmark_share(data, industry, period)
     ref = {"lq": (1.0, "benchmark = 1"), "share": (b * 100, s.benchmark)}.get(measure)
     ch = charts.ranked_bars(
-        t, label="label", value=measure, title=f"Most dependent regions: {data.label(industry)}",
-        subtitle=f"{title}, {unit}; {s.label}, {period}", x_title=f"{title} ({unit})",
-        source=source_line([s.dataset]), reference=ref[0] if ref else None,
-        reference_label=ref[1] if ref else "", value_format=value_format(measure, data),
+        t,
+        label="label",
+        value=measure,
+        title=f"Most dependent regions: {data.label(industry)}",
+        subtitle=f"{title}, {unit}; {s.label}, {period}",
+        x_title=f"{title} ({unit})",
+        source=source_line([s.dataset]),
+        reference=ref[0] if ref else None,
+        reference_label=ref[1] if ref else "",
+        value_format=value_format(measure, data),
         top=int(top),
-    )  # fmt: skip
+    )
     return Built(ch, [s.dataset], params={"industry": industry, "period": period})
 
 
 @chart("dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "metric": list(SPEC)})
-def specialization_map(system: str = systems.DEFAULT, metric: str = "krugman",
-                       period: str | None = None) -> Built:  # fmt: skip
+def specialization_map(
+    system: str = systems.DEFAULT, metric: str = "krugman", period: str | None = None
+) -> Built:
     """Map of each region's concentration or specialization (HHI, Krugman, entropy) over the
     system's industries, against its benchmark."""
     data, _, period = selection(system, None, period)
@@ -110,11 +134,17 @@ def specialization_map(system: str = systems.DEFAULT, metric: str = "krugman",
     conc = period_concentration(data, period)
     codes = conc.dropna(subset=[metric])["region"].tolist()
     ch = maps.region_map(
-        conc.set_index("region")[metric], s.layer, level=s.layer_level,
-        title=f"{SPEC[metric][0]}, {s.label}", subtitle=f"{SPEC[metric][1]}; {period}",
-        source=source_line([s.dataset], geo.LAYERS[s.layer].credit), unit="",
-        names=lookups.region_names(), region_of=s.polygon_region(codes), colorscale="Blues",
-    )  # fmt: skip
+        conc.set_index("region")[metric],
+        s.layer,
+        level=s.layer_level,
+        title=f"{SPEC[metric][0]}, {s.label}",
+        subtitle=f"{SPEC[metric][1]}; {period}",
+        source=source_line([s.dataset], geo.LAYERS[s.layer].credit),
+        unit="",
+        names=lookups.region_names(),
+        region_of=s.polygon_region(codes),
+        colorscale="Blues",
+    )
     return Built(ch, [s.dataset], params={"period": period})
 
 
@@ -150,8 +180,7 @@ def caveats(data: Data, industry: str, measure: str, period: str) -> list[str]:
             "too high where a region has employment in those codes."
         )
     if b != b:
-        notes.append("No benchmark share for this industry in this period: LQs cannot be "
-                     "computed.")  # fmt: skip
+        notes.append("No benchmark share for this industry in this period: LQs cannot be computed.")
     if data.periods_without_data:
         notes.append(f"No data for {', '.join(data.periods_without_data)}.")
     return notes
@@ -168,5 +197,6 @@ def group_members(data: Data, industry: str, period: str) -> pd.DataFrame:
         .agg(regions=("s", "size"), suppressed=("s", "sum"), total=("value", "sum"))
     )
     codes = pd.DataFrame({"code": members, "title": [data.label(m) for m in members]})
-    return codes.merge(per.reset_index(), left_on="code", right_on="industry",
-                       how="left").drop(columns="industry")  # fmt: skip
+    return codes.merge(per.reset_index(), left_on="code", right_on="industry", how="left").drop(
+        columns="industry"
+    )

@@ -114,8 +114,9 @@ SELECTION = {"group": lambda: [*country_groups(), CUSTOM], "military": MILITARY,
              "civilian": CIVILIAN}  # fmt: skip
 
 
-def reader_values(sel: pd.DataFrame, cols: list[str], values: str, base: int | None,
-                  scale: str) -> tuple[pd.DataFrame, str | None, list[str]]:  # fmt: skip
+def reader_values(
+    sel: pd.DataFrame, cols: list[str], values: str, base: int | None, scale: str
+) -> tuple[pd.DataFrame, str | None, list[str]]:
     """``sel``'s ``cols`` as the reader asked: as published, % change from each country's first
     year (``change``) or an index with ``base`` = 100, then only values > 0 for a log scale.
     Returns the frame, the unit that replaces the measures' own (None: theirs) and notes."""
@@ -129,8 +130,10 @@ def reader_values(sel: pd.DataFrame, cols: list[str], values: str, base: int | N
             else:
                 one, dropped = transforms.indexed(one, base, col)
                 if dropped:
-                    notes.append(f"{len(dropped)} countries without {label(col)} in {base} "
-                                 "are left out of its panel")  # fmt: skip
+                    notes.append(
+                        f"{len(dropped)} countries without {label(col)} in {base} "
+                        "are left out of its panel"
+                    )
             parts.append(one.set_index(["geo", "year"]))
         sel = pd.concat(parts, axis=1).reset_index()
         unit = "% change since the first year" if values == "change" else f"index, {base} = 100"
@@ -138,8 +141,10 @@ def reader_values(sel: pd.DataFrame, cols: list[str], values: str, base: int | N
         for col in cols:
             bad = sel[col] <= 0
             if bad.any():
-                notes.append(f"{int(bad.sum())} values of {label(col)} at or below zero are not "
-                             "drawn on the log scale")  # fmt: skip
+                notes.append(
+                    f"{int(bad.sum())} values of {label(col)} at or below zero are not "
+                    "drawn on the log scale"
+                )
             sel = sel.assign(**{col: sel[col].where(~bad)})
     return sel, unit, notes
 
@@ -149,10 +154,16 @@ def reader_values(sel: pd.DataFrame, cols: list[str], values: str, base: int | N
     MEASURE_DATASETS,
     {**SELECTION, "values": list(transforms.VALUES), "scale": list(transforms.SCALES)},
 )
-def gvb_series(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
-               military: str = "milex_gdp", civilian: str = "health_gdp",
-               years: str = DEFAULT_YEARS, values: str = "level", base: int | None = None,
-               scale: str = "linear") -> Built:  # fmt: skip
+def gvb_series(
+    group: str = DEFAULT_GROUP,
+    countries: tuple[str, ...] = (),
+    military: str = "milex_gdp",
+    civilian: str = "health_gdp",
+    years: str = DEFAULT_YEARS,
+    values: str = "level",
+    base: int | None = None,
+    scale: str = "linear",
+) -> Built:
     """The military and the civilian measure over time in two panels with their own axes (a
     median and interquartile band for groups larger than 10). ``values``: as published,
     ``change`` (% change from each country's first year shown) or ``index`` (``base`` = 100,
@@ -170,8 +181,10 @@ def gvb_series(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
         has = [set(sel.dropna(subset=[c])["year"].astype(int)) for c in (military, civilian)]
         base = asked if asked is not None and all(asked in h for h in has) else shared
         if asked is not None and base != asked:
-            said.append(f"the measures have no figures for {asked}: the index is based on "
-                        f"{base}, the first year both have")  # fmt: skip
+            said.append(
+                f"the measures have no figures for {asked}: the index is based on "
+                f"{base}, the first year both have"
+            )
         params["base"] = base
     sel, unit, notes = reader_values(sel, [military, civilian], values, base, scale)
     notes = said + notes
@@ -180,21 +193,28 @@ def gvb_series(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
     u_mil, u_civ = (unit, unit) if unit else (m_mil.unit, m_civ.unit)
     log = "; log scale" if scale == "log" else ""
     ch = charts.stacked_series(
-        sel, [(military, m_mil.label, u_mil), (civilian, m_civ.label, u_civ)],
-        names=lookups.country_names(), title=f"{m_mil.label} and {decap(m_civ.label)}",
+        sel,
+        [(military, m_mil.label, u_mil), (civilian, m_civ.label, u_civ)],
+        names=lookups.country_names(),
+        title=f"{m_mil.label} and {decap(m_civ.label)}",
         subtitle=(f"{unit} (both)" if unit else f"{u_mil} (top) and {u_civ} (bottom)")
         + f"; {sel['geo'].nunique()} countries, {y0}-{y1}{log}",
-        source=source_line(datasets_of(military, civilian)), log=scale == "log",
-    )  # fmt: skip
+        source=source_line(datasets_of(military, civilian)),
+        log=scale == "log",
+    )
     if notes:
         ch.alt += " " + "; ".join(notes) + "."
     return Built(ch, datasets_of(military, civilian), params=params)
 
 
 @table("guns_vs_butter", MEASURE_DATASETS, SELECTION)
-def gvb_table(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
-              military: str = "milex_gdp", civilian: str = "health_gdp",
-              years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+def gvb_table(
+    group: str = DEFAULT_GROUP,
+    countries: tuple[str, ...] = (),
+    military: str = "milex_gdp",
+    civilian: str = "health_gdp",
+    years: str = DEFAULT_YEARS,
+) -> Built:
     """Each country's first and last figure of both measures in ``years``, with the absolute
     and relative change (%), as Our World in Data's table view shows them."""
     geos, y0, y1, sel = selection(group, countries, years)
@@ -213,9 +233,13 @@ def gvb_table(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
 
 
 @chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
-def gvb_scatter(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
-                military: str = "milex_gdp", civilian: str = "health_gdp",
-                years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+def gvb_scatter(
+    group: str = DEFAULT_GROUP,
+    countries: tuple[str, ...] = (),
+    military: str = "milex_gdp",
+    civilian: str = "health_gdp",
+    years: str = DEFAULT_YEARS,
+) -> Built:
     """Civilian against military spending, each point a country-year, with each country's
     trajectory (up to 10 countries) and a pooled OLS fit with its 95% band."""
     _, y0, y1, sel = selection(group, countries, years)
@@ -226,14 +250,19 @@ def gvb_scatter(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
     except ValueError:
         band = None
     ch = charts.scatter_fit(
-        both, military, civilian, band, names=lookups.country_names(),
-        x_title=f"Military, {m_mil.unit}", y_title=f"Civilian, {m_civ.unit}",
+        both,
+        military,
+        civilian,
+        band,
+        names=lookups.country_names(),
+        x_title=f"Military, {m_mil.unit}",
+        y_title=f"Civilian, {m_civ.unit}",
         title=f"{m_civ.label} against {decap(m_mil.label)}",
         subtitle=f"Each point a country-year; {sel['geo'].nunique()} countries, {y0}-{y1}; "
         "dashed: pooled OLS with 95% band",
         source=source_line(datasets_of(military, civilian)),
         trajectories=both["geo"].nunique() <= 10,
-    )  # fmt: skip
+    )
     return Built(ch, datasets_of(military, civilian))
 
 
@@ -255,12 +284,24 @@ def _published_years(measure: str) -> tuple[int, int] | None:
 MAP_OF = {"military": "the military measure", "civilian": "the civilian measure"}
 
 
-@chart("guns_vs_butter", MEASURE_DATASETS,
-       {"military": MILITARY, "civilian": CIVILIAN, "map_of": list(MAP_OF),
-        "mapmode": list(MAP_MODES)})  # fmt: skip
-def gvb_world_map(military: str = "milex_gdp", year: int | None = None,
-                  civilian: str = "health_gdp", map_of: str = "military", mapmode: str = "year",
-                  years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+@chart(
+    "guns_vs_butter",
+    MEASURE_DATASETS,
+    {
+        "military": MILITARY,
+        "civilian": CIVILIAN,
+        "map_of": list(MAP_OF),
+        "mapmode": list(MAP_MODES),
+    },
+)
+def gvb_world_map(
+    military: str = "milex_gdp",
+    year: int | None = None,
+    civilian: str = "health_gdp",
+    map_of: str = "military",
+    mapmode: str = "year",
+    years: str = DEFAULT_YEARS,
+) -> Built:
     """World map of the military (or, ``map_of="civilian"``, the civilian) measure in one year
     (default: the latest published), or with ``mapmode="change"`` its change from the first to
     the last of ``years`` that it has; drawn from our own Natural Earth geometries."""
@@ -270,11 +311,17 @@ def gvb_world_map(military: str = "milex_gdp", year: int | None = None,
     m = analysis.MEASURES[key]
     p = lookups.panel()
     ch = world_map(
-        p[["geo", "year", key]].rename(columns={key: "value"}), label=m.label, unit=m.unit,
-        datasets=[m.dataset], mode=mapmode, year=year, y0=y0, y1=y1,
+        p[["geo", "year", key]].rename(columns={key: "value"}),
+        label=m.label,
+        unit=m.unit,
+        datasets=[m.dataset],
+        mode=mapmode,
+        year=year,
+        y0=y0,
+        y1=y1,
         breaks=MAP_BREAKS.get(key),
         value_format=indicators.get(m.dataset, m.indicator).value_format,
-    )  # fmt: skip
+    )
     return Built(ch, [m.dataset], params={"year": year})
 
 
@@ -298,38 +345,51 @@ def gvb_cofog(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = ()) -> Bu
         who = "the EU-27 as a whole (no European country in the selection)"
     cof = cof.dropna(subset=list(COFOG), how="all")
     ch = charts.stacked_series(
-        cof, [(k, v, "% of GDP") for k, v in COFOG.items()], names=names,
+        cof,
+        [(k, v, "% of GDP") for k, v in COFOG.items()],
+        names=names,
         title="General government spending by function",
         subtitle=f"% of GDP; {who}; {int(cof['year'].min())}-{int(cof['year'].max())}",
         source=source_line(["eurostat_cofog"]),
-    )  # fmt: skip
+    )
     return Built(ch, ["eurostat_cofog"])
 
 
 @chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
-def gvb_rolling_correlation(group: str = DEFAULT_GROUP,
-                            countries: tuple[str, ...] = (),
-                            military: str = "milex_gdp", civilian: str = "health_gdp",
-                            years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+def gvb_rolling_correlation(
+    group: str = DEFAULT_GROUP,
+    countries: tuple[str, ...] = (),
+    military: str = "milex_gdp",
+    civilian: str = "health_gdp",
+    years: str = DEFAULT_YEARS,
+) -> Built:
     """10-year rolling correlation of the two measures for each of the first 12 countries (as
     many lines as the palette keeps apart)."""
     geos, y0, y1, sel = selection(group, countries, years)
-    roll = analysis.rolling_correlation(sel[sel["geo"].isin(geos[: charts.MAX_LABELLED])],
-                                        military, civilian, window=10)  # fmt: skip
+    roll = analysis.rolling_correlation(
+        sel[sel["geo"].isin(geos[: charts.MAX_LABELLED])], military, civilian, window=10
+    )
     if roll.empty:
         raise SpecError("too few years for a 10-year rolling correlation in this selection")
     ch = charts.time_series(
-        roll.rename(columns={"corr": "value"}).assign(flag=None), names=lookups.country_names(),
-        title="10-year rolling correlation", subtitle=f"{label(military)} with {label(civilian)}",
-        source=source_line(datasets_of(military, civilian)), y_title="Pearson correlation",
-    )  # fmt: skip
+        roll.rename(columns={"corr": "value"}).assign(flag=None),
+        names=lookups.country_names(),
+        title="10-year rolling correlation",
+        subtitle=f"{label(military)} with {label(civilian)}",
+        source=source_line(datasets_of(military, civilian)),
+        y_title="Pearson correlation",
+    )
     return Built(ch, datasets_of(military, civilian))
 
 
 @table("guns_vs_butter", MEASURE_DATASETS, SELECTION)
-def gvb_granger(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
-                military: str = "milex_gdp", civilian: str = "health_gdp",
-                years: str = DEFAULT_YEARS) -> Built:  # fmt: skip
+def gvb_granger(
+    group: str = DEFAULT_GROUP,
+    countries: tuple[str, ...] = (),
+    military: str = "milex_gdp",
+    civilian: str = "health_gdp",
+    years: str = DEFAULT_YEARS,
+) -> Built:
     """Granger tests, military -> civilian, first differences, lag by AIC up to 2, for each of
     the first 15 countries."""
     geos, _, _, sel = selection(group, countries, years)
@@ -357,26 +417,43 @@ def sample_of(sample: str, geos) -> str:
     return "selected" if len(geos) >= MIN_MODEL_COUNTRIES else "all"
 
 
-def fit(group, countries, military, civilian, years, controls, effects, se, transform,
-        sample) -> analysis.TradeoffResult:  # fmt: skip
+def fit(
+    group, countries, military, civilian, years, controls, effects, se, transform, sample
+) -> analysis.TradeoffResult:
     """The page's panel model; ValueError or KeyError when the sample cannot be fitted."""
     geos, y0, y1, _ = selection(group, countries, years)
     p = lookups.panel()
     p = p[p["year"].between(y0, y1)]
     if sample_of(sample, geos) == "selected":
         p = p[p["geo"].isin(geos)]
-    return analysis.tradeoff_model(p, civilian, military, list(controls), effects=effects,
-                                   cov=se, transform=transform, lags=0)  # fmt: skip
+    return analysis.tradeoff_model(
+        p, civilian, military, list(controls), effects=effects, cov=se, transform=transform, lags=0
+    )
 
 
-@table("guns_vs_butter", MEASURE_DATASETS,
-       {**SELECTION, "effects": list(EFFECTS), "se": list(COVS), "transform": list(TRANSFORMS),
-        "sample": ["auto", "all", "selected"]})  # fmt: skip
-def gvb_model(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
-              military: str = "milex_gdp", civilian: str = "health_gdp",
-              years: str = DEFAULT_YEARS, controls: tuple[str, ...] = ("gdp_pc_ppp",),
-              effects: str = "twoway", se: str = "cluster", transform: str = "levels",
-              sample: str = "auto") -> Built:  # fmt: skip
+@table(
+    "guns_vs_butter",
+    MEASURE_DATASETS,
+    {
+        **SELECTION,
+        "effects": list(EFFECTS),
+        "se": list(COVS),
+        "transform": list(TRANSFORMS),
+        "sample": ["auto", "all", "selected"],
+    },
+)
+def gvb_model(
+    group: str = DEFAULT_GROUP,
+    countries: tuple[str, ...] = (),
+    military: str = "milex_gdp",
+    civilian: str = "health_gdp",
+    years: str = DEFAULT_YEARS,
+    controls: tuple[str, ...] = ("gdp_pc_ppp",),
+    effects: str = "twoway",
+    se: str = "cluster",
+    transform: str = "levels",
+    sample: str = "auto",
+) -> Built:
     """The panel model's coefficients: the civilian measure on the military one with
     controls, fixed effects, standard errors and transform as chosen, on the selected
     countries (``sample_of``: by default when there are 10 or more) or all countries."""
@@ -384,8 +461,9 @@ def gvb_model(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = (),
     if bad:
         raise SpecError(f"unknown control(s) {bad}; known: {', '.join(CONTROLS)}")
     try:
-        res = fit(group, countries, military, civilian, years, controls, effects, se,
-                  transform, sample)  # fmt: skip
+        res = fit(
+            group, countries, military, civilian, years, controls, effects, se, transform, sample
+        )
     except (ValueError, KeyError) as exc:
         raise SpecError(f"the model cannot be fitted on this sample: {exc}") from None
     t = res.table()

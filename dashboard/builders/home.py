@@ -61,8 +61,11 @@ def selected(countries: tuple[str, ...], measure: str, years: str) -> tuple[pd.D
     milex = store.read("sipri_milex", geo_level="country")
     names = milex.drop_duplicates("geo").set_index("geo")["country_name"].to_dict()
     y0, y1 = span(years)
-    data = milex[(milex["indicator"] == measure) & milex["geo"].isin(countries)
-                 & milex["year"].between(y0, y1)]  # fmt: skip
+    data = milex[
+        (milex["indicator"] == measure)
+        & milex["geo"].isin(countries)
+        & milex["year"].between(y0, y1)
+    ]
     data = data.dropna(subset=["value"])
     if data.empty:
         raise SpecError("SIPRI has no figures for this selection")
@@ -77,9 +80,15 @@ def default_base(data: pd.DataFrame) -> int:
 
 
 @chart("home", ["sipri_milex"], {**READER, "events": ["off", "on"]})
-def milex_series(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_gdp_share",
-                 events: str = "off", years: str = "", values: str = "level",
-                 base: int | None = None, scale: str = "linear") -> Built:  # fmt: skip
+def milex_series(
+    countries: tuple[str, ...] = COUNTRIES,
+    measure: str = "milex_gdp_share",
+    events: str = "off",
+    years: str = "",
+    values: str = "level",
+    base: int | None = None,
+    scale: str = "linear",
+) -> Built:
     """Military burden over time for up to 12 countries (SIPRI); hollow markers are estimates.
     ``years`` "first-last" (default: every year). ``values``: as published, ``change`` (% change
     from each country's first year shown, 100 * (v / v_first - 1)) or ``index`` (``base`` = 100,
@@ -95,16 +104,22 @@ def milex_series(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_g
         data, firsts = transforms.relative_change(data)
         starts = sorted(set(firsts.values()))
         since = str(starts[0]) if len(starts) == 1 else "each country's first year shown"
-        title, unit, y_title, fmt = f"{title}: relative change", f"% change since {since}", (
-            f"% change since {since}"), "+.0f"  # fmt: skip
+        title, unit, y_title, fmt = (
+            f"{title}: relative change",
+            f"% change since {since}",
+            (f"% change since {since}"),
+            "+.0f",
+        )
     elif values == "index":
         first_shared = default_base(data)
         asked = int(base) if base is not None else first_shared
         years_with = set(data.dropna(subset=["value"])["year"].astype(int))
         base = asked if asked in years_with else first_shared
         if base != asked:
-            notes.append(f"No chosen country has a figure for {asked}: the index is based on "
-                         f"{base}, the first year they share")  # fmt: skip
+            notes.append(
+                f"No chosen country has a figure for {asked}: the index is based on "
+                f"{base}, the first year they share"
+            )
         data, dropped = transforms.indexed(data, base)
         if data.empty:
             raise SpecError(f"no chosen country has a figure for the base year {base}")
@@ -129,10 +144,15 @@ def milex_series(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_g
     period = f"{data['year'].min()}-{data['year'].max()}"
     n = f"{len(countries)} {'country' if len(countries) == 1 else 'countries'}"
     ch = charts.time_series(
-        data, names=names, title=title, subtitle=f"{unit}; {n}; {period}",
-        source=source_line(["sipri_milex"]), y_title=y_title, value_format=fmt,
+        data,
+        names=names,
+        title=title,
+        subtitle=f"{unit}; {n}; {period}",
+        source=source_line(["sipri_milex"]),
+        y_title=y_title,
+        value_format=fmt,
         log=scale == "log",
-    )  # fmt: skip
+    )
     if notes:
         ch.alt += " " + ". ".join(notes) + "."
     if events == "on":
@@ -141,8 +161,12 @@ def milex_series(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_g
 
 
 @chart("home", ["sipri_milex"], {"measure": list(MEASURES), "mapmode": list(MAP_MODES)})
-def milex_map(measure: str = "milex_gdp_share", year: int | None = None, mapmode: str = "year",
-              years: str = "") -> Built:  # fmt: skip
+def milex_map(
+    measure: str = "milex_gdp_share",
+    year: int | None = None,
+    mapmode: str = "year",
+    years: str = "",
+) -> Built:
     """World map of a SIPRI measure in ``year`` (default: the latest), or with
     ``mapmode="change"`` of its change from the first to the last of ``years`` (percentage
     points for shares, % for US dollars)."""
@@ -152,15 +176,25 @@ def milex_map(measure: str = "milex_gdp_share", year: int | None = None, mapmode
     year = int(year) if year is not None else int(data["year"].max())
     title, unit, fmt = MEASURES[measure]
     breaks = MAP_BREAKS.get(measure) or charts.class_breaks(data["value"])
-    ch = world_map(data[["geo", "year", "value"]], label=title, unit=unit, datasets=["sipri_milex"],
-                   mode=mapmode, year=year, y0=y0, y1=y1, breaks=breaks,
-                   value_format=fmt)  # fmt: skip
+    ch = world_map(
+        data[["geo", "year", "value"]],
+        label=title,
+        unit=unit,
+        datasets=["sipri_milex"],
+        mode=mapmode,
+        year=year,
+        y0=y0,
+        y1=y1,
+        breaks=breaks,
+        value_format=fmt,
+    )
     return Built(ch, ["sipri_milex"], params={"year": year})
 
 
 @table("home", ["sipri_milex"], {"measure": list(MEASURES)})
-def milex_table(countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_gdp_share",
-                years: str = "") -> Built:  # fmt: skip
+def milex_table(
+    countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_gdp_share", years: str = ""
+) -> Built:
     """The chosen countries' first and last figure in ``years``, with the absolute and the
     relative change (%), as Our World in Data's table view shows them."""
     data, names = selected(countries, measure, years)

@@ -101,8 +101,9 @@ def country_names() -> dict[str, str]:
     return names
 
 
-def check(data: Data, industry: str | None = None, period: str | None = None,
-          region: str | None = None) -> None:  # fmt: skip
+def check(
+    data: Data, industry: str | None = None, period: str | None = None, region: str | None = None
+) -> None:
     """A ``SpecError`` for an industry, period or region the system does not have."""
     key = data.system.key
     if industry is not None and industry not in set(data.cells["industry"]) | set(data.groups):

@@ -47,8 +47,9 @@ def name_of(code: str) -> str:
 
 
 @chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
-def region_mix(system: str = systems.DEFAULT, region: str | None = None,
-               period: str | None = None) -> Built:  # fmt: skip
+def region_mix(
+    system: str = systems.DEFAULT, region: str | None = None, period: str | None = None
+) -> Built:
     """A region's industry mix against the benchmark: bars of its shares with the
     benchmark's as ticks."""
     data, region, period = selection(system, region, period)
@@ -57,8 +58,10 @@ def region_mix(system: str = systems.DEFAULT, region: str | None = None,
         dependence.mix(data, region, period),
         title=f"Industry mix of {name} against the {s.benchmark}",
         subtitle=f"% of the region's total {s.what}; {period}; black ticks: {s.benchmark}",
-        source=source_line([s.dataset]), benchmark=s.benchmark, region=name,
-    )  # fmt: skip
+        source=source_line([s.dataset]),
+        benchmark=s.benchmark,
+        region=name,
+    )
     return Built(ch, [s.dataset], params={"region": region, "period": period})
 
 
@@ -73,18 +76,24 @@ def specialization_series(system: str = systems.DEFAULT, region: str | None = No
         raise SpecError(f"no periods with a partition for {region} in {s.key}")
     if len(conc) == 1:  # one point is no line: say the values instead
         r = conc.iloc[0]
-        raise SpecError(f"{s.label} have one period ({r['period']}): there is no change over "
-                        f"time to draw; in {r['period']} {name}'s Herfindahl index is "
-                        f"{r['hhi']:.3f} and its Krugman index {r['krugman']:.3f}")  # fmt: skip
+        raise SpecError(
+            f"{s.label} have one period ({r['period']}): there is no change over "
+            f"time to draw; in {r['period']} {name}'s Herfindahl index is "
+            f"{r['hhi']:.3f} and its Krugman index {r['krugman']:.3f}"
+        )
     ch = charts.stacked_series(
         conc.assign(geo=region, year=conc["period"]),
-        [("hhi", "Herfindahl index (1 = one industry)", "index, 0 to 1"),
-         ("krugman", f"Krugman index against the {s.benchmark} (0 = same mix)", "index, 0 to 2")],
-        names={region: name}, title=f"How specialised is {name}?",
+        [
+            ("hhi", "Herfindahl index (1 = one industry)", "index, 0 to 1"),
+            ("krugman", f"Krugman index against the {s.benchmark} (0 = same mix)", "index, 0 to 2"),
+        ],
+        names={region: name},
+        title=f"How specialised is {name}?",
         subtitle=f"Over the {len(data.partition)} industries of the partition; "
-        f"{conc['period'].iloc[0]}-{conc['period'].iloc[-1]}", source=source_line([s.dataset]),
+        f"{conc['period'].iloc[0]}-{conc['period'].iloc[-1]}",
+        source=source_line([s.dataset]),
         from_zero=True,  # a change of 0.19 to 0.198 is small: the axes say so
-    )  # fmt: skip
+    )
     return Built(ch, [s.dataset], params={"region": region})
 
 
@@ -102,8 +111,12 @@ def shift_share_of(data: Data, region: str, base: str | None, final: str | None)
 
 
 @chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
-def shift_share(system: str = systems.DEFAULT, region: str | None = None,
-                base: str | None = None, final: str | None = None) -> Built:  # fmt: skip
+def shift_share(
+    system: str = systems.DEFAULT,
+    region: str | None = None,
+    base: str | None = None,
+    final: str | None = None,
+) -> Built:
     """Waterfall of a region's change between two periods: Dunn's national growth, industry
     mix and regional shift, the shift split after Esteban-Marquillas."""
     data, region, _ = selection(system, region)
@@ -114,14 +127,22 @@ def shift_share(system: str = systems.DEFAULT, region: str | None = None,
     s, name = data.system, name_of(region)
     row = ss.by_region.iloc[0]
     ch = charts.waterfall(
-        pd.Series({v: row[k] for k, v in COMPONENTS.items()}), base=row["base"],
-        final=row["final"], title=f"{name}: change in {s.what}, {base} to {final}",
+        pd.Series({v: row[k] for k, v in COMPONENTS.items()}),
+        base=row["base"],
+        final=row["final"],
+        title=f"{name}: change in {s.what}, {base} to {final}",
         subtitle=f"{s.unit}; against {name_of(ref)}; Dunn shift-share with the "
-        "Esteban-Marquillas split of the regional shift", source=source_line([s.dataset]),
-        unit=s.unit, labels=(base, final),
-    )  # fmt: skip
-    return Built(ch, [s.dataset], notes={"shift_share": ss, "reference": ref, "row": row},
-                 params={"region": region, "base": base, "final": final})  # fmt: skip
+        "Esteban-Marquillas split of the regional shift",
+        source=source_line([s.dataset]),
+        unit=s.unit,
+        labels=(base, final),
+    )
+    return Built(
+        ch,
+        [s.dataset],
+        notes={"shift_share": ss, "reference": ref, "row": row},
+        params={"region": region, "base": base, "final": final},
+    )
 
 
 @chart("profile", ALL_SOCIAL_DATASETS, {"system": SYSTEM_KEYS})
@@ -139,10 +160,12 @@ def social_indicators(system: str = systems.DEFAULT, region: str | None = None) 
     units = soc.drop_duplicates("indicator").set_index("indicator")["unit"]
     others = [name_of(g) for g in wide["geo"].unique() if g != region]
     ch = charts.stacked_series(
-        wide, [(k, k, units[k]) for k in units.index], names=lookups.region_names(),
+        wide,
+        [(k, k, units[k]) for k in units.index],
+        names=lookups.region_names(),
         title=f"{name}: social indicators",
         subtitle=f"{soc['period'].min()}-{soc['period'].max()}"
         + (f"; against {', '.join(others)}" if others else ""),
         source=source_line(s.social_datasets),
-    )  # fmt: skip
+    )
     return Built(ch, list(s.social_datasets), params={"region": region})

@@ -70,18 +70,26 @@ def russia_map(map: str = "mfg_lq") -> Built:  # the page's URL parameter
     elif map == "monotowns":
         m = russia.monotowns()
         vals, unit = m["total"].reindex(geo.ids(LAYER)).fillna(0), "towns"
-        hover = {k: f"category 1: {r.category_1}, 2: {r.category_2}, 3: {r.category_3}"
-                 for k, r in m.iterrows()}  # fmt: skip
+        hover = {
+            k: f"category 1: {r.category_1}, 2: {r.category_2}, 3: {r.category_3}"
+            for k, r in m.iterrows()
+        }
     else:
         vals, unit = russia.social_per_head(2021), "RUB per person"
         hover = {}
     breaks = {"mfg_lq": maps.LQ_BREAKS, "monotowns": [0, 1, 3, 6, 10, 20]}.get(map)
     ch = maps.region_map(
-        vals, LAYER, title=MAPS[map], subtitle=f"{unit}; Russian federal subjects",
-        source=source_line(MAP_DATASETS[map], CREDIT), unit=unit, names=lookups.region_names(),
-        hover=hover, breaks=breaks,
+        vals,
+        LAYER,
+        title=MAPS[map],
+        subtitle=f"{unit}; Russian federal subjects",
+        source=source_line(MAP_DATASETS[map], CREDIT),
+        unit=unit,
+        names=lookups.region_names(),
+        hover=hover,
+        breaks=breaks,
         value_format=",.0f" if map in ("social", "monotowns") else ".2f",
-    )  # fmt: skip
+    )
     return Built(ch, MAP_DATASETS[map])
 
 
@@ -91,13 +99,15 @@ def russia_social_map(year: int = 2021) -> Built:
     if int(year) not in BUDGET_YEARS:
         raise SpecError("year must be 2019 or 2021 (the Treasury files in the store)")
     ch = maps.region_map(
-        russia.social_per_head(int(year)), LAYER,
+        russia.social_per_head(int(year)),
+        LAYER,
         title=f"Social-policy spending per head ({year})",
         subtitle=f"RUB per person ({russia.PER_HEAD}); Russian federal subjects",
         unit="RUB per person",
         source=source_line(["roskazna_budget", "ru_population"], CREDIT),
-        names=lookups.region_names(), value_format=",.0f",
-    )  # fmt: skip
+        names=lookups.region_names(),
+        value_format=",.0f",
+    )
     return Built(ch, ["roskazna_budget", "ru_population"])
 
 
@@ -111,13 +121,18 @@ def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     sel = r[r["geo"].isin([*chosen, COUNTRY]) & r["indicator"].isin(wanted)]
     wide = sel.pivot_table(index=["geo", "year"], columns="indicator", values="value").reset_index()
     ws = charts.stacked_series(
-        wide, [("wage_avg_monthly", "Average monthly wage", "RUB"),
-               ("unemployment_rate", "Unemployment rate (ILO)", "%")],
-        names=_names(), title="Wages and unemployment",
+        wide,
+        [
+            ("wage_avg_monthly", "Average monthly wage", "RUB"),
+            ("unemployment_rate", "Unemployment rate (ILO)", "%"),
+        ],
+        names=_names(),
+        title="Wages and unemployment",
         subtitle=f"RUB a month (top) and % of the labour force (bottom); {len(chosen)} regions and "
         f"the Russian Federation, {int(wide['year'].min())}-{int(wide['year'].max())}",
-        source=source_line(["rosstat_regions"]), summarize_above=13,
-    )  # fmt: skip
+        source=source_line(["rosstat_regions"]),
+        summarize_above=13,
+    )
     _as_reference(ws.figure, "Russian Federation")
     return Built(ws, ["rosstat_regions"])
 
@@ -134,28 +149,47 @@ def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     labels = [names.get(g, g) for g in reversed(chosen)]  # the first chosen at the top
     for i, year in enumerate(BUDGET_YEARS):
         y = mine[mine["year"] == year].set_index("geo").reindex(list(reversed(chosen)))
-        fig.add_trace(go.Bar(y=labels, x=y["per_head"], name=str(year), orientation="h",
-                             marker_color=charts.PALETTE[i],
-                             hovertemplate="%{y}: %{x:,.0f} RUB per person<extra>" + str(year)
-                             + "</extra>"))  # fmt: skip
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=y["per_head"],
+                name=str(year),
+                orientation="h",
+                marker_color=charts.PALETTE[i],
+                hovertemplate="%{y}: %{x:,.0f} RUB per person<extra>" + str(year) + "</extra>",
+            )
+        )
     ru = bud[(bud["geo"] == COUNTRY) & (bud["year"] == BUDGET_YEARS[0])]
     if len(ru):  # a line in the legend, not a label on the bars
         level = float(ru["per_head"].iloc[0])
-        fig.add_trace(go.Scatter(
-            x=[level, level], y=[labels[0], labels[-1]], mode="lines",
-            name=f"All regions, {BUDGET_YEARS[0]}: {level:,.0f}", hoverinfo="skip",
-            line={"dash": "dash", "color": "#000", "width": 1.5}))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[level, level],
+                y=[labels[0], labels[-1]],
+                mode="lines",
+                name=f"All regions, {BUDGET_YEARS[0]}: {level:,.0f}",
+                hoverinfo="skip",
+                line={"dash": "dash", "color": "#000", "width": 1.5},
+            )
+        )
     charts.bar_axes(
-        fig, labels, "Social-policy spending per head", "RUB per person, consolidated budget "
+        fig,
+        labels,
+        "Social-policy spending per head",
+        "RUB per person, consolidated budget "
         f"of the subject, executed; section 10; {russia.PER_HEAD}",
-        source_line(["roskazna_budget", "ru_population"]), "RUB per person",
+        source_line(["roskazna_budget", "ru_population"]),
+        "RUB per person",
         bar_px=16 * len(BUDGET_YEARS),
-    )  # fmt: skip
+    )
     # plotly stacks a group's first bar lowest: the legend lists them as they stand
     fig.update_layout(barmode="group", hovermode="closest", legend_traceorder="reversed")
     per_head = mine[["geo", "year", "per_head"]]
-    alt = ("Grouped bars of social-policy spending per head (RUB) in 2019 and 2021 for "
-           + ", ".join(names.get(g, g) for g in chosen) + ".")  # fmt: skip
+    alt = (
+        "Grouped bars of social-policy spending per head (RUB) in 2019 and 2021 for "
+        + ", ".join(names.get(g, g) for g in chosen)
+        + "."
+    )
     data = per_head.assign(region=per_head["geo"].map(names.get))
     return Built(charts.Chart(fig, alt, data), ["roskazna_budget", "ru_population"])
 
@@ -193,28 +227,44 @@ def russia_social_support(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
     fig = go.Figure()
     for i, (category, name) in enumerate(SUPPORT_CATEGORIES.items()):
         d = s[s["category"] == category].set_index("region").reindex(labels)
-        fig.add_trace(go.Bar(y=labels, x=d["per_head"], name=name, orientation="h",
-                             marker_color=charts.PALETTE[i],
-                             hovertemplate="%{y}: %{x:,.0f} RUB per person<extra>" + name
-                             + "</extra>"))  # fmt: skip
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=d["per_head"],
+                name=name,
+                orientation="h",
+                marker_color=charts.PALETTE[i],
+                hovertemplate="%{y}: %{x:,.0f} RUB per person<extra>" + name + "</extra>",
+            )
+        )
     used = ["ru_social_support", "ru_population"]
     charts.bar_axes(
-        fig, labels, f"Social support per head by category of recipient, {SUPPORT_YEAR}",
+        fig,
+        labels,
+        f"Social support per head by category of recipient, {SUPPORT_YEAR}",
         f"RUB per person; spending of the subject's consolidated budget on each category, every "
         f"form of support, over its whole population ({russia.PER_HEAD}); {len(chosen)} regions "
         f"and the Russian Federation, {SUPPORT_YEAR} only",
-        source_line(used), "RUB per person", bar_px=10 * len(SUPPORT_CATEGORIES),
-    )  # fmt: skip
+        source_line(used),
+        "RUB per person",
+        bar_px=10 * len(SUPPORT_CATEGORIES),
+    )
     # plotly stacks a group's first bar lowest: the legend lists them as they stand
     fig.update_layout(barmode="group", hovermode="closest", legend_traceorder="reversed")
     top = s.sort_values("per_head", ascending=False).head(3)
-    alt = (f"Grouped bars of social support per head in {SUPPORT_YEAR} by category of recipient "
-           "(" + ", ".join(SUPPORT_CATEGORIES.values()) + ") for " + ", ".join(labels[::-1])
-           + ". Highest: " + "; ".join(f"{r.recipient} in {r.region} {r.per_head:,.0f} RUB"
-                                       for r in top.itertuples()) + "."
-           " One year only, and only what the subjects' own budgets paid: federal payments to the"
-           " same people (such as combat veterans' monthly cash payment) are not in this"
-           " table.")  # fmt: skip
+    alt = (
+        f"Grouped bars of social support per head in {SUPPORT_YEAR} by category of recipient "
+        "("
+        + ", ".join(SUPPORT_CATEGORIES.values())
+        + ") for "
+        + ", ".join(labels[::-1])
+        + ". Highest: "
+        + "; ".join(f"{r.recipient} in {r.region} {r.per_head:,.0f} RUB" for r in top.itertuples())
+        + "."
+        " One year only, and only what the subjects' own budgets paid: federal payments to the"
+        " same people (such as combat veterans' monthly cash payment) are not in this"
+        " table."
+    )
     data = s[["geo", "region", "recipient", "value", "per_head"]].rename(
         columns={"value": "mln_rub"}
     )
@@ -229,22 +279,28 @@ def russia_shipments(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     ship = r[r["geo"].isin(chosen) & (r["indicator"] == "manufacturing_shipments")]
     after = int(OKVED_BREAK.last_before) + 1
     ts = charts.time_series(
-        ship[["geo", "year", "value", "flag"]], names=lookups.region_names(),
+        ship[["geo", "year", "value", "flag"]],
+        names=lookups.region_names(),
         title="Manufacturing shipments",
         subtitle=f"mln RUB, current prices; OKVED section D to {OKVED_BREAK.last_before}, "
         f"OKVED2 section C from {after}",
-        source=source_line(["rosstat_regions"]), y_title="mln RUB", value_format=",.0f",
-    )  # fmt: skip
-    ts.figure.add_vline(x=OKVED_BREAK.x, line={"dash": "dot", "color": "#555"},
-                        annotation_text=OKVED_BREAK.name,
-                        annotation_position="top left")  # fmt: skip
+        source=source_line(["rosstat_regions"]),
+        y_title="mln RUB",
+        value_format=",.0f",
+    )
+    ts.figure.add_vline(
+        x=OKVED_BREAK.x,
+        line={"dash": "dot", "color": "#555"},
+        annotation_text=OKVED_BREAK.name,
+        annotation_position="top left",
+    )
     return Built(ts, ["rosstat_regions"])
 
 
-@chart("russia", ["roskazna_budget", "rosstat_grp_structure", "ru_population"],
-       {"year": [2021]})  # fmt: skip
-def russia_social_vs_manufacturing(regions: tuple[str, ...] = russia.ARMS_REGIONS,
-                                   year: int = 2021) -> Built:  # fmt: skip
+@chart("russia", ["roskazna_budget", "rosstat_grp_structure", "ru_population"], {"year": [2021]})
+def russia_social_vs_manufacturing(
+    regions: tuple[str, ...] = russia.ARMS_REGIONS, year: int = 2021
+) -> Built:
     """Scatter of social-policy spending per head against manufacturing's share of GVA
     across the subjects, with an OLS fit and its 95% band; the chosen regions marked."""
     chosen = _regions(regions)
@@ -256,13 +312,21 @@ def russia_social_vs_manufacturing(regions: tuple[str, ...] = russia.ARMS_REGION
         raise SpecError(f"no fit for {year}: {exc}") from None
     used = ["roskazna_budget", "rosstat_grp_structure", "ru_population"]
     sc = charts.scatter_fit(
-        cs, "mfg_gva", "social_per_head", band, names=names,
-        x_title="Manufacturing, % of gross value added", y_title="RUB per person",
+        cs,
+        "mfg_gva",
+        "social_per_head",
+        band,
+        names=names,
+        x_title="Manufacturing, % of gross value added",
+        y_title="RUB per person",
         title="Social-policy spending per head against manufacturing's weight",
         subtitle=f"{len(cs)} federal subjects, {year}; per head of the {russia.PER_HEAD}; "
         "dashed: OLS fit with 95% band",
-        source=source_line(used), trajectories=False, points="regions", marked=tuple(chosen),
-    )  # fmt: skip
+        source=source_line(used),
+        trajectories=False,
+        points="regions",
+        marked=tuple(chosen),
+    )
     return Built(sc, used, notes={"fit": band.attrs})
 
 
@@ -284,11 +348,15 @@ def russia_arms_measures(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Buil
     fmt = {"mfg_gva": "%.1f", "mfg_employment": "%.1f", "monotowns": "%.0f"}
     columns = {c: (label, fmt.get(c, "%.2f")) for c, label in labels.items()}
     years = t.attrs["years"]
-    short = {"mfg_gva": f"Manuf. % GVA {years['mfg_gva']}",
-             "mfg_employment": f"Manuf. % jobs {years['mfg_employment']}",
-             "defense_2021": "Defense % 2021", "defense_2023": "Defense % 2023",
-             "social_2021": "Social % 2021", "social_2023": "Social % 2023",
-             "monotowns": "Mono-towns"}  # fmt: skip
+    short = {
+        "mfg_gva": f"Manuf. % GVA {years['mfg_gva']}",
+        "mfg_employment": f"Manuf. % jobs {years['mfg_employment']}",
+        "defense_2021": "Defense % 2021",
+        "defense_2023": "Defense % 2023",
+        "social_2021": "Social % 2021",
+        "social_2023": "Social % 2023",
+        "monotowns": "Mono-towns",
+    }
     caption = (
         "Manuf.: manufacturing (section C), % of gross value added and of average annual "
         "employment (Rosstat, compiled by a researcher; the employment year is inferred). "
@@ -297,14 +365,25 @@ def russia_arms_measures(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Buil
         "single-industry towns. The median subject is over the subjects with a figure "
         f"(national defense: {n['defense_2023']}; manufacturing: {n['mfg_gva']})."
     )
-    sample = (f"Sample: {', '.join(names.get(g, g) for g in chosen)}, and the median of the "
-              f"federal subjects with a figure ({n['mfg_gva']}; national defense "
-              f"{n['defense_2023']}).")  # fmt: skip
-    return Built(None, ARMS_DATASETS, table=t, notes={
-        "title": "What the data can say about the arms-producing regions", "sample": sample,
-        "columns": columns, "short": short, "n": n, "caption": caption,
-        "box": russia.ARMS_EMPLOYMENT,
-    })  # fmt: skip
+    sample = (
+        f"Sample: {', '.join(names.get(g, g) for g in chosen)}, and the median of the "
+        f"federal subjects with a figure ({n['mfg_gva']}; national defense "
+        f"{n['defense_2023']})."
+    )
+    return Built(
+        None,
+        ARMS_DATASETS,
+        table=t,
+        notes={
+            "title": "What the data can say about the arms-producing regions",
+            "sample": sample,
+            "columns": columns,
+            "short": short,
+            "n": n,
+            "caption": caption,
+            "box": russia.ARMS_EMPLOYMENT,
+        },
+    )
 
 
 # --- wartime budgets, 2017-2023 -------------------------------------------------------------
@@ -331,30 +410,38 @@ def russia_wartime_shares(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
     chosen = _regions(regions)
     s = _shares()
     s = s[s["function"].isin(list(WAR_FUNCTIONS))]
-    median = s.groupby(["function", "year"], as_index=False)["value"].median().assign(
-        geo="median")  # fmt: skip
+    median = s.groupby(["function", "year"], as_index=False)["value"].median().assign(geo="median")
     sel = pd.concat([s[s["geo"].isin(chosen)], median], ignore_index=True)
     wide = sel.pivot_table(index=["geo", "year"], columns="function", values="value")
     wide = wide.reset_index()
     counts = s[s["year"] == s["year"].max()].groupby("function")["geo"].nunique()
     ch = charts.stacked_series(
-        wide, [(code, f"{label} (section {code}); median of {counts.get(code, 0)} subjects",
-                "%") for code, label in WAR_FUNCTIONS.items()],  # fmt: skip
+        wide,
+        [
+            (code, f"{label} (section {code}); median of {counts.get(code, 0)} subjects", "%")
+            for code, label in WAR_FUNCTIONS.items()
+        ],
         names={**_names(), "median": "Median subject"},
         title="Regional budgets before and during the war",
         subtitle=f"% of each subject's consolidated budget; {len(chosen)} regions and the median "
         f"subject, {WAR_YEARS[0]}-{WAR_YEARS[-1]}",
-        source=source_line([WARTIME]), summarize_above=13,
-    )  # fmt: skip
+        source=source_line([WARTIME]),
+        summarize_above=13,
+    )
     _as_reference(ch.figure, "Median subject")
-    ch.alt += (" A share of a budget is not a level: a share can rise while spending falls. "
-               "Regional 'national defense' is a small line, new since 2022, whose content the "
-               "data does not describe.")  # fmt: skip
+    ch.alt += (
+        " A share of a budget is not a level: a share can rise while spending falls. "
+        "Regional 'national defense' is a small line, new since 2022, whose content the "
+        "data does not describe."
+    )
     return Built(ch, [WARTIME])
 
 
-@chart("russia", [WARTIME], {"function": list(SECTION_NAMES), "base": list(WAR_YEARS),
-                             "final": list(WAR_YEARS)})  # fmt: skip
+@chart(
+    "russia",
+    [WARTIME],
+    {"function": list(SECTION_NAMES), "base": list(WAR_YEARS), "final": list(WAR_YEARS)},
+)
 def russia_wartime_map(function: str = "02", base: str = "2021", final: str = "2023") -> Built:
     """Map of the change in one budget section's share of each subject's consolidated budget
     between two years (percentage points)."""
@@ -362,21 +449,30 @@ def russia_wartime_map(function: str = "02", base: str = "2021", final: str = "2
     if function not in SECTION_NAMES:
         raise SpecError(f"function must be one of {', '.join(SECTION_NAMES)}")
     if base not in WAR_YEARS or final not in WAR_YEARS or base >= final:
-        raise SpecError(f"choose two years of {WAR_YEARS[0]}-{WAR_YEARS[-1]}, the first "
-                        "earlier")  # fmt: skip
+        raise SpecError(f"choose two years of {WAR_YEARS[0]}-{WAR_YEARS[-1]}, the first earlier")
     s = _shares()
     s = s[s["function"] == function].pivot_table(index="geo", columns="year", values="value")
     change = (s[int(final)] - s[int(base)]).dropna()
     name = SECTION_NAMES[function]
     ch = maps.region_map(
-        change, LAYER, title=f"{name}: change in its share of the budget, {base} to {final}",
+        change,
+        LAYER,
+        title=f"{name}: change in its share of the budget, {base} to {final}",
         subtitle="percentage points of each subject's consolidated budget; Russian federal "
-        "subjects", source=source_line([WARTIME], CREDIT), unit="pp",
-        names=lookups.region_names(), breaks=transforms.diverging_breaks(change),
-        diverging=True, value_format="+.2f",
-    )  # fmt: skip
-    return Built(ch, [WARTIME], notes={"change": change},
-                 params={"function": function, "base": base, "final": final})  # fmt: skip
+        "subjects",
+        source=source_line([WARTIME], CREDIT),
+        unit="pp",
+        names=lookups.region_names(),
+        breaks=transforms.diverging_breaks(change),
+        diverging=True,
+        value_format="+.2f",
+    )
+    return Built(
+        ch,
+        [WARTIME],
+        notes={"change": change},
+        params={"function": function, "base": base, "final": final},
+    )
 
 
 @chart("russia", ["sipri_milex"])
@@ -387,13 +483,17 @@ def russia_national_milex() -> Built:
     wide = s.pivot_table(index=["geo", "year"], columns="indicator", values="value").reset_index()
     wide = wide[wide["year"] >= 2000]
     ch = charts.stacked_series(
-        wide, [("milex_gdp_share", "Military spending, % of GDP", "%"),
-               ("milex_gov_share", "Military spending, % of government spending", "%")],
-        names=_names(), title="The national picture: Russia's military spending",
+        wide,
+        [
+            ("milex_gdp_share", "Military spending, % of GDP", "%"),
+            ("milex_gov_share", "Military spending, % of government spending", "%"),
+        ],
+        names=_names(),
+        title="The national picture: Russia's military spending",
         subtitle=f"% of GDP (top) and of general government spending (bottom), "
         f"{int(wide['year'].min())}-{int(wide['year'].max())}",
         source=source_line(["sipri_milex"]),
-    )  # fmt: skip
+    )
     ch.figure.update_layout(showlegend=False)  # one country, named in the title
     return Built(ch, ["sipri_milex"])
 
@@ -410,11 +510,15 @@ def russia_social_funds() -> Built:
     f = store.read("rosstat_gosfin", indicator="fund_spending")
     df = f.assign(geo=f["government"], value=f["value"] / 1e6)[["geo", "year", "value", "flag"]]
     ch = charts.time_series(
-        df, names=FUND_NAMES, title="The state social funds' spending",
+        df,
+        names=FUND_NAMES,
+        title="The state social funds' spending",
         subtitle=f"trillion RUB, current prices, {int(df['year'].min())}-"
         f"{int(df['year'].max())}; the Pension and Social Insurance Funds merged into the "
-        "Social Fund in 2023", source=source_line(["rosstat_gosfin"]),
-        y_title="trillion RUB", value_format=".2f",
-    )  # fmt: skip
+        "Social Fund in 2023",
+        source=source_line(["rosstat_gosfin"]),
+        y_title="trillion RUB",
+        value_format=".2f",
+    )
     ch.alt += " Current prices: the rise includes inflation."
     return Built(ch, ["rosstat_gosfin"])

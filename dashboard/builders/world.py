@@ -13,9 +13,19 @@ from dashboard.provenance import source_line
 MAP_MODES = {"year": "One year", "change": "Change over the years chosen"}
 
 
-def world_map(frame: pd.DataFrame, *, label: str, unit: str, datasets: list[str], mode: str,
-              year: int, y0: int, y1: int, breaks: list[float] | None = None,
-              value_format: str = ".1f") -> charts.Chart:  # fmt: skip
+def world_map(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    unit: str,
+    datasets: list[str],
+    mode: str,
+    year: int,
+    y0: int,
+    y1: int,
+    breaks: list[float] | None = None,
+    value_format: str = ".1f",
+) -> charts.Chart:
     """``frame`` (geo, year, value) mapped for ``year``, or with ``mode="change"`` as the change
     from ``y0`` to ``y1``: in percentage points for a unit in %, else in % of the ``y0`` value
     (blue: fell, red: rose)."""
@@ -27,19 +37,32 @@ def world_map(frame: pd.DataFrame, *, label: str, unit: str, datasets: list[str]
         vals = transforms.change_between(frame, y0, y1, relative=relative)
         if vals.empty:
             raise SpecError(f"no country has {label.lower()} in both {y0} and {y1}")
-        how = f"% change from {y0} to {y1}" if relative else (
-            f"change from {y0} to {y1} in percentage points {unit.lstrip('%').strip()}"
-        )  # fmt: skip
+        how = (
+            f"% change from {y0} to {y1}"
+            if relative
+            else (f"change from {y0} to {y1} in percentage points {unit.lstrip('%').strip()}")
+        )
         return charts.choropleth(
-            vals, geo.countries(), title=f"{label}: change {y0}-{y1}", subtitle=how,
-            source=source, unit="%" if relative else "pp",
-            breaks=transforms.diverging_breaks(vals), value_format="+.0f" if relative else "+.1f",
+            vals,
+            geo.countries(),
+            title=f"{label}: change {y0}-{y1}",
+            subtitle=how,
+            source=source,
+            unit="%" if relative else "pp",
+            breaks=transforms.diverging_breaks(vals),
+            value_format="+.0f" if relative else "+.1f",
             diverging=True,
-        )  # fmt: skip
+        )
     vals = frame.loc[frame["year"] == int(year)].set_index("geo")["value"].dropna()
     if vals.empty:
         raise SpecError(f"no country has {label.lower()} in {year}")
     return charts.choropleth(
-        vals, geo.countries(), title=f"{label}, {year}", subtitle=unit, source=source,
-        unit=unit, breaks=breaks, value_format=value_format,
-    )  # fmt: skip
+        vals,
+        geo.countries(),
+        title=f"{label}, {year}",
+        subtitle=unit,
+        source=source,
+        unit=unit,
+        breaks=breaks,
+        value_format=value_format,
+    )

@@ -42,7 +42,7 @@ MODULES = {
         ru_towns,
         *ru_structure.TABLES,
         us_state_finances,
-    )  # fmt: skip
+    )
 }
 
 

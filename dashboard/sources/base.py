@@ -105,8 +105,11 @@ class Source:
         """The raw files: from the mirror when it holds them (recorded with the producer's URL
         and sha256), else downloaded through ``fetch.fetch`` (cache, then network). Optional
         downloads that fail become notes."""
-        found = [p for p in mirror_files(self.folder, self.mirror_glob)
-                 if self.wanted is None or self.wanted(p)]  # fmt: skip
+        found = [
+            p
+            for p in mirror_files(self.folder, self.mirror_glob)
+            if self.wanted is None or self.wanted(p)
+        ]
         if found:
             keep = found if self.every_match else found[-1:]
             return [describe(p, "mirror", self.producer_url(p)) for p in keep], []
@@ -117,8 +120,9 @@ class Source:
     def download(self, resources: list[Resource], **fetch_kw) -> tuple[list[RawFile], list[str]]:
         """Fetch ``resources`` (several at a time); the first required one that fails raises."""
         files, notes = [], []
-        for res, got in zip(resources, fetch_all(resources, label=self.dataset, **fetch_kw),
-                            strict=True):  # fmt: skip
+        for res, got in zip(
+            resources, fetch_all(resources, label=self.dataset, **fetch_kw), strict=True
+        ):
             if isinstance(got, FetchError):
                 if not res.optional:
                     raise got
@@ -147,5 +151,7 @@ def unparsed(exc: ParseError, files: list[RawFile], dataset: str) -> Exception:
     gone = forget(files)
     if not gone:
         return exc
-    return ParseError(f"{exc} (the downloaded {', '.join(gone)} was not kept; `labordash pull "
-                      f"--refresh {dataset}` downloads it again)")  # fmt: skip
+    return ParseError(
+        f"{exc} (the downloaded {', '.join(gone)} was not kept; `labordash pull "
+        f"--refresh {dataset}` downloads it again)"
+    )

@@ -203,9 +203,13 @@ class Table:
     def load(self, **fetch_kw) -> Loaded:
         url = origin(self.DATASET).download_url
         return Source(
-            self.DATASET, SOURCE, f"{self.table}*", lambda paths: self.parse(paths[0]),
-            self.vintage, lambda: [Resource(SOURCE, f"{self.table}.tsv.gz", url, "gzip")],
-        ).load(**fetch_kw)  # fmt: skip
+            self.DATASET,
+            SOURCE,
+            f"{self.table}*",
+            lambda paths: self.parse(paths[0]),
+            self.vintage,
+            lambda: [Resource(SOURCE, f"{self.table}.tsv.gz", url, "gzip")],
+        ).load(**fetch_kw)
 
 
 TABLES = [

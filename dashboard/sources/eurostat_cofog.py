@@ -72,7 +72,11 @@ def vintage(paths: list[Path], frame: pd.DataFrame) -> str:
 
 
 SPEC = Source(
-    DATASET, SOURCE, "gov_10a_exp*.csv", lambda paths: parse(paths[0]), vintage,
+    DATASET,
+    SOURCE,
+    "gov_10a_exp*.csv",
+    lambda paths: parse(paths[0]),
+    vintage,
     lambda: [Resource(SOURCE, "gov_10a_exp.csv", origin(DATASET).download_url, "csv")],
-)  # fmt: skip
+)
 load = SPEC.load

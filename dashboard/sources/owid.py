@@ -105,9 +105,12 @@ def _csvs(paths: list[Path]) -> list[Path]:
 
 
 SPEC = Source(
-    DATASET, SOURCE, "**/*.csv",
+    DATASET,
+    SOURCE,
+    "**/*.csv",
     lambda paths: pd.concat([parse(p) for p in _csvs(paths)], ignore_index=True),
     lambda paths, frame: "; ".join(vintage_of(p) for p in _csvs(paths)),
-    downloads, every_match=True,
-)  # fmt: skip
+    downloads,
+    every_match=True,
+)
 load = SPEC.load

@@ -54,7 +54,7 @@ def geo_level(agglvl: pd.Series) -> pd.Series:
             lvl.between(10, 29) | (lvl == 95),
             lvl.between(50, 58) | (lvl == 96),
             lvl.between(70, 78),
-        ],  # fmt: skip
+        ],
         ["us_nation", "us_state", "us_county"],
         default="",
     )
@@ -101,8 +101,12 @@ def parse(path: Path) -> pd.DataFrame:
             "establishments": num["annual_avg_estabs"],
             "bls_lq_employment": num["lq_annual_avg_emplvl"],
         }
-    units = {"employment": "persons", "wages": "US$", "establishments": "count",
-             "bls_lq_employment": "ratio (US = 1)"}  # fmt: skip
+    units = {
+        "employment": "persons",
+        "wages": "US$",
+        "establishments": "count",
+        "bls_lq_employment": "ratio (US = 1)",
+    }
     suppressed = df["disclosure_code"] == "N"
     lq_col = "lq_disclosure_code" if "lq_disclosure_code" in df else "disclosure_code"
     lq_suppressed = df[lq_col] == "N"
@@ -116,15 +120,23 @@ def parse(path: Path) -> pd.DataFrame:
         frames.append(
             pd.DataFrame(
                 {
-                    "dataset": DATASET, "indicator": ind, "geo": df["area_fips"],
-                    "geo_level": level, "year": df["year"].astype(int), "period": period,
-                    "industry": df["industry_code"], "value": v.where(~hide),
-                    "unit": units[ind], "flag": flag, "ownership": df["own_code"],
-                    "agglvl_code": df["agglvl_code"], "size_code": df["size_code"],
+                    "dataset": DATASET,
+                    "indicator": ind,
+                    "geo": df["area_fips"],
+                    "geo_level": level,
+                    "year": df["year"].astype(int),
+                    "period": period,
+                    "industry": df["industry_code"],
+                    "value": v.where(~hide),
+                    "unit": units[ind],
+                    "flag": flag,
+                    "ownership": df["own_code"],
+                    "agglvl_code": df["agglvl_code"],
+                    "size_code": df["size_code"],
                     "industry_title": df.get("industry_title"),
                 }
             )
-        )  # fmt: skip
+        )
     return tidy(pd.concat(frames, ignore_index=True))
 
 
@@ -197,8 +209,11 @@ def network_resources(latest: int | None = None) -> list[Resource]:
                 check = api_url if kind == "area" else api_industry_url
                 check(int(year), qtr, code)  # validates the code
                 url = template.format(year=year, qtr=qtr, slice=kind, code=code.replace("-", "_"))
-                name = f"{year}.{qtr}.{code}.csv" if kind == "area" else (
-                    f"{year}.{qtr}.industry.{code}.csv")  # fmt: skip
+                name = (
+                    f"{year}.{qtr}.{code}.csv"
+                    if kind == "area"
+                    else (f"{year}.{qtr}.industry.{code}.csv")
+                )
                 # an industry with no cells in a period has no slice (HTTP 404): a note
                 optional = kind == "industry" and code != TOTAL
                 out.append(Resource(SOURCE, name, url, "csv", optional=optional))
@@ -264,8 +279,11 @@ class _Qcew(Source):
             resources = network_resources(latest - 1)
             got, missing, more = self._totals(resources, **fetch_kw)
             years = " and ".join(default_years(latest - 1))
-            notes = [f"QCEW annual averages for {latest} are not published yet; pulled {years}",
-                     *notes, *more]  # fmt: skip
+            notes = [
+                f"QCEW annual averages for {latest} are not published yet; pulled {years}",
+                *notes,
+                *more,
+            ]
         keep = [r for r in resources if _period(r) not in missing]
         if not got:
             raise FetchError(
@@ -284,9 +302,11 @@ class _Qcew(Source):
         totals answer HTTP 404 (not published) and a note for each; other failures raise."""
         totals = [r for r in resources if r.name.endswith(f".industry.{TOTAL}.csv")]
         got, missing, notes = {}, set(), []
-        for res, out in zip(totals, fetch_all(totals, label="qcew totals", cancel_on_failure=False,
-                                                **fetch_kw),
-                            strict=True):  # fmt: skip
+        for res, out in zip(
+            totals,
+            fetch_all(totals, label="qcew totals", cancel_on_failure=False, **fetch_kw),
+            strict=True,
+        ):
             if not isinstance(out, FetchError):
                 got[res.name] = out
             elif "HTTP 404" in str(out):
@@ -297,8 +317,16 @@ class _Qcew(Source):
         return got, missing, notes
 
 
-SPEC = _Qcew(DATASET, SOURCE, "**/*.csv", parse_all, vintage, network_resources,
-             every_match=True, wanted=lambda p: "reference" not in p.parts)  # fmt: skip
+SPEC = _Qcew(
+    DATASET,
+    SOURCE,
+    "**/*.csv",
+    parse_all,
+    vintage,
+    network_resources,
+    every_match=True,
+    wanted=lambda p: "reference" not in p.parts,
+)
 load = SPEC.load
 
 

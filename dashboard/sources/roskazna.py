@@ -144,11 +144,14 @@ def parse_book(content: bytes, name: str, year: int) -> tuple[list[dict], str, s
         for c, v in enumerate(row):
             if str(v).strip().lower().startswith("исполнено"):
                 col = c + 2
-                head = str(ws[r + 1][col] if r + 1 < len(ws) and col < len(ws[r + 1])
-                           else "").lower()  # fmt: skip
+                head = str(
+                    ws[r + 1][col] if r + 1 < len(ws) and col < len(ws[r + 1]) else ""
+                ).lower()
                 if not head.startswith("консолидированный бюджет субъекта") or "тгвф" in head:
-                    raise ParseError(f"{name}: column {col} is «{head[:60]}», not the "
-                                     "consolidated budget of the subject")  # fmt: skip
+                    raise ParseError(
+                        f"{name}: column {col} is «{head[:60]}», not the "
+                        "consolidated budget of the subject"
+                    )
                 break
         if col is not None:
             break
@@ -171,9 +174,22 @@ def parse_book(content: bytes, name: str, year: int) -> tuple[list[dict], str, s
     if len(rows) < 10:
         raise ParseError(f"{name}: only {len(rows) - 1} budget sections found in «стр.3_4»")
     level = "ru_country" if code == "RUS" else "ru_subject"
-    out = [{"indicator": INDICATOR, "geo": code, "geo_level": level, "year": year,
-            "period": str(year), "function": f, "function_name": n, "value": val / 1e6,
-            "unit": "mln RUB", "file": name, "fin_body": body} for f, n, val in rows]  # fmt: skip
+    out = [
+        {
+            "indicator": INDICATOR,
+            "geo": code,
+            "geo_level": level,
+            "year": year,
+            "period": str(year),
+            "function": f,
+            "function_name": n,
+            "value": val / 1e6,
+            "unit": "mln RUB",
+            "file": name,
+            "fin_body": body,
+        }
+        for f, n, val in rows
+    ]
     return out, body, code
 
 
@@ -189,17 +205,19 @@ def parse(archives: list[Path]) -> pd.DataFrame:
         seen: dict[str, str] = {}
         try:
             with tarfile.open(archive, "r:*") as tar:
-                members = sorted((t for t in tar.getmembers() if t.isfile()
-                                  and t.name.upper().endswith(".XLS")),
-                                 key=lambda t: t.name)  # fmt: skip
+                members = sorted(
+                    (t for t in tar.getmembers() if t.isfile() and t.name.upper().endswith(".XLS")),
+                    key=lambda t: t.name,
+                )
                 if not members:
                     raise ParseError(f"{archive.name}: no .XLS reports in the archive")
                 for t in members:
                     name = Path(t.name).name
                     book, body, code = parse_book(tar.extractfile(t).read(), name, year)
                     if code in seen:
-                        raise ParseError(f"{archive.name}: {name} («{body}») and {seen[code]} "
-                                         f"are both {code}")  # fmt: skip
+                        raise ParseError(
+                            f"{archive.name}: {name} («{body}») and {seen[code]} are both {code}"
+                        )
                     seen[code] = name
                     rows += book
         except (tarfile.TarError, EOFError, OSError) as exc:
@@ -224,15 +242,18 @@ class _Roskazna(Source):
         template = os.environ.get("LABORDASH_URL_ROSKAZNA_BUDGET", "")
         info = edition_info(DATASET)
         if not template:
-            raise ParseError(f"{DATASET}: {self.no_download}; or set "
-                             "LABORDASH_URL_ROSKAZNA_BUDGET to the URL of a year's archive, "
-                             f"with {{year}} (the Treasury's page: {info['page']})")  # fmt: skip
+            raise ParseError(
+                f"{DATASET}: {self.no_download}; or set "
+                "LABORDASH_URL_ROSKAZNA_BUDGET to the URL of a year's archive, "
+                f"with {{year}} (the Treasury's page: {info['page']})"
+            )
         files, notes = [], []
         for year in range(int(info["first_year"]), latest_year() + 1):
             name = f"reg_{year}_0503317_xls.tar.xz"
             try:
-                files.append(fetch(Resource(SOURCE, name, template.format(year=year), "tar"),
-                                   **fetch_kw))  # fmt: skip
+                files.append(
+                    fetch(Resource(SOURCE, name, template.format(year=year), "tar"), **fetch_kw)
+                )
             except FetchError as exc:
                 notes.append(f"form 0503317 {year}: not available ({exc}); left out")
         if not files:
@@ -246,11 +267,14 @@ class _Roskazna(Source):
 
 
 SPEC = _Roskazna(
-    DATASET, SOURCE, "roskazna_0503317/reg_*_0503317_xls.tar.xz", parse,
+    DATASET,
+    SOURCE,
+    "roskazna_0503317/reg_*_0503317_xls.tar.xz",
+    parse,
     lambda paths, frame: f"form 0503317, {', '.join(map(str, sorted(frame['year'].unique())))}",
     no_download="no form 0503317 archives in the mirror; the Treasury publishes one .xls per "
     "region (roskazna.gov.ru, «Исполнение бюджетов»): pack a year's files into "
     "<mirror>/russia/roskazna_0503317/reg_<year>_0503317_xls.tar.xz",
     every_match=True,
-)  # fmt: skip
+)
 load = SPEC.load

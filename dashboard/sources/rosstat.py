@@ -155,11 +155,22 @@ def parse_sheet(ws, spec: TableSpec, book: str) -> list[dict]:
                     v = float(v.replace(",", ".").replace(" ", ""))
                 except ValueError:
                     raise ParseError(f"{name}: {label.strip()} {year}: unexpected {v!r}") from None
-            out.append({"indicator": spec.indicator, "geo": code, "geo_level": level,
-                        "year": year, "value": float(v) * row_factor, "unit": unit,
-                        "industry": spec.industry, "classification": spec.classification,
-                        "territory": territory, "table": ws.title.strip(), "flag": flag,
-                        "name_ru": re.sub(r"\s+", " ", label).strip()})  # fmt: skip
+            out.append(
+                {
+                    "indicator": spec.indicator,
+                    "geo": code,
+                    "geo_level": level,
+                    "year": year,
+                    "value": float(v) * row_factor,
+                    "unit": unit,
+                    "industry": spec.industry,
+                    "classification": spec.classification,
+                    "territory": territory,
+                    "table": ws.title.strip(),
+                    "flag": flag,
+                    "name_ru": re.sub(r"\s+", " ", label).strip(),
+                }
+            )
     if unknown:
         raise ParseError(
             f"{name}: {len(unknown)} region name(s) not in datasets/ru_regions.csv: "
@@ -222,8 +233,10 @@ def parse(paths: list[Path]) -> pd.DataFrame:
         found = books_by_section.get(int(spec.workbook[:2]))
         if found is None:
             n = int(spec.workbook[:2])
-            raise ParseError(f"rosstat: the workbook of section {n} ({spec.workbook}*.xlsx or "
-                             f"«Раздел {n} - ...xlsx») is missing")  # fmt: skip
+            raise ParseError(
+                f"rosstat: the workbook of section {n} ({spec.workbook}*.xlsx or "
+                f"«Раздел {n} - ...xlsx») is missing"
+            )
         name, src = found
         if name not in books:
             try:
@@ -313,16 +326,22 @@ class _Rosstat(Source):
         """The mirror's newest edition folder (:meth:`load` downloads without a mirror)."""
         found = [p for p in mirror_files(self.folder, self.mirror_glob) if self.wanted(p)]
         newest = max({p.parent for p in found}, key=lambda d: natural_key(d))
-        return [describe(p, "mirror", self.producer_url(p)) for p in found
-                if p.parent == newest], []  # fmt: skip
+        return [
+            describe(p, "mirror", self.producer_url(p)) for p in found if p.parent == newest
+        ], []
 
 
 SPEC = _Rosstat(
-    DATASET, SOURCE, "rosstat_regions_*/*.xlsx", parse, _edition,
+    DATASET,
+    SOURCE,
+    "rosstat_regions_*/*.xlsx",
+    parse,
+    _edition,
     no_download="no 'Regions of Russia' workbooks in the mirror and no edition could be "
     "downloaded from its page (rosstat.gov.ru/folder/210/document/13204); unpack an edition's "
     "archive into <mirror>/russia/rosstat_regions_<edition>/, or set "
     "LABORDASH_URL_ROSSTAT_REGIONS to a RAR or zip of the workbooks ({edition} in the URL)",
-    every_match=True, wanted=lambda p: section(p.name) in {int(t.workbook[:2]) for t in TABLES},
-)  # fmt: skip
+    every_match=True,
+    wanted=lambda p: section(p.name) in {int(t.workbook[:2]) for t in TABLES},
+)
 load = SPEC.load

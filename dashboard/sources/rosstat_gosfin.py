@@ -76,8 +76,17 @@ def parse_budget(path: Path) -> pd.DataFrame:
                 value = _number(cell)
             except ValueError:
                 raise ParseError(f"{path.name}: {label}: not a number {cell!r}") from None
-            out.append({"indicator": key, "government": gov, "year": year, "value": value,
-                        "unit": "bn RUB", "note": note, "file": path.name})  # fmt: skip
+            out.append(
+                {
+                    "indicator": key,
+                    "government": gov,
+                    "year": year,
+                    "value": value,
+                    "unit": "bn RUB",
+                    "note": note,
+                    "file": path.name,
+                }
+            )
     if {r["indicator"] for r in out} != set(BUDGET_ROWS.values()):
         raise ParseError(
             f"{path.name}: rows missing: "
@@ -90,13 +99,20 @@ def parse_funds(path: Path) -> pd.DataFrame:
     out = []
     for sheet, fund in FUNDS.items():
         rows = _rows(path, sheet)
-        head = next((i for i, r in enumerate(rows)
-                     if sum(bool(re.match(r"^(19|20)\d\d", _clean(c))) for c in r[1:]) >= 1),
-                    None)  # fmt: skip
+        head = next(
+            (
+                i
+                for i, r in enumerate(rows)
+                if sum(bool(re.match(r"^(19|20)\d\d", _clean(c))) for c in r[1:]) >= 1
+            ),
+            None,
+        )
         if head is None:
             raise ParseError(f"{path.name}: sheet {sheet}: no row of years")
-        years = [int(m.group(0)[:4]) if (m := re.match(r"^(19|20)\d\d", _clean(c))) else None
-                 for c in rows[head][1:]]  # fmt: skip
+        years = [
+            int(m.group(0)[:4]) if (m := re.match(r"^(19|20)\d\d", _clean(c))) else None
+            for c in rows[head][1:]
+        ]
         found = set()
         for r in rows[head + 1 :]:
             label = _clean(r[0]).rstrip("0123456789)").strip() if r else ""
@@ -110,12 +126,21 @@ def parse_funds(path: Path) -> pd.DataFrame:
                 try:
                     value = _number(cell)
                 except ValueError:
-                    raise ParseError(f"{path.name}: sheet {sheet}, {label} {y}: not a number "
-                                     f"{cell!r}") from None  # fmt: skip
+                    raise ParseError(
+                        f"{path.name}: sheet {sheet}, {label} {y}: not a number {cell!r}"
+                    ) from None
                 if value is not None:
-                    out.append({"indicator": key, "government": fund, "year": y,
-                                "value": value, "unit": "mln RUB", "note": "",
-                                "file": path.name})  # fmt: skip
+                    out.append(
+                        {
+                            "indicator": key,
+                            "government": fund,
+                            "year": y,
+                            "value": value,
+                            "unit": "mln RUB",
+                            "note": "",
+                            "file": path.name,
+                        }
+                    )
         if found != set(FUND_ROWS.values()):
             raise ParseError(f"{path.name}: sheet {sheet}: no receipts or spending row")
     return pd.DataFrame(out)
@@ -129,8 +154,10 @@ def parse(paths: list[Path]) -> pd.DataFrame:
         elif "fondy" in p.name:
             parts.append(parse_funds(p))
     if len(parts) != 2:
-        raise ParseError("rosstat_gosfin: needs gos_fin_byudget.xlsx and gos_fin_fondy.xls, "
-                         f"found {[p.name for p in paths]}")  # fmt: skip
+        raise ParseError(
+            "rosstat_gosfin: needs gos_fin_byudget.xlsx and gos_fin_fondy.xls, "
+            f"found {[p.name for p in paths]}"
+        )
     df = pd.concat(parts, ignore_index=True)
     frame = tidy(df.assign(dataset=DATASET, geo="RUS", geo_level="ru_country"))
     notes = sorted({n for n in df["note"] if n})
@@ -145,12 +172,16 @@ def not_published_note(frame: pd.DataFrame) -> str:
 
 
 SPEC = Source(
-    DATASET, SOURCE, "rosstat_gosfin/gos_fin_*", parse,
-    lambda paths, frame: "Rosstat, Государственные финансы: "
-    + ", ".join(sorted(p.name for p in paths)),
+    DATASET,
+    SOURCE,
+    "rosstat_gosfin/gos_fin_*",
+    parse,
+    lambda paths, frame: (
+        "Rosstat, Государственные финансы: " + ", ".join(sorted(p.name for p in paths))
+    ),
     every_match=True,
     no_download="Rosstat publishes these tables on rosstat.gov.ru/folder/10705 without a stable "
     "file URL; save gos_fin_byudget.xlsx and gos_fin_fondy.xls as "
     "<mirror>/russia/rosstat_gosfin/",
-)  # fmt: skip
+)
 load = SPEC.load

@@ -69,8 +69,10 @@ def parse(path: Path) -> pd.DataFrame:
         raise ParseError(f"{path.name}: budget sections not known: {unknown[:3]}")
     codes = raw["region"].map(lambda n: (crosswalks.match_ru(str(n)) or (None,))[0])
     if codes.isna().any():
-        raise ParseError(f"{path.name}: regions not in ru_regions.csv: "
-                         f"{sorted(raw.loc[codes.isna(), 'region'].unique())[:5]}")  # fmt: skip
+        raise ParseError(
+            f"{path.name}: regions not in ru_regions.csv: "
+            f"{sorted(raw.loc[codes.isna(), 'region'].unique())[:5]}"
+        )
     year = pd.to_numeric(raw["year"], errors="coerce")
     if year.isna().any() or not year.between(2000, 2100).all():
         raise ParseError(f"{path.name}: years outside 2000-2100 or missing")
@@ -79,24 +81,44 @@ def parse(path: Path) -> pd.DataFrame:
         share = pd.to_numeric(raw[col], errors="coerce")
         if (share.dropna() < 0).any() or (share.dropna() > 1).any():
             raise ParseError(f"{path.name}: {col} is not a fraction between 0 and 1")
-        frames.append(pd.DataFrame({
-            "dataset": DATASET, "indicator": indicator, "geo": codes, "geo_level": "ru_subject",
-            "year": year.astype(int), "value": share * 100, "unit": "%",
-            "flag": share.isna().map({True: "missing in the source", False: None}),
-            "function": section.map(SECTIONS), "function_name": raw["name"].astype(str),
-            "okato": raw.get("OKATO_id"),
-        }))  # fmt: skip
+        frames.append(
+            pd.DataFrame(
+                {
+                    "dataset": DATASET,
+                    "indicator": indicator,
+                    "geo": codes,
+                    "geo_level": "ru_subject",
+                    "year": year.astype(int),
+                    "value": share * 100,
+                    "unit": "%",
+                    "flag": share.isna().map({True: "missing in the source", False: None}),
+                    "function": section.map(SECTIONS),
+                    "function_name": raw["name"].astype(str),
+                    "okato": raw.get("OKATO_id"),
+                }
+            )
+        )
     return tidy(pd.concat(frames, ignore_index=True))
 
 
 def _downloads() -> list[Resource]:
-    return [Resource(SOURCE, "spendingShares.RDS", origin(DATASET).download_url, "gzip",
-                     "devproglab_multipliers/spendingShares*.RDS")]  # fmt: skip
+    return [
+        Resource(
+            SOURCE,
+            "spendingShares.RDS",
+            origin(DATASET).download_url,
+            "gzip",
+            "devproglab_multipliers/spendingShares*.RDS",
+        )
+    ]
 
 
 SPEC = Source(
-    DATASET, SOURCE, "devproglab_multipliers/spendingShares*.RDS", lambda paths: parse(paths[0]),
+    DATASET,
+    SOURCE,
+    "devproglab_multipliers/spendingShares*.RDS",
+    lambda paths: parse(paths[0]),
     lambda paths, frame: f"devproglab spendingShares, {frame['year'].min()}-{frame['year'].max()}",
     downloads=_downloads,
-)  # fmt: skip
+)
 load = SPEC.load

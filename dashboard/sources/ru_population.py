@@ -30,12 +30,20 @@ DATASET = "ru_population"
 SOURCE = "russia"
 COLUMNS = ["object_name", "object_level", "year", "pop_total", "pop_total_avg", "ibr"]
 # subjects merged into others in 2005-2008, and the federal district Crimea had in 2014-2016
-HISTORICAL = frozenset({
-    "Агинский Бурятский автономный округ", "Коми-Пермяцкий автономный округ",
-    "Корякский автономный округ", "Таймырский (Долгано-Ненецкий) автономный округ",
-    "Усть-Ордынский Бурятский автономный округ", "Эвенкийский автономный округ",
-    "Читинская область", "Пермская область", "Камчатская область", "Крымский федеральный округ",
-})  # fmt: skip
+HISTORICAL = frozenset(
+    {
+        "Агинский Бурятский автономный округ",
+        "Коми-Пермяцкий автономный округ",
+        "Корякский автономный округ",
+        "Таймырский (Долгано-Ненецкий) автономный округ",
+        "Усть-Ордынский Бурятский автономный округ",
+        "Эвенкийский автономный округ",
+        "Читинская область",
+        "Пермская область",
+        "Камчатская область",
+        "Крымский федеральный округ",
+    }
+)
 
 
 ABBREVIATIONS = [(r"\bавт\.\s*", "автономный "), (r"\bобл\.\s*", "область "),
@@ -89,36 +97,59 @@ def parse(path: Path) -> pd.DataFrame:
     level = found.map(lambda f: f[1])
     territory = found.map(lambda f: f[2])
     frames = []
-    for col, indicator, unit, scale in [("pop_total_avg", "population_avg", "thousand persons",
-                                         1e-3),
-                                        ("pop_total", "population_jan1", "thousand persons", 1e-3),
-                                        ("ibr", "budget_expenditure_index", "ratio (Russia = 1)",
-                                         1.0)]:  # fmt: skip
+    for col, indicator, unit, scale in [
+        ("pop_total_avg", "population_avg", "thousand persons", 1e-3),
+        ("pop_total", "population_jan1", "thousand persons", 1e-3),
+        ("ibr", "budget_expenditure_index", "ratio (Russia = 1)", 1.0),
+    ]:
         v = _number(raw[col])
         keep = v.notna()
-        frames.append(pd.DataFrame({
-            "dataset": DATASET, "indicator": indicator, "geo": geo[keep],
-            "geo_level": level[keep], "year": year[keep].astype(int), "value": v[keep] * scale,
-            "unit": unit, "territory": territory[keep],
-            "name_ru": raw.loc[keep, "object_name"].str.strip(),
-        }))  # fmt: skip
+        frames.append(
+            pd.DataFrame(
+                {
+                    "dataset": DATASET,
+                    "indicator": indicator,
+                    "geo": geo[keep],
+                    "geo_level": level[keep],
+                    "year": year[keep].astype(int),
+                    "value": v[keep] * scale,
+                    "unit": unit,
+                    "territory": territory[keep],
+                    "name_ru": raw.loc[keep, "object_name"].str.strip(),
+                }
+            )
+        )
     out = tidy(pd.concat(frames, ignore_index=True))
     if out.empty:
         raise ParseError(f"{path.name}: no population figures")
-    out.attrs["notes"] = [f"left out (merged before 2008, or Crimea's 2014-2016 federal "
-                          f"district): {', '.join(sorted(HISTORICAL))}"]  # fmt: skip
+    out.attrs["notes"] = [
+        f"left out (merged before 2008, or Crimea's 2014-2016 federal "
+        f"district): {', '.join(sorted(HISTORICAL))}"
+    ]
     return out
 
 
 def _downloads() -> list[Resource]:
-    return [Resource(SOURCE, "normalizers_final.csv", origin(DATASET).download_url, "csv",
-                     "tochno/normalizers_final_v*.csv")]  # fmt: skip
+    return [
+        Resource(
+            SOURCE,
+            "normalizers_final.csv",
+            origin(DATASET).download_url,
+            "csv",
+            "tochno/normalizers_final_v*.csv",
+        )
+    ]
 
 
 SPEC = Source(
-    DATASET, SOURCE, "tochno/normalizers_final_v*.csv", lambda paths: parse(paths[0]),
-    lambda paths, frame: f"reg_normalizer {paths[0].stem.rsplit('_', 1)[-1]}, "
-    f"{frame['year'].min()}-{frame['year'].max()}",
+    DATASET,
+    SOURCE,
+    "tochno/normalizers_final_v*.csv",
+    lambda paths: parse(paths[0]),
+    lambda paths, frame: (
+        f"reg_normalizer {paths[0].stem.rsplit('_', 1)[-1]}, "
+        f"{frame['year'].min()}-{frame['year'].max()}"
+    ),
     downloads=_downloads,
-)  # fmt: skip
+)
 load = SPEC.load

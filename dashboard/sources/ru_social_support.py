@@ -53,8 +53,10 @@ def _names(wb, path: Path) -> list[str]:
         raise ParseError(f"{path.name}: no contents sheet listing the regions")
     names = [n for n in rows[start:] if n][: len(wb.sheet_names) - 1]
     if len(names) != len(wb.sheet_names) - 1:
-        raise ParseError(f"{path.name}: the contents list {len(names)} regions for "
-                         f"{len(wb.sheet_names) - 1} sheets")  # fmt: skip
+        raise ParseError(
+            f"{path.name}: the contents list {len(names)} regions for "
+            f"{len(wb.sheet_names) - 1} sheets"
+        )
     return names
 
 
@@ -126,12 +128,21 @@ def parse(path: Path) -> pd.DataFrame:
         rows = wb.get_sheet_by_name(sheet).to_python()
         tables = _tables(rows)
         if sorted(tables) != sorted(TABLES):
-            raise ParseError(f"{path.name}: sheet {sheet!r} holds tables {sorted(tables)}, not "
-                             "Таблица 1, 2 and 3")  # fmt: skip
+            raise ParseError(
+                f"{path.name}: sheet {sheet!r} holds tables {sorted(tables)}, not "
+                "Таблица 1, 2 and 3"
+            )
         for number, block in tables.items():
             for rec in _table(block, path.name, f"{sheet}, Таблица {number}"):
-                out.append({"geo": code, "geo_level": level, "territory": territory,
-                            "indicator": TABLES[number], **rec})  # fmt: skip
+                out.append(
+                    {
+                        "geo": code,
+                        "geo_level": level,
+                        "territory": territory,
+                        "indicator": TABLES[number],
+                        **rec,
+                    }
+                )
     if not out:
         raise ParseError(f"{path.name}: no figures")
     df = pd.DataFrame(out).assign(dataset=DATASET, year=2021, unit="mln RUB")
@@ -139,9 +150,12 @@ def parse(path: Path) -> pd.DataFrame:
 
 
 SPEC = Source(
-    DATASET, SOURCE, "rosstat_gosfin/socpod_*.xlsx", lambda paths: parse(paths[0]),
+    DATASET,
+    SOURCE,
+    "rosstat_gosfin/socpod_*.xlsx",
+    lambda paths: parse(paths[0]),
     lambda paths, frame: "Rosstat, social support by category of citizens, January-December 2021",
     no_download="Rosstat publishes this workbook without a stable file URL (Уровень жизни -> "
     "социальная поддержка); save it as <mirror>/russia/rosstat_gosfin/socpod_2021.xlsx",
-)  # fmt: skip
+)
 load = SPEC.load

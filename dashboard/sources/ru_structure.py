@@ -66,8 +66,9 @@ def _region(label, previous: str | None, where: str) -> tuple[str, str] | None:
 
 
 def _level(code: str) -> str:
-    return "ru_country" if code == "RUS" else ("ru_district" if code.endswith("FD") else
-                                              "ru_subject")  # fmt: skip
+    return (
+        "ru_country" if code == "RUS" else ("ru_district" if code.endswith("FD") else "ru_subject")
+    )
 
 
 def parse_grp(path: Path) -> pd.DataFrame:
@@ -82,12 +83,21 @@ def parse_grp(path: Path) -> pd.DataFrame:
     for sheet in years:
         year, where = int(sheet), f"{path.name}, sheet {sheet}"
         data = list(wb[sheet].iter_rows(values_only=True))
-        head = next((i for i, r in enumerate(data[:10])
-                     if any(str(c).startswith("Раздел") for c in r if c)), None)  # fmt: skip
+        head = next(
+            (
+                i
+                for i, r in enumerate(data[:10])
+                if any(str(c).startswith("Раздел") for c in r if c)
+            ),
+            None,
+        )
         if head is None:
             raise ParseError(f"{where}: no «Раздел X» header row")
-        cols = {j: str(c).split()[-1].translate(_LOOKALIKE) for j, c in enumerate(data[head])
-                if c and str(c).startswith("Раздел")}  # fmt: skip
+        cols = {
+            j: str(c).split()[-1].translate(_LOOKALIKE)
+            for j, c in enumerate(data[head])
+            if c and str(c).startswith("Раздел")
+        }
         okved2 = year >= 2016
         previous = None
         for r in data[head + 1 :]:
@@ -102,10 +112,19 @@ def parse_grp(path: Path) -> pd.DataFrame:
             for j, letter in cols.items():
                 v = r[j] if j < len(r) else None
                 if isinstance(v, (int, float)):
-                    rows.append({"indicator": "gva_share", "geo": code, "geo_level": _level(code),
-                             "year": year, "industry": letter, "value": float(v),
-                             "unit": "% of gross value added", "territory": territory,
-                             "classification": "OKVED2" if okved2 else "OKVED"})  # fmt: skip
+                    rows.append(
+                        {
+                            "indicator": "gva_share",
+                            "geo": code,
+                            "geo_level": _level(code),
+                            "year": year,
+                            "industry": letter,
+                            "value": float(v),
+                            "unit": "% of gross value added",
+                            "territory": territory,
+                            "classification": "OKVED2" if okved2 else "OKVED",
+                        }
+                    )
     df = pd.DataFrame(rows)
     dup = df.duplicated(["geo", "year", "industry", "territory"])
     df = df[~dup]  # the GRP sheets repeat a few okrug rows under their oblast
@@ -135,9 +154,16 @@ def parse_employment(path: Path) -> pd.DataFrame:
             previous = code
         for j, group in enumerate(EMPLOYMENT_GROUPS, start=2):
             if isinstance(r[j], (int, float)):
-                rows.append({"indicator": "employment_share", "geo": code, "territory": territory,
-                             "industry": group, "value": float(r[j]),
-                             "unit": "% of average annual employment"})  # fmt: skip
+                rows.append(
+                    {
+                        "indicator": "employment_share",
+                        "geo": code,
+                        "territory": territory,
+                        "industry": group,
+                        "value": float(r[j]),
+                        "unit": "% of average annual employment",
+                    }
+                )
     share = pd.DataFrame(rows)
     if share.empty or "RUS" not in set(share["geo"]):
         raise ParseError(f"{where}: no Russian Federation row")
@@ -157,11 +183,15 @@ def parse_employment(path: Path) -> pd.DataFrame:
         if got[1] == "total":
             previous = got[0]
         total[got] = float(r[col])
-    share["total"] = [total.get((g, t)) for g, t in zip(share["geo"], share["territory"],
-                                                        strict=True)]  # fmt: skip
+    share["total"] = [
+        total.get((g, t)) for g, t in zip(share["geo"], share["territory"], strict=True)
+    ]
     derived = share.dropna(subset=["total"]).assign(
-        indicator="employment", value=lambda d: d["value"] / 100 * d["total"], unit="persons",
-        flag="derived")  # fmt: skip
+        indicator="employment",
+        value=lambda d: d["value"] / 100 * d["total"],
+        unit="persons",
+        flag="derived",
+    )
     df = pd.concat([share.assign(flag="inferred year"), derived], ignore_index=True)
     df = df.drop(columns="total").assign(year=2023, geo_level=df["geo"].map(_level))
     df.insert(0, "dataset", "rosstat_employment_structure")
@@ -184,15 +214,26 @@ class Table:
 
     def load(self, **fetch_kw) -> Loaded:
         return Source(
-            self.DATASET, SOURCE, self.pattern, lambda paths: self.parser(paths[0]),
+            self.DATASET,
+            SOURCE,
+            self.pattern,
+            lambda paths: self.parser(paths[0]),
             lambda paths, frame: self.vintage,
             no_download=f"{self.pattern} is not in the mirror; it is a researcher's compilation "
             "(github.com/devproglab/Regional-Multipliers-RU, Data/) with no producer URL",
-        ).load(**fetch_kw)  # fmt: skip
+        ).load(**fetch_kw)
 
 
-GRP = Table("rosstat_grp_structure", "devproglab_multipliers/VRP_OKVED2_s2016.xlsx", parse_grp,
-            "Rosstat GVA structure 2009-2022, devproglab edit of 2025-01-09")  # fmt: skip
-EMPLOYMENT = Table("rosstat_employment_structure", "devproglab_multipliers/explanatory.xlsx",
-                   parse_employment, "employment structure, year inferred as 2023")  # fmt: skip
+GRP = Table(
+    "rosstat_grp_structure",
+    "devproglab_multipliers/VRP_OKVED2_s2016.xlsx",
+    parse_grp,
+    "Rosstat GVA structure 2009-2022, devproglab edit of 2025-01-09",
+)
+EMPLOYMENT = Table(
+    "rosstat_employment_structure",
+    "devproglab_multipliers/explanatory.xlsx",
+    parse_employment,
+    "employment structure, year inferred as 2023",
+)
 TABLES = [GRP, EMPLOYMENT]

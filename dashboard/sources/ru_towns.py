@@ -27,10 +27,47 @@ COLUMNS = ["city", "population", "region_iso_code", "okato"]
 # BGN/PCGN (1947) for Russian, simplified as English-language sources write place names: no
 # diacritics (ё as e), е/ё as "ye" at the start of a word and after a vowel or a sign, the hard
 # and soft signs dropped
-_BGN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o",
-                 "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e",
-                 "yu", "ya"], strict=True))  # fmt: skip
+_BGN = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
 
 
 def romanise(name: str) -> str:
@@ -51,24 +88,37 @@ def parse(path: Path) -> pd.DataFrame:
     raw = read_csv_text(path, "towns list (ru-cities towns.csv)", COLUMNS)
     pop = pd.to_numeric(raw["population"], errors="coerce")
     if pop.isna().any():
-        raise ParseError(f"{path.name}: non-numeric population for "
-                         f"{raw.loc[pop.isna(), 'city'].tolist()[:3]}")  # fmt: skip
+        raise ParseError(
+            f"{path.name}: non-numeric population for {raw.loc[pop.isna(), 'city'].tolist()[:3]}"
+        )
     known = set(crosswalks.ru_regions()["code"])
     bad = sorted(set(raw["region_iso_code"]) - known)
     if bad:
         raise ParseError(f"{path.name}: region codes not in ru_regions.csv: {bad[:5]}")
-    df = pd.DataFrame({
-        "dataset": DATASET, "indicator": "population", "geo": raw["region_iso_code"],
-        "geo_level": "ru_subject", "year": 2020, "period": "2020", "value": pop,
-        "unit": "thousand persons", "town": raw["city"].str.strip(),
-        "town_en": raw["city"].str.strip().map(romanise), "okato": raw["okato"],
-    })  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "dataset": DATASET,
+            "indicator": "population",
+            "geo": raw["region_iso_code"],
+            "geo_level": "ru_subject",
+            "year": 2020,
+            "period": "2020",
+            "value": pop,
+            "unit": "thousand persons",
+            "town": raw["city"].str.strip(),
+            "town_en": raw["city"].str.strip().map(romanise),
+            "okato": raw["okato"],
+        }
+    )
     return tidy(df)
 
 
 SPEC = Source(
-    DATASET, SOURCE, "crosswalk/ru_cities_towns.csv", lambda paths: parse(paths[0]),
+    DATASET,
+    SOURCE,
+    "crosswalk/ru_cities_towns.csv",
+    lambda paths: parse(paths[0]),
     lambda paths, frame: f"Rosstat towns at 1 January 2020, {len(frame):,} towns",
     lambda: [Resource(SOURCE, "ru_cities_towns.csv", origin(DATASET).download_url, "csv")],
-)  # fmt: skip
+)
 load = SPEC.load

@@ -149,11 +149,17 @@ def _parse_sheet(ws, indicator: str, unit: str, factor: float, palette: list[str
                         ) from None
             out.append(
                 {
-                    "indicator": indicator, "geo": code, "geo_level": level, "year": year,
-                    "value": value, "unit": unit, "flag": flag, "country_name": name,
+                    "indicator": indicator,
+                    "geo": code,
+                    "geo_level": level,
+                    "year": year,
+                    "value": value,
+                    "unit": unit,
+                    "flag": flag,
+                    "country_name": name,
                     "sipri_notes": None if note in (None, "") else str(note),
                 }
-            )  # fmt: skip
+            )
     if unknown:
         raise ParseError(
             f"sheet {ws.title!r}: {len(unknown)} country name(s) with figures not in "
@@ -200,6 +206,12 @@ def vintage(path: Path) -> str:
     return f"SIPRI Milex {m.group(1)}" + (f" v{m.group(2)}" if m.group(2) else "")
 
 
-SPEC = Source(DATASET, SOURCE, MIRROR_GLOB, lambda paths: parse(paths[0]),
-              lambda paths, frame: vintage(paths[0]), lambda: [resource()])  # fmt: skip
+SPEC = Source(
+    DATASET,
+    SOURCE,
+    MIRROR_GLOB,
+    lambda paths: parse(paths[0]),
+    lambda paths, frame: vintage(paths[0]),
+    lambda: [resource()],
+)
 load = SPEC.load

@@ -82,13 +82,23 @@ def parse(path: Path, year: int) -> pd.DataFrame:
                         value, flag = float(text), None
                     except ValueError:
                         raise ParseError(f"{path.name}: line {line} {geo}: {cell!r}") from None
-                out.append({"geo": geo, "geo_level": level, "line": str(line),
-                            "description": desc, "depth": depth, "government": gov,
-                            "value": value, "flag": flag})  # fmt: skip
+                out.append(
+                    {
+                        "geo": geo,
+                        "geo_level": level,
+                        "line": str(line),
+                        "description": desc,
+                        "depth": depth,
+                        "government": gov,
+                        "value": value,
+                        "flag": flag,
+                    }
+                )
     if not out:
         raise ParseError(f"{path.name}: no data lines")
-    df = pd.DataFrame(out).assign(dataset=DATASET, indicator="amount", year=year,
-                                  unit="thousand US$")  # fmt: skip
+    df = pd.DataFrame(out).assign(
+        dataset=DATASET, indicator="amount", year=year, unit="thousand US$"
+    )
     return tidy(df)
 
 
@@ -104,10 +114,13 @@ def parse_all(paths: list[Path]) -> pd.DataFrame:
 
 
 SPEC = Source(
-    DATASET, SOURCE, "*slsstab1*.csv", parse_all,
+    DATASET,
+    SOURCE,
+    "*slsstab1*.csv",
+    parse_all,
     lambda paths, frame: f"Census of Governments {frame.year.max()}",
     no_download="no Census Table 1 (17slsstab1a/b) in the mirror; the Census publishes it as "
     "xlsx at www2.census.gov/programs-surveys/gov-finances/tables/",
     every_match=True,
-)  # fmt: skip
+)
 load = SPEC.load

@@ -100,11 +100,15 @@ def _generated(paths: list[Path]) -> str:
 
 
 SPEC = Source(
-    DATASET, SOURCE, "*/data/GHED_*.csv",
+    DATASET,
+    SOURCE,
+    "*/data/GHED_*.csv",
     lambda paths: pd.concat([parse(p) for p in paths], ignore_index=True),
     lambda paths, frame: _generated(paths),
-    lambda: [Resource(SOURCE, f"{code}.json", origin(DATASET).download_url.format(code=code),
-                      "json") for code in UNITS],
+    lambda: [
+        Resource(SOURCE, f"{code}.json", origin(DATASET).download_url.format(code=code), "json")
+        for code in UNITS
+    ],
     every_match=True,
-)  # fmt: skip
+)
 load = SPEC.load

@@ -214,10 +214,13 @@ def read_api(code: str, base: str | None = None, per_page: int = 20000, **fetch_
     df = df[df["geo"].notna() & (df["geo"] != "")]
     name = str(df["indicator_name"].iloc[0])
     df = df.assign(
-        dataset=DATASET, indicator=code, unit=_unit(code, name), flag=None,
+        dataset=DATASET,
+        indicator=code,
+        unit=_unit(code, name),
+        flag=None,
         geo_level=df["geo"].map(lambda g: "aggregate" if g in agg else "country"),
         vintage="API",
-    )  # fmt: skip
+    )
     return tidy(df)
 
 

@@ -72,7 +72,8 @@ class System:
         if not self.universe or held >= 0.9 * self.universe:
             return None
         return f"{held:,} of {self.universe:,} {self.universe_noun}" + (
-            f": {self.fuller}" if self.fuller else "")  # fmt: skip
+            f": {self.fuller}" if self.fuller else ""
+        )
 
     @property
     def dataset(self) -> str:
@@ -92,8 +93,10 @@ class System:
         """None when two periods can be compared, else the reason they cannot."""
         for b in self.breaks:
             if b.splits(base, final):
-                return (f"{b.what} ({b.last_before} -> {int(b.last_before) + 1}): choose two "
-                        "years on the same side of it")  # fmt: skip
+                return (
+                    f"{b.what} ({b.last_before} -> {int(b.last_before) + 1}): choose two "
+                    "years on the same side of it"
+                )
         return None
 
     def default_base(self, periods: list[str]) -> str:
@@ -129,16 +132,24 @@ class System:
 def series(frame: pd.DataFrame, label: str, unit: str, who: list[str]) -> pd.DataFrame:
     """Rows of ``frame`` for the regions ``who`` as social-indicator rows."""
     f = frame[frame["geo"].isin(who)]
-    return pd.DataFrame({"indicator": label, "unit": unit, "geo": f["geo"],
-                         "period": f["period"].astype(str), "value": f["value"]})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "indicator": label,
+            "unit": unit,
+            "geo": f["geo"],
+            "period": f["period"].astype(str),
+            "value": f["value"],
+        }
+    )
 
 
 def from_benchmark_row(cells: pd.DataFrame, totals: pd.DataFrame, code: str) -> pd.DataFrame:
     """Benchmark shares (period, industry, bench_share 0..1) from one region row of the data
     (the EU-28 or the Russian Federation as published)."""
     ref = cells[cells["region"] == code].merge(totals)
-    return ref.assign(bench_share=ref["value"] / ref["total"])[["period", "industry",
-                                                                "bench_share"]]  # fmt: skip
+    return ref.assign(bench_share=ref["value"] / ref["total"])[
+        ["period", "industry", "bench_share"]
+    ]
 
 
 @dataclass

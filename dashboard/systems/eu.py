@@ -18,9 +18,38 @@ NACE_PARTITION = ("A", "B-E", "F", "G-I", "J", "K", "L", "M_N", "O-Q", "R-U")
 BENCHMARK_CODE = "EU28"
 # the member states the EU-28 aggregate covers, as Eurostat codes them (EL Greece, UK); the
 # table also holds candidate and EFTA countries' regions, which the benchmark does not cover
-EU28 = frozenset(["BE", "BG", "CZ", "DK", "DE", "EE", "IE", "EL", "ES", "FR", "HR", "IT", "CY",
-                  "LV", "LT", "LU", "HU", "MT", "NL", "AT", "PL", "PT", "RO", "SI", "SK", "FI",
-                  "SE", "UK"])  # fmt: skip
+EU28 = frozenset(
+    [
+        "BE",
+        "BG",
+        "CZ",
+        "DK",
+        "DE",
+        "EE",
+        "IE",
+        "EL",
+        "ES",
+        "FR",
+        "HR",
+        "IT",
+        "CY",
+        "LV",
+        "LT",
+        "LU",
+        "HU",
+        "MT",
+        "NL",
+        "AT",
+        "PL",
+        "PT",
+        "RO",
+        "SI",
+        "SK",
+        "FI",
+        "SE",
+        "UK",
+    ]
+)
 
 
 NUTS_VERSIONS = (2010, 2013, 2016, 2021, 2024)
@@ -85,8 +114,11 @@ def load(system: System) -> Data:
     cells = cells.reset_index(drop=True)
     # only regions the benchmark covers are compared with it (no Turkish or Norwegian region
     # ranked against the EU-28)
-    regions = tuple(sorted(g for g in d.loc[d["geo_level"] == system.geo_level, "geo"].unique()
-                           if g[:2] in EU28))  # fmt: skip
+    regions = tuple(
+        sorted(
+            g for g in d.loc[d["geo_level"] == system.geo_level, "geo"].unique() if g[:2] in EU28
+        )
+    )
     bench = from_benchmark_row(cells, tot, BENCHMARK_CODE)
     later = sorted(set(cells["period"]) - set(bench["period"]))
     if later:  # no EU-28 total published: Eurostat's EU-27 (2020) instead
@@ -98,9 +130,17 @@ def load(system: System) -> Data:
                 f"In {p} the benchmark is the EU-27 (2020) total: Eurostat publishes no EU-28 "
                 "total for it."
             )
-    return Data(system, cells, tot, bench, NACE_PARTITION, crosswalks.industry_labels("NACE"),
-                regions, tuple(sorted(cells["period"].unique())),
-                period_notes=period_notes)  # fmt: skip
+    return Data(
+        system,
+        cells,
+        tot,
+        bench,
+        NACE_PARTITION,
+        crosswalks.industry_labels("NACE"),
+        regions,
+        tuple(sorted(cells["period"].unique())),
+        period_notes=period_notes,
+    )
 
 
 def polygons(system: System, codes: frozenset[str]):
@@ -117,21 +157,35 @@ def social(system: System, region: str) -> pd.DataFrame:
     who = [region, region[:2]]
     gdp = store.read("eurostat_nuts_gdp")
     inc = store.read("eurostat_nuts_income", indicator="B6N", unit_code="EUR_HAB")
-    return pd.concat([
-        series(gdp[gdp["unit_code"] == "EUR_HAB"], "GDP per head", "EUR", who),
-        series(gdp[gdp["unit_code"] == "PPS_HAB_EU"], "GDP per head in PPS", "% of EU average",
-               who),
-        series(inc, "Disposable household income per head", "EUR", who),
-    ], ignore_index=True)  # fmt: skip
+    return pd.concat(
+        [
+            series(gdp[gdp["unit_code"] == "EUR_HAB"], "GDP per head", "EUR", who),
+            series(
+                gdp[gdp["unit_code"] == "PPS_HAB_EU"], "GDP per head in PPS", "% of EU average", who
+            ),
+            series(inc, "Disposable household income per head", "EUR", who),
+        ],
+        ignore_index=True,
+    )
 
 
 NUTS2 = System(
-    key="nuts2", label="EU regions (NUTS 2)", datasets=("eurostat_lfs_nace",),
-    geo_level="nuts2", layer="nuts", layer_level=2, unit="thousand persons",
+    key="nuts2",
+    label="EU regions (NUTS 2)",
+    datasets=("eurostat_lfs_nace",),
+    geo_level="nuts2",
+    layer="nuts",
+    layer_level=2,
+    unit="thousand persons",
     what="employment",
-    benchmark="EU-28", partition_wording="the 10 NACE groups", default_industry="B-E",
-    default_region="DE11", loader=load, reference_of=lambda region: region[:2],
-    social_of=social, social_datasets=("eurostat_nuts_gdp", "eurostat_nuts_income"),
+    benchmark="EU-28",
+    partition_wording="the 10 NACE groups",
+    default_industry="B-E",
+    default_region="DE11",
+    loader=load,
+    reference_of=lambda region: region[:2],
+    social_of=social,
+    social_datasets=("eurostat_nuts_gdp", "eurostat_nuts_income"),
     polygon_of=polygons,
     notes=(
         "Eurostat LFS: NACE groups only (manufacturing is inside B-E at this level); regions "
@@ -147,6 +201,6 @@ NUTS2 = System(
         "Cells Eurostat does not publish (low reliability, confidential, or a bare ':') are "
         "shown as suppressed, never as zero.",
     ),
-)  # fmt: skip
+)
 
 SYSTEMS = (NUTS2,)

@@ -33,8 +33,12 @@ def _reference(region: str) -> str:
 def load_shipments(system: System) -> Data:
     r = crosswalks.disjoint_subjects(store.read(system.dataset))
     r = r[r["indicator"].isin(list(SECTIONS))]
-    r = r.assign(period=r["year"].astype(str), region=r["geo"], code=r["industry"],
-                 industry=r["indicator"].map(SECTIONS))  # fmt: skip
+    r = r.assign(
+        period=r["year"].astype(str),
+        region=r["geo"],
+        code=r["industry"],
+        industry=r["indicator"].map(SECTIONS),
+    )
     r = r[r["geo_level"].isin([system.geo_level, "ru_country"])]
     cells = r[["period", "region", "industry", "value"]]
     # a section Rosstat does not print for a region-year (confidential: Magadan's mining in
@@ -52,14 +56,22 @@ def load_shipments(system: System) -> Data:
     codes = r.drop_duplicates(["industry", "classification"]).sort_values("year")
     labels = {
         sec: f"{sec.capitalize()} ("
-        + ", ".join(f"{c.split(' ')[0]} {k}" for k, c in zip(g["code"], g["classification"],
-                                                             strict=True))
+        + ", ".join(
+            f"{c.split(' ')[0]} {k}" for k, c in zip(g["code"], g["classification"], strict=True)
+        )
         + ")"
         for sec, g in codes.groupby("industry")
-    }  # fmt: skip
-    return Data(system, cells, tot, from_benchmark_row(cells, tot, COUNTRY),
-                tuple(SECTIONS.values()), labels, regions,
-                tuple(sorted(cells["period"].unique())))  # fmt: skip
+    }
+    return Data(
+        system,
+        cells,
+        tot,
+        from_benchmark_row(cells, tot, COUNTRY),
+        tuple(SECTIONS.values()),
+        labels,
+        regions,
+        tuple(sorted(cells["period"].unique())),
+    )
 
 
 def load_employment(system: System) -> Data:
@@ -71,8 +83,16 @@ def load_employment(system: System) -> Data:
     regions = tuple(sorted(e.loc[e["geo_level"] == system.geo_level, "geo"].unique()))
     labels = {**crosswalks.industry_labels("OKVED2"), "other": "Other activities"}
     groups = tuple(dict.fromkeys(cells["industry"]))
-    return Data(system, cells, tot, from_benchmark_row(cells, tot, COUNTRY), groups, labels,
-                regions, tuple(sorted(cells["period"].unique())))  # fmt: skip
+    return Data(
+        system,
+        cells,
+        tot,
+        from_benchmark_row(cells, tot, COUNTRY),
+        groups,
+        labels,
+        regions,
+        tuple(sorted(cells["period"].unique())),
+    )
 
 
 def social(system: System, region: str) -> pd.DataFrame:
@@ -106,16 +126,26 @@ def social(system: System, region: str) -> pd.DataFrame:
 
 
 _COMMON = dict(
-    geo_level="ru_subject", layer="ru_subjects", benchmark="Russian Federation",
+    geo_level="ru_subject",
+    layer="ru_subjects",
+    benchmark="Russian Federation",
     default_region="RU-UD",
-    reference_of=_reference, social_of=social, social_datasets=("rosstat_regions",),
-)  # fmt: skip
+    reference_of=_reference,
+    social_of=social,
+    social_datasets=("rosstat_regions",),
+)
 
 RU_SUBJECT = System(
-    key="ru_subject", label="Russian federal subjects", datasets=("rosstat_regions",),
-    unit="mln RUB", what="shipped output",
+    key="ru_subject",
+    label="Russian federal subjects",
+    datasets=("rosstat_regions",),
+    unit="mln RUB",
+    what="shipped output",
     partition_wording="the industrial sections (shipments)",
-    default_industry="manufacturing", loader=load_shipments, breaks=(OKVED_BREAK,), **_COMMON,
+    default_industry="manufacturing",
+    loader=load_shipments,
+    breaks=(OKVED_BREAK,),
+    **_COMMON,
     nominal=True,
     notes=(
         "Proxy: Rosstat publishes shipments of goods by industrial section, not employment by "
@@ -127,13 +157,18 @@ RU_SUBJECT = System(
         "Crimea and Sevastopol are not in these tables' maps; the four regions annexed in 2022 "
         "are absent from the sources.",
     ),
-)  # fmt: skip
+)
 
 RU_EMPLOYMENT = System(
-    key="ru_employment", label="Russian federal subjects (employment)",
-    datasets=("rosstat_employment_structure",), unit="persons", what="employment",
-    partition_wording="the 14 OKVED2 aggregates of employment", default_industry="C",
-    loader=load_employment, **_COMMON,
+    key="ru_employment",
+    label="Russian federal subjects (employment)",
+    datasets=("rosstat_employment_structure",),
+    unit="persons",
+    what="employment",
+    partition_wording="the 14 OKVED2 aggregates of employment",
+    default_industry="C",
+    loader=load_employment,
+    **_COMMON,
     notes=(
         "Secondary compilation: the employment structure by OKVED2 aggregate comes from a "
         "researcher's workbook of Rosstat data; its year is not labelled and is inferred as "
@@ -141,6 +176,6 @@ RU_EMPLOYMENT = System(
         "Aggregates: A, B, C (manufacturing), D, E, F, G, H, I, J, L, P, Q and all other "
         "activities together.",
     ),
-)  # fmt: skip
+)
 
 SYSTEMS = (RU_SUBJECT, RU_EMPLOYMENT)

@@ -42,8 +42,17 @@ def load(system: System) -> Data:
     labels.update({g.key: g.label for g in industry_groups().values()})
     regions = tuple(sorted(q.loc[q["geo_level"] == system.geo_level, "region"].unique()))
     periods = tuple(sorted(tot.loc[tot["region"].isin(regions), "period"].unique()))
-    return Data(system, cells.reset_index(drop=True), tot.reset_index(drop=True), bench,
-                tuple(sorted(sectors)), labels, regions, periods, groups)  # fmt: skip
+    return Data(
+        system,
+        cells.reset_index(drop=True),
+        tot.reset_index(drop=True),
+        bench,
+        tuple(sorted(sectors)),
+        labels,
+        regions,
+        periods,
+        groups,
+    )
 
 
 def social(system: System, region: str) -> pd.DataFrame:
@@ -64,28 +73,47 @@ def _state_polygons(system: System, codes: frozenset[str]):
 
 _FULLER = "run `labordash pull qcew` with internet for all (see docs/data.md)"
 _COMMON = dict(
-    datasets=("qcew",), layer="us_counties", unit="persons", what="employment",
-    benchmark="United States", partition_wording="the private NAICS sectors", loader=load,
-    social_of=social, social_datasets=("qcew",),
-)  # fmt: skip
+    datasets=("qcew",),
+    layer="us_counties",
+    unit="persons",
+    what="employment",
+    benchmark="United States",
+    partition_wording="the private NAICS sectors",
+    loader=load,
+    social_of=social,
+    social_datasets=("qcew",),
+)
 
 US_COUNTY = System(
-    key="us_county", label="US counties", default_industry="defense_related",
-    default_region="09011", geo_level="us_county", reference_of=_state_of, **_COMMON,
-    universe=3143, universe_noun="counties (50 states and DC)", fuller=_FULLER,
+    key="us_county",
+    label="US counties",
+    default_industry="defense_related",
+    default_region="09011",
+    geo_level="us_county",
+    reference_of=_state_of,
+    **_COMMON,
+    universe=3143,
+    universe_noun="counties (50 states and DC)",
+    fuller=_FULLER,
     notes=(
         "BLS QCEW: private-sector employment over total covered employment; cells BLS does "
         "not disclose are suppressed, never zero.",
     ),
-)  # fmt: skip
+)
 
 US_STATE = System(
-    key="us_state", label="US states", default_industry="31-33", default_region="51000",
+    key="us_state",
+    label="US states",
+    default_industry="31-33",
+    default_region="51000",
     geo_level="us_state",
-    no_reference="shift-share needs national totals, which the store does not hold for US "
-    "states", polygon_of=_state_polygons, **_COMMON,
-    universe=51, universe_noun="states (with DC)", fuller=_FULLER,
+    no_reference="shift-share needs national totals, which the store does not hold for US states",
+    polygon_of=_state_polygons,
+    **_COMMON,
+    universe=51,
+    universe_noun="states (with DC)",
+    fuller=_FULLER,
     notes=("BLS QCEW state files; a state is drawn with its counties' polygons.",),
-)  # fmt: skip
+)
 
 SYSTEMS = (US_COUNTY, US_STATE)

@@ -28,8 +28,13 @@ def store_version() -> str:
 def choose_system(ui) -> Data:
     """The region-system selectbox (``?system=``) and its data; stops the page with a message
     when the store lacks it."""
-    key = ui.selectbox("Regions", list(systems.SYSTEMS), systems.DEFAULT, key="system",
-                       format_func=lambda k: systems.SYSTEMS[k].label)  # fmt: skip
+    key = ui.selectbox(
+        "Regions",
+        list(systems.SYSTEMS),
+        systems.DEFAULT,
+        key="system",
+        format_func=lambda k: systems.SYSTEMS[k].label,
+    )
     ui.forget_on_change("system", key, ["period", "base", "final"])
     try:
         with st.spinner("Loading the regional data..."):
@@ -81,8 +86,10 @@ def _built_or_say(name: str, what: str, **params) -> registry.Built | None:
     try:
         return built(name, **params)
     except registry.SpecError as exc:
-        st.info(f"This {what if what == 'table' else 'chart'} cannot be drawn for this "
-                f"selection: {exc}.")  # fmt: skip
+        st.info(
+            f"This {what if what == 'table' else 'chart'} cannot be drawn for this "
+            f"selection: {exc}."
+        )
     except MISSING as exc:
         st.warning(f"The {what} cannot be drawn: {exc}")
     return None
@@ -135,8 +142,9 @@ def _play_from(w: str, lo: int, hi: int) -> None:
     st.session_state[w] = hi
 
 
-def year_player(ui, label: str, lo: int, hi: int, default: int, *, key: str, name: str,
-                **params) -> int:  # fmt: skip
+def year_player(
+    ui, label: str, lo: int, hi: int, default: int, *, key: str, name: str, **params
+) -> int:
     """A year slider (``?key=``) with a Play button beside it. Playing draws the registry's
     chart ``name`` (its parameter ``year``) for each year from the slider's to ``hi``
     (``PLAY_SECONDS`` apart, each figure built once for all sessions) above a progress bar;
@@ -145,9 +153,15 @@ def year_player(ui, label: str, lo: int, hi: int, default: int, *, key: str, nam
     w = ui.w(key)
     c1, c2 = st.columns([6, 1], vertical_alignment="bottom")
     with c2:
-        st.button("Play", key=f"{w}:play", icon=":material/play_arrow:", disabled=lo >= hi,
-                  on_click=_play_from, args=(w, lo, hi),
-                  help=f"Show every year from the slider's to {hi}, then stay on {hi}")  # fmt: skip
+        st.button(
+            "Play",
+            key=f"{w}:play",
+            icon=":material/play_arrow:",
+            disabled=lo >= hi,
+            on_click=_play_from,
+            args=(w, lo, hi),
+            help=f"Show every year from the slider's to {hi}, then stay on {hi}",
+        )
     with c1:
         year = ui.year(label, lo, hi, default, key=key)
     start = st.session_state.pop(f"_play:{w}", None)
@@ -172,11 +186,21 @@ def value_tools(ui, columns, y0: int, y1: int) -> dict:
     from dashboard import transforms
 
     with columns[0]:
-        values = ui.selectbox("Values", list(transforms.VALUES), "level", key="values",
-                              format_func=transforms.VALUES.get)  # fmt: skip
+        values = ui.selectbox(
+            "Values",
+            list(transforms.VALUES),
+            "level",
+            key="values",
+            format_func=transforms.VALUES.get,
+        )
     with columns[1]:
-        scale = ui.selectbox("Scale", list(transforms.SCALES), "linear", key="scale",
-                             format_func=transforms.SCALES.get)  # fmt: skip
+        scale = ui.selectbox(
+            "Scale",
+            list(transforms.SCALES),
+            "linear",
+            key="scale",
+            format_func=transforms.SCALES.get,
+        )
     base = None
     if values == "index":
         with columns[2]:
@@ -219,8 +243,7 @@ def change_table(name: str, *, key: str, datasets: list[str], **params) -> None:
     export_buttons(b, key=key)
 
 
-def registered_table(name: str, *, key: str, export_key: str,
-                     **params) -> registry.Built | None:  # fmt: skip
+def registered_table(name: str, *, key: str, export_key: str, **params) -> registry.Built | None:
     """The registry's table ``name`` under its title: columns labelled as ``notes["short"]``
     (the full label of ``notes["columns"]``, name -> (label, format), as the column's help and in
     the Markdown and LaTeX exports), the region pinned, ``notes["caption"]`` under it, the
@@ -236,7 +259,7 @@ def registered_table(name: str, *, key: str, export_key: str,
     config = {
         c: st.column_config.NumberColumn(short.get(c, label), format=fmt, help=label)
         for c, (label, fmt) in b.notes.get("columns", {}).items()
-    }  # fmt: skip
+    }
     config["name"] = st.column_config.TextColumn("Region", pinned=True)
     dataframe(b.table, key=key, column_config={"geo": None, **config})
     if b.notes.get("caption"):
@@ -299,8 +322,9 @@ def significant(v: float, digits: int = 4) -> str:
     return f"{v / 10**exp:.{digits - 1}f} × 10{str(exp).translate(_SUPERSCRIPT)}"
 
 
-def dataframe(df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | None = None,
-              **kw) -> None:  # fmt: skip
+def dataframe(
+    df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | None = None, **kw
+) -> None:
     """``st.dataframe`` with human column names and printf number formats (``columns``: name
     -> (label, format)), applied by the browser; empty cells read "–", not "None"
     (Streamlit's ``placeholder``). In tables up to ``SIGNIFICANT_ROWS`` rows (model terms),
@@ -312,14 +336,25 @@ def dataframe(df: pd.DataFrame, *, columns: dict[str, tuple[str, str | None]] | 
     fmts = {c: columns[c][1] for c in numeric if columns.get(c, ("", None))[1]}
     as_text = [c for c, f in fmts.items() if f == "%.4g"] if len(df) <= SIGNIFICANT_ROWS else []
     config = {
-        c: (st.column_config.TextColumn(label, alignment="right") if c in as_text
-            else st.column_config.NumberColumn(label, format=fmt) if fmt
-            else st.column_config.Column(label))
-        for c, (label, fmt) in columns.items() if c in df
-    }  # fmt: skip
+        c: (
+            st.column_config.TextColumn(label, alignment="right")
+            if c in as_text
+            else st.column_config.NumberColumn(label, format=fmt)
+            if fmt
+            else st.column_config.Column(label)
+        )
+        for c, (label, fmt) in columns.items()
+        if c in df
+    }
     shown = df.assign(**{c: df[c].map(significant) for c in as_text}) if as_text else df
-    st.dataframe(shown, hide_index=True, width="stretch", placeholder=NA,
-                 column_config={**config, **kw.pop("column_config", {})}, **kw)  # fmt: skip
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        placeholder=NA,
+        column_config={**config, **kw.pop("column_config", {})},
+        **kw,
+    )
 
 
 def readable(df: pd.DataFrame, **kw) -> None:
@@ -348,10 +383,14 @@ def table_downloads(b: registry.Built, *, key: str, notes: list[str]) -> None:
     cols = st.columns(len(export.TABLE_FORMATS) + 1)
     for col, (fmt, (name, mime)) in zip(cols, export.TABLE_FORMATS.items(), strict=False):
         col.download_button(
-            f"{name} table", data=lambda f=fmt: table_text(b, f, notes),
-            file_name=f"{registry.file_stem(b)}.{fmt}", mime=mime, key=f"{key}_{fmt}",
-            on_click="ignore", icon=":material/article:",
-        )  # fmt: skip
+            f"{name} table",
+            data=lambda f=fmt: table_text(b, f, notes),
+            file_name=f"{registry.file_stem(b)}.{fmt}",
+            mime=mime,
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+            icon=":material/article:",
+        )
 
 
 def download(df: pd.DataFrame, name: str, *, key: str) -> None:
@@ -360,9 +399,12 @@ def download(df: pd.DataFrame, name: str, *, key: str) -> None:
     st.download_button(
         "Download these rows (CSV)",
         lambda: export.spreadsheet_safe(df).to_csv(index=False).encode("utf-8"),
-        file_name=f"{safe}.csv", mime="text/csv", key=key, icon=":material/download:",
+        file_name=f"{safe}.csv",
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
         on_click="ignore",  # a download is not a selection: the page does not run again
-    )  # fmt: skip
+    )
 
 
 def page_link() -> str:
@@ -391,32 +433,53 @@ def export_buttons(b: registry.Built, *, key: str, table_notes: list[str] | None
     can_render = export.available()
     for fmt in images:
         next(cols).download_button(
-            fmt.upper(), data=lambda f=fmt: export.image(b.chart.figure, f, url=url),
-            file_name=f"{base}.{fmt}", mime=export.FORMATS[fmt], key=f"{key}_{fmt}",
-            on_click="ignore", disabled=not can_render, icon=":material/image:",
+            fmt.upper(),
+            data=lambda f=fmt: export.image(b.chart.figure, f, url=url),
+            file_name=f"{base}.{fmt}",
+            mime=export.FORMATS[fmt],
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+            disabled=not can_render,
+            icon=":material/image:",
             help=None if can_render else "Needs Chromium on the server (see docs/deploying.md)",
-        )  # fmt: skip
+        )
     next(cols).download_button(
-        "CSV", data=lambda: export.spreadsheet_safe(b.rows).to_csv(index=False),
-        file_name=f"{base}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
+        "CSV",
+        data=lambda: export.spreadsheet_safe(b.rows).to_csv(index=False),
+        file_name=f"{base}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
         icon=":material/table:",
-    )  # fmt: skip
+    )
     for fmt in texts:
         name, mime = export.TABLE_FORMATS[fmt]
         next(cols).download_button(
-            name, data=lambda f=fmt: table_text(b, f, table_notes), file_name=f"{base}.{fmt}",
-            mime=mime, key=f"{key}_table_{fmt}", on_click="ignore", icon=":material/article:",
-        )  # fmt: skip
+            name,
+            data=lambda f=fmt: table_text(b, f, table_notes),
+            file_name=f"{base}.{fmt}",
+            mime=mime,
+            key=f"{key}_table_{fmt}",
+            on_click="ignore",
+            icon=":material/article:",
+        )
     next(cols).download_button(
         "Data, metadata and citation (zip)",
         data=lambda: export.data_package(
-            b.rows, title=b.title, datasets=b.datasets, filters=filters,
-            vintages=vintages(b.datasets), url=url,
+            b.rows,
+            title=b.title,
+            datasets=b.datasets,
+            filters=filters,
+            vintages=vintages(b.datasets),
+            url=url,
             source=charts.texts(b.chart.figure)["source"] if b.chart is not None else "",
         ),
-        file_name=f"{base}.zip", mime="application/zip", key=f"{key}_zip", on_click="ignore",
+        file_name=f"{base}.zip",
+        mime="application/zip",
+        key=f"{key}_zip",
+        on_click="ignore",
         icon=":material/folder_zip:",
-    )  # fmt: skip
+    )
     spec_col, link_col = next(cols), next(cols)
     with link_col.popover("Link", icon=":material/link:", help="Copy the link to this view"):
         st.caption("This view with every choice (copy with the button at the right):")

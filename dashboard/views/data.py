@@ -34,9 +34,12 @@ rows = [
     for ds, o in catalog().items()
 ]
 st.dataframe(
-    pd.DataFrame(rows), hide_index=True, width="stretch", key="catalog",
+    pd.DataFrame(rows),
+    hide_index=True,
+    width="stretch",
+    key="catalog",
     column_config={"source": st.column_config.LinkColumn("source")},
-)  # fmt: skip
+)
 
 thin = []
 for sysm in systems.SYSTEMS.values():
@@ -64,9 +67,13 @@ st.caption(
 def package(dataset: str, built: str | None) -> bytes:
     o = catalog()[dataset]
     return export.data_package(
-        store.read(dataset), title=o.title, datasets=[dataset], filters={},
-        vintages={dataset: man.get(dataset, {}).get("vintage")}, xlsx=False,
-    )  # fmt: skip
+        store.read(dataset),
+        title=o.title,
+        datasets=[dataset],
+        filters={},
+        vintages={dataset: man.get(dataset, {}).get("vintage")},
+        xlsx=False,
+    )
 
 
 def parquet(dataset: str) -> bytes:
@@ -80,18 +87,21 @@ def cross_check(ds: str) -> str:
     from dashboard import russia
 
     a = russia.shares_agreement()
-    return (f"Checked against our own parse of the Treasury's reports (`roskazna_budget`) in the "
-            f"{a['cells']:,} cells both hold ({', '.join(map(str, a['years']))}): "
-            f"{a['within_0_1']:.1%} agree within 0.1 percentage points, {a['within_0_05']:.1%} "
-            f"within 0.05; the largest gap is {a['max_gap']:.2f} pp.")  # fmt: skip
+    return (
+        f"Checked against our own parse of the Treasury's reports (`roskazna_budget`) in the "
+        f"{a['cells']:,} cells both hold ({', '.join(map(str, a['years']))}): "
+        f"{a['within_0_1']:.1%} agree within 0.1 percentage points, {a['within_0_05']:.1%} "
+        f"within 0.05; the largest gap is {a['max_gap']:.2f} pp."
+    )
 
 
 for ds, o in catalog().items():
     entry = man.get(ds)
     with st.container(border=True, key=f"ds-{ds}"):
         left, right = st.columns([3, 2])
-        left.markdown(f"**{o.title}** (`{ds}`)  \n{o.producer}. Licence: [{o.licence}]"
-                      f"({o.licence_url}).")  # fmt: skip
+        left.markdown(
+            f"**{o.title}** (`{ds}`)  \n{o.producer}. Licence: [{o.licence}]({o.licence_url})."
+        )
         if o.notes:
             left.markdown(o.notes)
         if check := cross_check(ds):
@@ -106,16 +116,23 @@ for ds, o in catalog().items():
         else:
             a, b = right.columns(2)
             a.download_button(
-                "CSV (zip)", data=lambda d=ds, e=entry: package(d, e.get("built")),
-                file_name=f"{export.safe_name(ds)}.zip", mime="application/zip",
-                key=f"dl_{ds}_zip", on_click="ignore", icon=":material/folder_zip:",
-            )  # fmt: skip
+                "CSV (zip)",
+                data=lambda d=ds, e=entry: package(d, e.get("built")),
+                file_name=f"{export.safe_name(ds)}.zip",
+                mime="application/zip",
+                key=f"dl_{ds}_zip",
+                on_click="ignore",
+                icon=":material/folder_zip:",
+            )
             b.download_button(
-                "Parquet", data=lambda d=ds: parquet(d),
+                "Parquet",
+                data=lambda d=ds: parquet(d),
                 file_name=f"{export.safe_name(ds)}.parquet",
-                mime="application/vnd.apache.parquet", key=f"dl_{ds}_parquet",
-                on_click="ignore", icon=":material/table:",
-            )  # fmt: skip
+                mime="application/vnd.apache.parquet",
+                key=f"dl_{ds}_parquet",
+                on_click="ignore",
+                icon=":material/table:",
+            )
             right.caption(f"{entry.get('rows'):,} rows; vintage {entry.get('vintage')}")
 
 st.header("How to cite labordash")

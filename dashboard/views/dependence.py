@@ -29,14 +29,19 @@ if not data.regions or not options:
     st.info(f"The store has no {sysm.label.lower()} with industry data: run `labordash pull`.")
     st.stop()
 with c2:
-    industry = ui.selectbox("Industry", options, lookups.default_industry(data),
-                            key="industry", format_func=data.label)  # fmt: skip
+    industry = ui.selectbox(
+        "Industry", options, lookups.default_industry(data), key="industry", format_func=data.label
+    )
 with c3:
     measure = ui.selectbox(
-        "Measure", list(dependence.MEASURES), "lq", key="measure",
-        format_func=lambda m: dependence.measure_title(m, sysm)[0]
-        + (f" ({sysm.unit})" if m == "value" else ""),
-    )  # fmt: skip
+        "Measure",
+        list(dependence.MEASURES),
+        "lq",
+        key="measure",
+        format_func=lambda m: (
+            dependence.measure_title(m, sysm)[0] + (f" ({sysm.unit})" if m == "value" else "")
+        ),
+    )
 with c4:
     period = ui.selectbox("Period", list(data.periods), common.default_period(data), key="period")
 
@@ -46,13 +51,16 @@ table.insert(1, "name", table["region"].map(lambda c: names.get(c, c)))
 title, unit = dependence.measure_title(measure, sysm)
 
 with st.container(border=True):  # what the data cannot say, next to the charts
-    st.markdown("**What the data cannot say**\n\n" + "\n".join(
-        f"- {n}" for n in charts_dep.caveats(data, industry, measure, period)))  # fmt: skip
+    st.markdown(
+        "**What the data cannot say**\n\n"
+        + "\n".join(f"- {n}" for n in charts_dep.caveats(data, industry, measure, period))
+    )
 members = data.members(industry)
 if len(members) > 1:
     with st.expander(f"The {len(members)} codes in {data.label(industry)}"):
-        st.dataframe(charts_dep.group_members(data, industry, period), hide_index=True,
-                     width="stretch")  # fmt: skip
+        st.dataframe(
+            charts_dep.group_members(data, industry, period), hide_index=True, width="stretch"
+        )
         group = common.group_note(industry)
         if group:
             st.caption(group)
@@ -61,17 +69,26 @@ if table[measure].notna().sum() == 0:
     st.info("No region has a value for this selection: choose another period or industry.")
     st.stop()
 
-common.show("dependence_map", key="map", export_key="x_map",
-            note=f"{title}: {dependence.DEFINITIONS[measure]}.", **view)  # fmt: skip
+common.show(
+    "dependence_map",
+    key="map",
+    export_key="x_map",
+    note=f"{title}: {dependence.DEFINITIONS[measure]}.",
+    **view,
+)
 common.show("dependence_ranking", key="bars", export_key="x_bars", **view)
 
 shown = table.assign(rank=dependence.rank(table, measure)).sort_values(["rank", "region"])
 common.dataframe(
-    shown, key="table",
-    columns={"value": (f"{sysm.what} ({sysm.unit})", "%.1f"),
-             "total": (f"total ({sysm.unit})", "%.1f"), "share": ("share (%)", "%.3f"),
-             "lq": ("LQ", "%.2f")},
-)  # fmt: skip
+    shown,
+    key="table",
+    columns={
+        "value": (f"{sysm.what} ({sysm.unit})", "%.1f"),
+        "total": (f"total ({sysm.unit})", "%.1f"),
+        "share": ("share (%)", "%.3f"),
+        "lq": ("LQ", "%.2f"),
+    },
+)
 if shown["status"].ne("ok").any():
     st.caption(f"{common.NA}: suppressed by the producer (see the status column).")
 common.download(shown, f"dependence_{system}_{industry}_{period}", key="dl_table")
@@ -88,13 +105,21 @@ conc.insert(2, "name", conc["region"].map(lambda c: names.get(c, c)))
 @st.fragment
 def specialization() -> None:
     """The measure chooser, its map and the sorted table rerun on their own."""
-    metric = ui.selectbox("Map", list(SPEC), "krugman", key="spec",
-                          format_func=lambda k: SPEC[k][0])  # fmt: skip
-    common.show("specialization_map", key="spec_map", export_key="x_spec", system=system,
-                metric=metric, period=period)  # fmt: skip
-    common.dataframe(conc.drop(columns="period").sort_values(metric,
-                                                             ascending=metric == "entropy"),
-                     key="spec_table")  # fmt: skip
+    metric = ui.selectbox(
+        "Map", list(SPEC), "krugman", key="spec", format_func=lambda k: SPEC[k][0]
+    )
+    common.show(
+        "specialization_map",
+        key="spec_map",
+        export_key="x_spec",
+        system=system,
+        metric=metric,
+        period=period,
+    )
+    common.dataframe(
+        conc.drop(columns="period").sort_values(metric, ascending=metric == "entropy"),
+        key="spec_table",
+    )
 
 
 specialization()

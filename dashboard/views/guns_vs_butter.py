@@ -20,14 +20,20 @@ def reading(r: analysis.TradeoffResult, mil: str, civ: str) -> str:
     m, c = analysis.MEASURES[mil], analysis.MEASURES[civ]
     direction = "lower" if r.coef < 0 else "higher"
     if r.transform == "logs":
-        size = (f"a 1% higher {decap(m.label)} goes with a {abs(r.coef):.2f}% {direction} "
-                f"{decap(c.label)}")  # fmt: skip
+        size = (
+            f"a 1% higher {decap(m.label)} goes with a {abs(r.coef):.2f}% {direction} "
+            f"{decap(c.label)}"
+        )
     elif r.transform == "first_difference":
-        size = (f"a year-on-year rise of 1 ({m.unit}) in {decap(m.label)} goes with a change "
-                f"of {r.coef:+.2f} ({c.unit}) in {decap(c.label)}")  # fmt: skip
+        size = (
+            f"a year-on-year rise of 1 ({m.unit}) in {decap(m.label)} goes with a change "
+            f"of {r.coef:+.2f} ({c.unit}) in {decap(c.label)}"
+        )
     else:
-        size = (f"1 more unit ({m.unit}) of {decap(m.label)} goes with {abs(r.coef):.2f} "
-                f"{direction} {decap(c.label)} ({c.unit})")  # fmt: skip
+        size = (
+            f"1 more unit ({m.unit}) of {decap(m.label)} goes with {abs(r.coef):.2f} "
+            f"{direction} {decap(c.label)} ({c.unit})"
+        )
     within = {
         "twoway": "within the same country, after removing shocks common to all countries in a "
         "year",
@@ -85,15 +91,22 @@ groups = country_groups()
 c1, c2 = st.columns([1, 2])
 with c1:
     preset = ui.selectbox(
-        "Countries", [*groups, gvb.CUSTOM], gvb.DEFAULT_GROUP, key="group",
+        "Countries",
+        [*groups, gvb.CUSTOM],
+        gvb.DEFAULT_GROUP,
+        key="group",
         format_func=lambda k: groups[k].label if k in groups else "Choose countries...",
-    )  # fmt: skip
+    )
 with c2:
     if preset == gvb.CUSTOM:
         custom = ui.multiselect(
-            "Custom selection", all_geos, list(gvb.DEFAULT_CUSTOM), key="countries",
-            format_func=lambda g: names.get(g, g), max_selections=60,
-        )  # fmt: skip
+            "Custom selection",
+            all_geos,
+            list(gvb.DEFAULT_CUSTOM),
+            key="countries",
+            format_func=lambda g: names.get(g, g),
+            max_selections=60,
+        )
     else:
         custom = []
         group = groups[preset]
@@ -105,11 +118,13 @@ chosen = gvb.chosen(preset, tuple(custom)) if preset != gvb.CUSTOM or custom els
 
 c3, c4, c5 = st.columns([2, 2, 2])
 with c3:
-    mil = ui.selectbox("Military measure", gvb.MILITARY, "milex_gdp", key="military",
-                       format_func=label)  # fmt: skip
+    mil = ui.selectbox(
+        "Military measure", gvb.MILITARY, "milex_gdp", key="military", format_func=label
+    )
 with c4:
-    civ = ui.selectbox("Civilian measure", gvb.CIVILIAN, "health_gdp", key="civilian",
-                       format_func=label)  # fmt: skip
+    civ = ui.selectbox(
+        "Civilian measure", gvb.CIVILIAN, "health_gdp", key="civilian", format_func=label
+    )
 with c5:
     y0, y1 = ui.year_range("Years", *gvb.YEARS, gvb.year_span(gvb.DEFAULT_YEARS), key="years")
 
@@ -123,24 +138,38 @@ view = {"group": preset, "countries": tuple(custom), "military": mil,
 st.header("Over time")
 t1, t2, t3, t4 = st.columns([1.2, 1.4, 1, 1.2])
 with t1:
-    shown_as = ui.selectbox("View", ["chart", "table"], "chart", key="view", radio=True,
-                            format_func=lambda v: v.title(),
-                            help="The map of both measures is further down.")  # fmt: skip
+    shown_as = ui.selectbox(
+        "View",
+        ["chart", "table"],
+        "chart",
+        key="view",
+        radio=True,
+        format_func=lambda v: v.title(),
+        help="The map of both measures is further down.",
+    )
 if shown_as == "table":
     common.check_value_tools(ui, y0, y1)
     common.change_table("gvb_table", key="x_table", datasets=gvb.datasets_of(mil, civ), **view)
 else:
     tools = common.value_tools(ui, [t2, t3, t4], y0, y1)
-    common.show("gvb_series", key="ts", export_key="x_ts",
-                note="Two panels with their own axes, not a dual-axis chart.", **view,
-                **tools)  # fmt: skip
+    common.show(
+        "gvb_series",
+        key="ts",
+        export_key="x_ts",
+        note="Two panels with their own axes, not a dual-axis chart.",
+        **view,
+        **tools,
+    )
 
 st.header("Civilian against military spending")
 common.show(
-    "gvb_scatter", key="scatter", export_key="x_scatter",
+    "gvb_scatter",
+    key="scatter",
+    export_key="x_scatter",
     note="The pooled fit mixes differences between countries with changes within them; the "
-    "model below separates them.", **view,
-)  # fmt: skip
+    "model below separates them.",
+    **view,
+)
 
 st.header("Military and civilian spending around the world")
 
@@ -152,23 +181,40 @@ def world_map() -> None:
     a, b = st.columns(2)
     with a:
         map_of = ui.selectbox(
-            "Map of", list(gvb.MAP_OF), "military", key="map_of",
+            "Map of",
+            list(gvb.MAP_OF),
+            "military",
+            key="map_of",
             format_func=lambda k: label(mil if k == "military" else civ),
-        )  # fmt: skip
+        )
     with b:
-        mode = ui.selectbox("Map shows", list(MAP_MODES), "year", key="mapmode", radio=True,
-                            format_func=MAP_MODES.get)  # fmt: skip
+        mode = ui.selectbox(
+            "Map shows",
+            list(MAP_MODES),
+            "year",
+            key="mapmode",
+            radio=True,
+            format_func=MAP_MODES.get,
+        )
     key = mil if map_of == "military" else civ
     # the civilian measure only when mapped: one cached map per military measure otherwise
     spec = {"military": mil, "map_of": map_of, **({"civilian": civ} if key == civ else {})}
     first, last = gvb.map_years(key, y0, y1)
     if mode == "change":
-        common.show("gvb_world_map", key="map", export_key="x_map", **spec, mapmode="change",
-                    years=f"{y0}-{y1}", note=f"Change from {first} to {last}, the first and last "
-                    "year of the years chosen with figures. Blue: fell, red: rose.")  # fmt: skip
+        common.show(
+            "gvb_world_map",
+            key="map",
+            export_key="x_map",
+            **spec,
+            mapmode="change",
+            years=f"{y0}-{y1}",
+            note=f"Change from {first} to {last}, the first and last "
+            "year of the years chosen with figures. Blue: fell, red: rose.",
+        )
         return
-    map_year = common.year_player(ui, "Map year", first, last, last, key="map_year",
-                                  name="gvb_world_map", **spec)  # fmt: skip
+    map_year = common.year_player(
+        ui, "Map year", first, last, last, key="map_year", name="gvb_world_map", **spec
+    )
     common.show("gvb_world_map", key="map", export_key="x_map", **spec, year=map_year)
 
 
@@ -181,29 +227,49 @@ def model() -> None:
     """The model's options rerun only the model."""
     m1, m2, m3, m4 = st.columns(4)
     with m1:
-        controls = ui.multiselect("Controls", gvb.CONTROLS, ["gdp_pc_ppp"], key="controls",
-                                  format_func=label)  # fmt: skip
+        controls = ui.multiselect(
+            "Controls", gvb.CONTROLS, ["gdp_pc_ppp"], key="controls", format_func=label
+        )
     with m2:
-        effects = ui.selectbox("Fixed effects", list(gvb.EFFECTS), "twoway", key="effects",
-                               format_func=gvb.EFFECTS.get)  # fmt: skip
+        effects = ui.selectbox(
+            "Fixed effects", list(gvb.EFFECTS), "twoway", key="effects", format_func=gvb.EFFECTS.get
+        )
     with m3:
-        cov = ui.selectbox("Standard errors", list(gvb.COVS), "cluster", key="se",
-                           format_func=gvb.COVS.get)  # fmt: skip
+        cov = ui.selectbox(
+            "Standard errors", list(gvb.COVS), "cluster", key="se", format_func=gvb.COVS.get
+        )
     with m4:
-        transform = ui.selectbox("Transform", list(gvb.TRANSFORMS), "levels", key="transform",
-                                 format_func=gvb.TRANSFORMS.get)  # fmt: skip
+        transform = ui.selectbox(
+            "Transform",
+            list(gvb.TRANSFORMS),
+            "levels",
+            key="transform",
+            format_func=gvb.TRANSFORMS.get,
+        )
     n_sel = len(chosen)
     sample = ui.selectbox(
-        "Estimate on", ["auto", "selected", "all"], "auto", key="sample",
+        "Estimate on",
+        ["auto", "selected", "all"],
+        "auto",
+        key="sample",
         format_func=lambda s: {
-            "auto": f"the selected countries ({n_sel})" if n_sel >= gvb.MIN_MODEL_COUNTRIES
+            "auto": f"the selected countries ({n_sel})"
+            if n_sel >= gvb.MIN_MODEL_COUNTRIES
             else f"all countries (the selection has {n_sel}, too few for a panel)",
-            "selected": f"the selected countries only ({n_sel})", "all": "all countries",
+            "selected": f"the selected countries only ({n_sel})",
+            "all": "all countries",
         }[s],
-    )  # fmt: skip
+    )
     try:
-        model = common.built("gvb_model", **view, controls=tuple(controls), effects=effects, se=cov,
-                             transform=transform, sample=sample)  # fmt: skip
+        model = common.built(
+            "gvb_model",
+            **view,
+            controls=tuple(controls),
+            effects=effects,
+            se=cov,
+            transform=transform,
+            sample=sample,
+        )
     except registry.SpecError as exc:
         st.warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}")
     else:
@@ -213,11 +279,14 @@ def model() -> None:
         k2.metric("95% interval", f"{res.ci_low:.2f} to {res.ci_high:.2f}")
         k3.metric("Countries / years", f"{res.n_entities} / {res.n_periods}")
         within = "n/a" if res.r2_within != res.r2_within else f"{res.r2_within:.2f}"  # NaN
-        k4.metric("R², within · overall", f"{within} · {res.r2_overall:.2f}",
-                  help="Within: the share of the variation inside each country the model "
-                  "explains (only with country effects). Overall: the share of all variation, "
-                  "from the slopes and one constant. Both as linearmodels defines "
-                  "them.")  # fmt: skip
+        k4.metric(
+            "R², within · overall",
+            f"{within} · {res.r2_overall:.2f}",
+            help="Within: the share of the variation inside each country the model "
+            "explains (only with country effects). Overall: the share of all variation, "
+            "from the slopes and one constant. Both as linearmodels defines "
+            "them.",
+        )
         st.markdown(reading(res, mil, civ))
         if cov == "cluster" and res.n_entities < 20:
             st.warning(
@@ -231,14 +300,18 @@ def model() -> None:
         )
         common.export_buttons(model, key="x_model")
         used = "the selected" if gvb.sample_of(sample, chosen) == "selected" else "all"
-        common.table_downloads(model, key="x_model_text", notes=[
-            f"Sample: {res.n_entities} countries, {res.years[0]}-{res.years[1]}, "
-            f"{res.nobs:,} country-years ({used} countries).",
-            f"Specification: {gvb.readable_formula(res.formula)}; {gvb.EFFECTS[effects]}; "
-            f"standard errors {gvb.COVS[cov]}; {gvb.TRANSFORMS[transform]}.",
-            f"{source_line(gvb.datasets_of(mil, civ, *controls))}.",
-            f"Made with labordash: {common.page_link()}",
-        ])  # fmt: skip
+        common.table_downloads(
+            model,
+            key="x_model_text",
+            notes=[
+                f"Sample: {res.n_entities} countries, {res.years[0]}-{res.years[1]}, "
+                f"{res.nobs:,} country-years ({used} countries).",
+                f"Specification: {gvb.readable_formula(res.formula)}; {gvb.EFFECTS[effects]}; "
+                f"standard errors {gvb.COVS[cov]}; {gvb.TRANSFORMS[transform]}.",
+                f"{source_line(gvb.datasets_of(mil, civ, *controls))}.",
+                f"Made with labordash: {common.page_link()}",
+            ],
+        )
         with st.expander("Sample used and rows dropped"):
             st.markdown(
                 f"**{res.n_entities} countries**, years {res.years[0]}-{res.years[1]}: "
@@ -265,14 +338,18 @@ with st.expander("Per-country dynamics: Granger tests and rolling correlations")
     if "pvalue" in tests.table:
         common.readable(tests.table)
         common.export_buttons(tests, key="x_granger")
-        common.table_downloads(tests, key="x_granger_text", notes=[
-            "Does this year's change in the military measure help predict next year's change "
-            "in the civilian one (a VAR in first differences, lag by AIC up to 2)?",
-            f"Sample: {', '.join(names.get(g, g) for g in chosen[: gvb.GRANGER_MAX])}; "
-            f"years {y0}-{y1}.",
-            f"{source_line(gvb.datasets_of(mil, civ))}.",
-            f"Made with labordash: {common.page_link()}",
-        ])  # fmt: skip
+        common.table_downloads(
+            tests,
+            key="x_granger_text",
+            notes=[
+                "Does this year's change in the military measure help predict next year's change "
+                "in the civilian one (a VAR in first differences, lag by AIC up to 2)?",
+                f"Sample: {', '.join(names.get(g, g) for g in chosen[: gvb.GRANGER_MAX])}; "
+                f"years {y0}-{y1}.",
+                f"{source_line(gvb.datasets_of(mil, civ))}.",
+                f"Made with labordash: {common.page_link()}",
+            ],
+        )
     else:
         st.info("Too few consecutive years for a Granger test in this selection.")
     st.caption(
@@ -292,11 +369,17 @@ st.header("Europe: defence against civilian functions (COFOG)")
 if "cofog_defence_gdp" in missing_sets:
     st.info("Eurostat COFOG is not in the store (run `labordash pull cofog`).")
 else:
-    common.show("gvb_cofog", key="cofog", export_key="x_cofog",
-                note="COFOG covers 2012-2020 in this release.", group=preset,
-                countries=view["countries"])  # fmt: skip
+    common.show(
+        "gvb_cofog",
+        key="cofog",
+        export_key="x_cofog",
+        note="COFOG covers 2012-2020 in this release.",
+        group=preset,
+        countries=view["countries"],
+    )
 
 with st.expander("Data behind these charts"):
-    st.dataframe(sel[["geo", "year", mil, civ]].dropna(subset=[mil, civ], how="all"),
-                 hide_index=True)  # fmt: skip
+    st.dataframe(
+        sel[["geo", "year", mil, civ]].dropna(subset=[mil, civ], how="all"), hide_index=True
+    )
     st.caption(source_line(gvb.datasets_of(mil, civ)))

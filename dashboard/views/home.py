@@ -18,18 +18,25 @@ VIEWS = {"chart": "Chart", "map": "Map", "table": "Table"}
 @st.fragment
 def world_map(measure: str, years: str, y0: int, y1: int) -> None:
     """The map view; its own widgets (what it shows, the year, Play) rerun only the map."""
-    mode = ui.selectbox("Map shows", list(MAP_MODES), "year", key="mapmode",
-                        format_func=MAP_MODES.get, radio=True)  # fmt: skip
+    mode = ui.selectbox(
+        "Map shows", list(MAP_MODES), "year", key="mapmode", format_func=MAP_MODES.get, radio=True
+    )
     if mode == "change":
-        common.show("milex_map", key="milex_map", export_key="x_milex_map", measure=measure,
-                    mapmode="change", years=f"{y0}-{y1}",
-                    note="Blue: fell, red: rose. Shares change in percentage points, US dollars "
-                    "in per cent.")  # fmt: skip
+        common.show(
+            "milex_map",
+            key="milex_map",
+            export_key="x_milex_map",
+            measure=measure,
+            mapmode="change",
+            years=f"{y0}-{y1}",
+            note="Blue: fell, red: rose. Shares change in percentage points, US dollars "
+            "in per cent.",
+        )
         return
-    year = common.year_player(ui, "Map year", y0, y1, y1, key="map_year", name="milex_map",
-                              measure=measure)  # fmt: skip
-    common.show("milex_map", key="milex_map", export_key="x_milex_map", measure=measure,
-                year=year)  # fmt: skip
+    year = common.year_player(
+        ui, "Map year", y0, y1, y1, key="map_year", name="milex_map", measure=measure
+    )
+    common.show("milex_map", key="milex_map", export_key="x_milex_map", measure=measure, year=year)
 
 
 st.title("labordash")
@@ -53,24 +60,35 @@ if options is not None:
     left, right = st.columns([3, 1])
     with right:
         measure = ui.selectbox(
-            "Measure", list(MEASURES), "milex_gdp_share", key="measure",
+            "Measure",
+            list(MEASURES),
+            "milex_gdp_share",
+            key="measure",
             format_func=lambda m: MEASURES[m][1],
-        )  # fmt: skip
+        )
         events = ui.selectbox(
-            "Events on the timeline", ["off", "on"], "off", key="events",
+            "Events on the timeline",
+            ["off", "on"],
+            "off",
+            key="events",
             format_func=lambda v: "shown (with sources)" if v == "on" else "not shown",
-        )  # fmt: skip
+        )
     with left:
         selected = ui.multiselect(
-            "Countries", options, [c for c in charts_home.COUNTRIES if c in options],
-            key="countries", format_func=lambda g: names.get(g, g), max_selections=12,
-        )  # fmt: skip
+            "Countries",
+            options,
+            [c for c in charts_home.COUNTRIES if c in options],
+            key="countries",
+            format_func=lambda g: names.get(g, g),
+            max_selections=12,
+        )
 
     lo, hi = charts_home.year_bounds()
     t1, t2 = st.columns([1, 2])
     with t1:
-        view = ui.selectbox("View", list(VIEWS), "chart", key="view", format_func=VIEWS.get,
-                            radio=True)  # fmt: skip
+        view = ui.selectbox(
+            "View", list(VIEWS), "chart", key="view", format_func=VIEWS.get, radio=True
+        )
     with t2:
         y0, y1 = ui.year_range("Years", lo, hi, (lo, hi), key="years")
     years = "" if (y0, y1) == (lo, hi) else f"{y0}-{y1}"
@@ -89,14 +107,27 @@ if options is not None:
     elif not selected:
         st.info("Choose at least one country to draw the chart.")
     elif view == "table":
-        common.change_table("milex_table", key="x_milex_table", datasets=["sipri_milex"],
-                            countries=tuple(selected), measure=measure, years=years)  # fmt: skip
+        common.change_table(
+            "milex_table",
+            key="x_milex_table",
+            datasets=["sipri_milex"],
+            countries=tuple(selected),
+            measure=measure,
+            years=years,
+        )
     else:
         tools = common.value_tools(ui, st.columns(3), y0, y1)
         chart = common.show(
-            "milex_series", key="milex_chart", export_key="x_milex", note=note,
-            countries=tuple(selected), measure=measure, events=events, years=years, **tools,
-        )  # fmt: skip
+            "milex_series",
+            key="milex_chart",
+            export_key="x_milex",
+            note=note,
+            countries=tuple(selected),
+            measure=measure,
+            events=events,
+            years=years,
+            **tools,
+        )
         if chart is not None:
             with st.expander("Data behind this chart"):
                 st.dataframe(chart.rows, hide_index=True, width="stretch")
@@ -107,7 +138,13 @@ st.markdown(
     "Eurostat, the US Bureau of Labor Statistics and Census Bureau, Rosstat and Russia's "
     "Federal Treasury. Every chart names its source, vintage and licence."
 )
-st.page_link(PAGES["data"].script, label="Data: the catalog, downloads and how to cite",
-             icon=PAGES["data"].icon)  # fmt: skip
-st.page_link(PAGES["methods"].script, label="Methods: every measure's formula and references",
-             icon=PAGES["methods"].icon)  # fmt: skip
+st.page_link(
+    PAGES["data"].script,
+    label="Data: the catalog, downloads and how to cite",
+    icon=PAGES["data"].icon,
+)
+st.page_link(
+    PAGES["methods"].script,
+    label="Methods: every measure's formula and references",
+    icon=PAGES["methods"].icon,
+)

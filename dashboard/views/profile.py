@@ -33,13 +33,19 @@ if not data.regions:
     st.info(f"The store has no {sysm.label.lower()}: run `labordash pull`.")
     st.stop()
 with c2:
-    region = ui.selectbox("Region", list(data.regions), lookups.default_region(data),
-                          key="region", format_func=region_label)  # fmt: skip
+    region = ui.selectbox(
+        "Region",
+        list(data.regions),
+        lookups.default_region(data),
+        key="region",
+        format_func=region_label,
+    )
 periods = charts_profile.region_periods(data, region)
 with c3:
     default = common.default_period(data)
-    period = ui.selectbox("Period", periods, default if default in periods else periods[-1],
-                          key="period")  # fmt: skip
+    period = ui.selectbox(
+        "Period", periods, default if default in periods else periods[-1], key="period"
+    )
 name = names.get(region, region)
 view = {"system": system, "region": region}
 
@@ -48,20 +54,27 @@ shown = common.show("region_mix", key="mix", export_key="x_mix", **view, period=
 # the chart's own rows (cached with it, read-only), unless it could not be drawn
 mix = shown.chart.data if shown is not None else dependence.mix(data, region, period)
 common.dataframe(
-    mix, key="mix_table",
-    columns={"share": ("share (%)", "%.2f"), "bench_share": (f"{sysm.benchmark} (%)", "%.2f"),
-             "lq": ("LQ", "%.2f")},
-)  # fmt: skip
+    mix,
+    key="mix_table",
+    columns={
+        "share": ("share (%)", "%.2f"),
+        "bench_share": (f"{sysm.benchmark} (%)", "%.2f"),
+        "lq": ("LQ", "%.2f"),
+    },
+)
 if (mix["status"] != "ok").any():
-    st.caption(f"Suppressed industries have no share ({common.NA}); the bars show the disclosed "
-               "ones only.")  # fmt: skip
+    st.caption(
+        f"Suppressed industries have no share ({common.NA}); the bars show the disclosed ones only."
+    )
 common.download(mix, f"mix_{region}_{period}", key="dl_mix")
 
 st.header("Specialization over time")
 common.show("specialization_series", key="spec", export_key="x_spec", **view)
 for b in sysm.breaks:
-    st.caption(f"The {b.name} break between {b.last_before} and {int(b.last_before) + 1} "
-               "changes the industries: read the two sides of it as separate series.")  # fmt: skip
+    st.caption(
+        f"The {b.name} break between {b.last_before} and {int(b.last_before) + 1} "
+        "changes the industries: read the two sides of it as separate series."
+    )
 
 st.header("Where did the change come from? Shift-share")
 s1, s2 = st.columns(2)
@@ -74,8 +87,7 @@ try:
 except registry.SpecError as exc:
     st.info(f"No shift-share for this choice: {exc}.")
 else:
-    common.show("shift_share", key="waterfall", export_key="x_wf", **view, base=base,
-                final=final)  # fmt: skip
+    common.show("shift_share", key="waterfall", export_key="x_wf", **view, base=base, final=final)
     ss, row = wf.notes["shift_share"], wf.notes["row"]
     st.markdown(
         f"**Reading it:** had every industry in {name} grown at the reference economy's overall "
@@ -110,5 +122,6 @@ else:
 
 if region.startswith(("RU-", "UA-")):  # a Russian federal subject
     st.header("The arms question")
-    common.registered_table("russia_arms_measures", key="arms_table", export_key="x_arms",
-                            regions=(region,))  # fmt: skip
+    common.registered_table(
+        "russia_arms_measures", key="arms_table", export_key="x_arms", regions=(region,)
+    )

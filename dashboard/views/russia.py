@@ -56,16 +56,23 @@ def both(code: str) -> str:
     return f"{names.get(code, code)} · {ru_names.get(code, '')} ({code}){towns.get(code, '')}"
 
 
-chosen = ui.multiselect("Regions", subjects, list(russia.ARMS_REGIONS), key="regions",
-                        format_func=both, max_selections=12)  # fmt: skip
+chosen = ui.multiselect(
+    "Regions",
+    subjects,
+    list(russia.ARMS_REGIONS),
+    key="regions",
+    format_func=both,
+    max_selections=12,
+)
 if not chosen:
     st.info("Choose at least one region.")
     st.stop()
 regions = tuple(chosen)
 
 st.header("The arms question")
-common.registered_table("russia_arms_measures", key="arms_table", export_key="x_arms",
-                        regions=regions)  # fmt: skip
+common.registered_table(
+    "russia_arms_measures", key="arms_table", export_key="x_arms", regions=regions
+)
 
 st.header("Maps")
 
@@ -87,8 +94,13 @@ def russia_map() -> None:
 russia_map()
 
 st.header("Wages and unemployment against the Russian average")
-common.show("russia_wages", key="wages", export_key="x_wages", regions=regions,
-            note="Nominal roubles: wages are not adjusted for prices.")  # fmt: skip
+common.show(
+    "russia_wages",
+    key="wages",
+    export_key="x_wages",
+    regions=regions,
+    note="Nominal roubles: wages are not adjusted for prices.",
+)
 
 st.header("Budgets by function, 2019 and 2021")
 try:
@@ -105,11 +117,14 @@ else:
         "health-insurance fund, which is left out) and social policy (10)."
     )
     common.show(
-        "russia_social_support", key="support", export_key="x_support", regions=regions,
+        "russia_social_support",
+        key="support",
+        export_key="x_support",
+        regions=regions,
         note="Rosstat published this table for 2021 only, and it covers the subjects' own "
         "budgets: it cannot show a change since the war began, nor the federal payments to the "
         "same people.",
-    )  # fmt: skip
+    )
 
 st.header("Budgets in wartime, 2017-2023")
 st.markdown(
@@ -120,12 +135,15 @@ st.markdown(
     "budget in 2021 and 0.07% in 2022-2023, above 10% in one subject in 2023."
 )
 common.show(
-    "russia_wartime_shares", key="wartime", export_key="x_wartime", regions=regions,
+    "russia_wartime_shares",
+    key="wartime",
+    export_key="x_wartime",
+    regions=regions,
     # the chart's own text says that a share is not a level and what national defense is: the
     # note adds what the page knows beyond it, once
     note="The budgets' totals themselves moved with inflation; the national defense line may "
     "hold mobilisation payments or territorial defense, which the data does not itemise.",
-)  # fmt: skip
+)
 
 
 @st.fragment
@@ -133,33 +151,51 @@ def wartime_map() -> None:
     """The change map and its choosers rerun on their own."""
     m1, m2, m3 = st.columns([2, 1, 1])
     with m1:
-        fn = ui.selectbox("Budget section", list(charts_ru.SECTION_NAMES), "02", key="war_fn",
-                          format_func=lambda c: f"{c} {charts_ru.SECTION_NAMES[c]}")  # fmt: skip
+        fn = ui.selectbox(
+            "Budget section",
+            list(charts_ru.SECTION_NAMES),
+            "02",
+            key="war_fn",
+            format_func=lambda c: f"{c} {charts_ru.SECTION_NAMES[c]}",
+        )
     years = list(charts_ru.WAR_YEARS)
     with m2:
         base = ui.selectbox("From", years, "2021", key="war_base")
     with m3:
         final = ui.selectbox("To", years, "2023", key="war_final")
-    common.show("russia_wartime_map", key="war_map", export_key="x_war_map", function=fn,
-                base=base, final=final)  # fmt: skip
+    common.show(
+        "russia_wartime_map",
+        key="war_map",
+        export_key="x_war_map",
+        function=fn,
+        base=base,
+        final=final,
+    )
 
 
 wartime_map()
 st.subheader("The national picture")
 common.show(
-    "russia_national_milex", key="national", export_key="x_national",
+    "russia_national_milex",
+    key="national",
+    export_key="x_national",
     note="SIPRI's estimates, in current prices as a share of GDP and of general government "
     "spending.",
-)  # fmt: skip
-common.show("russia_social_funds", key="funds", export_key="x_funds",
-            note="Nominal roubles: the rise includes inflation.")  # fmt: skip
+)
+common.show(
+    "russia_social_funds",
+    key="funds",
+    export_key="x_funds",
+    note="Nominal roubles: the rise includes inflation.",
+)
 try:
     gosfin = store.read("rosstat_gosfin")
 except common.MISSING as exc:
     st.warning(f"Rosstat's government-finance tables are not in the store: {exc}")
 else:
-    spent = gosfin[(gosfin["indicator"] == "expenditure_total")
-                   & (gosfin["government"] == "consolidated")]  # fmt: skip
+    spent = gosfin[
+        (gosfin["indicator"] == "expenditure_total") & (gosfin["government"] == "consolidated")
+    ]
     footnote = rosstat_gosfin.not_published_note(gosfin)
     if footnote and not spent.empty:
         st.info(
@@ -175,14 +211,18 @@ else:
 
 st.header("Manufacturing shipments")
 common.show(
-    "russia_shipments", key="shipments", export_key="x_ship", regions=regions,
+    "russia_shipments",
+    key="shipments",
+    export_key="x_ship",
+    regions=regions,
     note="The dotted line marks the classification break: do not read the step across it as "
     "growth or decline.",
-)  # fmt: skip
+)
 
 st.header("Manufacturing dependence and social spending")
-sc = common.show("russia_social_vs_manufacturing", key="scatter", export_key="x_scatter",
-                 regions=regions)  # fmt: skip
+sc = common.show(
+    "russia_social_vs_manufacturing", key="scatter", export_key="x_scatter", regions=regions
+)
 if sc is not None:
     st.caption(
         f"Each point is a region in 2021. A slope of {sc.notes['fit']['slope']:,.0f} roubles per "
@@ -194,9 +234,10 @@ if sc is not None:
     )
 
 with st.expander("Single-industry towns in the selected regions"):
-    st.dataframe(russia.towns(regions, lookups.region_names()), hide_index=True,
-                 width="stretch")  # fmt: skip
-    st.caption("Category 1: the most difficult socio-economic situation; 2: risk of "
-               "deterioration; 3: stable. Izhevsk, Tula and Kovrov are not single-industry "
-               "towns; Votkinsk, Sarapul and Glazov (Udmurtia) are.")  # fmt: skip
+    st.dataframe(russia.towns(regions, lookups.region_names()), hide_index=True, width="stretch")
+    st.caption(
+        "Category 1: the most difficult socio-economic situation; 2: risk of "
+        "deterioration; 3: stable. Izhevsk, Tula and Kovrov are not single-industry "
+        "towns; Votkinsk, Sarapul and Glazov (Udmurtia) are."
+    )
 st.markdown(CAVEATS)

@@ -106,8 +106,14 @@ class Scope:
                 good = good[:max_selections]
             st.session_state[w] = good if raw and good else list(default)
         # select_all=False: Enter adds the first match ("Pol" -> Poland), not every match
-        value = st.multiselect(label, options, key=w, format_func=format_func,
-                               max_selections=max_selections, select_all=False)  # fmt: skip
+        value = st.multiselect(
+            label,
+            options,
+            key=w,
+            format_func=format_func,
+            max_selections=max_selections,
+            select_all=False,
+        )
         self._sync(key, value, default)
         return value
 
@@ -135,8 +141,9 @@ class Scope:
                 )
             st.session_state[w] = raw if raw in options else default
         if radio:
-            value = st.radio(label, options, key=w, format_func=format_func, horizontal=True,
-                             help=help)  # fmt: skip
+            value = st.radio(
+                label, options, key=w, format_func=format_func, horizontal=True, help=help
+            )
         else:
             value = st.selectbox(label, options, key=w, format_func=format_func, help=help)
         self._sync(key, value, default)

@@ -11,13 +11,45 @@ from dashboard.provenance import source_line
 from dashboard.views import common
 
 # without the store: real NUTS 2 codes (Austria's nine Bundeslaender), illustrative numbers
-FALLBACK = pd.DataFrame({
-    "region": [r for r in ("AT11", "AT12", "AT13", "AT21", "AT22", "AT31", "AT32", "AT33", "AT34")
-               for _ in range(3)],
-    "industry": ["manufacturing", "services", "agriculture"] * 9,
-    "employment": [20, 100, 10, 180, 620, 40, 60, 900, 2, 45, 210, 12, 110, 460, 30, 140, 520,
-                   35, 45, 230, 12, 70, 300, 18, 60, 150, 4],
-})  # fmt: skip
+FALLBACK = pd.DataFrame(
+    {
+        "region": [
+            r
+            for r in ("AT11", "AT12", "AT13", "AT21", "AT22", "AT31", "AT32", "AT33", "AT34")
+            for _ in range(3)
+        ],
+        "industry": ["manufacturing", "services", "agriculture"] * 9,
+        "employment": [
+            20,
+            100,
+            10,
+            180,
+            620,
+            40,
+            60,
+            900,
+            2,
+            45,
+            210,
+            12,
+            110,
+            460,
+            30,
+            140,
+            520,
+            35,
+            45,
+            230,
+            12,
+            70,
+            300,
+            18,
+            60,
+            150,
+            4,
+        ],
+    }
+)
 EXAMPLE_COUNTRY = "CZ"  # Czechia's eight NUTS 2 regions
 
 
@@ -36,9 +68,11 @@ def example(version: str) -> tuple[pd.DataFrame, str]:  # cache key
         return FALLBACK, "Austria's nine NUTS 2 regions with illustrative numbers."
     d = d[d["year"] == d["year"].max()]
     t = d.rename(columns={"geo": "region", "value": "employment"})
-    line = (f"Employment (thousand persons, age 15+) by NACE section in Czechia's "
-            f"{t['region'].nunique()} NUTS 2 regions, {int(t['year'].iloc[0])}. "
-            f"{source_line(['eurostat_lfs_nace'])}.")  # fmt: skip
+    line = (
+        f"Employment (thousand persons, age 15+) by NACE section in Czechia's "
+        f"{t['region'].nunique()} NUTS 2 regions, {int(t['year'].iloc[0])}. "
+        f"{source_line(['eurostat_lfs_nace'])}."
+    )
     return t[["region", "industry", "employment"]].reset_index(drop=True), line
 
 
@@ -74,15 +108,27 @@ st.markdown(
 )
 EXAMPLE, EXAMPLE_SAYS = example(common.store_version())
 e1, e2 = st.columns([1, 2])
-e1.button("Use the example", icon=":material/science:", key="byod_example",
-          on_click=lambda: st.session_state.update(byod_use_example=True),
-          help="Try the page on a real table before uploading your own")  # fmt: skip
+e1.button(
+    "Use the example",
+    icon=":material/science:",
+    key="byod_example",
+    on_click=lambda: st.session_state.update(byod_use_example=True),
+    help="Try the page on a real table before uploading your own",
+)
 e2.download_button(
-    "Download the example CSV", EXAMPLE.to_csv(index=False).encode(), "labordash_example.csv",
-    "text/csv", icon=":material/download:", on_click="ignore",
-)  # fmt: skip
-file = st.file_uploader("Your table (CSV or XLSX)", type=["csv", "tsv", "txt", "xlsx"],
-                        max_upload_size=upload.MAX_BYTES // 2**20, key="byod_file")  # fmt: skip
+    "Download the example CSV",
+    EXAMPLE.to_csv(index=False).encode(),
+    "labordash_example.csv",
+    "text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+)
+file = st.file_uploader(
+    "Your table (CSV or XLSX)",
+    type=["csv", "tsv", "txt", "xlsx"],
+    max_upload_size=upload.MAX_BYTES // 2**20,
+    key="byod_file",
+)
 use_example = file is None and st.session_state.get("byod_use_example", False)
 if file is None and not use_example:
     st.info("No file yet: upload one, or use the example above.")
@@ -170,27 +216,40 @@ view = {"industry": industry, "year": year}  # the file itself is not in any lin
 layer, level, matched = best_layer(sorted(df["region"].unique()))
 if layer:
     mp = maps.region_map(
-        sel.set_index("region")["lq"], layer, level=level, breaks=maps.LQ_BREAKS, zoom=True,
+        sel.set_index("region")["lq"],
+        layer,
+        level=level,
+        breaks=maps.LQ_BREAKS,
+        zoom=True,
         title=f"Location quotient: {upload.plain(industry)}",
         subtitle=f"ratio (all regions in the file = 1){when}",
-        source=f"Your data · {geo.LAYERS[layer].credit}", unit="",
+        source=f"Your data · {geo.LAYERS[layer].credit}",
+        unit="",
         names=common.region_names(),
-    )  # fmt: skip
+    )
     common.figure(mp, key="byod_map")
-    common.export_buttons(registry.Built(mp, [], name="your_data_lq_map", params=view),
-                          key="x_byod_map")  # fmt: skip
+    common.export_buttons(
+        registry.Built(mp, [], name="your_data_lq_map", params=view), key="x_byod_map"
+    )
     st.caption(upload.inert(f"{mp.alt} Region codes matched {LAYERS[layer]} ({matched:.0%})."))
 else:
-    st.caption("No map: the region codes are not NUTS, US county FIPS or Russian ISO codes "
-               f"(best match {matched:.0%}).")  # fmt: skip
+    st.caption(
+        "No map: the region codes are not NUTS, US county FIPS or Russian ISO codes "
+        f"(best match {matched:.0%})."
+    )
 bars = charts.ranked_bars(
-    sel, label="label", value="lq", title=f"Location quotient: {upload.plain(industry)}",
-    subtitle=f"ratio (all regions in the file = 1){when}", source="Your data",
-    x_title="Location quotient", reference=1.0, reference_label="= 1",
-)  # fmt: skip
+    sel,
+    label="label",
+    value="lq",
+    title=f"Location quotient: {upload.plain(industry)}",
+    subtitle=f"ratio (all regions in the file = 1){when}",
+    source="Your data",
+    x_title="Location quotient",
+    reference=1.0,
+    reference_label="= 1",
+)
 common.figure(bars, key="byod_bars")
-common.export_buttons(registry.Built(bars, [], name="your_data_lq", params=view),
-                      key="x_byod_bars")  # fmt: skip
+common.export_buttons(registry.Built(bars, [], name="your_data_lq", params=view), key="x_byod_bars")
 st.caption(upload.inert(bars.alt))
 shown = sel.drop(columns="label").sort_values("lq", ascending=False)
 common.dataframe(shown, key="byod_lq")

@@ -114,8 +114,9 @@ def open_tall(browser, url: str, plots: int, shot: str):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
-    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= {plots}",
-                           timeout=90_000)  # fmt: skip
+    page.wait_for_function(
+        f"document.querySelectorAll('{PLOTS}').length >= {plots}", timeout=90_000
+    )
     page.wait_for_timeout(2000)
     page.screenshot(path=str(ARTIFACTS / shot))
     assert page.locator('[data-testid="stException"]').count() == 0

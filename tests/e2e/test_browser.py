@@ -75,8 +75,7 @@ def test_guns_vs_butter_draws_map_and_model(browser, app_url):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{app_url}/guns-vs-butter?group=nato&civilian=education_gdp")
     page.wait_for_selector('[data-testid="stMetric"]', timeout=90_000)
-    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= 4",
-                           timeout=60_000)  # fmt: skip
+    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= 4", timeout=60_000)
     page.wait_for_timeout(500)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "guns_vs_butter.png"))
@@ -115,8 +114,9 @@ def test_dependence_maps_draw_polygons(browser, app_url, query, shot, min_pixels
 
 
 def test_region_profile_draws(browser, app_url):
-    page, errors = open_tall(browser, f"{app_url}/region?system=ru_subject&region=RU-TUL", 4,
-                             "profile_ru.png")  # fmt: skip
+    page, errors = open_tall(
+        browser, f"{app_url}/region?system=ru_subject&region=RU-TUL", 4, "profile_ru.png"
+    )
     body = page.inner_text("body")
     assert "Industry mix of Tula" in body and "Shift-share" in body
     assert page.locator(".st-key-waterfall .js-plotly-plot .bars path").count() >= 5
@@ -130,10 +130,10 @@ def test_upload_your_own_table(browser, app_url):
     page.goto(f"{app_url}/your-data")
     page.wait_for_selector("text=No file yet", timeout=60_000)
     rows = ["region,industry,employment"] + [
-        f"{r},{i},{v}" for r, vals in {"DE11": (500, 900), "DE12": (100, 600),
-                                       "FR10": (200, 3000)}.items()
+        f"{r},{i},{v}"
+        for r, vals in {"DE11": (500, 900), "DE12": (100, 600), "FR10": (200, 3000)}.items()
         for i, v in zip(("mfg", "services"), vals, strict=True)
-    ]  # fmt: skip
+    ]
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}]
     )
@@ -146,17 +146,27 @@ def test_upload_your_own_table(browser, app_url):
     assert coloured_pixels(page.locator(".st-key-byod_map .js-plotly-plot").screenshot()) > 300
     # a damaged file is refused with a message, not a traceback
     page.locator('input[type="file"]').set_input_files(
-        files=[{"name": "bad.csv", "mimeType": "text/csv",
-                "buffer": b"region,industry,employment\nDE11,mfg,lots\n"}]
-    )  # fmt: skip
+        files=[
+            {
+                "name": "bad.csv",
+                "mimeType": "text/csv",
+                "buffer": b"region,industry,employment\nDE11,mfg,lots\n",
+            }
+        ]
+    )
     page.wait_for_selector("text=not numbers", timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     # labels from a file are text: a Markdown image in one is shown, never fetched
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url) if "203.0.113.7" in r.url else None)
     label = "![x](http://203.0.113.7/pixel.png)"
-    rows = ["region,industry,employment", f"DE11,{label},5", "DE11,b,9", f"DE12,{label},7",
-            "DE12,b,3"]  # fmt: skip
+    rows = [
+        "region,industry,employment",
+        f"DE11,{label},5",
+        "DE11,b,9",
+        f"DE12,{label},7",
+        "DE12,b,3",
+    ]
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "md.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}]
     )
@@ -224,8 +234,9 @@ def test_changed_selection_lives_in_a_shareable_url(browser, app_url):
 
 def test_the_links_copy_button_shows_without_hover(browser, app_url):
     """A phone has no hover: the Link popover's copy button is shown, not revealed on hover."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 1400}, has_touch=True,
-                              is_mobile=True)  # fmt: skip
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 1400}, has_touch=True, is_mobile=True
+    )
     page = ctx.new_page()
     page.goto(app_url)
     page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)

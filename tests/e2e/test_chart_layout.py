@@ -51,15 +51,17 @@ def _variants() -> list[tuple[str, dict]]:
     names = lookups.region_names()
     longest = sorted(russia.subjects(), key=lambda c: -len(names.get(c, c)))[:12]
     every = [(n, {}) for n, e in sorted(registry.REGISTRY.items()) if e.kind == "chart"]
-    stress = [("milex_series", {"countries": TWELVE}),
-              ("milex_series", {"countries": TWELVE, "events": "on"}),
-              ("gvb_series", {"group": "custom", "countries": TWELVE[:10]}),
-              ("gvb_scatter", {"group": "custom", "countries": TWELVE}),
-              ("russia_wages", {"regions": longest}),
-              ("russia_wartime_shares", {"regions": longest}),
-              ("russia_social_vs_manufacturing", {"regions": longest}),
-              ("russia_social_bars", {"regions": longest}),
-              ("russia_shipments", {"regions": longest})]  # fmt: skip
+    stress = [
+        ("milex_series", {"countries": TWELVE}),
+        ("milex_series", {"countries": TWELVE, "events": "on"}),
+        ("gvb_series", {"group": "custom", "countries": TWELVE[:10]}),
+        ("gvb_scatter", {"group": "custom", "countries": TWELVE}),
+        ("russia_wages", {"regions": longest}),
+        ("russia_wartime_shares", {"regions": longest}),
+        ("russia_social_vs_manufacturing", {"regions": longest}),
+        ("russia_social_bars", {"regions": longest}),
+        ("russia_shipments", {"regions": longest}),
+    ]
     return every + [(n, p) for n, p in stress if n in registry.REGISTRY]
 
 
@@ -74,8 +76,9 @@ def test_every_chart_keeps_its_plot_and_names_its_series(browser, store_env, win
 
     width = WIDTHS[window]
     page = browser.new_page(viewport={"width": width + 40, "height": 1200})
-    page.set_content(f"<body style='margin:0'><div id='chart' style='width:{width}px'></div>"
-                     "</body>")  # fmt: skip
+    page.set_content(
+        f"<body style='margin:0'><div id='chart' style='width:{width}px'></div></body>"
+    )
     page.add_script_tag(path=str(PLOTLY_JS))
     problems, sizes = [], []
     for name, params in _variants():

@@ -81,8 +81,11 @@ def test_page_draws_and_passes_axe(browser, app_url, name):
     assert len(alts) >= charts and all(len(a) > 40 for a in alts), alts
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     found = result.response["violations"]
-    bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in found
-           if v["impact"] in ("serious", "critical")]  # fmt: skip
+    bad = [
+        (v["id"], v["impact"], v["nodes"][0]["html"][:120])
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not bad, bad
     assert not errors, errors
     page.close()
@@ -191,8 +194,7 @@ def test_usable_by_keyboard(browser, app_url):
         pytest.fail("the measure selector cannot be reached with Tab")
     page.keyboard.press("ArrowDown")  # opens the list on the next option
     page.keyboard.press("Enter")
-    page.wait_for_function("location.search.includes('measure=milex_gov_share')",
-                           timeout=30_000)  # fmt: skip
+    page.wait_for_function("location.search.includes('measure=milex_gov_share')", timeout=30_000)
     settled(page, 1)
     title = page.locator(".st-key-head_milex_chart").inner_text()  # page text above it
     assert title.startswith("Military expenditure as a share of government spending"), title

@@ -22,8 +22,12 @@ def _boxes(page) -> dict[str, list[dict]]:
     """Bounding boxes (x, y, width, height) of the first chart's text parts."""
     chart = page.locator(".js-plotly-plot").first
     found = {}
-    for part, sel in {"title": ".gtitle", "subtitle": ".gtitle-subtitle",
-                      "legend": ".legend", "annotations": ".annotation"}.items():  # fmt: skip
+    for part, sel in {
+        "title": ".gtitle",
+        "subtitle": ".gtitle-subtitle",
+        "legend": ".legend",
+        "annotations": ".annotation",
+    }.items():
         found[part] = [b for b in (e.bounding_box() for e in chart.locator(sel).all()) if b]
     return found
 
@@ -51,8 +55,9 @@ def test_home_with_12_countries_has_no_overlap_and_12_colours(browser, app_url, 
     assert head.startswith("Military expenditure") and "% of GDP" in head, head
     names = page.locator(".js-plotly-plot").first.locator(".legendtext").all_text_contents()
     assert len(names) == 12, names
-    clashes = [(n1, n2) for (n1, b1), (n2, b2) in itertools.combinations(parts, 2)
-               if _overlap(b1, b2)]  # fmt: skip
+    clashes = [
+        (n1, n2) for (n1, b1), (n2, b2) in itertools.combinations(parts, 2) if _overlap(b1, b2)
+    ]
     assert not clashes, clashes
     strokes = page.eval_on_selector_all(
         ".js-plotly-plot:first-of-type .scatterlayer .trace path.js-line",
@@ -133,10 +138,13 @@ def _exported_charts() -> list[tuple[str, dict]]:
     from dashboard import registry
 
     every = [(n, {}) for n, e in sorted(registry.REGISTRY.items()) if e.kind == "chart"]
-    return [*every, ("milex_series", {"countries": TWELVE}),
-            ("milex_series", {"countries": TWELVE, "values": "index", "scale": "log"}),
-            ("gvb_series", {"group": "custom", "countries": TWELVE[:9]}),
-            ("milex_map", {"mapmode": "change", "years": "2014-2024"})]  # fmt: skip
+    return [
+        *every,
+        ("milex_series", {"countries": TWELVE}),
+        ("milex_series", {"countries": TWELVE, "values": "index", "scale": "log"}),
+        ("gvb_series", {"group": "custom", "countries": TWELVE[:9]}),
+        ("milex_map", {"mapmode": "change", "years": "2014-2024"}),
+    ]
 
 
 def test_exported_svgs_have_no_overlapping_or_cut_text(browser, store_env):
@@ -152,8 +160,10 @@ def test_exported_svgs_have_no_overlapping_or_cut_text(browser, store_env):
         for name, params in _exported_charts():
             b = registry.build(name, params)
             svg = export.image(b.chart.figure, "svg").decode()
-            page.set_content(f"<body style='margin:0'><div class='js-plotly-plot' "
-                             f"style='display:inline-block'>{svg}</div></body>")  # fmt: skip
+            page.set_content(
+                f"<body style='margin:0'><div class='js-plotly-plot' "
+                f"style='display:inline-block'>{svg}</div></body>"
+            )
             for c in page.evaluate(PARTS_JS):
                 parts, outer = c["parts"], c["outer"]
                 for (n1, t1, b1), (n2, t2, b2) in itertools.combinations(parts, 2):
@@ -185,8 +195,7 @@ def _pdf_runs(pdf: bytes) -> tuple[list[tuple[str, dict]], float, float]:
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
             h, long = size * scale, 0.5 * size * scale * len(text.strip())
             if abs(cm[1]) > abs(cm[0]):  # set vertically: a y axis title
-                runs.append((text.strip(), {"x": x - h, "y": y - long, "width": h,
-                                            "height": long}))  # fmt: skip
+                runs.append((text.strip(), {"x": x - h, "y": y - long, "width": h, "height": long}))
             else:
                 runs.append((text.strip(), {"x": x, "y": y, "width": long, "height": h}))
 
@@ -194,10 +203,16 @@ def _pdf_runs(pdf: bytes) -> tuple[list[tuple[str, dict]], float, float]:
     return runs, float(page.mediabox.width), float(page.mediabox.height)
 
 
-@pytest.mark.parametrize(("name", "params"), [
-    ("milex_series", {"countries": TWELVE, "events": "on"}), ("gvb_cofog", {}),
-    ("dependence_map", {}), ("region_mix", {}), ("russia_wages", {}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("milex_series", {"countries": TWELVE, "events": "on"}),
+        ("gvb_cofog", {}),
+        ("dependence_map", {}),
+        ("region_mix", {}),
+        ("russia_wages", {}),
+    ],
+)
 def test_exported_pdf_text_lies_on_the_page_apart(store_env, name, params):
     """The PDF as published: every text run inside the page, the title on top, the source line
     at the bottom, no two runs overlapping."""
@@ -217,6 +232,7 @@ def test_exported_pdf_text_lies_on_the_page_apart(store_env, name, params):
     footer = charts.texts(b.chart.figure)["source"]
     lowest = min(runs, key=lambda r: r[1]["y"])[0]
     assert lowest in footer or lowest.startswith("Made with labordash"), lowest
-    clashes = [(t1, t2) for (t1, b1), (t2, b2) in itertools.combinations(runs, 2)
-               if _overlap(b1, b2)]  # fmt: skip
+    clashes = [
+        (t1, t2) for (t1, b1), (t2, b2) in itertools.combinations(runs, 2) if _overlap(b1, b2)
+    ]
     assert not clashes, clashes
