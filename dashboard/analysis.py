@@ -247,11 +247,22 @@ def tradeoff_model(
     effects; the counts are in ``result.dropped``. ``r2_within`` and ``r2_overall`` are defined
     as linearmodels defines them (see ``_r_squared``); the within R² only with country effects.
     """
-    # here, not at the top, and not statsmodels.api (which loads every model and distribution:
-    # 0.4 s more): a 0.4 s import only models need
-    from statsmodels.regression.linear_model import OLS
-    from statsmodels.tools.tools import add_constant
+    _check_arguments(panel, [outcome, treatment, *controls], effects, cov, transform, lags)
+    df, lag_cols, dropped = _prepare(panel, outcome, treatment, controls, effects, transform, lags)
+    regressors = [treatment, *lag_cols, *controls]
+    if len(df) <= len(regressors) + 1:
+        raise ValueError(
+            f"too few observations ({len(df)}) for {len(regressors)} regressors after dropping "
+            f"{sum(dropped.values())} rows ({dropped})"
+        )
+    fit, X, y = _fit(df, outcome, regressors, effects, cov)
+    return _result(
+        fit, df, X, y, outcome, treatment, regressors, effects, cov, transform, alpha, dropped
+    )
 
+
+def _check_arguments(panel, cols, effects, cov, transform, lags) -> None:
+    """Every choice one of the allowed ones; the variables distinct columns of ``panel``."""
     if effects not in EFFECTS:
         raise ValueError(f"effects must be one of {EFFECTS}, not {effects!r}")
     if cov not in COVS:
@@ -260,17 +271,19 @@ def tradeoff_model(
         raise ValueError(f"transform must be one of {TRANSFORMS}, not {transform!r}")
     if not 0 <= int(lags) <= 5:
         raise ValueError("lags must be between 0 and 5")
-    cols = [outcome, treatment, *controls]
     if len(set(cols)) != len(cols):
         raise ValueError(f"outcome, treatment and controls must differ: {cols}")
     missing = [c for c in ["geo", "year", *cols] if c not in panel.columns]
     if missing:
         raise KeyError(f"panel has no column(s) {missing}")
 
-    # every transform and lag is computed on the full series first (a lag needs the treatment
-    # a year earlier, not the whole row), then rows are dropped, each for its first reason
+
+def _prepare(panel, outcome, treatment, controls, effects, transform, lags):
+    """The estimation sample: transforms and lags computed on the full series first (a lag
+    needs the treatment a year earlier, not the whole row), then rows dropped, each for its
+    first reason. Returns the rows, the lag columns and the counts dropped by reason."""
+    cols = [outcome, treatment, *controls]
     df = panel[["geo", "year", *cols]].sort_values(["geo", "year"]).reset_index(drop=True)
-    dropped: dict[str, int] = {}
     gone = df[cols].isna().any(axis=1).to_numpy().copy()
     reasons = [("missing value", gone.copy())]
     if transform == "logs":
@@ -294,28 +307,24 @@ def tradeoff_model(
         bad = df[lag_cols].isna().any(axis=1).to_numpy() & ~gone
         reasons.append((f"no {treatment} value in the {int(lags)} year(s) before (lags)", bad))
         gone |= bad
-    for reason, mask in reasons:
-        if mask.any():
-            dropped[reason] = int(mask.sum())
+    dropped = {reason: int(mask.sum()) for reason, mask in reasons if mask.any()}
     df = df[~gone].reset_index(drop=True)
-
-    def drop(mask: pd.Series | np.ndarray, reason: str) -> None:
-        nonlocal df
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            dropped[reason] = dropped.get(reason, 0) + int(mask.sum())
-            df = df[~mask].reset_index(drop=True)
-
     if effects in ("entity", "twoway"):
-        counts = df["geo"].map(df["geo"].value_counts())
-        drop(counts < 2, "only one year for the country (absorbed by its effect)")
+        single = (df["geo"].map(df["geo"].value_counts()) < 2).to_numpy()
+        if single.any():
+            reason = "only one year for the country (absorbed by its effect)"
+            dropped[reason] = dropped.get(reason, 0) + int(single.sum())
+            df = df[~single].reset_index(drop=True)
+    return df, lag_cols, dropped
 
-    regressors = [treatment, *lag_cols, *controls]
-    if len(df) <= len(regressors) + 1:
-        raise ValueError(
-            f"too few observations ({len(df)}) for {len(regressors)} regressors after dropping "
-            f"{sum(dropped.values())} rows ({dropped})"
-        )
+
+def _fit(df, outcome, regressors, effects, cov):
+    """OLS with the fixed effects as dummies and the chosen errors; the fit, X and y."""
+    # here, not at the top, and not statsmodels.api (which loads every model and distribution:
+    # 0.4 s more): a 0.4 s import only models need
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
     X = df[regressors].astype(float)
     fe_terms = []
     if effects in ("entity", "twoway"):
@@ -327,12 +336,21 @@ def tradeoff_model(
     model = OLS(y, X)
     if cov == "cluster":
         groups = pd.factorize(df["geo"])[0]
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
-    elif cov == "HC1":
-        fit = model.fit(cov_type="HC1", use_t=True)
-    else:
-        fit = model.fit()
+        return model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True), X, y
+    if cov == "HC1":
+        return model.fit(cov_type="HC1", use_t=True), X, y
+    return model.fit(), X, y
 
+
+FE_TEXT = {"none": "", "entity": " + country FE", "time": " + year FE",
+           "twoway": " + country FE + year FE"}  # fmt: skip
+WRAP = {"levels": "{}", "logs": "log({})", "first_difference": "Δ{}"}
+
+
+def _result(
+    fit, df, X, y, outcome, treatment, regressors, effects, cov, transform, alpha, dropped
+) -> TradeoffResult:
+    """The treatment's coefficient, errors and interval, every regressor's row, R², sample."""
     ci = fit.conf_int(alpha)
     keep = ["const", *regressors] if effects == "none" else regressors
     params = pd.DataFrame(
@@ -346,13 +364,7 @@ def tradeoff_model(
         }
     )
     r2_within, r2_overall = _r_squared(df, y, X[regressors], fit.params[regressors], effects)
-    fe_text = {
-        "none": "",
-        "entity": " + country FE",
-        "time": " + year FE",
-        "twoway": " + country FE + year FE",
-    }[effects]
-    wrap = {"levels": "{}", "logs": "log({})", "first_difference": "Δ{}"}[transform]
+    wrap = WRAP[transform]
     formula = f"{wrap.format(outcome)} ~ " + " + ".join(wrap.format(r) for r in regressors)
     t = params.loc[treatment]
     return TradeoffResult(
@@ -368,7 +380,7 @@ def tradeoff_model(
         n_periods=int(df["year"].nunique()),
         r2_within=r2_within,
         r2_overall=r2_overall,
-        formula=formula + fe_text + f"  [{cov} errors]",
+        formula=formula + FE_TEXT[effects] + f"  [{cov} errors]",
         effects=effects,
         cov=cov,
         transform=transform,

@@ -379,9 +379,6 @@ def export(
     PDF; two charts that would get one file name get distinct ones (said so). The exit status
     is 1 when any chart failed, 2 when the spec is wrong (nothing is rendered then).
     """
-    from dashboard import export as ex
-    from dashboard import registry
-
     if list_:
         _print_listing(as_json)
         return
@@ -399,34 +396,49 @@ def export(
     }
     items = _read_spec(spec) if spec else [one]
     for i, it in enumerate(items, 1):  # names and parameters first: fail before rendering
-        name, params = it.get("chart"), it.get("params", {})
-        try:
-            e = registry.entry(str(name))
-            if not isinstance(params, dict):
-                raise registry.SpecError(f"params must be a table of name = value, got {params!r}")
-            unknown = sorted(set(params) - set(e.defaults()))
-            if unknown:
-                raise registry.SpecError(
-                    f"unknown parameter(s) {unknown}; allowed: {sorted(e.defaults())}"
-                )
-        except registry.SpecError as exc:
-            console.print(f"[red]chart {i} ({escape(str(name))}): {escape(str(exc))}[/]")
-            raise typer.Exit(2) from None
-        f = it.get("format") or fmt or ("svg" if e.kind == "chart" else "csv")
-        if f not in (ex.FORMATS if e.kind == "chart" else ("csv",)):
-            allowed = ", ".join(ex.FORMATS) if e.kind == "chart" else "csv (a table)"
-            console.print(
-                f"[red]chart {i} ({escape(str(name))}): format must be one of {allowed}[/]"
+        _check_item(i, it, fmt, width, height)
+    _make_out_dir(out)
+    if _export_all(items, out):
+        raise typer.Exit(1)
+
+
+def _check_item(i: int, it: dict, fmt: str | None, width: int, height: int | None) -> None:
+    """Chart ``i`` of a spec: a known chart with known parameters, a format it has and sizes in
+    range; ``format``, ``width`` and ``height`` filled in. Exit status 2 otherwise."""
+    from dashboard import export as ex
+    from dashboard import registry
+
+    name, params = it.get("chart"), it.get("params", {})
+
+    def wrong(message: str) -> typer.Exit:
+        console.print(f"[red]chart {i} ({escape(str(name))}): {escape(message)}[/]")
+        return typer.Exit(2)
+
+    try:
+        e = registry.entry(str(name))
+        if not isinstance(params, dict):
+            raise registry.SpecError(f"params must be a table of name = value, got {params!r}")
+        unknown = sorted(set(params) - set(e.defaults()))
+        if unknown:
+            raise registry.SpecError(
+                f"unknown parameter(s) {unknown}; allowed: {sorted(e.defaults())}"
             )
-            raise typer.Exit(2)
-        it["format"] = f
-        try:
-            it["width"] = ex.check_size(it.get("width", width), "width")
-            if it.get("height", height) is not None:
-                it["height"] = ex.check_size(it.get("height", height), "height")
-        except ex.ExportError as exc:
-            console.print(f"[red]chart {i} ({escape(str(name))}): {escape(str(exc))}[/]")
-            raise typer.Exit(2) from None
+    except registry.SpecError as exc:
+        raise wrong(str(exc)) from None
+    f = it.get("format") or fmt or ("svg" if e.kind == "chart" else "csv")
+    if f not in (ex.FORMATS if e.kind == "chart" else ("csv",)):
+        allowed = ", ".join(ex.FORMATS) if e.kind == "chart" else "csv (a table)"
+        raise wrong(f"format must be one of {allowed}")
+    it["format"] = f
+    try:
+        it["width"] = ex.check_size(it.get("width", width), "width")
+        if it.get("height", height) is not None:
+            it["height"] = ex.check_size(it.get("height", height), "height")
+    except ex.ExportError as exc:
+        raise wrong(str(exc)) from None
+
+
+def _make_out_dir(out: Path) -> None:
     if out.exists() and not out.is_dir():
         console.print(f"[red]error:[/] --out {escape(str(out))} is a file, not a directory")
         raise typer.Exit(2)
@@ -435,6 +447,46 @@ def export(
     except OSError as exc:
         console.print(f"[red]error:[/] cannot create --out {escape(str(out))}: {exc.strerror}")
         raise typer.Exit(2) from None
+
+
+def _free_stem(it: dict, taken: dict[str, str], say) -> str:
+    """The file name (without suffix) of an item: its ``file`` or its chart and parameters,
+    made safe, with _2, _3... when this run already wrote that name (said so)."""
+    from dashboard import export as ex
+
+    name, f = it["chart"], it["format"]
+    wanted = ex.safe_name(
+        it.get("file") or "_".join([name, *map(str, it.get("params", {}).values())])
+    )
+    stem, n = wanted, 1
+    while f"{stem}.{f}".lower() in taken:  # never overwrite a file of this run
+        n += 1
+        stem = f"{wanted}_{n}"
+    if stem != wanted:
+        say(
+            f"[yellow]note[/] {escape(wanted)}.{f} is already the file of "
+            f"{escape(taken[f'{wanted}.{f}'.lower()])}; writing {escape(stem)}.{f}"
+        )
+    taken[f"{stem}.{f}".lower()] = name
+    return stem
+
+
+def _render(it: dict) -> bytes:
+    """The item's file: the chart as an image, or the table as CSV."""
+    from dashboard import export as ex
+    from dashboard import registry
+
+    built = registry.build(it["chart"], it.get("params", {}))
+    if built.chart is None:
+        return ex.spreadsheet_safe(built.table).to_csv(index=False).encode("utf-8")
+    return ex.image(built.chart.figure, it["format"], width=it["width"], height=it.get("height"))
+
+
+def _export_all(items: list[dict], out: Path) -> int:
+    """Render and write every item with one Chromium and a progress bar; the number failed."""
+    from dashboard import export as ex
+    from dashboard import registry
+
     taken: dict[str, str] = {}  # lower-cased file name -> the chart that has it (this run)
     failed = 0
     columns = (
@@ -447,44 +499,24 @@ def export(
     with Progress(*columns, console=console) as progress, ex.one_browser():
         task = progress.add_task("exporting", total=len(items))
         for it in items:
-            name, params, f = it["chart"], it.get("params", {}), it["format"]
-            wanted = ex.safe_name(it.get("file") or "_".join([name, *map(str, params.values())]))
-            stem, n = wanted, 1
-            while f"{stem}.{f}".lower() in taken:  # never overwrite a file of this run
-                n += 1
-                stem = f"{wanted}_{n}"
-            if stem != wanted:
-                progress.console.print(
-                    f"[yellow]note[/] {escape(wanted)}.{f} is already the file of "
-                    f"{escape(taken[f'{wanted}.{f}'.lower()])}; writing {escape(stem)}.{f}"
-                )
-            taken[f"{stem}.{f}".lower()] = name
-            progress.update(task, description=f"{stem}.{f}")
+            stem = _free_stem(it, taken, progress.console.print)
+            target = out / f"{stem}.{it['format']}"
+            progress.update(task, description=target.name)
             try:
-                built = registry.build(name, params)
-                if built.chart is None:
-                    data = ex.spreadsheet_safe(built.table).to_csv(index=False).encode("utf-8")
-                else:
-                    data = ex.image(
-                        built.chart.figure, f, width=it["width"], height=it.get("height")
-                    )
+                data = _render(it)
+                replaced = " (replaced the file that was there)" if target.exists() else ""
+                target.write_bytes(data)
             except (registry.SpecError, ex.ExportError, ValueError, KeyError, LookupError) as exc:
                 # LookupError: the store lacks a dataset or map layer, or it is damaged
                 progress.console.print(f"[red]FAILED[/] {escape(stem)}: {escape(str(exc))}")
                 failed += 1
+            except OSError as exc:
+                progress.console.print(f"[red]FAILED[/] {escape(stem)}: {exc.strerror}")
+                failed += 1
             else:
-                target = out / f"{stem}.{f}"
-                replaced = " (replaced the file that was there)" if target.exists() else ""
-                try:
-                    target.write_bytes(data)
-                except OSError as exc:
-                    progress.console.print(f"[red]FAILED[/] {escape(stem)}: {exc.strerror}")
-                    failed += 1
-                else:
-                    progress.console.print(f"[green]ok[/] {escape(str(target))}{replaced}")
+                progress.console.print(f"[green]ok[/] {escape(str(target))}{replaced}")
             progress.advance(task)
-    if failed:
-        raise typer.Exit(1)
+    return failed
 
 
 if __name__ == "__main__":
