@@ -137,6 +137,32 @@ def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     return Built(ws, ["rosstat_regions"])
 
 
+@table("russia", ["roskazna_budget", "ru_population"])
+def russia_budget_table(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
+    """The chosen regions' consolidated budgets by function (national economy, education,
+    health, social policy): % of executed spending and roubles per person in each Treasury
+    year, rounded to 0.1."""
+    chosen = _regions(regions)
+    names = lookups.region_names()
+    t = russia.budget_table(chosen, names)
+    years = sorted({c.rsplit(" ", 1)[1] for c in t.columns if c.startswith("% of spending")})
+    columns = {c: (c, "%.1f") for c in t.columns if c not in ("region", "function")}
+    columns["region"] = ("Region", None)  # names here, not codes
+    return Built(
+        None,
+        ["roskazna_budget", "ru_population"],
+        table=t,
+        notes={
+            "title": f"The chosen regions' budgets by function, {' and '.join(years)}",
+            "sample": f"Sample: {', '.join(names.get(g, g) for g in chosen)}.",
+            "columns": columns,
+            "caption": "Share of the consolidated budget's executed spending, and roubles per "
+            "person, for national economy (04), education (07), health (09; most health care is "
+            "paid by the health-insurance fund, which is left out) and social policy (10).",
+        },
+    )
+
+
 @chart("russia", ["roskazna_budget", "ru_population"])
 def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Grouped bars of social-policy spending per head of the chosen regions in 2019 and 2021,

@@ -260,7 +260,8 @@ def registered_table(name: str, *, key: str, export_key: str, **params) -> regis
         c: st.column_config.NumberColumn(short.get(c, label), format=fmt, help=label)
         for c, (label, fmt) in b.notes.get("columns", {}).items()
     }
-    config["name"] = st.column_config.TextColumn("Region", pinned=True)
+    region = "name" if "name" in b.table else "region"  # the region's name, not its code
+    config[region] = st.column_config.TextColumn("Region", pinned=True)
     dataframe(b.table, key=key, column_config={"geo": None, **config})
     if b.notes.get("caption"):
         st.caption(b.notes["caption"])
@@ -295,6 +296,7 @@ COLUMNS = {
     "hoover_index": ("Hoover index", "%.3f"), "n_suppressed": ("Suppressed cells", "%d"),
     "share": ("Share, %", "%.2f"), "lq": ("Location quotient", "%.2f"),
     "status": ("Status", None), "rank": ("Rank", "%d"), "year": ("Year", None),
+    "function": ("Budget function", None),
 }  # fmt: skip
 
 

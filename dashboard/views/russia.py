@@ -103,18 +103,12 @@ common.show(
 )
 
 st.header("Budgets by function, 2019 and 2021")
-try:
-    table = russia.budget_table(regions, lookups.region_names())
-except store.StoreMissing as exc:
-    st.warning(f"No Treasury data: {exc}")
-else:
+if (
     common.show("russia_social_bars", key="social_bars", export_key="x_social", regions=regions)
-    st.dataframe(table, hide_index=True, width="stretch", key="budget_table")
-    common.download(table, "russia_budgets_by_function", key="dl_budget")
-    st.caption(
-        "Share of the consolidated budget's executed spending, and roubles per person, for "
-        "national economy (04), education (07), health (09; most health care is paid by the "
-        "health-insurance fund, which is left out) and social policy (10)."
+    is not None
+):  # the Treasury's data is there: its table and Rosstat's social support
+    common.registered_table(
+        "russia_budget_table", key="budget_table", export_key="x_budget", regions=regions
     )
     common.show(
         "russia_social_support",
