@@ -146,12 +146,18 @@ def image(
         height = check_size(height, "height")
     published, height = publication_figure(fig, width, height)
     height = check_size(height, "height")
-    try:
-        scale = scale if scale is not None else (2 if fmt == "png" else 1)
-        data = pio.to_image(published, format=fmt, width=width, height=height, scale=scale)
-    except Exception as exc:  # kaleido raises several kinds; all mean "no image"
-        reason = "timed out" if isinstance(exc, TimeoutError) else str(exc)
-        raise ExportError(f"the {fmt.upper()} could not be rendered: {reason}") from None
+    scale = scale if scale is not None else (2 if fmt == "png" else 1)
+    for attempt in (1, 2):
+        try:
+            data = pio.to_image(published, format=fmt, width=width, height=height, scale=scale)
+            break
+        except Exception as exc:  # kaleido raises several kinds; all mean "no image"
+            # once more after an error other than a timeout: on a loaded machine kaleido's tab
+            # was seen to run the figure before its own scripts had loaded ("kaleido_scopes is
+            # not defined"); an error that is the figure's comes back the second time
+            if isinstance(exc, TimeoutError) or attempt == 2:
+                reason = "timed out" if isinstance(exc, TimeoutError) else str(exc)
+                raise ExportError(f"the {fmt.upper()} could not be rendered: {reason}") from None
     title = charts.texts(fig)["title"]
     return describe_file(check_image(data, fmt), fmt, title, url)
 

@@ -214,3 +214,28 @@ def test_markup_in_user_text_is_printed_as_written(store_env, tmp_path):
     assert (tmp_path / "out" / f"{export.safe_name('[b]arms')}.csv").exists(), res.output
     pulled = CliRunner().invoke(app, ["pull", "x[/x]"])
     assert pulled.exit_code == 2 and "x[/x]" in pulled.output, pulled.output
+
+
+def test_a_renderer_error_is_tried_once_more_and_a_timeout_is_not(chart, monkeypatch):
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(kwargs["format"])
+        if len(calls) == 1:  # as kaleido's tab did once before its scripts had loaded
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+    monkeypatch.setattr(export.pio, "to_image", flaky)
+    monkeypatch.setattr(export, "describe_file", lambda data, *a, **k: data)
+    assert export.image(chart.figure, "png").startswith(b"\x89PNG")
+    assert calls == ["png", "png"]
+
+    def hangs(*args, **kwargs):
+        calls.append("timeout")
+        raise TimeoutError
+
+    calls.clear()
+    monkeypatch.setattr(export.pio, "to_image", hangs)
+    with pytest.raises(export.ExportError, match="PNG could not be rendered: timed out"):
+        export.image(chart.figure, "png")
+    assert calls == ["timeout"]
