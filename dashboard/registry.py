@@ -49,7 +49,8 @@ class Entry:
 
 # Every chart and table the pages show, in the order `labordash export --list` gives them
 BUILDERS = (
-    dependence.dependence_map, dependence.dependence_ranking, dependence.specialization_map,
+    dependence.dependence_map, dependence.dependence_ranking, dependence.dependence_table,
+    dependence.specialization_map, dependence.concentration_table,
     guns_vs_butter.gvb_series, guns_vs_butter.gvb_table, guns_vs_butter.gvb_scatter,
     guns_vs_butter.gvb_world_map, guns_vs_butter.gvb_cofog, guns_vs_butter.gvb_rolling_correlation,
     guns_vs_butter.gvb_granger, guns_vs_butter.gvb_model,

@@ -7,7 +7,7 @@ import pandas as pd
 
 from dashboard import charts, dependence, geo, maps, systems
 from dashboard.builders import lookups
-from dashboard.building import Built, SpecError, chart
+from dashboard.building import Built, SpecError, chart, table
 from dashboard.provenance import source_line
 from dashboard.systems import Data
 
@@ -121,6 +121,78 @@ def dependence_ranking(
         top=int(top),
     )
     return Built(ch, [s.dataset], params={"industry": industry, "period": period})
+
+
+@table(
+    "dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)}
+)
+def dependence_table(
+    system: str = systems.DEFAULT,
+    industry: str | None = None,
+    measure: str = "lq",
+    period: str | None = None,
+) -> Built:
+    """Every region ranked by ``measure`` (ties share a rank; regions without a value last):
+    the industry's value and the region's total in the system's unit, its share (%), location
+    quotient and the producer's status."""
+    data, industry, period = selection(system, industry, period)
+    s = data.system
+    names = lookups.region_names()
+    t = lookups.dependence_table(s.key, industry, period).copy()
+    t.insert(1, "name", t["region"].map(lambda c: names.get(c, c)))
+    t = t.assign(rank=dependence.rank(t, measure)).sort_values(["rank", "region"])
+    suppressed = t["status"].ne("ok").any()
+    measure_name = dependence.measure_title(measure, s)[0]
+    return Built(
+        None,
+        [s.dataset],
+        table=t,
+        params={"industry": industry, "period": period},
+        notes={
+            "title": f"Every region ranked: {data.label(industry)}, {period}",
+            "sample": f"Sample: {s.label}, {period}; ranked by {measure_name}.",
+            "columns": {
+                "value": (f"{s.what} ({s.unit})", "%.1f"),
+                "total": (f"total ({s.unit})", "%.1f"),
+                "share": ("share (%)", "%.3f"),
+                "lq": ("LQ", "%.2f"),
+                "rank": ("Rank", "%d"),
+            },
+            "caption": "–: suppressed by the producer (see the status column)."
+            if suppressed
+            else "",
+        },
+    )
+
+
+@table("dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "metric": list(SPEC)})
+def concentration_table(
+    system: str = systems.DEFAULT, metric: str = "krugman", period: str | None = None
+) -> Built:
+    """Each region's concentration and specialization over the system's industries in one
+    period (HHI, Krugman index, entropy, industries counted and left out), sorted by
+    ``metric`` (entropy ascending: the least diversified first)."""
+    data, _, period = selection(system, None, period)
+    s = data.system
+    names = lookups.region_names()
+    conc = period_concentration(data, period)
+    conc.insert(2, "name", conc["region"].map(lambda c: names.get(c, c)))
+    conc = conc.drop(columns="period").sort_values(metric, ascending=metric == "entropy")
+    excluded = int(conc["excluded"].sum())
+    return Built(
+        None,
+        [s.dataset],
+        table=conc,
+        params={"period": period},
+        notes={
+            "title": f"Concentration and specialization, {s.label}, {period}",
+            "sample": f"Sample: {s.label}, {period}; sorted by {SPEC[metric][0]}.",
+            "caption": f"{excluded} suppressed cells were left out; the measures use the "
+            "disclosed industries only."
+            if excluded
+            else "",
+        },
+    )
 
 
 @chart("dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "metric": list(SPEC)})

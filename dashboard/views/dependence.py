@@ -19,7 +19,6 @@ st.markdown(
     "the industry's share in the region with its share in the benchmark economy."
 )
 
-names = common.region_names()
 c1, c2, c3, c4 = st.columns([2, 3, 2, 1.3])
 with c1:
     data = common.choose_system(ui)
@@ -46,8 +45,7 @@ with c4:
     period = ui.selectbox("Period", list(data.periods), common.default_period(data), key="period")
 
 view = {"system": system, "industry": industry, "measure": measure, "period": period}
-table = lookups.dependence_table(system, industry, period).copy()
-table.insert(1, "name", table["region"].map(lambda c: names.get(c, c)))
+table = lookups.dependence_table(system, industry, period)
 title, unit = dependence.measure_title(measure, sysm)
 
 with st.container(border=True):  # what the data cannot say, next to the charts
@@ -78,28 +76,13 @@ common.show(
 )
 common.show("dependence_ranking", key="bars", export_key="x_bars", **view)
 
-shown = table.assign(rank=dependence.rank(table, measure)).sort_values(["rank", "region"])
-common.dataframe(
-    shown,
-    key="table",
-    columns={
-        "value": (f"{sysm.what} ({sysm.unit})", "%.1f"),
-        "total": (f"total ({sysm.unit})", "%.1f"),
-        "share": ("share (%)", "%.3f"),
-        "lq": ("LQ", "%.2f"),
-    },
-)
-if shown["status"].ne("ok").any():
-    st.caption(f"{common.NA}: suppressed by the producer (see the status column).")
-common.download(shown, f"dependence_{system}_{industry}_{period}", key="dl_table")
+common.registered_table("dependence_table", key="table", export_key="x_table", **view)
 
 st.header("Concentration and specialization")
 st.markdown(
     f"How concentrated is each region's economy across {sysm.partition_wording}, and how "
     f"different from the {sysm.benchmark}?"
 )
-conc = charts_dep.period_concentration(data, period)
-conc.insert(2, "name", conc["region"].map(lambda c: names.get(c, c)))
 
 
 @st.fragment
@@ -116,18 +99,17 @@ def specialization() -> None:
         metric=metric,
         period=period,
     )
-    common.dataframe(
-        conc.drop(columns="period").sort_values(metric, ascending=metric == "entropy"),
+    common.registered_table(
+        "concentration_table",
         key="spec_table",
+        export_key="x_spec_table",
+        system=system,
+        metric=metric,
+        period=period,
     )
 
 
 specialization()
-if conc["excluded"].sum():
-    st.caption(
-        f"{int(conc['excluded'].sum())} suppressed cells were left out; the measures use the "
-        "disclosed industries only."
-    )
 st.caption(
     f"{source_line([sysm.dataset])}. Formulas on the Methods page and in `dashboard.metrics`."
 )
