@@ -8,7 +8,7 @@ import pandas as pd
 from dashboard import charts, dependence, metrics, systems
 from dashboard.builders import lookups
 from dashboard.builders.dependence import ALL_SYSTEM_DATASETS, SYSTEM_KEYS
-from dashboard.building import Built, SpecError, chart
+from dashboard.building import Built, SpecError, chart, table
 from dashboard.provenance import source_line
 from dashboard.systems import Data
 
@@ -108,6 +108,46 @@ def shift_share_of(data: Data, region: str, base: str | None, final: str | None)
     lookups.check(data, period=final)
     ss: metrics.ShiftShare = dependence.shift_share(data, region, base, final)
     return base, final, ss, dependence.national_reference(data, region)
+
+
+@table("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
+def share_change_table(
+    system: str = systems.DEFAULT,
+    region: str | None = None,
+    base: str | None = None,
+    final: str | None = None,
+) -> Built:
+    """Each industry's share (%) of the region and of its reference economy in two periods, and
+    the change in percentage points: a comparison that does not depend on the price level
+    (suppressed cells empty). Defaults as the shift-share's."""
+    data, region, _ = selection(system, region)
+    periods = region_periods(data, region)
+    base = base or data.system.default_base(periods)
+    final = final or periods[-1]
+    lookups.check(data, period=base)
+    lookups.check(data, period=final)
+    ref = dependence.national_reference(data, region)
+    t = dependence.share_change(data, region, base, final).round(2)
+    columns = {
+        f"{who}_{what}": (f"{label}, {text}", "%.2f")
+        for who, label in (("region", name_of(region)), ("reference", name_of(ref)))
+        for what, text in (
+            ("share_base", f"% in {base}"),
+            ("share_final", f"% in {final}"),
+            ("change_pp", "change (pp)"),
+        )
+    }
+    return Built(
+        None,
+        [data.system.dataset],
+        table=t,
+        params={"region": region, "base": base, "final": final},
+        notes={
+            "title": f"{name_of(region)}: each industry's share, {base} and {final}",
+            "sample": f"Sample: {name_of(region)} and {name_of(ref)}, {base} and {final}.",
+            "columns": columns,
+        },
+    )
 
 
 @chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})

@@ -137,6 +137,26 @@ def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     return Built(ws, ["rosstat_regions"])
 
 
+@table("russia", ["monotowns"])
+def russia_towns(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
+    """The single-industry towns of the chosen regions on the government's list: region,
+    town, municipality and category."""
+    chosen = _regions(regions)
+    names = lookups.region_names()
+    return Built(
+        None,
+        ["monotowns"],
+        table=russia.towns(chosen, names),
+        notes={
+            "title": "Single-industry towns in the chosen regions",
+            "sample": f"Sample: {', '.join(names.get(g, g) for g in chosen)}.",
+            "caption": "Category 1: the most difficult socio-economic situation; 2: risk of "
+            "deterioration; 3: stable. Izhevsk, Tula and Kovrov are not single-industry "
+            "towns; Votkinsk, Sarapul and Glazov (Udmurtia) are.",
+        },
+    )
+
+
 @table("russia", ["roskazna_budget", "ru_population"])
 def russia_budget_table(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """The chosen regions' consolidated budgets by function (national economy, education,

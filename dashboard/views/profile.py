@@ -108,9 +108,14 @@ else:
             "do not depend on the price level: each industry's share of the region and of the "
             "reference economy in both periods, and the change in percentage points."
         )
-        shares = dependence.share_change(data, region, base, final).round(2)
-        st.dataframe(shares, hide_index=True, width="stretch", key="ss_shares")
-        common.download(shares, f"shares_{region}_{base}_{final}", key="dl_ss_shares")
+        common.registered_table(
+            "share_change_table",
+            key="ss_shares",
+            export_key="x_ss_shares",
+            **view,
+            base=base,
+            final=final,
+        )
 
 st.header("Social indicators")
 try:

@@ -228,10 +228,5 @@ if sc is not None:
     )
 
 with st.expander("Single-industry towns in the selected regions"):
-    st.dataframe(russia.towns(regions, lookups.region_names()), hide_index=True, width="stretch")
-    st.caption(
-        "Category 1: the most difficult socio-economic situation; 2: risk of "
-        "deterioration; 3: stable. Izhevsk, Tula and Kovrov are not single-industry "
-        "towns; Votkinsk, Sarapul and Glazov (Udmurtia) are."
-    )
+    common.registered_table("russia_towns", key="towns", export_key="x_towns", regions=regions)
 st.markdown(CAVEATS)
