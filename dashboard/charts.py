@@ -427,96 +427,19 @@ def stacked_series(
     colours = palette.assign(geos)
     summarize = len(geos) > summarize_above
     alt_parts = []
-    for row, (col, _title, _unit) in enumerate(panels, start=1):
+    for row, (col, panel_title, _unit) in enumerate(panels, start=1):
         d = df.dropna(subset=[col])
         if summarize:
-            n = d.groupby("year")[col].size()
-            enough = n[n >= max(3, len(geos) // 4)].index
-            d = d[d["year"].isin(enough)]
-            q = d.groupby("year")[col].quantile([0.25, 0.5, 0.75]).unstack()
-            fig.add_trace(
-                go.Scatter(
-                    x=q.index,
-                    y=q[0.75],
-                    mode="lines",
-                    line={"width": 0},
-                    showlegend=False,
-                    hoverinfo="skip",
-                ),
-                row=row,
-                col=1,
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=q.index,
-                    y=q[0.25],
-                    fill="tonexty",
-                    mode="lines",
-                    line={"width": 0},
-                    fillcolor="rgba(0,114,178,0.18)",
-                    name="25-75% of countries",
-                    legendgroup="band",
-                    showlegend=row == 1,
-                    hoverinfo="skip",
-                ),
-                row=row,
-                col=1,
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=q.index,
-                    y=q[0.5],
-                    name="median",
-                    line={"color": PALETTE[0]},
-                    customdata=n.reindex(q.index),
-                    showlegend=row == 1,
-                    legendgroup="median",
-                    hovertemplate="median %{y:.2f} (%{customdata} countries)<extra></extra>",
-                ),
-                row=row,
-                col=1,
-            )
-            if len(q):
-                alt_parts.append(
-                    f"{panels[row - 1][1]}: median {q[0.5].iloc[-1]:.1f} in {q.index[-1]}"
-                )
+            said = _band_and_median(fig, d, col, row, len(geos))
         else:
-            ends = []
-            for geo in geos:
-                g = d[d["geo"] == geo]
-                fig.add_trace(
-                    go.Scatter(
-                        x=g["year"],
-                        y=g[col],
-                        mode="lines",
-                        name=names.get(geo, geo),
-                        legendgroup=geo,
-                        showlegend=row == 1,
-                        line={"color": colours[geo]},
-                        hovertemplate=f"{names.get(geo, geo)}: %{{y:.2f}}<extra></extra>",
-                    ),
-                    row=row,
-                    col=1,
-                )
-                if len(g):
-                    ends.append(
-                        f"{names.get(geo, geo)} {g[col].iloc[-1]:.1f} in {g['year'].iloc[-1]}"
-                    )
-            if ends:  # every series of the panel, once
-                alt_parts.append(f"{panels[row - 1][1]}: {', '.join(ends)}")
+            said = _named_lines(fig, d, col, row, geos, names, colours)
+        if said:  # every series of the panel, once
+            alt_parts.append(f"{panel_title}: {said}")
     house_layout(fig, title, subtitle, source, "")
     # the first panel's title stands above the plot, in the top margin
     title_lines = str(fig.layout.annotations[0].text).count("<br>") + 1
     fig.update_layout(margin={"t": 12 + 17 * title_lines}, hovermode="x")
-    for row in range(1, len(panels) + 1):
-        fig.update_yaxes(
-            row=row, col=1, type="log" if log else None, rangemode="tozero" if from_zero else None
-        )
-    if log:
-        for row, (col, _t, _u) in enumerate(panels, start=1):
-            vals = pd.to_numeric(df[col], errors="coerce")
-            fig.update_yaxes(row=row, col=1, **log_ticks(vals[vals > 0]))
-    fig.update_xaxes(nticks=8)
+    _panel_axes(fig, df, [c for c, _t, _u in panels], log, from_zero)
     if years.notna().all():  # periods such as "2016-Q4" are categories: plotly's range
         fig.update_xaxes(range=[float(years.min()) - 0.5, float(years.max()) + 0.5])
     fit_height(fig, plot_px)
@@ -525,6 +448,93 @@ def stacked_series(
     cols = [c for c, _t, _u in panels]
     data = df[["geo", "year", *cols]].assign(name=df["geo"].map(lambda g: names.get(g, g)))
     return Chart(fig, alt, data[["geo", "name", "year", *cols]].reset_index(drop=True))
+
+
+def _band_and_median(fig: go.Figure, d: pd.DataFrame, col: str, row: int, n_geos: int) -> str:
+    """The 25-75% band and the median of ``col`` in panel ``row``, for the years where at least
+    a quarter of the ``n_geos`` countries (and 3) report; the median's last value, as text."""
+    n = d.groupby("year")[col].size()
+    enough = n[n >= max(3, n_geos // 4)].index
+    d = d[d["year"].isin(enough)]
+    q = d.groupby("year")[col].quantile([0.25, 0.5, 0.75]).unstack()
+    edge = {"mode": "lines", "line": {"width": 0}, "hoverinfo": "skip"}
+    fig.add_trace(go.Scatter(x=q.index, y=q[0.75], showlegend=False, **edge), row=row, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=q.index,
+            y=q[0.25],
+            fill="tonexty",
+            fillcolor="rgba(0,114,178,0.18)",
+            name="25-75% of countries",
+            legendgroup="band",
+            showlegend=row == 1,
+            **edge,
+        ),
+        row=row,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=q.index,
+            y=q[0.5],
+            name="median",
+            line={"color": PALETTE[0]},
+            customdata=n.reindex(q.index),
+            showlegend=row == 1,
+            legendgroup="median",
+            hovertemplate="median %{y:.2f} (%{customdata} countries)<extra></extra>",
+        ),
+        row=row,
+        col=1,
+    )
+    return f"median {q[0.5].iloc[-1]:.1f} in {q.index[-1]}" if len(q) else ""
+
+
+def _named_lines(
+    fig: go.Figure,
+    d: pd.DataFrame,
+    col: str,
+    row: int,
+    geos: list[str],
+    names: dict[str, str],
+    colours: dict[str, str],
+) -> str:
+    """One line per country in panel ``row`` (named in the legend once, from the first panel);
+    each country's last value, as text."""
+    ends = []
+    for geo in geos:
+        g = d[d["geo"] == geo]
+        fig.add_trace(
+            go.Scatter(
+                x=g["year"],
+                y=g[col],
+                mode="lines",
+                name=names.get(geo, geo),
+                legendgroup=geo,
+                showlegend=row == 1,
+                line={"color": colours[geo]},
+                hovertemplate=f"{names.get(geo, geo)}: %{{y:.2f}}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        if len(g):
+            ends.append(f"{names.get(geo, geo)} {g[col].iloc[-1]:.1f} in {g['year'].iloc[-1]}")
+    return ", ".join(ends)
+
+
+def _panel_axes(
+    fig: go.Figure, df: pd.DataFrame, cols: list[str], log: bool, from_zero: bool
+) -> None:
+    """Each panel's y axis: logarithmic with readable ticks, or from zero; 8 x ticks."""
+    for row, col in enumerate(cols, start=1):
+        fig.update_yaxes(
+            row=row, col=1, type="log" if log else None, rangemode="tozero" if from_zero else None
+        )
+        if log:
+            vals = pd.to_numeric(df[col], errors="coerce")
+            fig.update_yaxes(row=row, col=1, **log_ticks(vals[vals > 0]))
+    fig.update_xaxes(nticks=8)
 
 
 def scatter_fit(
