@@ -130,6 +130,71 @@ def _projected(layer: str, level: int | None, version: str) -> dict:  # cache ke
 projected.cache_clear = _projected.cache_clear  # type: ignore[attr-defined]
 
 
+def _group_polygons(shapes: dict, region_of, colour, framed: set[str]):
+    """The layer's rings grouped by fill colour (one trace each), the centres of every polygon
+    of each region in ``framed`` (those with data or suppressed) and their bounding box."""
+    groups: dict[str, tuple[list, list]] = {}
+    centres: dict[str, list] = {}
+    extent = None
+    for fid, (xs, ys, centre, _name) in shapes.items():
+        code = region_of(fid)
+        gx, gy = groups.setdefault(colour(code), ([], []))
+        gx += xs
+        gy += ys
+        if centre is not None and code in framed:
+            centres.setdefault(code, []).append(centre)
+            pts = [(x, y) for x, y in zip(xs, ys, strict=True) if x is not None]
+            box = (
+                min(p[0] for p in pts),
+                min(p[1] for p in pts),
+                max(p[0] for p in pts),
+                max(p[1] for p in pts),
+            )
+            extent = (
+                box
+                if extent is None
+                else (*map(min, extent[:2], box[:2]), *map(max, extent[2:], box[2:]))
+            )
+    return groups, centres, extent
+
+
+def _polygons(gx: list, gy: list, color: str, line_width: float) -> go.Scatter:
+    return go.Scatter(
+        # float32 arrays with NaN between rings, not lists with None: plotly validates a list
+        # element by element (most of a map's build) and copies an array at once; 4 bytes hold
+        # a coordinate rounded to 1e-4 on the unit sphere
+        x=np.array(gx, dtype=np.float32),
+        y=np.array(gy, dtype=np.float32),
+        fill="toself",
+        fillcolor=color,
+        mode="lines",
+        hoverinfo="skip",
+        line={"color": "#ffffff", "width": line_width},
+        showlegend=False,
+    )
+
+
+def _region_dots(centres: dict[str, list], text, colour) -> go.Scatter:
+    """One hover point at the mean centre of each region's polygons, visible in the region's
+    colour where ``colour`` is given, else transparent (the polygons carry the colour)."""
+    codes = list(centres)
+    visible = colour is not None
+    return go.Scatter(
+        x=[np.mean([c[0] for c in centres[k]]) for k in codes],
+        y=[np.mean([c[1] for c in centres[k]]) for k in codes],
+        mode="markers",
+        hoverinfo="text",
+        text=[text(k) for k in codes],
+        showlegend=False,
+        name="regions",
+        marker={
+            "size": 8 if visible else 10,
+            "color": [colour(k) for k in codes] if visible else "rgba(0,0,0,0)",
+            "line": {"width": 1 if visible else 0, "color": "#333"},
+        },
+    )
+
+
 def region_map(
     values: pd.Series,
     layer: str,
@@ -167,58 +232,16 @@ def region_map(
     def cls(v) -> int:
         return max(0, int(np.searchsorted(lows, float(v), side="right")) - 1)
 
-    groups: dict[str, tuple[list, list]] = {}
-    centres: dict[str, list] = {}
-    extent = None
-    for fid, (xs, ys, centre, _name) in shapes.items():
-        code = region_of(fid)
+    def colour(code: str) -> str:
         v = vals.get(code)
-        key = colors[cls(v)] if v is not None else SUPPRESSED if code in supp else NO_DATA
-        gx, gy = groups.setdefault(key, ([], []))
-        gx += xs
-        gy += ys
-        if centre is not None and (code in vals.index or code in supp):
-            centres.setdefault(code, []).append(centre)
-            pts = [(x, y) for x, y in zip(xs, ys, strict=True) if x is not None]
-            box = (
-                min(p[0] for p in pts),
-                min(p[1] for p in pts),
-                max(p[0] for p in pts),
-                max(p[1] for p in pts),
-            )
-            extent = (
-                box
-                if extent is None
-                else (
-                    min(extent[0], box[0]),
-                    min(extent[1], box[1]),
-                    max(extent[2], box[2]),
-                    max(extent[3], box[3]),
-                )
-            )
+        return colors[cls(v)] if v is not None else SUPPRESSED if code in supp else NO_DATA
+
+    groups, centres, extent = _group_polygons(shapes, region_of, colour, set(vals.index) | supp)
     fig = go.Figure()
     line_width = geo.LAYERS[layer].line_width
     for color in [NO_DATA, SUPPRESSED, *colors]:
         if color in groups:
-            gx, gy = groups[color]
-            fig.add_trace(
-                go.Scatter(
-                    # float32 arrays with NaN between rings, not lists with None: plotly validates
-                    # a list element by element (most of a map's build) and copies an array at
-                    # once; 4 bytes hold a coordinate rounded to 1e-4 on the unit sphere
-                    x=np.array(gx, dtype=np.float32),
-                    y=np.array(gy, dtype=np.float32),
-                    fill="toself",
-                    fillcolor=color,
-                    mode="lines",
-                    hoverinfo="skip",
-                    line={"color": "#ffffff", "width": line_width},
-                    showlegend=False,
-                )
-            )
-    codes = list(centres)
-    cx = [np.mean([c[0] for c in centres[k]]) for k in codes]
-    cy = [np.mean([c[1] for c in centres[k]]) for k in codes]
+            fig.add_trace(_polygons(*groups[color], color, line_width))
 
     def text(code: str) -> str:
         v = vals.get(code)
@@ -228,25 +251,8 @@ def region_map(
 
     # a dot marks each region where polygons are small (US counties), while there are few: at
     # full coverage (3,000 counties) the polygons carry the colour and the dots only hover
-    visible = VIEWS[geo.LAYERS[layer].projection].markers and len(codes) <= MAX_DOTS
-    fig.add_trace(
-        go.Scatter(
-            x=cx,
-            y=cy,
-            mode="markers",
-            hoverinfo="text",
-            text=[text(k) for k in codes],
-            showlegend=False,
-            name="regions",
-            marker={
-                "size": 8 if visible else 10,
-                "color": [colors[cls(vals[k])] if k in vals.index else SUPPRESSED for k in codes]
-                if visible
-                else "rgba(0,0,0,0)",
-                "line": {"width": 1 if visible else 0, "color": "#333"},
-            },
-        )
-    )
+    visible = VIEWS[geo.LAYERS[layer].projection].markers and len(centres) <= MAX_DOTS
+    fig.add_trace(_region_dots(centres, text, colour if visible else None))
     for i, color in enumerate([*colors, SUPPRESSED, NO_DATA]):
         name = labels[i] if i < len(lows) else ("suppressed" if color == SUPPRESSED else "no data")
         if color == SUPPRESSED and not supp:
