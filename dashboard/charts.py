@@ -561,54 +561,9 @@ def scatter_fit(
     d = df.dropna(subset=[x, y]).sort_values(["geo", "year"])
     fig = go.Figure()
     if band is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=band["x"],
-                y=band["high"],
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=band["x"],
-                y=band["low"],
-                fill="tonexty",
-                mode="lines",
-                line={"width": 0},
-                fillcolor="rgba(0,0,0,0.10)",
-                name="95% confidence band",
-                hoverinfo="skip",
-            )
-        )
+        _confidence_band(fig, band)
     if trajectories:
-        colours = palette.assign(list(dict.fromkeys(d["geo"])))
-        for geo, g in d.groupby("geo", sort=False):
-            name = names.get(geo, geo)
-            n = len(g)
-            ends = [str(yr) if i in (0, n - 1) else "" for i, yr in enumerate(g["year"])]
-            fig.add_trace(
-                go.Scatter(
-                    x=g[x],
-                    y=g[y],
-                    mode="lines+markers+text",
-                    name=name,
-                    line={"color": colours[geo], "width": 1.5},
-                    text=ends,
-                    textposition="top center",
-                    textfont={"size": 10, "color": colours[geo]},
-                    marker={
-                        "size": [5] * (n - 1) + [11] if n > 1 else 5,
-                        "symbol": ["circle"] * (n - 1) + ["arrow"] if n > 1 else "circle",
-                        "angleref": "previous",
-                    },
-                    customdata=g["year"],
-                    hovertemplate=f"{name} %{{customdata}}: x %{{x:.2f}}, y %{{y:.2f}}"
-                    "<extra></extra>",
-                )
-            )
+        _trajectories(fig, d, x, y, names)
     else:
         fig.add_trace(
             go.Scatter(
@@ -621,41 +576,7 @@ def scatter_fit(
                 hovertemplate="%{text}: x %{x:.2f}, y %{y:.2f}<extra></extra>",
             )
         )
-    mark = d[d["geo"].isin(marked)].sort_values("year").groupby("geo").tail(1)
-    if len(mark):
-        colours = palette.assign(list(marked))
-        order = [g for g in marked if g in set(mark["geo"])]
-        rows = mark.set_index("geo").loc[order]
-        fig.add_trace(
-            go.Scatter(
-                x=rows[x],
-                y=rows[y],
-                mode="markers+text",
-                name="selected",
-                showlegend=False,
-                text=[str(i) for i in range(1, len(order) + 1)],
-                textposition="middle center",
-                textfont={"size": 10, "color": "#fff"},
-                customdata=[names.get(g, g) for g in order],
-                marker={
-                    "size": 17,
-                    "color": [colours[g] for g in order],
-                    "line": {"width": 1, "color": "#fff"},
-                },
-                hovertemplate="%{customdata}: x %{x:.2f}, y %{y:.2f}<extra></extra>",
-            )
-        )
-        for i, g in enumerate(order, start=1):  # the key: each number with its name
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name=f"{i} {names.get(g, g)}",
-                    marker={"size": 11, "color": colours[g]},
-                    hoverinfo="skip",
-                )
-            )
+    order = _numbered(fig, d, x, y, marked, names)
     if band is not None:
         a = band.attrs
         fig.add_trace(
@@ -676,13 +597,100 @@ def scatter_fit(
         a = band.attrs
         fit = f" OLS slope {a['slope']:.2f} (R² {a['r2']:.2f}, n = {a['n']})."
     alt = f"Scatter plot: {title}. {subtitle}. {len(d)} {points}.{fit}"
-    if len(mark):
+    if order:
         alt += (
             " Numbered: "
             + "; ".join(f"{i} {names.get(g, g)}" for i, g in enumerate(order, start=1))
             + "."
         )
     return Chart(fig, alt, d)
+
+
+def _confidence_band(fig: go.Figure, band: pd.DataFrame) -> None:
+    """The fit's confidence band: its upper edge, then the lower one filled up to it."""
+    edge = {"mode": "lines", "line": {"width": 0}, "hoverinfo": "skip"}
+    fig.add_trace(go.Scatter(x=band["x"], y=band["high"], showlegend=False, **edge))
+    fig.add_trace(
+        go.Scatter(
+            x=band["x"],
+            y=band["low"],
+            fill="tonexty",
+            fillcolor="rgba(0,0,0,0.10)",
+            name="95% confidence band",
+            **edge,
+        )
+    )
+
+
+def _trajectories(fig: go.Figure, d: pd.DataFrame, x: str, y: str, names: dict) -> None:
+    """One line per country through its years, the first and last year written at its ends and
+    an arrowhead on the last point."""
+    colours = palette.assign(list(dict.fromkeys(d["geo"])))
+    for geo, g in d.groupby("geo", sort=False):
+        name = names.get(geo, geo)
+        n = len(g)
+        ends = [str(yr) if i in (0, n - 1) else "" for i, yr in enumerate(g["year"])]
+        fig.add_trace(
+            go.Scatter(
+                x=g[x],
+                y=g[y],
+                mode="lines+markers+text",
+                name=name,
+                line={"color": colours[geo], "width": 1.5},
+                text=ends,
+                textposition="top center",
+                textfont={"size": 10, "color": colours[geo]},
+                marker={
+                    "size": [5] * (n - 1) + [11] if n > 1 else 5,
+                    "symbol": ["circle"] * (n - 1) + ["arrow"] if n > 1 else "circle",
+                    "angleref": "previous",
+                },
+                customdata=g["year"],
+                hovertemplate=f"{name} %{{customdata}}: x %{{x:.2f}}, y %{{y:.2f}}<extra></extra>",
+            )
+        )
+
+
+def _numbered(fig: go.Figure, d: pd.DataFrame, x: str, y: str, marked, names: dict) -> list:
+    """The ``marked`` geos' latest points drawn larger and numbered 1, 2, ..., and a key of
+    each number with its name; the geos numbered, in order."""
+    mark = d[d["geo"].isin(marked)].sort_values("year").groupby("geo").tail(1)
+    if not len(mark):
+        return []
+    colours = palette.assign(list(marked))
+    order = [g for g in marked if g in set(mark["geo"])]
+    rows = mark.set_index("geo").loc[order]
+    fig.add_trace(
+        go.Scatter(
+            x=rows[x],
+            y=rows[y],
+            mode="markers+text",
+            name="selected",
+            showlegend=False,
+            text=[str(i) for i in range(1, len(order) + 1)],
+            textposition="middle center",
+            textfont={"size": 10, "color": "#fff"},
+            customdata=[names.get(g, g) for g in order],
+            marker={
+                "size": 17,
+                "color": [colours[g] for g in order],
+                "line": {"width": 1, "color": "#fff"},
+            },
+            hovertemplate="%{customdata}: x %{x:.2f}, y %{y:.2f}<extra></extra>",
+        )
+    )
+    for i, g in enumerate(order, start=1):  # the key: each number with its name
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=f"{i} {names.get(g, g)}",
+                marker={"size": 11, "color": colours[g]},
+                hoverinfo="skip",
+            )
+        )
+    return order
 
 
 _EE = (1.340264, -0.081106, 0.000893, 0.003796)
