@@ -79,6 +79,29 @@ def default_base(data: pd.DataFrame) -> int:
     return int(full.index.min() if len(full) else per_year.index.min())
 
 
+def _as_index(data: pd.DataFrame, base: int | None, names: dict, notes: list[str]):
+    """Each country's series as an index, 100 * v / v_base, and the base year used: ``base``
+    where a chosen country has a figure for it, else the first year every country has one
+    (said in ``notes``, as are the countries without a figure in the base year)."""
+    first_shared = default_base(data)
+    asked = int(base) if base is not None else first_shared
+    years_with = set(data.dropna(subset=["value"])["year"].astype(int))
+    base = asked if asked in years_with else first_shared
+    if base != asked:
+        notes.append(
+            f"No chosen country has a figure for {asked}: the index is based on "
+            f"{base}, the first year they share"
+        )
+    data, dropped = transforms.indexed(data, base)
+    if data.empty:
+        raise SpecError(f"no chosen country has a figure for the base year {base}")
+    if dropped:
+        notes.append(
+            f"Not drawn (no figure in {base}): {', '.join(names.get(g, g) for g in dropped)}"
+        )
+    return data, base
+
+
 @chart("home", ["sipri_milex"], {**READER, "events": ["off", "on"]})
 def milex_series(
     countries: tuple[str, ...] = COUNTRIES,
@@ -111,18 +134,7 @@ def milex_series(
             "+.0f",
         )
     elif values == "index":
-        first_shared = default_base(data)
-        asked = int(base) if base is not None else first_shared
-        years_with = set(data.dropna(subset=["value"])["year"].astype(int))
-        base = asked if asked in years_with else first_shared
-        if base != asked:
-            notes.append(
-                f"No chosen country has a figure for {asked}: the index is based on "
-                f"{base}, the first year they share"
-            )
-        data, dropped = transforms.indexed(data, base)
-        if data.empty:
-            raise SpecError(f"no chosen country has a figure for the base year {base}")
+        data, base = _as_index(data, base, names, notes)
         title, unit, y_title, fmt = (
             f"{title}, index",
             f"index, {base} = 100",
@@ -130,10 +142,6 @@ def milex_series(
             ".0f",
         )
         params["base"] = base
-        if dropped:
-            notes.append(
-                f"Not drawn (no figure in {base}): {', '.join(names.get(g, g) for g in dropped)}"
-            )
     if scale == "log":
         data, left_out = transforms.positive(data)
         if data.empty:
