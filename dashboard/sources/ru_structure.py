@@ -71,65 +71,72 @@ def _level(code: str) -> str:
     )
 
 
+def _region_rows(rows, name_of, where: str):
+    """Each row naming a region (``name_of(row)``), with (code, territory): an okrug's row
+    follows the total of its oblast, which ``_region`` needs to tell the two apart."""
+    previous = None
+    for r in rows:
+        got = _region(name_of(r), previous, where)
+        if got is None:
+            continue
+        if got[1] == "total":
+            previous = got[0]
+        yield r, got
+
+
 def parse_grp(path: Path) -> pd.DataFrame:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # damaged or not an xlsx
         raise ParseError(f"{path.name}: not a readable xlsx workbook ({exc})") from None
-    rows: list[dict] = []
     years = [s for s in wb.sheetnames if s.isdigit() and 2009 <= int(s) <= 2022]
     if not years:
         raise ParseError(f"{path.name}: no year sheets (2009-2022) in {wb.sheetnames}")
-    for sheet in years:
-        year, where = int(sheet), f"{path.name}, sheet {sheet}"
-        data = list(wb[sheet].iter_rows(values_only=True))
-        head = next(
-            (
-                i
-                for i, r in enumerate(data[:10])
-                if any(str(c).startswith("Раздел") for c in r if c)
-            ),
-            None,
+    rows = [
+        row
+        for sheet in years
+        for row in _grp_sheet(
+            list(wb[sheet].iter_rows(values_only=True)), int(sheet), f"{path.name}, sheet {sheet}"
         )
-        if head is None:
-            raise ParseError(f"{where}: no «Раздел X» header row")
-        cols = {
-            j: str(c).split()[-1].translate(_LOOKALIKE)
-            for j, c in enumerate(data[head])
-            if c and str(c).startswith("Раздел")
-        }
-        okved2 = year >= 2016
-        previous = None
-        for r in data[head + 1 :]:
-            if len(r) < 3 or not isinstance(r[2], (int, float)):
-                continue
-            got = _region(r[1], previous, where)
-            if got is None:
-                continue
-            code, territory = got
-            if territory == "total":
-                previous = code
-            for j, letter in cols.items():
-                v = r[j] if j < len(r) else None
-                if isinstance(v, (int, float)):
-                    rows.append(
-                        {
-                            "indicator": "gva_share",
-                            "geo": code,
-                            "geo_level": _level(code),
-                            "year": year,
-                            "industry": letter,
-                            "value": float(v),
-                            "unit": "% of gross value added",
-                            "territory": territory,
-                            "classification": "OKVED2" if okved2 else "OKVED",
-                        }
-                    )
+    ]
     df = pd.DataFrame(rows)
     dup = df.duplicated(["geo", "year", "industry", "territory"])
     df = df[~dup]  # the GRP sheets repeat a few okrug rows under their oblast
     df.insert(0, "dataset", "rosstat_grp_structure")
     return tidy(df)
+
+
+def _grp_sheet(data: list[tuple], year: int, where: str) -> list[dict]:
+    """One year's sheet: each region's share (%) of gross value added by OKVED section."""
+    head = next(
+        (i for i, r in enumerate(data[:10]) if any(str(c).startswith("Раздел") for c in r if c)),
+        None,
+    )
+    if head is None:
+        raise ParseError(f"{where}: no «Раздел X» header row")
+    cols = {
+        j: str(c).split()[-1].translate(_LOOKALIKE)
+        for j, c in enumerate(data[head])
+        if c and str(c).startswith("Раздел")
+    }
+    classification = "OKVED2" if year >= 2016 else "OKVED"
+    kept = (r for r in data[head + 1 :] if len(r) >= 3 and isinstance(r[2], (int, float)))
+    return [
+        {
+            "indicator": "gva_share",
+            "geo": code,
+            "geo_level": _level(code),
+            "year": year,
+            "industry": letter,
+            "value": float(r[j]),
+            "unit": "% of gross value added",
+            "territory": territory,
+            "classification": classification,
+        }
+        for r, (code, territory) in _region_rows(kept, lambda r: r[1], where)
+        for j, letter in cols.items()
+        if j < len(r) and isinstance(r[j], (int, float))
+    ]
 
 
 def parse_employment(path: Path) -> pd.DataFrame:
@@ -140,49 +147,8 @@ def parse_employment(path: Path) -> pd.DataFrame:
     for sheet in ("ЗАНЯТОСТЬСТРУКТ", "ЗАНЯТОСТЬ"):
         if sheet not in wb.sheetnames:
             raise ParseError(f"{path.name}: sheet «{sheet}» is missing")
-    rows: list[dict] = []
-    previous = None
-    where = f"{path.name}, sheet ЗАНЯТОСТЬСТРУКТ"
-    for r in wb["ЗАНЯТОСТЬСТРУКТ"].iter_rows(min_row=4, values_only=True):
-        if len(r) < 16 or not isinstance(r[4], (int, float)):
-            continue
-        got = _region(r[1] or r[0], previous, where)
-        if got is None:
-            continue
-        code, territory = got
-        if territory == "total":
-            previous = code
-        for j, group in enumerate(EMPLOYMENT_GROUPS, start=2):
-            if isinstance(r[j], (int, float)):
-                rows.append(
-                    {
-                        "indicator": "employment_share",
-                        "geo": code,
-                        "territory": territory,
-                        "industry": group,
-                        "value": float(r[j]),
-                        "unit": "% of average annual employment",
-                    }
-                )
-    share = pd.DataFrame(rows)
-    if share.empty or "RUS" not in set(share["geo"]):
-        raise ParseError(f"{where}: no Russian Federation row")
-    # EMISS 58994 total employment (persons), 2017-2023, names indented
-    data = list(wb["ЗАНЯТОСТЬ"].iter_rows(values_only=True))
-    head = next((i for i, r in enumerate(data[:10]) if 2023 in [_int(c) for c in r]), None)
-    if head is None:
-        raise ParseError(f"{path.name}, sheet ЗАНЯТОСТЬ: no year 2023 in the header")
-    col = [_int(c) for c in data[head]].index(2023)
-    total, previous = {}, None
-    for r in data[head + 1 :]:
-        if len(r) <= col or not isinstance(r[col], (int, float)):
-            continue
-        got = _region(r[0], previous, f"{path.name}, sheet ЗАНЯТОСТЬ")
-        if got is None:
-            continue
-        if got[1] == "total":
-            previous = got[0]
-        total[got] = float(r[col])
+    share = _employment_shares(wb["ЗАНЯТОСТЬСТРУКТ"], f"{path.name}, sheet ЗАНЯТОСТЬСТРУКТ")
+    total = _employment_totals(wb["ЗАНЯТОСТЬ"], f"{path.name}, sheet ЗАНЯТОСТЬ")
     share["total"] = [
         total.get((g, t)) for g, t in zip(share["geo"], share["territory"], strict=True)
     ]
@@ -196,6 +162,44 @@ def parse_employment(path: Path) -> pd.DataFrame:
     df = df.drop(columns="total").assign(year=2023, geo_level=df["geo"].map(_level))
     df.insert(0, "dataset", "rosstat_employment_structure")
     return tidy(df)
+
+
+def _employment_shares(ws, where: str) -> pd.DataFrame:
+    """Each region's share (%) of average annual employment by group of sections."""
+    kept = (
+        r
+        for r in ws.iter_rows(min_row=4, values_only=True)
+        if len(r) >= 16 and isinstance(r[4], (int, float))
+    )
+    share = pd.DataFrame(
+        [
+            {
+                "indicator": "employment_share",
+                "geo": code,
+                "territory": territory,
+                "industry": group,
+                "value": float(r[j]),
+                "unit": "% of average annual employment",
+            }
+            for r, (code, territory) in _region_rows(kept, lambda r: r[1] or r[0], where)
+            for j, group in enumerate(EMPLOYMENT_GROUPS, start=2)
+            if isinstance(r[j], (int, float))
+        ]
+    )
+    if share.empty or "RUS" not in set(share["geo"]):
+        raise ParseError(f"{where}: no Russian Federation row")
+    return share
+
+
+def _employment_totals(ws, where: str) -> dict[tuple[str, str], float]:
+    """EMISS 58994: total employment (persons) in 2023 by (code, territory); names indented."""
+    data = list(ws.iter_rows(values_only=True))
+    head = next((i for i, r in enumerate(data[:10]) if 2023 in [_int(c) for c in r]), None)
+    if head is None:
+        raise ParseError(f"{where}: no year 2023 in the header")
+    col = [_int(c) for c in data[head]].index(2023)
+    kept = (r for r in data[head + 1 :] if len(r) > col and isinstance(r[col], (int, float)))
+    return {got: float(r[col]) for r, got in _region_rows(kept, lambda r: r[0], where)}
 
 
 def _int(v) -> int | None:
