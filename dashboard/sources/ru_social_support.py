@@ -79,6 +79,18 @@ def _form(header: str) -> str | None:
     return next((form for words, form in FORMS.items() if words in key), None)
 
 
+def _columns(header: list, file: str, where: str) -> dict[int, str]:
+    """Column index -> form of support, from a table's header row (column 1: the total)."""
+    columns = {1: "total"}
+    for j, cell in enumerate(header[2:], start=2):
+        if _clean(cell):
+            form = _form(str(cell))
+            if form is None:
+                raise ParseError(f"{file}: {where}: unknown column {_clean(cell)!r}")
+            columns[j] = form
+    return columns
+
+
 def _table(rows: list[list], file: str, where: str) -> list[dict]:
     """One table's figures: its columns named from its own header row, the row of column
     numbers under it skipped, values in mln RUB."""
@@ -87,14 +99,7 @@ def _table(rows: list[list], file: str, where: str) -> list[dict]:
         raise ParseError(f"{file}: {where} has no row of column numbers under its header")
     if "тысяча рублей" not in " ".join(_clean(c) for r in rows[:numbers] for c in r):
         raise ParseError(f"{file}: {where} is not in thousand RUB")
-    header = rows[numbers - 1]
-    columns = {1: "total"}
-    for j, cell in enumerate(header[2:], start=2):
-        if _clean(cell):
-            form = _form(str(cell))
-            if form is None:
-                raise ParseError(f"{file}: {where}: unknown column {_clean(cell)!r}")
-            columns[j] = form
+    columns = _columns(rows[numbers - 1], file, where)
     out = []
     for line, r in enumerate(rows[numbers + 1 :], start=1):
         label = _clean(r[0]) if r else ""
