@@ -107,6 +107,25 @@ def _header(ws) -> tuple[int, dict[int, int], dict[str, int]]:
     raise ParseError(f"sheet {ws.title!r}: no header row starting with 'Country' in rows 1-20")
 
 
+def _cell_value(cell, factor: float, palette: list[str], where: str) -> tuple[float, str | None]:
+    """A figure times ``factor`` with its flag (an estimate or uncertain figure, by its font
+    colour), or NaN with "not_independent" / "unavailable" for SIPRI's markers."""
+    v = cell.value if cell is not None else None
+    if isinstance(v, bool):
+        raise ParseError(f"{where}: unexpected value {v!r}")
+    if isinstance(v, (int, float)):
+        return float(v) * factor, _font_flag(cell, palette)
+    s = "" if v is None else str(v).strip()
+    if s in NOT_INDEPENDENT:
+        return float("nan"), "not_independent"
+    if s in UNAVAILABLE:
+        return float("nan"), "unavailable"
+    try:
+        return float(s) * factor, None
+    except ValueError:
+        raise ParseError(f"{where}: unexpected marker {s!r}") from None
+
+
 def _parse_sheet(ws, indicator: str, unit: str, factor: float, palette: list[str]) -> list[dict]:
     hrow, years, labels = _header(ws)
     notes_col = labels.get("Notes")
@@ -129,24 +148,8 @@ def _parse_sheet(ws, indicator: str, unit: str, factor: float, palette: list[str
         note = row[notes_col].value if notes_col is not None and notes_col < len(row) else None
         for col, year in years.items():
             cell = row[col] if col < len(row) else None
-            v = cell.value if cell is not None else None
-            if isinstance(v, bool):
-                raise ParseError(f"sheet {ws.title!r} {name} {year}: unexpected value {v!r}")
-            if isinstance(v, (int, float)):
-                value, flag = float(v) * factor, _font_flag(cell, palette)
-            else:
-                s = "" if v is None else str(v).strip()
-                if s in NOT_INDEPENDENT:
-                    value, flag = float("nan"), "not_independent"
-                elif s in UNAVAILABLE:
-                    value, flag = float("nan"), "unavailable"
-                else:
-                    try:
-                        value, flag = float(s) * factor, None
-                    except ValueError:
-                        raise ParseError(
-                            f"sheet {ws.title!r} {name} {year}: unexpected marker {s!r}"
-                        ) from None
+            where = f"sheet {ws.title!r} {name} {year}"
+            value, flag = _cell_value(cell, factor, palette, where)
             out.append(
                 {
                     "indicator": indicator,
