@@ -34,6 +34,33 @@ def state_fips() -> dict[str, str]:
     return dict(zip(t["name"], t["fips"], strict=True))
 
 
+def _areas(head: list[str], file: str) -> dict[int, tuple[str, str]]:
+    """Header column -> (geo, level): the United States total and each state by name."""
+    areas = {}
+    for col, name in enumerate(head):
+        name = name.strip()
+        if col >= 2 and name:
+            if name == "United States Total":
+                areas[col] = ("US000", "us_nation")
+            elif name in state_fips():
+                areas[col] = (state_fips()[name] + "000", "us_state")
+            else:
+                raise ParseError(f"{file}: unknown state {name!r} in the header")
+    return areas
+
+
+def _amount(cell: str, where: str) -> tuple[float, str | None]:
+    """A cell's amount (thousand US$, thousands separators dropped), or NaN "not applicable"
+    for the Census's "-", "(X)" and "X"."""
+    text = cell.replace(",", "")
+    if text in ("-", "(X)", "X"):
+        return float("nan"), "not applicable"
+    try:
+        return float(text), None
+    except ValueError:
+        raise ParseError(f"{where}: {cell!r}") from None
+
+
 def parse(path: Path, year: int) -> pd.DataFrame:
     try:
         text = path.read_text("utf-8-sig")
@@ -45,16 +72,7 @@ def parse(path: Path, year: int) -> pd.DataFrame:
     start = next((i for i, r in enumerate(rows) if r and r[0].strip() == "Line"), None)
     if head is None or start is None:
         raise ParseError(f"{path.name}: no 'Description' header with states, or no 'Line' row")
-    areas = {}
-    for col, name in enumerate(head):
-        name = name.strip()
-        if col >= 2 and name:
-            if name == "United States Total":
-                areas[col] = ("US000", "us_nation")
-            elif name in state_fips():
-                areas[col] = (state_fips()[name] + "000", "us_state")
-            else:
-                raise ParseError(f"{path.name}: unknown state {name!r} in the header")
+    areas = _areas(head, path.name)
     numbered = [int(r[0]) for r in rows if r and r[0].strip().isdigit()]
     early = any(r and r[0].strip().isdigit() for r in rows[:start])
     if early or any(a >= b for a, b in pairwise(numbered)):
@@ -72,16 +90,9 @@ def parse(path: Path, year: int) -> pd.DataFrame:
         for col, (geo, level) in areas.items():
             for k, gov in enumerate(GOVERNMENTS):
                 cell = r[col + k].strip() if col + k < len(r) else ""
-                text = cell.replace(",", "")
-                if text in ("", "-", "(X)", "X"):
-                    value, flag = float("nan"), "not applicable" if text else None
-                    if not text:
-                        continue
-                else:
-                    try:
-                        value, flag = float(text), None
-                    except ValueError:
-                        raise ParseError(f"{path.name}: line {line} {geo}: {cell!r}") from None
+                if not cell.replace(",", ""):  # no figure
+                    continue
+                value, flag = _amount(cell, f"{path.name}: line {line} {geo}")
                 out.append(
                     {
                         "geo": geo,
