@@ -113,6 +113,39 @@ def _years(row: tuple) -> dict[int, int]:
     return years
 
 
+def _region_of(label: str) -> tuple[tuple[str, str, str] | None, str | None]:
+    """(code, level, territory) of a row's region name, and its flag: table 8.1's first row
+    names no region, it is the sum of the subjects."""
+    where = match(label)
+    if where is None and name_key(label).startswith("валовой региональный продукт по субъектам"):
+        return ("RUS", "ru_country", "total"), "sum of subjects"
+    return where, None
+
+
+def _row_factor(label: str, factor: float, unit: str) -> float:
+    """The sheet's factor, or a row's own where its label states another unit (ROW_UNITS;
+    NaN unless the sheet is in mln RUB)."""
+    for marker, f in ROW_UNITS.items():
+        if marker in label:
+            factor = f * (1.0 if unit == "mln RUB" else float("nan"))
+    return factor
+
+
+def _figure(v, where: str) -> float | None:
+    """A cell's number (a footnote marker such as '2)' dropped, a decimal comma read), or None
+    for Rosstat's no-figure marks ("…", "-", "–", empty)."""
+    if isinstance(v, str):
+        v = re.sub(r"(\d+\))+$", "", v.strip()).strip()  # footnote marker: '…2)'
+    if v is None or v in ("…", "...", "-", "–", ""):
+        return None
+    if isinstance(v, str):
+        try:
+            return float(v.replace(",", ".").replace(" ", ""))
+        except ValueError:
+            raise ParseError(f"{where}: unexpected {v!r}") from None
+    return v
+
+
 def parse_sheet(ws, spec: TableSpec, book: str) -> list[dict]:
     name = f"{book} sheet {ws.title!r}"
     rows = list(ws.iter_rows(values_only=True))
@@ -130,31 +163,16 @@ def parse_sheet(ws, spec: TableSpec, book: str) -> list[dict]:
             break  # footnotes follow
         if "том числе" in label:
             continue
-        flag = None
-        where = match(label)
-        if where is None and name_key(label).startswith(
-            "валовой региональный продукт по субъектам"
-        ):
-            where, flag = ("RUS", "ru_country", "total"), "sum of subjects"  # 8.1's first row
+        where, flag = _region_of(label)
         if where is None:
             unknown.append(label.strip())
             continue
         code, level, territory = where
-        row_factor = factor
-        for marker, f in ROW_UNITS.items():
-            if marker in label:
-                row_factor = f * (1.0 if unit == "mln RUB" else float("nan"))
+        row_factor = _row_factor(label, factor, unit)
         for col, year in years.items():
-            v = r[col] if col < len(r) else None
-            if isinstance(v, str):
-                v = re.sub(r"(\d+\))+$", "", v.strip()).strip()  # footnote marker: '…2)'
-            if v is None or v in ("…", "...", "-", "–", ""):
+            v = _figure(r[col] if col < len(r) else None, f"{name}: {label.strip()} {year}")
+            if v is None:
                 continue
-            if isinstance(v, str):
-                try:
-                    v = float(v.replace(",", ".").replace(" ", ""))
-                except ValueError:
-                    raise ParseError(f"{name}: {label.strip()} {year}: unexpected {v!r}") from None
             out.append(
                 {
                     "indicator": spec.indicator,
