@@ -119,27 +119,26 @@ def _header(sheet: list[list], name: str) -> tuple[str, str]:
     return body, budget
 
 
-def parse_book(content: bytes, name: str, year: int) -> tuple[list[dict], str, str]:
-    """Rows of one region's report, its finance body and its region code."""
+def _sheets(content: bytes, name: str) -> tuple[list[list], list[list]]:
+    """The title sheet «стр.1_2» and the expenditure sheet «стр.3_4» of a report, as rows."""
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
         if "стр.3_4" not in wb.sheet_names:
             raise ParseError(f"{name}: no expenditure sheet «стр.3_4» (sheets {wb.sheet_names})")
         if "стр.1_2" not in wb.sheet_names:
             raise ParseError(f"{name}: no title sheet «стр.1_2» (sheets {wb.sheet_names})")
-        header = wb.get_sheet_by_name("стр.1_2").to_python()
-        ws = wb.get_sheet_by_name("стр.3_4").to_python()
+        return wb.get_sheet_by_name("стр.1_2").to_python(), wb.get_sheet_by_name(
+            "стр.3_4"
+        ).to_python()
     except ParseError:
         raise
     except Exception as exc:  # calamine raises several kinds; all mean "not a workbook"
         raise ParseError(f"{name}: not a readable .xls workbook ({exc})") from None
-    body, budget = _header(header, name)
-    code = match_body(body) or match_body(budget)
-    if code is None:
-        raise ParseError(f"{name}: finance body «{body}» matches no region in ru_regions.csv")
-    # the executed block starts at «Исполнено»; its third column is the consolidated budget
-    # of the subject without the TGVF
-    col = None
+
+
+def _executed_column(ws: list[list], name: str) -> int:
+    """The executed block starts at «Исполнено»; its third column is the consolidated budget
+    of the subject without the TGVF, which the row under it must name."""
     for r, row in enumerate(ws[:8]):
         for c, v in enumerate(row):
             if str(v).strip().lower().startswith("исполнено"):
@@ -152,11 +151,13 @@ def parse_book(content: bytes, name: str, year: int) -> tuple[list[dict], str, s
                         f"{name}: column {col} is «{head[:60]}», not the "
                         "consolidated budget of the subject"
                     )
-                break
-        if col is not None:
-            break
-    if col is None:
-        raise ParseError(f"{name}: no «Исполнено» column in «стр.3_4»")
+                return col
+    raise ParseError(f"{name}: no «Исполнено» column in «стр.3_4»")
+
+
+def _section_rows(ws: list[list], col: int, name: str) -> list[tuple[str, str, float]]:
+    """(function, label, RUB) of the total (line 200) and of every section (its code ``NN00``
+    with no target item and no expense type)."""
     rows, total = [], None
     for v in ws:
         if len(v) <= col:
@@ -173,6 +174,17 @@ def parse_book(content: bytes, name: str, year: int) -> tuple[list[dict], str, s
         raise ParseError(f"{name}: no total row (line 200) in «стр.3_4»")
     if len(rows) < 10:
         raise ParseError(f"{name}: only {len(rows) - 1} budget sections found in «стр.3_4»")
+    return rows
+
+
+def parse_book(content: bytes, name: str, year: int) -> tuple[list[dict], str, str]:
+    """Rows of one region's report, its finance body and its region code."""
+    header, ws = _sheets(content, name)
+    body, budget = _header(header, name)
+    code = match_body(body) or match_body(budget)
+    if code is None:
+        raise ParseError(f"{name}: finance body «{body}» matches no region in ru_regions.csv")
+    rows = _section_rows(ws, _executed_column(ws, name), name)
     level = "ru_country" if code == "RUS" else "ru_subject"
     out = [
         {
