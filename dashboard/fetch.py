@@ -184,47 +184,59 @@ def check_content(path: Path, kind: str, source: str, url: str, limit: int | Non
         )
     size = path.stat().st_size
     limit = limit or max_bytes(source)
+    who = f"{source}: {url}"
     if kind in ("xlsx", "zip"):
-        if not zipfile.is_zipfile(path):
-            raise FetchError(f"{source}: {url} is not a valid {kind} file (no zip structure)")
-        try:
-            with zipfile.ZipFile(path) as zf:
-                unpacked = sum(i.file_size for i in zf.infolist())
-                if _bomb(unpacked, size, limit):
-                    mb = f"{unpacked / 2**20:,.0f} MB from {size / 2**20:,.1f} MB"
-                    raise FetchError(f"{source}: {url} unpacks to {mb}: refused as a zip bomb")
-                bad = zf.testzip()
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise FetchError(f"{source}: {url} is a damaged {kind} file: {exc}") from None
-        if bad:
-            raise FetchError(f"{source}: {url} is a damaged {kind} file (member {bad})")
+        _check_zip(path, kind, who, size, limit)
     elif kind == "gzip" or head[:2] == b"\x1f\x8b":
-        if head[:2] != b"\x1f\x8b":
-            raise FetchError(f"{source}: {url} is not gzip-compressed")
-        try:
-            unpacked = gunzipped_size(path, stop=limit + 1)  # every member, streamed
-        except (zlib.error, EOFError) as exc:
-            raise FetchError(f"{source}: {url} is a damaged gzip file ({exc})") from None
-        if _bomb(unpacked, size, limit):
-            raise FetchError(
-                f"{source}: {url} unpacks to more than {unpacked / 2**20:,.0f} MB "
-                f"from {size / 2**20:,.1f} MB: refused as a gzip bomb"
-            )
-    elif kind == "tar":
-        try:
-            ok = tarfile.is_tarfile(path)
-        except (OSError, EOFError, tarfile.TarError):
-            ok = False
-        if not ok:
-            raise FetchError(f"{source}: {url} is not a tar archive")
-    elif kind == "rar":
-        if not head.startswith((b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")):
-            raise FetchError(f"{source}: {url} is not a RAR archive (no RAR signature)")
+        _check_gzip(path, head, who, size, limit)
+    elif kind == "tar" and not _is_tar(path):
+        raise FetchError(f"{who} is not a tar archive")
+    elif kind == "rar" and not head.startswith((b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")):
+        raise FetchError(f"{who} is not a RAR archive (no RAR signature)")
     elif kind == "json":
         try:
             json.loads(path.read_bytes())
         except ValueError as exc:
-            raise FetchError(f"{source}: {url} did not return valid JSON: {exc}") from None
+            raise FetchError(f"{who} did not return valid JSON: {exc}") from None
+
+
+def _is_tar(path: Path) -> bool:
+    try:
+        return tarfile.is_tarfile(path)
+    except (OSError, EOFError, tarfile.TarError):
+        return False
+
+
+def _check_zip(path: Path, kind: str, who: str, size: int, limit: int) -> None:
+    """A zip (or xlsx) whose members all read back and that does not unpack to a bomb."""
+    if not zipfile.is_zipfile(path):
+        raise FetchError(f"{who} is not a valid {kind} file (no zip structure)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+            if _bomb(unpacked, size, limit):
+                mb = f"{unpacked / 2**20:,.0f} MB from {size / 2**20:,.1f} MB"
+                raise FetchError(f"{who} unpacks to {mb}: refused as a zip bomb")
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise FetchError(f"{who} is a damaged {kind} file: {exc}") from None
+    if bad:
+        raise FetchError(f"{who} is a damaged {kind} file (member {bad})")
+
+
+def _check_gzip(path: Path, head: bytes, who: str, size: int, limit: int) -> None:
+    """Gzip that unpacks (every member, streamed up to ``limit``) and not to a bomb."""
+    if head[:2] != b"\x1f\x8b":
+        raise FetchError(f"{who} is not gzip-compressed")
+    try:
+        unpacked = gunzipped_size(path, stop=limit + 1)
+    except (zlib.error, EOFError) as exc:
+        raise FetchError(f"{who} is a damaged gzip file ({exc})") from None
+    if _bomb(unpacked, size, limit):
+        raise FetchError(
+            f"{who} unpacks to more than {unpacked / 2**20:,.0f} MB "
+            f"from {size / 2**20:,.1f} MB: refused as a gzip bomb"
+        )
 
 
 # --- network --------------------------------------------------------------------------------
