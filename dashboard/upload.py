@@ -177,37 +177,10 @@ def _check_shape(filename: str, rows: int, columns: int, what: str = "") -> None
 def _xlsx_rows(content: bytes, filename: str) -> list[tuple]:
     """Rows of the first sheet as text, streamed (read-only): a cell far to the right or below
     costs one row, never a padded grid."""
-    import openpyxl
-
     unreadable = f"{filename} is not a readable XLSX workbook"
+    wb = _open_xlsx(content, filename, unreadable)
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
-            unzipped = sum(i.file_size for i in zf.infolist())
-        if unzipped > MAX_UNZIPPED:
-            raise UploadError(
-                f"{filename} unpacks to {unzipped / 2**20:,.0f} MB of XML; the "
-                f"limit is {MAX_UNZIPPED // 2**20} MB"
-            )
-        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        if isinstance(exc, UploadError):
-            raise
-        raise UploadError(f"{unreadable} ({exc})") from None
-    try:
-        ws = wb.worksheets[0]
-        # the declared <dimension> refuses a sheet claiming more rows than the limit at once;
-        # its columns are not trusted (files converted from .xls declare A1:IV65536)
-        if ws.max_row and ws.max_row > MAX_ROWS + 1:
-            _check_shape(filename, ws.max_row, 1, "a sheet declared with ")
-        ws.reset_dimensions()  # never trust it for padding: rows are as long as their cells
-        rows, width = [], 0
-        for row in ws.iter_rows(values_only=True):
-            while row and row[-1] is None:  # empty styled cells at the end of a row
-                row = row[:-1]
-            width = max(width, len(row))
-            if width > MAX_COLUMNS or len(rows) > MAX_ROWS or (len(rows) + 1) * width > MAX_CELLS:
-                _check_shape(filename, len(rows) + 1, width)
-            rows.append(tuple("" if v is None else str(v) for v in row))
+        rows = _sheet_rows(wb.worksheets[0], filename)
     except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         if isinstance(exc, UploadError):
             raise
@@ -216,6 +189,43 @@ def _xlsx_rows(content: bytes, filename: str) -> list[tuple]:
         wb.close()
     while rows and not any(rows[-1]):
         rows.pop()
+    return rows
+
+
+def _open_xlsx(content: bytes, filename: str, unreadable: str):
+    """The workbook, read-only, after its unzipped size is checked against MAX_UNZIPPED."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            unzipped = sum(i.file_size for i in zf.infolist())
+        if unzipped > MAX_UNZIPPED:
+            raise UploadError(
+                f"{filename} unpacks to {unzipped / 2**20:,.0f} MB of XML; the "
+                f"limit is {MAX_UNZIPPED // 2**20} MB"
+            )
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        if isinstance(exc, UploadError):
+            raise
+        raise UploadError(f"{unreadable} ({exc})") from None
+
+
+def _sheet_rows(ws, filename: str) -> list[tuple]:
+    """A sheet's rows as text, each without its trailing empty cells, within the limits."""
+    # the declared <dimension> refuses a sheet claiming more rows than the limit at once;
+    # its columns are not trusted (files converted from .xls declare A1:IV65536)
+    if ws.max_row and ws.max_row > MAX_ROWS + 1:
+        _check_shape(filename, ws.max_row, 1, "a sheet declared with ")
+    ws.reset_dimensions()  # never trust it for padding: rows are as long as their cells
+    rows, width = [], 0
+    for row in ws.iter_rows(values_only=True):
+        while row and row[-1] is None:  # empty styled cells at the end of a row
+            row = row[:-1]
+        width = max(width, len(row))
+        if width > MAX_COLUMNS or len(rows) > MAX_ROWS or (len(rows) + 1) * width > MAX_CELLS:
+            _check_shape(filename, len(rows) + 1, width)
+        rows.append(tuple("" if v is None else str(v) for v in row))
     return rows
 
 
@@ -306,17 +316,7 @@ def decode(content: bytes, filename: str) -> tuple[str, str]:
         western = content.decode("cp1252")
     except UnicodeDecodeError:
         western = None
-    from charset_normalizer import from_bytes
-
-    readings: dict[str, tuple[float, str]] = {}  # decoded text -> (score, encoding)
-    for m in from_bytes(content[:200_000], cp_isolation=CANDIDATES):
-        try:
-            text = content.decode(m.encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        score = m.coherence - m.chaos
-        if m.chaos <= 0.2 and (text not in readings or score > readings[text][0]):
-            readings[text] = (score, m.encoding)
+    readings = _readings(content)
     if western is not None and _plausible_latin(western):
         rival = max(((sc, t, e) for t, (sc, e) in readings.items() if t != western), default=None)
         mine = readings.get(western, (0.0, ""))[0]
@@ -334,6 +334,23 @@ def decode(content: bytes, filename: str) -> tuple[str, str]:
             "it as UTF-8 (CSV UTF-8 in Excel) and upload again"
         )
     return ranked[0][0], ranked[0][1][1]
+
+
+def _readings(content: bytes) -> dict[str, tuple[float, str]]:
+    """Decoded text -> (coherence - chaos, encoding) of charset-normalizer's readings in
+    ``CANDIDATES`` with chaos up to 0.2, the best score kept where two read alike."""
+    from charset_normalizer import from_bytes
+
+    readings: dict[str, tuple[float, str]] = {}
+    for m in from_bytes(content[:200_000], cp_isolation=CANDIDATES):
+        try:
+            text = content.decode(m.encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        score = m.coherence - m.chaos
+        if m.chaos <= 0.2 and (text not in readings or score > readings[text][0]):
+            readings[text] = (score, m.encoding)
+    return readings
 
 
 def _strict(content: bytes, enc: str, filename: str) -> str:
@@ -361,6 +378,25 @@ def _examples(df: pd.DataFrame, mask: pd.Series, cols: list[str]) -> str:
     )
 
 
+def _values(text: pd.Series, df: pd.DataFrame, value: str) -> pd.Series:
+    """The value column as numbers: spaces and thousands separators (1,234.5) dropped, blanks
+    and the producers' no-figure marks NaN; text or negative values raise ``UploadError``."""
+    raw = text.str.replace(r"[\s\u00a0]", "", regex=True)
+    raw = raw.where(~raw.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?"), raw.str.replace(",", ""))
+    blank = raw.isin(["", "nan", "NaN", "NA", "..", ":", "(D)", "-"])
+    num = pd.to_numeric(raw.where(~blank), errors="coerce")
+    bad = num.isna() & ~blank
+    if bad.any():
+        raise UploadError(
+            f"{int(bad.sum())} value(s) are not numbers: " + _examples(df, bad, [value])
+        )
+    if (num < 0).any():
+        raise UploadError(
+            f"{int((num < 0).sum())} value(s) are negative: " + _examples(df, num < 0, [value])
+        )
+    return num.astype(float)
+
+
 def prepare(
     df: pd.DataFrame, region: str, industry: str, value: str, year: str | None = None
 ) -> pd.DataFrame:
@@ -383,20 +419,7 @@ def prepare(
                 f"{int(blank.sum())} row(s) have no {key} code: "
                 + _examples(df, blank, [chosen[key]])
             )
-    raw = out["value"].str.replace(r"[\s\u00a0]", "", regex=True)
-    raw = raw.where(~raw.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?"), raw.str.replace(",", ""))
-    blank = raw.isin(["", "nan", "NaN", "NA", "..", ":", "(D)", "-"])
-    num = pd.to_numeric(raw.where(~blank), errors="coerce")
-    bad = num.isna() & ~blank
-    if bad.any():
-        raise UploadError(
-            f"{int(bad.sum())} value(s) are not numbers: " + _examples(df, bad, [value])
-        )
-    if (num < 0).any():
-        raise UploadError(
-            f"{int((num < 0).sum())} value(s) are negative: " + _examples(df, num < 0, [value])
-        )
-    out["value"] = num.astype(float)
+    out["value"] = _values(out["value"], df, value)
     if year:
         y = pd.to_numeric(out["year"].str.extract(r"^(\d{4})", expand=False), errors="coerce")
         if y.isna().any():
