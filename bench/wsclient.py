@@ -52,25 +52,7 @@ class Client:
                 self.cache[fwd.hash] = fwd
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                el = fwd.delta.new_element
-                if el.WhichOneof("type") == "exception":
-                    self.errors.append(f"{self.page}: {el.exception.message[:200]}")
-                elif el.WhichOneof("type") == "selectbox" and el.selectbox.options:
-                    box = el.selectbox
-                    self.boxes[box.id] = list(box.options)
-                    if fwd.delta.fragment_id:
-                        self.fragment_of[box.id] = fwd.delta.fragment_id
-                    # as a browser: a value the script set (session state, the URL) wins;
-                    # a new box starts at its default
-                    if box.set_value and box.HasField("raw_value"):
-                        value = box.raw_value
-                    elif box.id in self.states:
-                        continue
-                    else:
-                        value = box.options[box.default] if box.HasField("default") else None
-                    self.states[box.id] = WidgetState(
-                        id=box.id, string_value=value or box.options[0]
-                    )
+                self.element(fwd.delta)
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
                 if status == "FINISHED_EARLY_FOR_RERUN":
@@ -80,6 +62,27 @@ class Client:
                 break
         self.latencies.append(time.perf_counter() - t)
         self.received.append(got)
+
+    def element(self, delta) -> None:
+        """A new element: an exception is an error; a select box is remembered with its
+        options and the value a browser would send for it."""
+        el = delta.new_element
+        if el.WhichOneof("type") == "exception":
+            self.errors.append(f"{self.page}: {el.exception.message[:200]}")
+        elif el.WhichOneof("type") == "selectbox" and el.selectbox.options:
+            box = el.selectbox
+            self.boxes[box.id] = list(box.options)
+            if delta.fragment_id:
+                self.fragment_of[box.id] = delta.fragment_id
+            # as a browser: a value the script set (session state, the URL) wins; a new box
+            # starts at its default
+            if box.set_value and box.HasField("raw_value"):
+                value = box.raw_value
+            elif box.id in self.states:
+                return
+            else:
+                value = box.options[box.default] if box.HasField("default") else None
+            self.states[box.id] = WidgetState(id=box.id, string_value=value or box.options[0])
 
     async def open(self):
         """A session on the page, after its first run (not counted as an interaction); opened

@@ -183,125 +183,164 @@ class _Handler(BaseHTTPRequestHandler):
         q = parse_qs(url.query)
         _Handler.hits[url.path] = _Handler.hits.get(url.path, 0) + 1
         parts = url.path.strip("/").split("/")
-        if parts[0] == "files":
-            path = MIRROR.joinpath(*parts[1:])
-            if not path.is_file():
-                return self._send(404, b"not found", "text/plain")
-            return self._send(200, path.read_bytes(), "application/octet-stream")
-        if parts[0] == "status":
-            return self._send(int(parts[1]), b"server error", "text/plain")
-        if parts[0] == "flaky":  # 503 on the first request, then the file
-            if _Handler.hits[url.path] == 1:
-                return self._send(503, b"busy", "text/plain")
-            return self._send(200, MIRROR.joinpath(*parts[1:]).read_bytes(), "application/zip")
-        if parts[0] == "hang":
-            time.sleep(float(q.get("s", ["5"])[0]))
-            return self._send(200, b"late", "text/plain")
-        if parts[0] == "truncated":
-            body = MIRROR.joinpath(*parts[1:]).read_bytes()
-            return self._send(200, body[: len(body) // 3], "application/octet-stream", len(body))
-        if parts[0] == "html":
-            page = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>"
-            return self._send(200, page, "text/html")
-        if parts[0] == "badzip":
-            body = MIRROR.joinpath(*parts[1:]).read_bytes()
-            return self._send(200, body[:2000], "application/zip")
-        if parts[0] == "gzipped":  # a mirror file sent with Content-Encoding: gzip
-            body = gzip.compress(MIRROR.joinpath(*parts[1:]).read_bytes())
-            return self._send(200, body, "text/csv", headers={"Content-Encoding": "gzip"})
-        if parts[0] == "bomb":  # 1 GiB of zeros, gzip-encoded on the wire (about 1 MB)
-            return self._send(200, _gzip_bomb(), "text/csv", headers={"Content-Encoding": "gzip"})
-        if parts[0] == "big":  # ?mb=N of CSV-like text, with or without a Content-Length
-            mb = int(q.get("mb", ["300"])[0])
-            declared = q.get("declare", ["0"])[0] == "1"
-            return self._stream(mb << 20, declared)
-        if parts[0] == "drip":  # ?n= bytes, one every ?s= seconds
-            return self._drip(int(q.get("n", ["20"])[0]), float(q.get("s", ["0.5"])[0]))
-        if parts[0] == "bomhtml":  # an error page behind a byte-order mark and a comment
-            page = "\ufeff<!-- generated -->\n<!DOCTYPE html><html><body>Error</body></html>"
-            return self._send(200, page.encode("utf-8"), "text/csv")
-        if parts[:3] == ["v2", "en", "indicator"]:  # World Bank bulk download
-            files = wb_bulk(parts[3])
-            if q.get("fail") or files is None:
-                return self._send(500 if q.get("fail") else 404, b"error", "text/plain")
-            buf = io.BytesIO()
-            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-                for name, data in files.items():
-                    zf.writestr(name, data)
-            return self._send(200, buf.getvalue(), "application/zip")
-        if parts[:2] == ["gho", "api"]:  # WHO GHO OData, from the theme-download CSV
-            src = MIRROR / "who" / "gho_health_financing_2025-05-20" / "data" / f"{parts[2]}.csv"
-            if not src.exists():
-                return self._send(404, b"{}", "application/json")
-            recs = [
-                {
-                    "IndicatorCode": r["IndicatorCode"],
-                    "SpatialDimType": r["SpatialDimension"],
-                    "SpatialDim": r["SpatialDimensionValueCode"],
-                    "TimeDim": int(r["TimeDim"]),
-                    "ParentLocationCode": r["ParentLocationCode"] or None,
-                    "Value": r["Value"],
-                    "NumericValue": float(r["NumericValue"]) if r["NumericValue"] else None,
-                    "Date": r["Date"],
-                }
-                for r in csv.DictReader(io.StringIO(src.read_text("utf-8")))
-            ]
-            body = json.dumps({"@odata.context": "x", "value": recs}).encode()
-            return self._send(200, body, "application/json")
-        if parts[:2] == ["owid", "grapher"]:  # OWID grapher CSV and metadata.json
-            name = parts[2]
-            found = [f for f in (MIRROR / "owid").rglob(name) if f.is_file()]
-            if not found:
-                return self._send(404, b"not found", "text/plain")
-            return self._send(200, found[0].read_bytes(), "text/csv")
+        fault = getattr(self, f"_fault_{parts[0]}", None)  # /files/..., /status/503, ...
+        if fault is not None:
+            return fault(parts, q, url.path)
+        for prefix, producer in (
+            (["v2", "en", "indicator"], self._world_bank_bulk),
+            (["gho", "api"], self._who),
+            (["owid", "grapher"], self._owid),
+            (["cew"], self._bls),
+            (["rosstat"], self._rosstat),
+            (["eurostat", "gov_10a_exp"], self._eurostat),
+            (["v2", "country"], self._world_bank_api),
+        ):
+            if parts[: len(prefix)] == prefix:
+                return producer(parts, q)
+        return self._not_found()
+
+    def _not_found(self):
+        return self._send(404, b"not found", "text/plain")
+
+    # --- faults: /<fault>/<mirror path> or /<fault>?parameters -----------------------------
+    def _fault_files(self, parts, q, path):
+        found = MIRROR.joinpath(*parts[1:])
+        if not found.is_file():
+            return self._not_found()
+        return self._send(200, found.read_bytes(), "application/octet-stream")
+
+    def _fault_status(self, parts, q, path):
+        return self._send(int(parts[1]), b"server error", "text/plain")
+
+    def _fault_flaky(self, parts, q, path):  # 503 on the first request, then the file
+        if _Handler.hits[path] == 1:
+            return self._send(503, b"busy", "text/plain")
+        return self._send(200, MIRROR.joinpath(*parts[1:]).read_bytes(), "application/zip")
+
+    def _fault_hang(self, parts, q, path):
+        time.sleep(float(q.get("s", ["5"])[0]))
+        return self._send(200, b"late", "text/plain")
+
+    def _fault_truncated(self, parts, q, path):
+        body = MIRROR.joinpath(*parts[1:]).read_bytes()
+        return self._send(200, body[: len(body) // 3], "application/octet-stream", len(body))
+
+    def _fault_html(self, parts, q, path):
+        page = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>"
+        return self._send(200, page, "text/html")
+
+    def _fault_badzip(self, parts, q, path):
+        body = MIRROR.joinpath(*parts[1:]).read_bytes()
+        return self._send(200, body[:2000], "application/zip")
+
+    def _fault_gzipped(self, parts, q, path):  # a mirror file sent with Content-Encoding: gzip
+        body = gzip.compress(MIRROR.joinpath(*parts[1:]).read_bytes())
+        return self._send(200, body, "text/csv", headers={"Content-Encoding": "gzip"})
+
+    def _fault_bomb(self, parts, q, path):  # 1 GiB of zeros, gzip-encoded (about 1 MB)
+        return self._send(200, _gzip_bomb(), "text/csv", headers={"Content-Encoding": "gzip"})
+
+    def _fault_big(self, parts, q, path):  # ?mb=N of CSV-like text, with or without a length
+        mb = int(q.get("mb", ["300"])[0])
+        return self._stream(mb << 20, q.get("declare", ["0"])[0] == "1")
+
+    def _fault_drip(self, parts, q, path):  # ?n= bytes, one every ?s= seconds
+        return self._drip(int(q.get("n", ["20"])[0]), float(q.get("s", ["0.5"])[0]))
+
+    def _fault_bomhtml(self, parts, q, path):  # an error page behind a byte-order mark
+        page = "\ufeff<!-- generated -->\n<!DOCTYPE html><html><body>Error</body></html>"
+        return self._send(200, page.encode("utf-8"), "text/csv")
+
+    # --- imitations of the producers, built from the mirror --------------------------------
+    def _world_bank_bulk(self, parts, q):  # World Bank bulk download
+        files = wb_bulk(parts[3])
+        if q.get("fail") or files is None:
+            return self._send(500 if q.get("fail") else 404, b"error", "text/plain")
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in files.items():
+                zf.writestr(name, data)
+        return self._send(200, buf.getvalue(), "application/zip")
+
+    def _who(self, parts, q):  # WHO GHO OData, from the theme-download CSV
+        src = MIRROR / "who" / "gho_health_financing_2025-05-20" / "data" / f"{parts[2]}.csv"
+        if not src.exists():
+            return self._send(404, b"{}", "application/json")
+        recs = [
+            {
+                "IndicatorCode": r["IndicatorCode"],
+                "SpatialDimType": r["SpatialDimension"],
+                "SpatialDim": r["SpatialDimensionValueCode"],
+                "TimeDim": int(r["TimeDim"]),
+                "ParentLocationCode": r["ParentLocationCode"] or None,
+                "Value": r["Value"],
+                "NumericValue": float(r["NumericValue"]) if r["NumericValue"] else None,
+                "Date": r["Date"],
+            }
+            for r in csv.DictReader(io.StringIO(src.read_text("utf-8")))
+        ]
+        body = json.dumps({"@odata.context": "x", "value": recs}).encode()
+        return self._send(200, body, "application/json")
+
+    def _owid(self, parts, q):  # OWID grapher CSV and metadata.json
+        found = [f for f in (MIRROR / "owid").rglob(parts[2]) if f.is_file()]
+        if not found:
+            return self._not_found()
+        return self._send(200, found[0].read_bytes(), "text/csv")
+
+    def _bls(self, parts, q):
         if parts[:2] == ["cew", "api"] and parts[4:5] == ["industry"]:  # one industry, all areas
             body = bls_imitation.industry_slice(MIRROR, parts[2], parts[3], parts[5][:-4])
             if body is None:
-                return self._send(404, b"not found", "text/plain")
+                return self._not_found()
             return self._send(200, body, "text/csv")
-        if parts[:2] == ["rosstat", "folder"]:  # an edition page
-            return self._send(200, bls_imitation.ROSSTAT_PAGE.encode(), "text/html; charset=utf-8")
-        if parts[:2] == ["rosstat", "mediabank"]:  # 2025: table 19.3 renumbered 19.4
-            edition = parts[2].removesuffix(".rar").rsplit("_", 1)[-1]
-            if edition not in ("2022", "2025"):
-                return self._send(404, b"not found", "text/plain")
-            renumber = ("19.3.", "19.4.") if edition == "2025" else None
-            body = bls_imitation.rosstat_rar(MIRROR, edition, renumber)
-            return self._send(200, body, "application/x-rar-compressed")
-        if parts[0] == "rosstat":  # /rosstat/Pril_Region_Pokaz_{edition}.zip
-            edition = parts[1].removesuffix(".zip").rsplit("_", 1)[-1]
-            body = bls_imitation.rosstat_zip(MIRROR, edition)
-            if body is None:
-                return self._send(404, b"not found", "text/plain")
-            return self._send(200, body, "application/zip")
         if parts[:4] == ["cew", "doc", "titles", "industry"]:
             return self._send(200, bls_imitation.industry_titles(MIRROR), "text/csv")
         if parts[:2] == ["cew", "api"]:  # BLS open data: /cew/api/{year}/{qtr}/area/{fips}.csv
             year, fips = parts[2], parts[5].removesuffix(".csv")
             found = [f for f in (MIRROR / "qcew").rglob(f"*{year}*{fips}*.csv")]
             if not found:
-                return self._send(404, b"not found", "text/plain")
+                return self._not_found()
             return self._send(200, found[0].read_bytes(), "text/csv")
-        if parts[:2] == ["eurostat", "gov_10a_exp"]:
-            src = next((MIRROR / "cofog").glob("gov_10a_exp*.csv"))
-            return self._send(200, src.read_bytes(), "text/csv")
-        if parts[:2] == ["v2", "country"]:
-            page = int(q.get("page", ["1"])[0])
-            per = int(q.get("per_page", ["50"])[0])
-            if len(parts) == 2:
-                countries, _ = _wb_csv_rows("SP.POP.TOTL")
-                items = countries
-            else:
-                code = parts[4]
-                if wb_bulk(code) is None:
-                    msg = [{"message": [{"id": "120", "key": "Invalid value"}]}]
-                    return self._send(200, json.dumps(msg).encode(), "application/json")
-                _, items = _wb_csv_rows(code)
-            pages = max(1, -(-len(items) // per))
-            chunk = items[(page - 1) * per : page * per]
-            doc = [{"page": page, "pages": pages, "per_page": per, "total": len(items)}, chunk]
-            return self._send(200, json.dumps(doc).encode(), "application/json")
-        return self._send(404, b"not found", "text/plain")
+        return self._not_found()
+
+    def _rosstat(self, parts, q):
+        if parts[:2] == ["rosstat", "folder"]:  # an edition page
+            return self._send(200, bls_imitation.ROSSTAT_PAGE.encode(), "text/html; charset=utf-8")
+        if parts[:2] == ["rosstat", "mediabank"]:  # 2025: table 19.3 renumbered 19.4
+            edition = parts[2].removesuffix(".rar").rsplit("_", 1)[-1]
+            if edition not in ("2022", "2025"):
+                return self._not_found()
+            renumber = ("19.3.", "19.4.") if edition == "2025" else None
+            body = bls_imitation.rosstat_rar(MIRROR, edition, renumber)
+            return self._send(200, body, "application/x-rar-compressed")
+        # /rosstat/Pril_Region_Pokaz_{edition}.zip
+        edition = parts[1].removesuffix(".zip").rsplit("_", 1)[-1]
+        body = bls_imitation.rosstat_zip(MIRROR, edition)
+        if body is None:
+            return self._not_found()
+        return self._send(200, body, "application/zip")
+
+    def _eurostat(self, parts, q):
+        src = next((MIRROR / "cofog").glob("gov_10a_exp*.csv"))
+        return self._send(200, src.read_bytes(), "text/csv")
+
+    def _world_bank_api(self, parts, q):
+        page = int(q.get("page", ["1"])[0])
+        per = int(q.get("per_page", ["50"])[0])
+        if len(parts) == 2:
+            countries, _ = _wb_csv_rows("SP.POP.TOTL")
+            items = countries
+        else:
+            code = parts[4]
+            if wb_bulk(code) is None:
+                msg = [{"message": [{"id": "120", "key": "Invalid value"}]}]
+                return self._send(200, json.dumps(msg).encode(), "application/json")
+            _, items = _wb_csv_rows(code)
+        pages = max(1, -(-len(items) // per))
+        chunk = items[(page - 1) * per : page * per]
+        doc = [{"page": page, "pages": pages, "per_page": per, "total": len(items)}, chunk]
+        return self._send(200, json.dumps(doc).encode(), "application/json")
 
 
 @functools.cache

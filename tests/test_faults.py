@@ -77,6 +77,28 @@ def damage_text(text: str, kind: str) -> bytes:
     raise AssertionError(kind)
 
 
+def title_row_above(raw: bytes) -> bytes:
+    """The workbook with a title row inserted above every sheet (merged ranges moved)."""
+    # values, not formulas: openpyxl saves formulas without their cached results
+    wb = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
+    for ws in wb.worksheets:  # openpyxl does not move merged ranges: move them by hand
+        merged = [str(r) for r in ws.merged_cells.ranges]
+        for r in merged:
+            ws.unmerge_cells(r)
+        for row in ws.iter_rows():  # openpyxl would save a link's target as its text
+            for cell in row:
+                cell.hyperlink = None
+        ws.insert_rows(1)
+        ws.cell(1, 1, "Notes on this release")
+        for r in merged:
+            rng = openpyxl.worksheet.cell_range.CellRange(r)
+            rng.shift(row_shift=1)
+            ws.merge_cells(rng.coord)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def damage(path: Path, kind: str) -> bytes:
     raw = path.read_bytes()
     if kind == "truncated":
@@ -91,24 +113,7 @@ def damage(path: Path, kind: str) -> bytes:
     if kind == "other_archive":
         return (MIRROR / FILES["eurostat_nuts_gdp"]).read_bytes()  # a gzip TSV: no tar, no R data
     if kind == "header_moved" and path.suffix == ".xlsx":  # a title row above every sheet
-        # values, not formulas: openpyxl saves formulas without their cached results
-        wb = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
-        for ws in wb.worksheets:  # openpyxl does not move merged ranges: move them by hand
-            merged = [str(r) for r in ws.merged_cells.ranges]
-            for r in merged:
-                ws.unmerge_cells(r)
-            for row in ws.iter_rows():  # openpyxl would save a link's target as its text
-                for cell in row:
-                    cell.hyperlink = None
-            ws.insert_rows(1)
-            ws.cell(1, 1, "Notes on this release")
-            for r in merged:
-                rng = openpyxl.worksheet.cell_range.CellRange(r)
-                rng.shift(row_shift=1)
-                ws.merge_cells(rng.coord)
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
+        return title_row_above(raw)
     if path.suffix == ".gz":
         text = gzip.decompress(raw).decode("utf-8")
         return gzip.compress(damage_text(text, kind))

@@ -376,22 +376,29 @@ def test_slow_clients_cannot_take_the_front_end(tmp_path):
         slowloris(port)
 
 
+def _slow_requests(port: int, n: int, attackers: list[socket.socket]) -> int:
+    """Open ``n`` connections that each send a request's first line and stop there (kept in
+    ``attackers``); how many were refused."""
+    refused = 0
+    for _ in range(n):
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        except OSError:  # reset by the per-source limit before connect() returned
+            refused += 1
+            continue
+        s.setblocking(False)
+        with contextlib.suppress(OSError):
+            s.sendall(b"GET /_stcore/health HTTP/1.1\r\nHost: x\r\n")
+        attackers.append(s)
+    return refused
+
+
 def slowloris(port: int) -> None:
     """The attack on ``port`` and what a bystander sees meanwhile (asserted here)."""
     attackers: list[socket.socket] = []
     stop = threading.Event()
     try:
-        refused = 0
-        for _ in range(350):
-            try:
-                s = socket.create_connection(("127.0.0.1", port), timeout=5)
-            except OSError:  # reset by the per-source limit before connect() returned
-                refused += 1
-                continue
-            s.setblocking(False)
-            with contextlib.suppress(OSError):
-                s.sendall(b"GET /_stcore/health HTTP/1.1\r\nHost: x\r\n")
-            attackers.append(s)
+        refused = _slow_requests(port, 350, attackers)
 
         def drip() -> None:
             while not stop.wait(2):

@@ -70,6 +70,36 @@ def _overlap(a: dict, b: dict) -> bool:
     return across and a["y"] < b["y"] + b["height"] - 1 and b["y"] < a["y"] + a["height"] - 1
 
 
+def layout_problems(got: dict, window: int, listed: list[str]) -> list[str]:
+    """What plotly.js's layout of one chart (``MEASURE_JS``) gets wrong: a plot too low for
+    the window, a phone's plot narrower than 80% of the figure, a legend that does not list
+    every series (``listed``) or runs below the figure, two texts over each other."""
+    out = []
+    low = (MIN_PANEL if len(got["plots"]) > 1 else MIN_PLOT)[window]
+    for p in got["plots"]:
+        if p["height"] < low - 1:
+            out.append(f"plot {p['height']:.0f} px tall < {low}")
+    if window == 390 and got["plots"]:
+        wide = max(p["width"] for p in got["plots"])
+        if wide < 0.8 * got["outer"]["width"] - 1:
+            out.append(f"plot {wide:.0f} of {got['outer']['width']:.0f} px")
+    shown = [e["name"] for e in got["legend"]]
+    if sorted(shown) != sorted(listed):
+        out.append(f"legend shows {shown}, lists {listed}")
+    bottom = got["outer"]["y"] + got["outer"]["height"]
+    out += [
+        f"legend entry {e['name']!r} below the figure"
+        for e in got["legend"]
+        if e["y"] + e["height"] > bottom + 1
+    ]
+    for (n1, t1, b1), (n2, t2, b2) in itertools.combinations(got["texts"], 2):
+        if n1 == n2 == "x tick" or n1 == n2 == "legend":
+            continue  # plotly spaces its own ticks and entries
+        if _overlap(b1, b2):
+            out.append(f"{n1} {t1!r} over {n2} {t2!r}")
+    return out
+
+
 @pytest.mark.parametrize("window", list(WIDTHS))
 def test_every_chart_keeps_its_plot_and_names_its_series(browser, store_env, window):
     from dashboard import charts, registry
@@ -91,28 +121,7 @@ def test_every_chart_keeps_its_plot_and_names_its_series(browser, store_env, win
         spec["layout"]["width"] = width
         got = page.evaluate(MEASURE_JS, spec)
         label = f"{name} {params or ''}".strip()
-        stacked = len(got["plots"]) > 1
-        low = (MIN_PANEL if stacked else MIN_PLOT)[window]
-        for p in got["plots"]:
-            if p["height"] < low - 1:
-                problems.append((label, f"plot {p['height']:.0f} px tall < {low}"))
-        if window == 390 and got["plots"]:
-            wide = max(p["width"] for p in got["plots"])
-            if wide < 0.8 * got["outer"]["width"] - 1:
-                problems.append((label, f"plot {wide:.0f} of {got['outer']['width']:.0f} px"))
-        listed = charts.legend_names(fig)
-        shown = [e["name"] for e in got["legend"]]
-        if sorted(shown) != sorted(listed):
-            problems.append((label, f"legend shows {shown}, lists {listed}"))
-        bottom = got["outer"]["y"] + got["outer"]["height"]
-        for e in got["legend"]:
-            if e["y"] + e["height"] > bottom + 1:
-                problems.append((label, f"legend entry {e['name']!r} below the figure"))
-        for (n1, t1, b1), (n2, t2, b2) in itertools.combinations(got["texts"], 2):
-            if n1 == n2 == "x tick" or n1 == n2 == "legend":
-                continue  # plotly spaces its own ticks and entries
-            if _overlap(b1, b2):
-                problems.append((label, f"{n1} {t1!r} over {n2} {t2!r}"))
+        problems += [(label, p) for p in layout_problems(got, window, charts.legend_names(fig))]
         sizes.append((min((p["height"] for p in got["plots"]), default=0), label))
     worst = sorted(sizes)[:5]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
