@@ -240,7 +240,7 @@ def table_text(
         {
             labels.get(c, c): [
                 v
-                if isinstance(v, str) or v is None or v != v or c not in formats
+                if isinstance(v, str) or pd.isna(v) or c not in formats
                 else format(v, formats[c])
                 for v in df[c]
             ]

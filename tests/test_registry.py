@@ -181,3 +181,18 @@ def test_parameters_keep_their_types_through_a_second_resolve():
     assert years["year"] == 2020 and registry.resolve("gvb_world_map", years) == years
     c = registry.resolve("gvb_series", {"countries": "RUS, UKR"})
     assert c["countries"] == ("RUS", "UKR") and registry.resolve("gvb_series", c) == c
+
+
+def test_every_registered_table_writes_markdown_and_latex(store_env):
+    """The page's Markdown and LaTeX buttons of every table, with its defaults (a nullable
+    integer column's empty cell once made them fail: pd.NA has no truth value)."""
+    from dashboard.views.common import table_text
+
+    tables = [e.name for e in registry.REGISTRY.values() if e.kind == "table"]
+    assert {"dependence_table", "concentration_table", "russia_budget_table"} <= set(tables)
+    for name in tables:
+        b = registry.build(name)
+        md = table_text(b, "md", notes=["Sample: the defaults."])
+        tex = table_text(b, "tex", notes=["Sample: the defaults."])
+        assert md.startswith(f"**{b.title}**") and "|---" in md.replace(":", ""), name
+        assert "\\begin{tabular}" in tex and "Sample: the defaults." in tex, name
