@@ -265,9 +265,14 @@ class Stack:
     def failover(self, sessions: int = 8) -> dict:
         """Open sessions spread over both replicas, kill one replica, and let every session
         interact once more (a dropped one reconnects with its cookie, as a browser does)."""
+        from concurrent.futures import ThreadPoolExecutor
+
         from load_test import PAGES
 
-        return asyncio.run(_failover(self, sessions, PAGES))
+        # a loop of its own, in a thread: the caller's thread may run one already (Playwright's
+        # sync API does, in a test session with browser tests)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, _failover(self, sessions, PAGES)).result()
 
     def lockdown(self) -> dict[str, dict]:
         """For each container: its user id, and whether / and /tmp are writable."""
