@@ -1,11 +1,12 @@
 """The compose stack of ``deploy/`` built and run with Podman: two app replicas
 (``deploy/Dockerfile``) behind HAProxy (``deploy/proxy.Dockerfile``), both on Debian.
 
-Used by ``bench/bench_deploy.py`` (figures) and ``tests/test_containers.py`` (checks). Where
-``debian:bookworm-slim`` cannot be pulled, a stand-in is made with Debian's ``mmdebstrap
---variant=minbase bookworm`` and tagged locally. Podman runs with ``runc`` and file and process
-limits of 1024/4096 (a containers.conf of its own), builds get the host's CA bundle as a
-secret (never stored in an image), and everything made is removed by :meth:`Stack.down`.
+Used by ``bench/bench_deploy.py`` (figures) and ``tests/integration/test_containers.py``
+(checks). Where ``debian:bookworm-slim`` cannot be pulled, a stand-in is made with Debian's
+``mmdebstrap --variant=minbase bookworm`` and tagged locally. Podman runs with ``runc`` and
+file and process limits of 1024/4096 (a containers.conf of its own), builds get the host's CA
+bundle as a secret (never stored in an image), and everything made is removed by
+:meth:`Stack.down`.
 """
 
 from __future__ import annotations

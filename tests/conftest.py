@@ -27,14 +27,27 @@ SIPRI_XLSX = MIRROR / "sipri" / "SIPRI-Milex-data-1949-2025_v1.2.xlsx"
 WB = MIRROR / "worldbank"
 
 
+TESTS = Path(__file__).resolve().parent
+
+
 def pytest_configure(config):
     # the app shows a plain message for an error no page handles; under test it is raised too
     # (AppTest's exception list), except where a test unsets this to see the visitor's view
     os.environ.setdefault("LABORDASH_DEBUG", "1")
     # a test that pulls Rosstat without a mirror never asks rosstat.gov.ru for its edition pages
     os.environ.setdefault("LABORDASH_PAGE_ROSSTAT_REGIONS", "http://127.0.0.1:9/{edition}")
-    if not MIRROR.is_dir():
-        raise pytest.UsageError(f"the shared mirror is missing at {MIRROR}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tiers by folder: tests/unit (synthetic data, no mirror, no browser), tests/integration
+    (the mirror) and tests/e2e (Chromium, the mirror), marked ``unit``, ``integration`` and
+    ``e2e``. Without the mirror only the unit tier runs; the others are skipped, saying why."""
+    for item in items:
+        tier = Path(str(item.path)).relative_to(TESTS).parts[0]
+        if tier in ("unit", "integration"):
+            item.add_marker(getattr(pytest.mark, tier))
+        if tier != "unit" and not MIRROR.is_dir():
+            item.add_marker(pytest.mark.skip(reason=f"the shared mirror is missing at {MIRROR}"))
 
 
 @pytest.fixture

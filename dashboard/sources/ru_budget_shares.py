@@ -11,7 +11,7 @@ and ``function_name`` as published. Ten sections; environment, media, debt servi
 transfers are not in the table, so a subject's shares add up to about 98%. Medium provenance:
 the script that built it is not published; its 2019 and 2021 shares agree with our own
 Treasury parse (``roskazna_budget``) to within 0.1 percentage points in all 1,698 cells the two
-share (99.9% within 0.05; tests/test_ru_budget_shares.py).
+share (99.9% within 0.05; tests/integration/test_ru_budget_shares.py).
 """
 
 from __future__ import annotations

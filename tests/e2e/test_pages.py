@@ -137,7 +137,7 @@ def check_file(name: str, body: bytes) -> None:
 def test_each_kind_of_export_button_gives_a_file(browser, app_url, name):
     """Every chart has its export buttons, and one button of each kind is pressed: the files
     themselves are checked for every chart without the app (every chart's SVG in
-    test_readable, the formats and the data package in tests/test_export.py)."""
+    test_readable, the formats and the data package in tests/integration/test_export.py)."""
     path, charts, _ = PAGES[name]
     page, _ = open_view(browser, f"{app_url}/{path}", charts, accept_downloads=True)
     buttons = page.locator('[data-testid="stDownloadButton"] button')

@@ -6,8 +6,7 @@ import pytest
 
 from dashboard import store
 from dashboard.sources import ru_budget_shares
-
-from .conftest import MIRROR, pick
+from tests.conftest import MIRROR, pick
 
 RDS = MIRROR / "russia" / "devproglab_multipliers" / "spendingShares.RDS"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import deploy_stack  # the bench's module, not a package: bench/ on the path first
 
 pytestmark = [pytest.mark.containers, pytest.mark.slow]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 GENERATE = [str(Path(sys.executable).with_name("typer")), "dashboard.cli", "utils", "docs",
             "--name", "labordash"]  # fmt: skip

@@ -5,8 +5,7 @@ import pytest
 
 from dashboard import russia, store
 from dashboard.sources import ru_population
-
-from .conftest import MIRROR, pick
+from tests.conftest import MIRROR, pick
 
 CSV = MIRROR / "russia" / "tochno" / "normalizers_final_v20260518.csv"
 

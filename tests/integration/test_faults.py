@@ -22,8 +22,7 @@ import pandas as pd
 import pytest
 
 from dashboard import store
-
-from .conftest import MIRROR
+from tests.conftest import MIRROR
 
 FILES = {
     "eurostat_cofog": "cofog/gov_10a_exp__custom_4083116_linear.csv",

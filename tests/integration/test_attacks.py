@@ -25,11 +25,11 @@ from dashboard import export, fetch, first_run, geo, store, upload
 from dashboard.cli import app
 from dashboard.fetch import FetchError, Resource
 from dashboard.sources.base import ParseError
+from tests.conftest import MIRROR
 
-from .conftest import MIRROR
 from .test_app import run_app, run_page
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 HEADER = (
     '<row r="1"><c r="A1" t="inlineStr"><is><t>region</t></is></c><c r="B1" '
@@ -324,7 +324,7 @@ def test_an_unexpected_error_is_logged_not_shown(store_env, monkeypatch, caplog)
 def test_pages_never_download_and_urls_lose_their_secrets(
     store_env, tmp_path, monkeypatch, http_server
 ):
-    from .conftest import _Handler
+    from tests.conftest import _Handler
 
     home = tmp_path / "nolayer"
     shutil.copytree(store_env / "store", home / "store")
@@ -809,7 +809,7 @@ def test_pipes_and_full_width_equals_are_neutralised():
 
 def test_an_upload_reader_dies_with_its_server(tmp_path):
     """A server killed while reading an upload takes the reader along (no orphan holding
-    memory); `labordash run` and `serve` are covered in tests/test_serve.py."""
+    memory); `labordash run` and `serve` are covered in tests/integration/test_serve.py."""
     script = (
         "import time; from dashboard import bounded; "
         "bounded.call(time.sleep, 120, seconds=300, memory_mb=100)"

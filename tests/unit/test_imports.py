@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PKG = Path(__file__).resolve().parents[1] / "dashboard"
+PKG = Path(__file__).resolve().parents[2] / "dashboard"
 
 
 def module_name(path: Path) -> str:

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, frontend
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
 
 

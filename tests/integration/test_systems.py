@@ -9,7 +9,7 @@ import pytest
 from dashboard import dependence, geo, maps, registry, systems
 from dashboard.builders import lookups
 
-ROOT = Path(__file__).resolve().parents[1] / "dashboard"
+ROOT = Path(__file__).resolve().parents[2] / "dashboard"
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from dashboard import store, systems
 from dashboard.builders import guns_vs_butter as gvb
 from tests.conftest import page_charts
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
 def run_app(**params) -> AppTest:

@@ -14,7 +14,7 @@ import yaml
 
 from dashboard import launch
 
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 BIN = Path(sys.executable).parent
 YAMLLINT = "{extends: default, rules: {line-length: {max: 140}, document-start: disable}}"
 
@@ -205,7 +205,8 @@ def test_the_nginx_tls_snippet_is_accepted(tmp_path):
 
 
 def test_the_container_test_says_why_it_cannot_run(monkeypatch):
-    """tests/test_containers.py skips with this reason (printed: addopts -rs), never silently."""
+    """tests/integration/test_containers.py skips with this reason (printed: addopts -rs),
+    never silently."""
     sys.path.insert(0, str(DEPLOY.parent / "bench"))
     import deploy_stack
 

@@ -17,7 +17,7 @@ from dashboard import sitemap
 
 from .test_app import run_app, run_page
 
-VIEWS = Path(__file__).resolve().parents[1] / "dashboard" / "views"
+VIEWS = Path(__file__).resolve().parents[2] / "dashboard" / "views"
 PAGES = list(sitemap.PAGES)
 SYSTEM_PAGES = {"dependence", "profile"}  # choose_system() reads ?system=
 HOSTILE = [

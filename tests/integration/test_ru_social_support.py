@@ -4,8 +4,7 @@ each sheet's three tables (all forms, in kind, cash) read with their own columns
 import pytest
 
 from dashboard.sources import ru_social_support
-
-from .conftest import MIRROR
+from tests.conftest import MIRROR
 
 XLSX = MIRROR / "russia" / "rosstat_gosfin" / "socpod_2021.xlsx"
 

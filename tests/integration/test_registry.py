@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from dashboard import charts, registry, sitemap, store
 from dashboard.cli import app
 
-VIEWS = Path(__file__).resolve().parents[1] / "dashboard" / "views"
+VIEWS = Path(__file__).resolve().parents[2] / "dashboard" / "views"
 
 
 def footer_of(fig) -> str:

@@ -4,8 +4,7 @@ functional split is not published) and the social funds, on the real files."""
 import pytest
 
 from dashboard.sources import rosstat_gosfin
-
-from .conftest import MIRROR, pick
+from tests.conftest import MIRROR, pick
 
 DIR = MIRROR / "russia" / "rosstat_gosfin"
 

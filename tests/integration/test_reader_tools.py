@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, registry, transforms
 from tests.conftest import page_charts
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 GVB = "views/guns_vs_butter.py"
 
 FRAME = pd.DataFrame(
