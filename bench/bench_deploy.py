@@ -37,9 +37,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         stack = deploy_stack.Stack(Path(tmp), log=log)
         try:
-            for step in (stack.base, stack.build, stack.up):
-                log(f"{step.__name__} ...")
-                step()
+            log("base ...")
+            stack.base()
+            log("build ...")
+            stack.build(no_cache=True)
+            log("up ...")
+            stack.up()
             log("load ...")
             load = stack.load(args.clients, args.think, args.seconds)
             log("failover ...")

@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 BASE = "docker.io/library/debian:bookworm-slim"
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+MIRROR = Path(os.environ.get("LABORDASH_TEST_MIRROR", ROOT.parent / "shared" / "mirror")).resolve()
 CONTAINERS_CONF = """\
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
@@ -93,6 +95,9 @@ class Stack:
         }
         if CA_BUNDLE.is_file():  # a TLS-inspecting proxy's CA is in it here
             self.env["LABORDASH_CA_BUNDLE"] = str(CA_BUNDLE)
+        if MIRROR.is_dir():  # the store is built from the mirror, not the producers
+            self.env["LABORDASH_MIRROR_CONTEXT"] = str(MIRROR)
+        self.dangling = set(self._dangling())  # build layers left by others: not ours to remove
 
     # --- commands -------------------------------------------------------------------------
     def podman(self, *args: str, check: bool = True, timeout: float = 600, **kw):
@@ -125,35 +130,43 @@ class Stack:
             return
         tag = f"localhost/{self.name}-base:bookworm-slim"
         t = time.perf_counter()
-        # as slim as debian:bookworm-slim: no manuals, docs or translations; apt as this
-        # machine's (its mirror serves Release files past their Valid-Until)
-        debootstrap = subprocess.Popen(
-            [
-                "mmdebstrap",
-                "--variant=minbase",
-                "--quiet",
-                '--aptopt=Acquire::Check-Valid-Until "false"',
-                *(
-                    f"--dpkgopt=path-exclude=/usr/share/{d}/*"
-                    for d in ("man", "doc", "locale", "info")
-                ),
-                "--dpkgopt=path-include=/usr/share/doc/*/copyright",
-                "bookworm",
-                "-",
-                "http://deb.debian.org/debian",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        imported = self.podman("import", "-q", "-", tag, stdin=debootstrap.stdout, check=False)
-        _, err = debootstrap.communicate(timeout=600)
-        if debootstrap.returncode or imported.returncode:
-            raise RuntimeError(
-                f"mmdebstrap stand-in failed: {err.decode()[-1500:]}{imported.stderr[-500:]}"
-            )
-        self.made_images.append(tag)
+        self.made_images.append(tag)  # removed by down() even when a step below fails
+        self._stand_in(tag)
         self.env["LABORDASH_BASE"] = tag
         self.figures["base"] = f"stand-in from mmdebstrap ({time.perf_counter() - t:.0f} s)"
+
+    def _stand_in(self, tag: str) -> None:
+        """``mmdebstrap --variant=minbase bookworm`` imported as ``tag``: as slim as
+        debian:bookworm-slim (no manuals, docs or translations); apt as this machine's (its
+        mirror serves Release files past their Valid-Until)."""
+        cmd = [
+            "mmdebstrap",
+            "--variant=minbase",
+            "--quiet",
+            '--aptopt=Acquire::Check-Valid-Until "false"',
+            *(f"--dpkgopt=path-exclude=/usr/share/{d}/*" for d in ("man", "doc", "locale", "info")),
+            "--dpkgopt=path-include=/usr/share/doc/*/copyright",
+            "bookworm",
+            "-",
+            "http://deb.debian.org/debian",
+        ]
+        # its messages to a file, read after it ends: a pipe could fill and block it
+        with tempfile.TemporaryFile() as log:
+            debootstrap = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log)
+            try:
+                imported = self.podman(
+                    "import", "-q", "-", tag, stdin=debootstrap.stdout, check=False
+                )
+                debootstrap.wait(timeout=600)
+            finally:
+                if debootstrap.poll() is None:
+                    debootstrap.kill()
+            if debootstrap.returncode or imported.returncode:
+                log.seek(0)
+                raise RuntimeError(
+                    f"mmdebstrap stand-in failed: {log.read().decode()[-1500:]}"
+                    f"{imported.stderr[-500:]}"
+                )
 
     def images(self) -> dict[str, str]:
         return {
@@ -161,11 +174,11 @@ class Stack:
             "proxy": f"localhost/labordash-proxy:{self.name}",
         }
 
-    def build(self) -> None:
+    def build(self, no_cache: bool = False) -> None:
         """Both images through the compose file; ``build_s`` and ``image_mb``."""
         t = time.perf_counter()
         self.made_images += self.images().values()
-        self.compose("build")
+        self.compose("build", *(["--no-cache"] if no_cache else []))
         self.figures["build_s"] = round(time.perf_counter() - t, 1)
         self.figures["image_mb"] = {
             k: round(
@@ -290,6 +303,10 @@ class Stack:
             }
         return out
 
+    def _dangling(self) -> list[str]:
+        out = self.podman("images", "-q", "--filter", "dangling=true", check=False).stdout
+        return out.split()
+
     def down(self) -> list[str]:
         """Remove every container, network, pod and image this run made; what is left over."""
         try:
@@ -303,11 +320,14 @@ class Stack:
         self.podman("pod", "rm", "-f", f"pod_{self.name}", check=False)
         for image in self.made_images:
             self.podman("rmi", "-f", image, check=False)
-        self.podman("image", "prune", "-f", check=False)  # the build's intermediate layers
+        for image in set(self._dangling()) - self.dangling:  # this run's build layers
+            self.podman("rmi", "-f", image, check=False)
         left = self.podman("ps", "-aq", "--filter", label, check=False).stdout.split()
         left += [
             n
-            for n in self.podman("network", "ls", "--format", "{{.Name}}").stdout.split()
+            for n in self.podman(
+                "network", "ls", "--format", "{{.Name}}", check=False
+            ).stdout.split()
             if n.startswith(self.name)
         ]
         left += [
@@ -341,11 +361,12 @@ async def _failover(stack: Stack, sessions: int, pages: list[str]) -> dict:
             await crowd[i].run_once(conns[i])
             return True
 
-    # at once, as a class's browsers would, while the killed replica is still down
-    dropped = await asyncio.gather(*(next_interaction(i) for i in range(sessions)))
-    restart_s = await restart
-    for conn in conns:
-        await conn.close()
+    try:  # at once, as a class's browsers would, while the killed replica is still down
+        dropped = await asyncio.gather(*(next_interaction(i) for i in range(sessions)))
+        restart_s = await restart
+    finally:
+        for conn in conns:
+            await conn.close()
     survivors = {b for b, d in zip(before, dropped, strict=True) if not d}
     after = [c.cookies.get("LABORDASH_SRV") for c in crowd]
     return {

@@ -511,7 +511,7 @@ def _export_all(items: list[dict], out: Path) -> int:
                 progress.console.print(f"[red]FAILED[/] {escape(stem)}: {escape(str(exc))}")
                 failed += 1
             except OSError as exc:
-                progress.console.print(f"[red]FAILED[/] {escape(stem)}: {exc.strerror}")
+                progress.console.print(f"[red]FAILED[/] {escape(stem)}: {exc.strerror or exc}")
                 failed += 1
             else:
                 progress.console.print(f"[green]ok[/] {escape(str(target))}{replaced}")

@@ -239,7 +239,12 @@ def table_text(
     shown = pd.DataFrame(
         {
             labels.get(c, c): [
-                v if isinstance(v, str) or pd.isna(v) or c not in formats else format(v, formats[c])
+                v
+                if isinstance(v, str)
+                or not pd.api.types.is_scalar(v)
+                or pd.isna(v)
+                or c not in formats
+                else format(v, formats[c])
                 for v in df[c]
             ]
             for c in df

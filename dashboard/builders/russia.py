@@ -149,6 +149,7 @@ def russia_towns(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
         table=russia.towns(chosen, names),
         notes={
             "title": "Single-industry towns in the chosen regions",
+            "columns": {"region": ("Region", None)},  # names here, not codes
             "sample": f"Sample: {', '.join(names.get(g, g) for g in chosen)}.",
             "caption": "Category 1: the most difficult socio-economic situation; 2: risk of "
             "deterioration; 3: stable. Izhevsk, Tula and Kovrov are not single-industry "

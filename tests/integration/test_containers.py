@@ -26,9 +26,9 @@ def stack(tmp_path_factory):
         s.build()
         s.up()
         yield s
-    finally:
+    finally:  # a failed step's own error is the one reported, not the clean-up's
         left = s.down()
-        assert not left, f"left behind: {left}"
+    assert not left, f"left behind: {left}"
 
 
 def test_both_images_are_built_and_the_replicas_serve_through_the_proxy(stack):
