@@ -48,7 +48,7 @@ def test_an_unknown_region_code_fails_the_parse(tmp_path):
 
 def test_choosers_find_a_region_by_its_towns(store_env):
     from dashboard.builders import lookups
-    from tests.test_app import run_page
+    from tests.integration.test_app import run_page
 
     suffixes = lookups.town_suffixes()  # what the choosers read once per rerun
     assert suffixes["RU-UD"] == " · Izhevsk, Votkinsk, Sarapul, Glazov"
