@@ -4,6 +4,7 @@ builders explicitly. No Streamlit; builders import this module, never the regist
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
@@ -43,33 +44,77 @@ class Built:
 
 
 @dataclass(frozen=True)
+class Param:
+    """How a builder's parameter is chosen on its page: the widget's ``label``, its ``url`` key
+    (``?url=``; the parameter's name when empty), the allowed ``choices`` (a list, or a function
+    of the store that returns one; None: any value the builder accepts), ``format`` (choice ->
+    what the reader sees), ``widget`` ("select", "radio" or "multi") and its ``help``. The
+    default is the builder's own default; the registry checks every value against ``choices``
+    once, so a builder need not check them again."""
+
+    label: str = ""
+    url: str = ""
+    choices: Callable[[], list] | list | tuple | None = None
+    format: Callable[[Any], str] | dict | None = None
+    widget: str = "select"
+    help: str | None = None
+    max_selections: int | None = None  # "multi": at most this many values
+    what: str = ""  # the allowed values in words, for messages ("Russian federal subjects")
+
+    def allowed(self) -> list | None:
+        c = self.choices
+        return list(c() if callable(c) else c) if c is not None else None
+
+    def shown(self, value: Any) -> str:
+        """``value`` as the reader sees it in the widget."""
+        f = self.format
+        if f is None:
+            return str(value)
+        return f.get(value, str(value)) if isinstance(f, dict) else f(value)
+
+
+@dataclass(frozen=True)
 class Declared:
     """A builder's declaration: a chart or a model table, the page that shows it, every dataset
-    it may draw on, and the allowed values of parameters where they are fixed (a list, or a
-    function of the store that returns one)."""
+    it may draw on, its parameters (``Param``: label, URL key, allowed values) and where the page
+    draws it: the Streamlit ``key`` of its plot or table, and whether the page's default view
+    ``shown`` draws it (the browser and AppTest suites count and name charts from this)."""
 
     kind: str  # "chart" or "table"
     page: str  # a key of sitemap.PAGES
     datasets: tuple[str, ...]
-    choices: dict[str, Callable[[], list] | list]
+    params: dict[str, Param]
+    key: str = ""  # the page's widget key of the plot or table ("" for the builder's name)
+    shown: bool = True
 
 
-def _declare(kind: str, page: str, datasets: Iterable[str], choices: dict | None = None):
+def _declare(kind, page, datasets, choices=None, *, params=None, key="", shown=True):
+    if set(choices or {}) & set(params or {}):
+        raise TypeError("a parameter is declared both in choices and in params")
+    params = dict(params or {})
+    for name, allowed in (choices or {}).items():  # shorthand: only the allowed values
+        params[name] = allowed if isinstance(allowed, Param) else Param(choices=allowed)
+
     def wrap(fn: Callable[..., Built]) -> Callable[..., Built]:
-        fn.declared = Declared(kind, page, tuple(datasets), choices or {})
+        missing = set(params) - set(inspect.signature(fn).parameters)
+        if missing:
+            raise TypeError(f"{fn.__name__} declares parameters it does not take: {missing}")
+        fn.declared = Declared(kind, page, tuple(datasets), params, key or fn.__name__, shown)
         return fn
 
     return wrap
 
 
-def chart(page: str, datasets: Iterable[str], choices: dict | None = None):
-    """Declare a chart builder shown on ``page`` (listed in ``registry.BUILDERS``)."""
-    return _declare("chart", page, datasets, choices)
+def chart(page: str, datasets: Iterable[str], choices: dict | None = None, **kw):
+    """Declare a chart builder shown on ``page`` (listed in its module's ``BUILDERS``).
+    ``choices`` maps a parameter to its allowed values; ``params`` declares a parameter in full
+    (``Param``); ``key`` and ``shown`` say where the page draws it."""
+    return _declare("chart", page, datasets, choices, **kw)
 
 
-def table(page: str, datasets: Iterable[str], choices: dict | None = None):
+def table(page: str, datasets: Iterable[str], choices: dict | None = None, **kw):
     """Declare a model table shown on ``page`` (exported as CSV, Markdown and LaTeX)."""
-    return _declare("table", page, datasets, choices)
+    return _declare("table", page, datasets, choices, **kw)
 
 
 def versioned(maxsize: int = 16):

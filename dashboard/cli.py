@@ -318,13 +318,10 @@ def _print_listing(as_json: bool) -> None:
             f"{escape(it['description'])}"
         )
         for k, v in it["params"].items():
-            allowed = it["choices"].get(k)
-            out.print(
-                escape(
-                    f"  {k} = {v!r}"
-                    + (f"    one of {', '.join(map(str, allowed))}" if allowed else "")
-                )
-            )
+            allowed = it["choices"].get(k) or []
+            shown = ", ".join(map(str, allowed[:12]))
+            more = f" and {len(allowed) - 12} more (--json lists them)" if len(allowed) > 12 else ""
+            out.print(escape(f"  {k} = {v!r}" + (f"    one of {shown}{more}" if allowed else "")))
         out.print(escape(f"  datasets: {', '.join(it['datasets'])}"))
 
 

@@ -5,7 +5,9 @@ A builder is a pure function of keyword parameters (each with a default) that re
 the datasets behind it. The pages, the export buttons under each chart, the data zip and
 ``labordash export`` all call ``build(name, params)``, so an exported file is the chart on
 screen. Builders live in ``dashboard.builders`` (one module per page), are declared there with
-``@chart(...)`` or ``@table(...)`` (``dashboard.building``) and listed here, in ``BUILDERS``.
+``@chart(...)`` or ``@table(...)`` (``dashboard.building``: parameters with their labels, URL
+keys and allowed values, the page's key) and listed in their module's ``BUILDERS``, which
+``BUILDERS`` here joins. ``resolve`` is the one place where parameters are checked.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from dashboard import geo, store
 from dashboard.builders import dependence, guns_vs_butter, home, profile, russia
-from dashboard.building import Built, SpecError, versioned
+from dashboard.building import Built, Param, SpecError, versioned
 
-__all__ = ["BUILDERS", "REGISTRY", "Built", "Entry", "SpecError", "build", "entry", "listing",
-           "resolve", "versioned"]  # fmt: skip
+__all__ = ["BUILDERS", "REGISTRY", "Built", "Entry", "Param", "SpecError", "build", "entry",
+           "listing", "make", "on_page", "resolve", "versioned"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -30,42 +33,57 @@ class Entry:
     page: str  # a key of sitemap.PAGES
     fn: Callable[..., Built]
     datasets: tuple[str, ...]  # every dataset the builder may plot
-    choices: dict[str, Callable[[], list] | list]  # allowed values of parameters, where fixed
+    params: dict[str, Param]  # how each declared parameter is chosen (label, URL key, choices)
+    key: str  # the page's Streamlit key of its plot or table
+    shown: bool  # drawn in its page's default view
     doc: str
+
+    @property
+    def is_map(self) -> bool:
+        return self.kind == "chart" and self.name.endswith("map")
 
     def defaults(self) -> dict[str, Any]:
         return {k: p.default for k, p in inspect.signature(self.fn).parameters.items()}
 
     def allowed(self, param: str) -> list | None:
-        c = self.choices.get(param)
-        return list(c() if callable(c) else c) if c is not None else None
+        p = self.params.get(param)
+        return p.allowed() if p is not None else None
+
+    def param(self, name: str) -> Param:
+        """The declared ``Param`` (label and URL key default to the parameter's name)."""
+        p = self.params.get(name, Param())
+        return replace(p, label=p.label or name.replace("_", " ").capitalize(), url=p.url or name)
 
     @classmethod
     def of(cls, fn: Callable[..., Built]) -> Entry:
         d = fn.declared
         first = (inspect.getdoc(fn) or "").split("\n\n")[0].replace("\n", " ")
-        return cls(fn.__name__, d.kind, d.page, fn, d.datasets, d.choices, first)
+        return cls(fn.__name__, d.kind, d.page, fn, d.datasets, d.params, d.key, d.shown, first)
 
 
-# Every chart and table the pages show, in the order `labordash export --list` gives them
+# Every chart and table the pages show, in the order `labordash export --list` gives them: each
+# builder module lists its own in its BUILDERS
 BUILDERS = (
-    dependence.dependence_map, dependence.dependence_ranking, dependence.dependence_table,
-    dependence.specialization_map, dependence.concentration_table,
-    guns_vs_butter.gvb_series, guns_vs_butter.gvb_table, guns_vs_butter.gvb_scatter,
-    guns_vs_butter.gvb_world_map, guns_vs_butter.gvb_cofog, guns_vs_butter.gvb_rolling_correlation,
-    guns_vs_butter.gvb_granger, guns_vs_butter.gvb_model,
-    home.milex_series, home.milex_map, home.milex_table,
-    profile.region_mix, profile.specialization_series, profile.shift_share,
-    profile.share_change_table,
-    profile.social_indicators,
-    russia.russia_map, russia.russia_social_map, russia.russia_wages, russia.russia_budget_table,
-    russia.russia_towns,
-    russia.russia_social_bars,
-    russia.russia_social_support, russia.russia_shipments, russia.russia_social_vs_manufacturing,
-    russia.russia_arms_measures, russia.russia_wartime_shares, russia.russia_wartime_map,
-    russia.russia_national_milex, russia.russia_social_funds,
-)  # fmt: skip
+    *dependence.BUILDERS,
+    *guns_vs_butter.BUILDERS,
+    *home.BUILDERS,
+    *profile.BUILDERS,
+    *russia.BUILDERS,
+)
+MISSING = (store.StoreError, geo.GeometryMissing)  # what a build may meet before a pull
 REGISTRY: dict[str, Entry] = {fn.__name__: Entry.of(fn) for fn in BUILDERS}
+
+
+def on_page(page: str, *, kind: str | None = None, shown: bool | None = None) -> list[Entry]:
+    """The entries of ``page`` (a key of sitemap.PAGES), in registry order; only those of
+    ``kind`` and, with ``shown``, only those its default view draws (or does not)."""
+    return [
+        e
+        for e in REGISTRY.values()
+        if e.page == page
+        and (kind is None or e.kind == kind)
+        and (shown is None or e.shown == shown)
+    ]
 
 
 def _coerce(value: Any, default: Any, name: str) -> Any:
@@ -108,20 +126,37 @@ def resolve(name: str, params: dict) -> dict[str, Any]:
     out = dict(defaults)
     for k, v in params.items():
         out[k] = _coerce(v, defaults[k], k)
-        allowed = e.allowed(k)
-        if allowed is not None and out[k] is not None and out[k] not in allowed:
-            raise SpecError(f"{name}: {k} {out[k]!r} is not one of {', '.join(map(str, allowed))}")
+        _check(name, k, e.param(k), out[k])
     return out
+
+
+def _check(name: str, k: str, p: Param, value: Any) -> None:
+    """A ``SpecError`` when ``value`` (each item of a list) is not among ``p``'s choices."""
+    allowed = p.allowed()
+    if allowed is None or value is None:
+        return
+    if isinstance(value, tuple):
+        bad = [v for v in value if v not in allowed]
+        if bad:
+            what = p.what or f"allowed values of {k}"
+            raise SpecError(f"{name}: not {what}: {', '.join(map(str, bad))}")
+    elif value not in allowed:
+        raise SpecError(f"{name}: {k} {value!r} is not one of {', '.join(map(str, allowed))}")
+
+
+def make(name: str, full: dict[str, Any]) -> Built:
+    """Build chart ``name`` from parameters ``resolve`` has already checked (the pages resolve
+    once for their cache key and build from that)."""
+    built = entry(name).fn(**full)
+    # a builder may state what a default of None resolved to (the system's default industry)
+    built.name, built.params = name, {**full, **built.params}
+    return built
 
 
 def build(name: str, params: dict | None = None) -> Built:
     """Build a chart or table by name; unknown charts, parameters and values are a
     ``SpecError``."""
-    full = resolve(name, params or {})
-    built = entry(name).fn(**full)
-    # a builder may state what a default of None resolved to (the system's default industry)
-    built.name, built.params = name, {**full, **built.params}
-    return built
+    return make(name, resolve(name, params or {}))
 
 
 def listing() -> list[dict[str, Any]]:
@@ -130,7 +165,7 @@ def listing() -> list[dict[str, Any]]:
     out = []
     for e in REGISTRY.values():
         defaults = {k: list(v) if isinstance(v, tuple) else v for k, v in e.defaults().items()}
-        choices = {k: e.allowed(k) for k in defaults if e.allowed(k) is not None}
+        choices = {k: c for k in defaults if (c := _listed_choices(e, k)) is not None}
         out.append(
             {
                 "name": e.name,
@@ -143,6 +178,15 @@ def listing() -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _listed_choices(e: Entry, k: str) -> list | None:
+    """The allowed values of ``k``; None when they come from a store that is not there yet
+    (``export --list`` works before the first pull)."""
+    try:
+        return e.allowed(k)
+    except MISSING:
+        return None
 
 
 def _toml_value(v: Any) -> str:

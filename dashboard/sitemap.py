@@ -12,8 +12,6 @@ class Page:
     title: str
     icon: str
     url_path: str  # "" for the default page
-    charts: int = 0  # charts drawn in the default view (the browser suite counts them)
-    maps: tuple[str, ...] = ()  # chart keys that are maps (the browser suite checks pixels)
     probe: tuple[str, str] = ()  # a widget key and another value: what benchmarks change
 
     @property
@@ -25,14 +23,12 @@ class Page:
 PAGES = {
     p.key: p
     for p in [
-        Page("home", "Home", ":material/home:", "", 1, (), ("home:measure", "milex_gov_share")),
+        Page("home", "Home", ":material/home:", "", ("home:measure", "milex_gov_share")),
         Page(
             "guns_vs_butter",
             "Guns vs butter",
             ":material/balance:",
             "guns-vs-butter",
-            4,
-            ("map",),
             ("gvb:civilian", "education_gdp"),
         ),
         Page(
@@ -40,8 +36,6 @@ PAGES = {
             "Industrial dependence",
             ":material/factory:",
             "dependence",
-            3,
-            ("map", "spec_map"),
             ("dep:measure", "share"),
         ),
         Page(
@@ -49,8 +43,6 @@ PAGES = {
             "Russia's regions",
             ":material/public:",
             "russia",
-            10,
-            ("map", "war_map"),
             ("ru:map", "social"),
         ),
         Page(
@@ -58,8 +50,6 @@ PAGES = {
             "Region profile",
             ":material/location_on:",
             "region",
-            4,
-            (),
             ("profile:region", "FR10"),
         ),
         Page("your_data", "Your data", ":material/upload_file:", "your-data"),

@@ -7,7 +7,7 @@ import pandas as pd
 
 from dashboard import charts, dependence, geo, maps, systems
 from dashboard.builders import lookups
-from dashboard.building import Built, SpecError, chart, table
+from dashboard.building import Built, Param, SpecError, chart, table
 from dashboard.provenance import source_line
 from dashboard.systems import Data
 
@@ -18,6 +18,7 @@ SPEC = {
     "krugman": ("Krugman specialization index", "sum of |regional - benchmark share|, 0..2"),
     "entropy": ("Shannon entropy", "-sum s ln s; higher = more diversified"),
 }
+METRIC = Param("Map", "spec", list(SPEC), lambda k: SPEC[k][0])  # the page's ?spec=
 
 
 def selection(system: str, industry: str | None, period: str | None) -> tuple[Data, str, str]:
@@ -40,7 +41,10 @@ def value_format(measure: str, data: Data) -> str:
 
 
 @chart(
-    "dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)}
+    "dependence",
+    ALL_SYSTEM_DATASETS,
+    {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)},
+    key="map",
 )
 def dependence_map(
     system: str = systems.DEFAULT,
@@ -86,7 +90,10 @@ def dependence_map(
 
 
 @chart(
-    "dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)}
+    "dependence",
+    ALL_SYSTEM_DATASETS,
+    {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)},
+    key="bars",
 )
 def dependence_ranking(
     system: str = systems.DEFAULT,
@@ -124,7 +131,10 @@ def dependence_ranking(
 
 
 @table(
-    "dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)}
+    "dependence",
+    ALL_SYSTEM_DATASETS,
+    {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)},
+    key="table",
 )
 def dependence_table(
     system: str = systems.DEFAULT,
@@ -165,7 +175,12 @@ def dependence_table(
     )
 
 
-@table("dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "metric": list(SPEC)})
+@table(
+    "dependence",
+    ALL_SYSTEM_DATASETS,
+    {"system": SYSTEM_KEYS, "metric": METRIC},
+    key="spec_table",
+)
 def concentration_table(
     system: str = systems.DEFAULT, metric: str = "krugman", period: str | None = None
 ) -> Built:
@@ -195,7 +210,7 @@ def concentration_table(
     )
 
 
-@chart("dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "metric": list(SPEC)})
+@chart("dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "metric": METRIC}, key="spec_map")
 def specialization_map(
     system: str = systems.DEFAULT, metric: str = "krugman", period: str | None = None
 ) -> Built:
@@ -272,3 +287,13 @@ def group_members(data: Data, industry: str, period: str) -> pd.DataFrame:
     return codes.merge(per.reset_index(), left_on="code", right_on="industry", how="left").drop(
         columns="industry"
     )
+
+
+# this page's charts and tables, in the order `labordash export --list` gives them
+BUILDERS = (
+    dependence_map,
+    dependence_ranking,
+    dependence_table,
+    specialization_map,
+    concentration_table,
+)

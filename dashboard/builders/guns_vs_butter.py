@@ -12,8 +12,8 @@ import pandas as pd
 
 from dashboard import analysis, charts, indicators, store, transforms
 from dashboard.builders import lookups
-from dashboard.builders.world import MAP_MODES, world_map
-from dashboard.building import Built, SpecError, chart, table, versioned
+from dashboard.builders.world import MAP_MODE, world_map
+from dashboard.building import Built, Param, SpecError, chart, table, versioned
 from dashboard.catalog import country_groups
 from dashboard.provenance import source_line
 
@@ -110,8 +110,17 @@ def selection(group, countries, years) -> tuple[list[str], int, int, pd.DataFram
     return geos, y0, y1, p[p["geo"].isin(geos) & p["year"].between(y0, y1)]
 
 
-SELECTION = {"group": lambda: [*country_groups(), CUSTOM], "military": MILITARY,
-             "civilian": CIVILIAN}  # fmt: skip
+def group_label(key: str) -> str:
+    groups = country_groups()
+    return groups[key].label if key in groups else "Choose countries..."
+
+
+# the page's country group and measures, shared by every chart of the selection
+SELECTION = {
+    "group": Param("Countries", choices=lambda: [*country_groups(), CUSTOM], format=group_label),
+    "military": Param("Military measure", choices=MILITARY, format=label),
+    "civilian": Param("Civilian measure", choices=CIVILIAN, format=label),
+}
 
 
 def reader_values(
@@ -153,6 +162,7 @@ def reader_values(
     "guns_vs_butter",
     MEASURE_DATASETS,
     {**SELECTION, "values": list(transforms.VALUES), "scale": list(transforms.SCALES)},
+    key="ts",
 )
 def gvb_series(
     group: str = DEFAULT_GROUP,
@@ -207,7 +217,7 @@ def gvb_series(
     return Built(ch, datasets_of(military, civilian), params=params)
 
 
-@table("guns_vs_butter", MEASURE_DATASETS, SELECTION)
+@table("guns_vs_butter", MEASURE_DATASETS, SELECTION, shown=False)
 def gvb_table(
     group: str = DEFAULT_GROUP,
     countries: tuple[str, ...] = (),
@@ -232,7 +242,7 @@ def gvb_table(
     return Built(None, datasets_of(military, civilian), table=t, notes={"title": title})
 
 
-@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
+@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION, key="scatter")
 def gvb_scatter(
     group: str = DEFAULT_GROUP,
     countries: tuple[str, ...] = (),
@@ -288,11 +298,12 @@ MAP_OF = {"military": "the military measure", "civilian": "the civilian measure"
     "guns_vs_butter",
     MEASURE_DATASETS,
     {
-        "military": MILITARY,
-        "civilian": CIVILIAN,
+        "military": SELECTION["military"],
+        "civilian": SELECTION["civilian"],
         "map_of": list(MAP_OF),
-        "mapmode": list(MAP_MODES),
+        "mapmode": MAP_MODE,
     },
+    key="map",
 )
 def gvb_world_map(
     military: str = "milex_gdp",
@@ -325,7 +336,7 @@ def gvb_world_map(
     return Built(ch, [m.dataset], params={"year": year})
 
 
-@chart("guns_vs_butter", ["eurostat_cofog"], {"group": SELECTION["group"]})
+@chart("guns_vs_butter", ["eurostat_cofog"], {"group": SELECTION["group"]}, key="cofog")
 def gvb_cofog(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = ()) -> Built:
     """Defence, health, education and social protection (% of GDP, COFOG) for the European
     countries in the selection, or for the EU-27 when there are none."""
@@ -355,7 +366,7 @@ def gvb_cofog(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = ()) -> Bu
     return Built(ch, ["eurostat_cofog"])
 
 
-@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION)
+@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION, key="rolling")
 def gvb_rolling_correlation(
     group: str = DEFAULT_GROUP,
     countries: tuple[str, ...] = (),
@@ -436,9 +447,12 @@ def fit(
     MEASURE_DATASETS,
     {
         **SELECTION,
-        "effects": list(EFFECTS),
-        "se": list(COVS),
-        "transform": list(TRANSFORMS),
+        "controls": Param(
+            "Controls", choices=CONTROLS, format=label, widget="multi", what="known controls"
+        ),
+        "effects": Param("Fixed effects", choices=list(EFFECTS), format=EFFECTS),
+        "se": Param("Standard errors", choices=list(COVS), format=COVS),
+        "transform": Param("Transform", choices=list(TRANSFORMS), format=TRANSFORMS),
         "sample": ["auto", "all", "selected"],
     },
 )
@@ -457,9 +471,6 @@ def gvb_model(
     """The panel model's coefficients: the civilian measure on the military one with
     controls, fixed effects, standard errors and transform as chosen, on the selected
     countries (``sample_of``: by default when there are 10 or more) or all countries."""
-    bad = [c for c in controls if c not in CONTROLS]
-    if bad:
-        raise SpecError(f"unknown control(s) {bad}; known: {', '.join(CONTROLS)}")
     try:
         res = fit(
             group, countries, military, civilian, years, controls, effects, se, transform, sample
@@ -474,3 +485,16 @@ def gvb_model(
         table=t,
         notes={"title": f"Model: {readable_formula(res.formula)}", "result": res},
     )
+
+
+# this page's charts and tables, in the order `labordash export --list` gives them
+BUILDERS = (
+    gvb_series,
+    gvb_table,
+    gvb_scatter,
+    gvb_world_map,
+    gvb_cofog,
+    gvb_rolling_correlation,
+    gvb_granger,
+    gvb_model,
+)

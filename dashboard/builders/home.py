@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import catalog, charts, indicators, store, transforms
-from dashboard.builders.world import MAP_MODES, world_map
-from dashboard.building import Built, SpecError, chart, table, versioned
+from dashboard.builders.world import MAP_MODE, world_map
+from dashboard.building import Built, Param, SpecError, chart, table, versioned
 from dashboard.provenance import source_line
 
 # SIPRI's three series: (title, unit, format) from datasets/indicators.toml
@@ -19,7 +19,13 @@ COUNTRIES = ("RUS", "UKR", "USA", "CHN", "DEU")
 MAP_BREAKS = {
     ind: list(m.breaks) for ind in MEASURES if (m := indicators.get("sipri_milex", ind)).breaks
 }
-READER = {"measure": list(MEASURES), "values": list(transforms.VALUES),
+MEASURE = Param("Measure", choices=list(MEASURES), format=lambda m: MEASURES[m][1])
+EVENTS = Param(
+    "Events on the timeline",
+    choices=["off", "on"],
+    format={"on": "shown (with sources)", "off": "not shown"},
+)
+READER = {"measure": MEASURE, "values": list(transforms.VALUES),
           "scale": list(transforms.SCALES)}  # fmt: skip
 
 
@@ -102,7 +108,7 @@ def _as_index(data: pd.DataFrame, base: int | None, names: dict, notes: list[str
     return data, base
 
 
-@chart("home", ["sipri_milex"], {**READER, "events": ["off", "on"]})
+@chart("home", ["sipri_milex"], {**READER, "events": EVENTS}, key="milex_chart")
 def milex_series(
     countries: tuple[str, ...] = COUNTRIES,
     measure: str = "milex_gdp_share",
@@ -168,7 +174,13 @@ def milex_series(
     return Built(ch, ["sipri_milex"], params=params)
 
 
-@chart("home", ["sipri_milex"], {"measure": list(MEASURES), "mapmode": list(MAP_MODES)})
+@chart(
+    "home",
+    ["sipri_milex"],
+    {"measure": MEASURE, "mapmode": MAP_MODE},
+    key="milex_map",
+    shown=False,
+)
 def milex_map(
     measure: str = "milex_gdp_share",
     year: int | None = None,
@@ -199,7 +211,7 @@ def milex_map(
     return Built(ch, ["sipri_milex"], params={"year": year})
 
 
-@table("home", ["sipri_milex"], {"measure": list(MEASURES)})
+@table("home", ["sipri_milex"], {"measure": MEASURE}, shown=False)
 def milex_table(
     countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_gdp_share", years: str = ""
 ) -> Built:
@@ -211,3 +223,11 @@ def milex_table(
     order = {g: i for i, g in enumerate(countries)}
     t = t.sort_values("geo", key=lambda s: s.map(order))
     return Built(None, ["sipri_milex"], table=t, notes={"title": f"{title} ({unit})", "unit": unit})
+
+
+# this page's charts and tables, in the order `labordash export --list` gives them
+BUILDERS = (
+    milex_series,
+    milex_map,
+    milex_table,
+)

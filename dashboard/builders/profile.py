@@ -46,7 +46,7 @@ def name_of(code: str) -> str:
     return lookups.region_names().get(code, code)
 
 
-@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
+@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="mix")
 def region_mix(
     system: str = systems.DEFAULT, region: str | None = None, period: str | None = None
 ) -> Built:
@@ -65,7 +65,7 @@ def region_mix(
     return Built(ch, [s.dataset], params={"region": region, "period": period})
 
 
-@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
+@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="spec")
 def specialization_series(system: str = systems.DEFAULT, region: str | None = None) -> Built:
     """A region's Herfindahl and Krugman indexes over time."""
     data, region, _ = selection(system, region)
@@ -110,7 +110,7 @@ def shift_share_of(data: Data, region: str, base: str | None, final: str | None)
     return base, final, ss, dependence.national_reference(data, region)
 
 
-@table("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
+@table("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="ss_shares")
 def share_change_table(
     system: str = systems.DEFAULT,
     region: str | None = None,
@@ -150,7 +150,7 @@ def share_change_table(
     )
 
 
-@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS})
+@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="waterfall")
 def shift_share(
     system: str = systems.DEFAULT,
     region: str | None = None,
@@ -185,7 +185,7 @@ def shift_share(
     )
 
 
-@chart("profile", ALL_SOCIAL_DATASETS, {"system": SYSTEM_KEYS})
+@chart("profile", ALL_SOCIAL_DATASETS, {"system": SYSTEM_KEYS}, key="social")
 def social_indicators(system: str = systems.DEFAULT, region: str | None = None) -> Built:
     """A region's social indicators (income, GDP, wages, budgets per head) against its
     country, state or the Russian Federation."""
@@ -209,3 +209,13 @@ def social_indicators(system: str = systems.DEFAULT, region: str | None = None) 
         source=source_line(s.social_datasets),
     )
     return Built(ch, list(s.social_datasets), params={"region": region})
+
+
+# this page's charts and tables, in the order `labordash export --list` gives them
+BUILDERS = (
+    region_mix,
+    specialization_series,
+    shift_share,
+    share_change_table,
+    social_indicators,
+)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from dashboard import analysis, charts, crosswalks, dependence, geo, maps, russia, store, transforms
 from dashboard.builders import lookups
-from dashboard.building import Built, SpecError, chart, table
+from dashboard.building import Built, Param, SpecError, chart, table, versioned
 from dashboard.provenance import source_line
 from dashboard.systems.russia import COUNTRY, OKVED_BREAK, RU_EMPLOYMENT
 
@@ -30,18 +30,33 @@ CREDIT = geo.LAYERS[RU_EMPLOYMENT.layer].credit
 LAYER = RU_EMPLOYMENT.layer
 
 
+@versioned()
 def subjects() -> list[str]:
-    """Every federal subject in Rosstat's regional tables."""
+    """Every federal subject in Rosstat's regional tables (shared: do not modify)."""
     return sorted(set(store.read("rosstat_regions", geo_level=RU_EMPLOYMENT.geo_level)["geo"]))
 
 
+def region_label(code: str) -> str:
+    """English and Russian names, code, and the largest towns (typing "Kovrov" finds it)."""
+    en, ru = lookups.region_names().get(code, code), lookups.region_names_ru().get(code, "")
+    return f"{en} · {ru} ({code}){lookups.town_suffixes().get(code, '')}"
+
+
+# the page's region chooser (?regions=), shared by every chart of the chosen regions
+REGIONS = Param(
+    "Regions",
+    choices=subjects,
+    format=region_label,
+    widget="multi",
+    max_selections=12,
+    what="Russian federal subjects in the store",
+)
+
+
 def _regions(regions: tuple[str, ...]) -> tuple[str, ...]:
+    """The chosen regions (the registry has checked them against ``subjects``)."""
     if not regions:
         raise SpecError("choose at least one region")
-    known = set(subjects())
-    bad = [r for r in regions if r not in known]
-    if bad:
-        raise SpecError(f"not Russian federal subjects in the store: {', '.join(bad)}")
     return tuple(regions)
 
 
@@ -55,7 +70,12 @@ def _names() -> dict[str, str]:
     return {**lookups.region_names(), COUNTRY: "Russian Federation"}
 
 
-@chart("russia", sorted({d for ds in MAP_DATASETS.values() for d in ds}), {"map": list(MAPS)})
+@chart(
+    "russia",
+    sorted({d for ds in MAP_DATASETS.values() for d in ds}),
+    key="map",
+    params={"map": Param("Map", choices=list(MAPS), format=MAPS)},
+)
 def russia_map(map: str = "mfg_lq") -> Built:  # the page's URL parameter
     """One of four maps of the federal subjects: manufacturing's share of GVA, the
     manufacturing employment LQ, single-industry towns, social-policy spending per head."""
@@ -93,11 +113,9 @@ def russia_map(map: str = "mfg_lq") -> Built:  # the page's URL parameter
     return Built(ch, MAP_DATASETS[map])
 
 
-@chart("russia", ["roskazna_budget", "ru_population"], {"year": list(BUDGET_YEARS)})
+@chart("russia", ["roskazna_budget", "ru_population"], {"year": list(BUDGET_YEARS)}, shown=False)
 def russia_social_map(year: int = 2021) -> Built:
     """Map of social-policy spending per head in one year of the Treasury files."""
-    if int(year) not in BUDGET_YEARS:
-        raise SpecError("year must be 2019 or 2021 (the Treasury files in the store)")
     ch = maps.region_map(
         russia.social_per_head(int(year)),
         LAYER,
@@ -111,7 +129,7 @@ def russia_social_map(year: int = 2021) -> Built:
     return Built(ch, ["roskazna_budget", "ru_population"])
 
 
-@chart("russia", ["rosstat_regions"])
+@chart("russia", ["rosstat_regions"], key="wages", params={"regions": REGIONS})
 def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Average monthly wage and unemployment rate of the chosen regions against the Russian
     Federation, in two panels."""
@@ -137,7 +155,7 @@ def russia_wages(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     return Built(ws, ["rosstat_regions"])
 
 
-@table("russia", ["monotowns"])
+@table("russia", ["monotowns"], key="towns", params={"regions": REGIONS})
 def russia_towns(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """The single-industry towns of the chosen regions on the government's list: region,
     town, municipality and category."""
@@ -158,7 +176,9 @@ def russia_towns(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     )
 
 
-@table("russia", ["roskazna_budget", "ru_population"])
+@table(
+    "russia", ["roskazna_budget", "ru_population"], key="budget_table", params={"regions": REGIONS}
+)
 def russia_budget_table(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """The chosen regions' consolidated budgets by function (national economy, education,
     health, social policy): % of executed spending and roubles per person in each Treasury
@@ -184,7 +204,9 @@ def russia_budget_table(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built
     )
 
 
-@chart("russia", ["roskazna_budget", "ru_population"])
+@chart(
+    "russia", ["roskazna_budget", "ru_population"], key="social_bars", params={"regions": REGIONS}
+)
 def russia_social_bars(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Grouped bars of social-policy spending per head of the chosen regions in 2019 and 2021,
     with all regions' 2019 figure as a line."""
@@ -250,7 +272,7 @@ SUPPORT_CATEGORIES = {  # rows of Rosstat's table (as printed) -> names on the c
 SUPPORT_YEAR = 2021  # the only year Rosstat published
 
 
-@chart("russia", ["ru_social_support", "ru_population"])
+@chart("russia", ["ru_social_support", "ru_population"], key="support", params={"regions": REGIONS})
 def russia_social_support(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Social support per head by category of recipient, 2021: spending of each chosen
     region's consolidated budget on combat veterans, families with children, disabled people
@@ -318,7 +340,7 @@ def russia_social_support(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
     return Built(charts.Chart(fig, alt, data.reset_index(drop=True)), used)
 
 
-@chart("russia", ["rosstat_regions"])
+@chart("russia", ["rosstat_regions"], key="shipments", params={"regions": REGIONS})
 def russia_shipments(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Manufacturing shipments of the chosen regions over time, with the OKVED break marked."""
     chosen = _regions(regions)
@@ -344,7 +366,13 @@ def russia_shipments(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     return Built(ts, ["rosstat_regions"])
 
 
-@chart("russia", ["roskazna_budget", "rosstat_grp_structure", "ru_population"], {"year": [2021]})
+@chart(
+    "russia",
+    ["roskazna_budget", "rosstat_grp_structure", "ru_population"],
+    {"year": [2021]},
+    key="scatter",
+    params={"regions": REGIONS},
+)
 def russia_social_vs_manufacturing(
     regions: tuple[str, ...] = russia.ARMS_REGIONS, year: int = 2021
 ) -> Built:
@@ -381,7 +409,7 @@ ARMS_DATASETS = ["rosstat_grp_structure", "rosstat_employment_structure", "ru_bu
                  "monotowns"]  # fmt: skip
 
 
-@table("russia", ARMS_DATASETS)
+@table("russia", ARMS_DATASETS, key="arms_table", params={"regions": REGIONS})
 def russia_arms_measures(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """The measures the data holds for the arms question side by side: manufacturing's share
     of GVA and of employment, the national-defense and social-policy shares of the budget in
@@ -450,7 +478,7 @@ def _shares() -> pd.DataFrame:
     return s[s["geo"].str.startswith(("RU-", "UA-"))]
 
 
-@chart("russia", [WARTIME])
+@chart("russia", [WARTIME], key="wartime", params={"regions": REGIONS})
 def russia_wartime_shares(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """National defense, social policy, health and education as shares of the chosen regions'
     consolidated budgets, 2017-2023, one panel each, with the median subject."""
@@ -484,18 +512,24 @@ def russia_wartime_shares(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
     return Built(ch, [WARTIME])
 
 
+def _section(code: str) -> str:
+    return f"{code} {SECTION_NAMES[code]}"
+
+
 @chart(
     "russia",
     [WARTIME],
-    {"function": list(SECTION_NAMES), "base": list(WAR_YEARS), "final": list(WAR_YEARS)},
+    key="war_map",
+    params={
+        "function": Param("Budget section", "war_fn", list(SECTION_NAMES), _section),
+        "base": Param("From", "war_base", list(WAR_YEARS)),
+        "final": Param("To", "war_final", list(WAR_YEARS)),
+    },
 )
 def russia_wartime_map(function: str = "02", base: str = "2021", final: str = "2023") -> Built:
     """Map of the change in one budget section's share of each subject's consolidated budget
     between two years (percentage points)."""
-    function, base, final = str(function).zfill(2), str(base), str(final)
-    if function not in SECTION_NAMES:
-        raise SpecError(f"function must be one of {', '.join(SECTION_NAMES)}")
-    if base not in WAR_YEARS or final not in WAR_YEARS or base >= final:
+    if base >= final:
         raise SpecError(f"choose two years of {WAR_YEARS[0]}-{WAR_YEARS[-1]}, the first earlier")
     s = _shares()
     s = s[s["function"] == function].pivot_table(index="geo", columns="year", values="value")
@@ -522,7 +556,7 @@ def russia_wartime_map(function: str = "02", base: str = "2021", final: str = "2
     )
 
 
-@chart("russia", ["sipri_milex"])
+@chart("russia", ["sipri_milex"], key="national")
 def russia_national_milex() -> Built:
     """Russia's military burden (% of GDP) and military spending as a share of government
     spending, SIPRI, to the latest year."""
@@ -551,7 +585,7 @@ FUND_NAMES = {"pension_fund": "Pension Fund (to 2022)",
               "health_insurance_fund": "Compulsory Health Insurance Fund"}  # fmt: skip
 
 
-@chart("russia", ["rosstat_gosfin"])
+@chart("russia", ["rosstat_gosfin"], key="funds")
 def russia_social_funds() -> Built:
     """Spending of the state social funds, 2005-2023, trillion RUB in current prices."""
     f = store.read("rosstat_gosfin", indicator="fund_spending")
@@ -569,3 +603,22 @@ def russia_social_funds() -> Built:
     )
     ch.alt += " Current prices: the rise includes inflation."
     return Built(ch, ["rosstat_gosfin"])
+
+
+# this page's charts and tables, in the order `labordash export --list` gives them
+BUILDERS = (
+    russia_map,
+    russia_social_map,
+    russia_wages,
+    russia_budget_table,
+    russia_towns,
+    russia_social_bars,
+    russia_social_support,
+    russia_shipments,
+    russia_social_vs_manufacturing,
+    russia_arms_measures,
+    russia_wartime_shares,
+    russia_wartime_map,
+    russia_national_milex,
+    russia_social_funds,
+)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import charts, geo, transforms
-from dashboard.building import SpecError
+from dashboard.building import Param, SpecError
 from dashboard.provenance import source_line
 
 # what a map of an indicator shows, as the map's "Map shows" choice labels it (?mapmode=)
 MAP_MODES = {"year": "One year", "change": "Change over the years chosen"}
+MAP_MODE = Param("Map shows", choices=list(MAP_MODES), format=MAP_MODES, widget="radio")
 
 
 def world_map(

@@ -8,21 +8,17 @@ import time
 import pandas as pd
 import streamlit as st
 
-from dashboard import chart_cache, charts, export, geo, registry, store, systems
-from dashboard.builders import lookups
-from dashboard.catalog import industry_groups
-from dashboard.systems import Data
+from dashboard import chart_cache, charts, export, queries, registry
+from dashboard.queries import Data
 from dashboard.views import url_state
 
-MISSING = (store.StoreError, geo.GeometryMissing)
-industry_options = lookups.industry_options
-default_period = lookups.default_period
-region_names = lookups.region_names  # code -> English name; shared and read-only
+MISSING = queries.MISSING
+region_names = queries.region_names  # code -> English name; shared and read-only
 
 
 def store_version() -> str:
     """Changes whenever a dataset or the geometries are rebuilt; the cache key for the pages."""
-    return store.version()
+    return queries.version()
 
 
 def choose_system(ui) -> Data:
@@ -30,15 +26,15 @@ def choose_system(ui) -> Data:
     when the store lacks it."""
     key = ui.selectbox(
         "Regions",
-        list(systems.SYSTEMS),
-        systems.DEFAULT,
+        list(queries.systems_list),
+        queries.DEFAULT_SYSTEM,
         key="system",
-        format_func=lambda k: systems.SYSTEMS[k].label,
+        format_func=lambda k: queries.systems_list[k].label,
     )
     ui.forget_on_change("system", key, ["period", "base", "final"])
     try:
         with st.spinner("Loading the regional data..."):
-            return lookups.system_data(key)  # shared between sessions, never modified
+            return queries.system_data(key)  # shared between sessions, never modified
     except MISSING as exc:
         st.error(f"The data for this page is not available: {exc}")
         st.stop()
@@ -53,7 +49,7 @@ def session_id() -> str:
 
 
 def group_note(key: str) -> str:
-    g = industry_groups().get(key)
+    g = queries.industry_groups().get(key)
     return f"{g.label}: {g.why}" if g else ""
 
 
@@ -62,7 +58,7 @@ def _frozen(params: dict) -> tuple:
 
 
 def _build(name: str, params: tuple) -> registry.Built:
-    b = registry.build(name, dict(params))
+    b = registry.make(name, dict(params))  # resolved by ``built``: checked once
     if b.chart is not None:
         b.chart = charts.still(b.chart)
     return b
@@ -95,16 +91,72 @@ def _built_or_say(name: str, what: str, **params) -> registry.Built | None:
     return None
 
 
-def show(name: str, *, key: str, export_key: str, note: str = "", **params):
-    """Draw the registry's chart ``name`` with its alt text (and ``note``) below it and its
-    export row. Returns the ``Built``, or None with a message when it cannot be drawn."""
-    b = _built_or_say(name, "map" if name.endswith("map") else "chart", **params)
+def show(name: str, *, key: str = "", export_key: str = "", note: str = "", **params):
+    """Draw the registry's chart ``name`` (under its entry's key, or ``key``) with its alt text
+    (and ``note``) below it and its export row (``export_key``, by default "x_" and the key).
+    Returns the ``Built``, or None with a message when it cannot be drawn."""
+    b = _built_or_say(name, "map" if registry.entry(name).is_map else "chart", **params)
     if b is None:
         return None
+    key = key or registry.entry(name).key
     figure(b.chart, key=key)
     st.caption(" ".join(filter(None, [b.chart.alt, note])))
-    export_buttons(b, key=export_key)
+    export_buttons(b, key=export_key or f"x_{key}")
     return b
+
+
+def control(ui, name: str, param: str):
+    """The widget of chart ``name``'s parameter ``param`` as its entry declares it (label,
+    choices, how they read, URL key ``?url=``, default), bound to the URL by ``ui``."""
+    e = registry.entry(name)
+    p, default = e.param(param), e.defaults()[param]
+    options = p.allowed()
+    if p.widget == "multi":
+        chosen = ui.multiselect(
+            p.label,
+            options,
+            list(default),
+            key=p.url,
+            format_func=p.shown,
+            max_selections=p.max_selections,
+        )
+        return tuple(chosen)
+    return ui.selectbox(
+        p.label,
+        options,
+        default,
+        key=p.url,
+        format_func=p.shown,
+        radio=p.widget == "radio",
+        help=p.help,
+    )
+
+
+def check_unshown(ui, name: str, param: str) -> None:
+    """A link's value of chart ``name``'s ``param`` when this view does not draw its widget:
+    an unknown one is named (``Scope.check_unshown``), as the declaration allows."""
+    p = registry.entry(name).param(param)
+    ui.check_unshown(p.url, p.label, lambda v: v in (p.allowed() or [v]))
+
+
+def controls(ui, name: str, *, widths: list[float] | None = None, **fixed) -> dict:
+    """The widgets of every parameter chart ``name`` declares with a label, except those
+    ``fixed`` by the page, side by side in columns of ``widths`` when given; returns every
+    parameter for :func:`show` (the chosen and the fixed)."""
+    e = registry.entry(name)
+    drawn = [k for k, p in e.params.items() if p.label and k not in fixed]
+    cols = st.columns(widths or [1] * len(drawn)) if widths else [st.container()] * len(drawn)
+    chosen = {}
+    for k, col in zip(drawn, cols, strict=True):
+        with col:
+            chosen[k] = control(ui, name, k)
+    return {**chosen, **fixed}
+
+
+def chart(ui, name: str, *, widths: list[float] | None = None, note: str = "", **fixed):
+    """A registered chart with its own widgets (:func:`controls`) above it: what a page
+    writes to show a chart, one line."""
+    return show(name, note=note, **controls(ui, name, widths=widths, **fixed))
 
 
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})
@@ -183,23 +235,21 @@ def year_player(
 def value_tools(ui, columns, y0: int, y1: int) -> dict:
     """The reader's Values, Scale and (for an index) Base year widgets in three ``columns``
     (``?values=``, ``?scale=``, ``?base=``); returns them as chart parameters."""
-    from dashboard import transforms
-
     with columns[0]:
         values = ui.selectbox(
             "Values",
-            list(transforms.VALUES),
+            list(queries.VALUES),
             "level",
             key="values",
-            format_func=transforms.VALUES.get,
+            format_func=queries.VALUES.get,
         )
     with columns[1]:
         scale = ui.selectbox(
             "Scale",
-            list(transforms.SCALES),
+            list(queries.SCALES),
             "linear",
             key="scale",
-            format_func=transforms.SCALES.get,
+            format_func=queries.SCALES.get,
         )
     base = None
     if values == "index":
@@ -217,18 +267,14 @@ def is_year_in(lo: int, hi: int):
 
 def check_value_tools(ui, y0: int, y1: int) -> None:
     """``value_tools``' parameters in a link to a view that does not draw them."""
-    from dashboard import transforms
-
-    ui.check_unshown("values", "Values", lambda v: v in transforms.VALUES)
-    ui.check_unshown("scale", "Scale", lambda v: v in transforms.SCALES)
+    ui.check_unshown("values", "Values", lambda v: v in queries.VALUES)
+    ui.check_unshown("scale", "Scale", lambda v: v in queries.SCALES)
     ui.check_unshown("base", "Base year", is_year_in(y0, y1))
 
 
 def change_table(name: str, *, key: str, datasets: list[str], **params) -> None:
     """The table view of the registry's table ``name`` (first and last figures, change and
     relative change) with its caption and export row, or a message why it cannot be drawn."""
-    from dashboard.provenance import source_line
-
     try:
         b = built(name, **params)
     except registry.SpecError as exc:
@@ -238,22 +284,24 @@ def change_table(name: str, *, key: str, datasets: list[str], **params) -> None:
     readable(b.table, column_config={"geo": None})
     st.caption(
         "Each country's first and last year with a figure in the years chosen; relative "
-        f"change = 100 x (last / first - 1). {source_line(datasets)}."
+        f"change = 100 x (last / first - 1). {queries.source_line(datasets)}."
     )
     export_buttons(b, key=key)
 
 
-def registered_table(name: str, *, key: str, export_key: str, **params) -> registry.Built | None:
+def registered_table(
+    name: str, *, key: str = "", export_key: str = "", **params
+) -> registry.Built | None:
     """The registry's table ``name`` under its title: columns labelled as ``notes["short"]``
     (the full label of ``notes["columns"]``, name -> (label, format), as the column's help and in
     the Markdown and LaTeX exports), the region pinned, ``notes["caption"]`` under it, the
     export row (the Markdown and LaTeX under ``notes["sample"]``, the caption and the source)
     and ``notes["box"]``; a message when it cannot be drawn."""
-    from dashboard.provenance import source_line
-
     b = _built_or_say(name, "table", **params)
     if b is None:
         return None
+    key = key or registry.entry(name).key
+    export_key = export_key or f"x_{key}"
     st.subheader(b.title)
     short = b.notes.get("short", {})
     config = {
@@ -265,7 +313,7 @@ def registered_table(name: str, *, key: str, export_key: str, **params) -> regis
     dataframe(b.table, key=key, column_config={"geo": None, **config})
     if b.notes.get("caption"):
         st.caption(b.notes["caption"])
-    notes = [b.notes.get("sample", ""), b.notes.get("caption", ""), source_line(b.datasets)]
+    notes = [b.notes.get("sample", ""), b.notes.get("caption", ""), queries.source_line(b.datasets)]
     export_buttons(b, key=export_key, table_notes=[n for n in notes if n])
     if b.notes.get("box"):
         st.info(b.notes["box"], icon=":material/help:")
@@ -423,8 +471,6 @@ def export_buttons(b: registry.Built, *, key: str, table_notes: list[str] | None
     with the citation, and the export spec that makes ``labordash export`` render it again;
     for a table with ``table_notes``, Markdown and LaTeX of it (:func:`table_text`) in the
     same row. Each file is made only when its button is pressed."""
-    from dashboard.provenance import vintages
-
     base = registry.file_stem(b)
     url = page_link()
     filters = {k: list(v) if isinstance(v, tuple) else v for k, v in b.params.items()}
@@ -472,7 +518,7 @@ def export_buttons(b: registry.Built, *, key: str, table_notes: list[str] | None
             title=b.title,
             datasets=b.datasets,
             filters=filters,
-            vintages=vintages(b.datasets),
+            vintages=queries.vintages(b.datasets),
             url=url,
             source=charts.texts(b.chart.figure)["source"] if b.chart is not None else "",
         ),

@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import coverage, export, store, systems
-from dashboard.catalog import catalog
+from dashboard import queries
 
 st.title("Data")
 st.markdown(
@@ -14,15 +13,15 @@ st.markdown(
 )
 
 try:
-    man = store.manifest()
-except store.StoreDamaged as exc:
+    man = queries.manifest()
+except queries.StoreDamaged as exc:
     st.error(f"The data store cannot be listed: {exc}.")
     st.stop()
 rows = [
     {
         "dataset": ds,
         "title": o.title,
-        **coverage.describe(man.get(ds, {})),  # what this install holds, before the details
+        **queries.coverage_of(man.get(ds, {})),  # what this install holds, before the details
         "producer": o.producer,
         "vintage": man.get(ds, {}).get("vintage", "not pulled"),
         "licence": o.licence_short,
@@ -31,7 +30,7 @@ rows = [
         "source": o.url_main,
         "citation": o.citation,
     }
-    for ds, o in catalog().items()
+    for ds, o in queries.catalog().items()
 ]
 st.dataframe(
     pd.DataFrame(rows),
@@ -42,7 +41,7 @@ st.dataframe(
 )
 
 thin = []
-for sysm in systems.SYSTEMS.values():
+for sysm in queries.systems_list.values():
     held = man.get(sysm.dataset, {}).get("coverage", {}).get("areas", {}).get(sysm.geo_level)
     line = sysm.coverage(held) if held else None
     if line:
@@ -64,29 +63,19 @@ st.caption(
 
 
 @st.cache_data(show_spinner="Packing the dataset...", max_entries=4)
-def package(dataset: str, built: str | None) -> bytes:
-    o = catalog()[dataset]
-    return export.data_package(
-        store.read(dataset),
-        title=o.title,
-        datasets=[dataset],
-        filters={},
-        vintages={dataset: man.get(dataset, {}).get("vintage")},
-        xlsx=False,
-    )
+def package(dataset: str, built: str | None) -> bytes:  # built: the cache key
+    return queries.dataset_package(dataset)
 
 
 def parquet(dataset: str) -> bytes:
-    return store.parquet_path(dataset).read_bytes()
+    return queries.dataset_bytes(dataset)
 
 
 def cross_check(ds: str) -> str:
     """A line on how a dataset of medium provenance agrees with our own parse (from the store)."""
     if ds != "ru_budget_shares" or not {"ru_budget_shares", "roskazna_budget"} <= set(man):
         return ""
-    from dashboard import russia
-
-    a = russia.shares_agreement()
+    a = queries.shares_agreement()
     return (
         f"Checked against our own parse of the Treasury's reports (`roskazna_budget`) in the "
         f"{a['cells']:,} cells both hold ({', '.join(map(str, a['years']))}): "
@@ -95,7 +84,7 @@ def cross_check(ds: str) -> str:
     )
 
 
-for ds, o in catalog().items():
+for ds, o in queries.catalog().items():
     entry = man.get(ds)
     with st.container(border=True, key=f"ds-{ds}"):
         left, right = st.columns([3, 2])
@@ -118,7 +107,7 @@ for ds, o in catalog().items():
             a.download_button(
                 "CSV (zip)",
                 data=lambda d=ds, e=entry: package(d, e.get("built")),
-                file_name=f"{export.safe_name(ds)}.zip",
+                file_name=f"{queries.file_stem(ds)}.zip",
                 mime="application/zip",
                 key=f"dl_{ds}_zip",
                 on_click="ignore",
@@ -127,7 +116,7 @@ for ds, o in catalog().items():
             b.download_button(
                 "Parquet",
                 data=lambda d=ds: parquet(d),
-                file_name=f"{export.safe_name(ds)}.parquet",
+                file_name=f"{queries.file_stem(ds)}.parquet",
                 mime="application/vnd.apache.parquet",
                 key=f"dl_{ds}_parquet",
                 on_click="ignore",
@@ -136,7 +125,7 @@ for ds, o in catalog().items():
             right.caption(f"{entry.get('rows'):,} rows; vintage {entry.get('vintage')}")
 
 st.header("How to cite labordash")
-plain, bib = export.citation([], "Regional labor economics dashboard", export.today())
+plain, bib = queries.citation()
 st.markdown(
     "Cite the data's producers (above, and in every export's README) and labordash with the "
     "version you used:"

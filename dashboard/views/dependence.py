@@ -3,14 +3,10 @@ how concentrated or specialised each region's economy is."""
 
 import streamlit as st
 
-from dashboard import dependence
-from dashboard.builders import dependence as charts_dep
-from dashboard.builders import lookups
-from dashboard.provenance import source_line
+from dashboard import queries
 from dashboard.views import common, url_state
 
 ui = url_state.Scope("dep")
-SPEC = charts_dep.SPEC
 
 st.title("Industrial dependence")
 st.markdown(
@@ -23,41 +19,41 @@ c1, c2, c3, c4 = st.columns([2, 3, 2, 1.3])
 with c1:
     data = common.choose_system(ui)
 sysm, system = data.system, data.system.key
-options = common.industry_options(data)
+options = queries.industry_options(data)
 if not data.regions or not options:
     st.info(f"The store has no {sysm.label.lower()} with industry data: run `labordash pull`.")
     st.stop()
 with c2:
     industry = ui.selectbox(
-        "Industry", options, lookups.default_industry(data), key="industry", format_func=data.label
+        "Industry", options, queries.default_industry(data), key="industry", format_func=data.label
     )
 with c3:
     measure = ui.selectbox(
         "Measure",
-        list(dependence.MEASURES),
+        list(queries.DEPENDENCE_MEASURES),
         "lq",
         key="measure",
         format_func=lambda m: (
-            dependence.measure_title(m, sysm)[0] + (f" ({sysm.unit})" if m == "value" else "")
+            queries.measure_title(m, sysm)[0] + (f" ({sysm.unit})" if m == "value" else "")
         ),
     )
 with c4:
-    period = ui.selectbox("Period", list(data.periods), common.default_period(data), key="period")
+    period = ui.selectbox("Period", list(data.periods), queries.default_period(data), key="period")
 
 view = {"system": system, "industry": industry, "measure": measure, "period": period}
-table = lookups.dependence_table(system, industry, period)
-title, unit = dependence.measure_title(measure, sysm)
+table = queries.dependence_table(system, industry, period)
+title, unit = queries.measure_title(measure, sysm)
 
 with st.container(border=True):  # what the data cannot say, next to the charts
     st.markdown(
         "**What the data cannot say**\n\n"
-        + "\n".join(f"- {n}" for n in charts_dep.caveats(data, industry, measure, period))
+        + "\n".join(f"- {n}" for n in queries.caveats(data, industry, measure, period))
     )
 members = data.members(industry)
 if len(members) > 1:
     with st.expander(f"The {len(members)} codes in {data.label(industry)}"):
         st.dataframe(
-            charts_dep.group_members(data, industry, period), hide_index=True, width="stretch"
+            queries.group_members(data, industry, period), hide_index=True, width="stretch"
         )
         group = common.group_note(industry)
         if group:
@@ -71,7 +67,7 @@ common.show(
     "dependence_map",
     key="map",
     export_key="x_map",
-    note=f"{title}: {dependence.DEFINITIONS[measure]}.",
+    note=f"{title}: {queries.DEPENDENCE_DEFINITIONS[measure]}.",
     **view,
 )
 common.show("dependence_ranking", key="bars", export_key="x_bars", **view)
@@ -88,9 +84,7 @@ st.markdown(
 @st.fragment
 def specialization() -> None:
     """The measure chooser, its map and the sorted table rerun on their own."""
-    metric = ui.selectbox(
-        "Map", list(SPEC), "krugman", key="spec", format_func=lambda k: SPEC[k][0]
-    )
+    metric = common.control(ui, "specialization_map", "metric")
     common.show(
         "specialization_map",
         key="spec_map",
@@ -111,5 +105,6 @@ def specialization() -> None:
 
 specialization()
 st.caption(
-    f"{source_line([sysm.dataset])}. Formulas on the Methods page and in `dashboard.metrics`."
+    f"{queries.source_line([sysm.dataset])}. Formulas on the Methods page and in "
+    "`dashboard.metrics`."
 )

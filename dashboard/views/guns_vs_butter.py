@@ -3,21 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, registry, store
-from dashboard.builders import guns_vs_butter as gvb
-from dashboard.builders import lookups
-from dashboard.builders.world import MAP_MODES
-from dashboard.catalog import country_groups
-from dashboard.charts import MAX_LABELLED
-from dashboard.provenance import source_line
+from dashboard import queries, registry
 from dashboard.views import common, url_state
 
 ui = url_state.Scope("gvb")
-label, decap = gvb.label, gvb.decap
+label, decap = queries.measure_label, queries.decap
 
 
-def reading(r: analysis.TradeoffResult, mil: str, civ: str) -> str:
-    m, c = analysis.MEASURES[mil], analysis.MEASURES[civ]
+def reading(r: queries.TradeoffResult, mil: str, civ: str) -> str:
+    m, c = queries.PANEL_MEASURES[mil], queries.PANEL_MEASURES[civ]
     direction = "lower" if r.coef < 0 else "higher"
     if r.transform == "logs":
         size = (
@@ -77,32 +71,26 @@ st.markdown(
 )
 
 try:
-    panel = lookups.panel()
-except store.StoreMissing as exc:
+    panel = queries.panel()
+except queries.StoreMissing as exc:
     st.error(f"The data for this page is not available: {exc}")
     st.stop()
 missing_sets = panel.attrs.get("unavailable", [])
 if missing_sets:
     st.warning("Not in the store (run `labordash pull`): " + ", ".join(missing_sets))
-names = lookups.country_names()
-all_geos = gvb.all_geos()
-groups = country_groups()
+names = queries.country_names()
+all_geos = queries.all_geos()
+groups = queries.country_groups()
 
 c1, c2 = st.columns([1, 2])
 with c1:
-    preset = ui.selectbox(
-        "Countries",
-        [*groups, gvb.CUSTOM],
-        gvb.DEFAULT_GROUP,
-        key="group",
-        format_func=lambda k: groups[k].label if k in groups else "Choose countries...",
-    )
+    preset = common.control(ui, "gvb_series", "group")
 with c2:
-    if preset == gvb.CUSTOM:
+    if preset == queries.CUSTOM:
         custom = ui.multiselect(
             "Custom selection",
             all_geos,
-            list(gvb.DEFAULT_CUSTOM),
+            list(queries.DEFAULT_CUSTOM),
             key="countries",
             format_func=lambda g: names.get(g, g),
             max_selections=60,
@@ -110,23 +98,21 @@ with c2:
     else:
         custom = []
         group = groups[preset]
-        members = gvb.chosen(preset, ())
+        members = queries.chosen(preset, ())
         shown = ", ".join(names.get(g, g) for g in members[:12])
         more = f" and {len(members) - 12} more" if len(members) > 12 else ""
         st.caption(f"{len(members)} countries: {shown}{more}. {group.note}")
-chosen = gvb.chosen(preset, tuple(custom)) if preset != gvb.CUSTOM or custom else []
+chosen = queries.chosen(preset, tuple(custom)) if preset != queries.CUSTOM or custom else []
 
 c3, c4, c5 = st.columns([2, 2, 2])
 with c3:
-    mil = ui.selectbox(
-        "Military measure", gvb.MILITARY, "milex_gdp", key="military", format_func=label
-    )
+    mil = common.control(ui, "gvb_series", "military")
 with c4:
-    civ = ui.selectbox(
-        "Civilian measure", gvb.CIVILIAN, "health_gdp", key="civilian", format_func=label
-    )
+    civ = common.control(ui, "gvb_series", "civilian")
 with c5:
-    y0, y1 = ui.year_range("Years", *gvb.YEARS, gvb.year_span(gvb.DEFAULT_YEARS), key="years")
+    y0, y1 = ui.year_range(
+        "Years", *queries.PANEL_YEARS, queries.year_span(queries.DEFAULT_YEARS), key="years"
+    )
 
 sel = panel[panel["geo"].isin(chosen) & panel["year"].between(y0, y1)]
 if sel[[mil, civ]].notna().sum().sum() == 0:
@@ -149,13 +135,11 @@ with t1:
     )
 if shown_as == "table":
     common.check_value_tools(ui, y0, y1)
-    common.change_table("gvb_table", key="x_table", datasets=gvb.datasets_of(mil, civ), **view)
+    common.change_table("gvb_table", key="x_table", datasets=queries.datasets_of(mil, civ), **view)
 else:
     tools = common.value_tools(ui, [t2, t3, t4], y0, y1)
     common.show(
         "gvb_series",
-        key="ts",
-        export_key="x_ts",
         note="Two panels with their own axes, not a dual-axis chart.",
         **view,
         **tools,
@@ -164,8 +148,6 @@ else:
 st.header("Civilian against military spending")
 common.show(
     "gvb_scatter",
-    key="scatter",
-    export_key="x_scatter",
     note="The pooled fit mixes differences between countries with changes within them; the "
     "model below separates them.",
     **view,
@@ -182,29 +164,20 @@ def world_map() -> None:
     with a:
         map_of = ui.selectbox(
             "Map of",
-            list(gvb.MAP_OF),
+            list(queries.MAP_OF),
             "military",
             key="map_of",
             format_func=lambda k: label(mil if k == "military" else civ),
         )
     with b:
-        mode = ui.selectbox(
-            "Map shows",
-            list(MAP_MODES),
-            "year",
-            key="mapmode",
-            radio=True,
-            format_func=MAP_MODES.get,
-        )
+        mode = common.control(ui, "gvb_world_map", "mapmode")
     key = mil if map_of == "military" else civ
     # the civilian measure only when mapped: one cached map per military measure otherwise
     spec = {"military": mil, "map_of": map_of, **({"civilian": civ} if key == civ else {})}
-    first, last = gvb.map_years(key, y0, y1)
+    first, last = queries.map_years(key, y0, y1)
     if mode == "change":
         common.show(
             "gvb_world_map",
-            key="map",
-            export_key="x_map",
             **spec,
             mapmode="change",
             years=f"{y0}-{y1}",
@@ -215,7 +188,7 @@ def world_map() -> None:
     map_year = common.year_player(
         ui, "Map year", first, last, last, key="map_year", name="gvb_world_map", **spec
     )
-    common.show("gvb_world_map", key="map", export_key="x_map", **spec, year=map_year)
+    common.show("gvb_world_map", **spec, year=map_year)
 
 
 world_map()
@@ -225,27 +198,10 @@ st.header("Model: does civilian spending fall when military spending rises?")
 @st.fragment
 def model() -> None:
     """The model's options rerun only the model."""
-    m1, m2, m3, m4 = st.columns(4)
-    with m1:
-        controls = ui.multiselect(
-            "Controls", gvb.CONTROLS, ["gdp_pc_ppp"], key="controls", format_func=label
-        )
-    with m2:
-        effects = ui.selectbox(
-            "Fixed effects", list(gvb.EFFECTS), "twoway", key="effects", format_func=gvb.EFFECTS.get
-        )
-    with m3:
-        cov = ui.selectbox(
-            "Standard errors", list(gvb.COVS), "cluster", key="se", format_func=gvb.COVS.get
-        )
-    with m4:
-        transform = ui.selectbox(
-            "Transform",
-            list(gvb.TRANSFORMS),
-            "levels",
-            key="transform",
-            format_func=gvb.TRANSFORMS.get,
-        )
+    chosen_opts = common.controls(ui, "gvb_model", widths=[1, 1, 1, 1], **view)
+    controls, effects, cov, transform = (
+        chosen_opts[k] for k in ("controls", "effects", "se", "transform")
+    )
     n_sel = len(chosen)
     sample = ui.selectbox(
         "Estimate on",
@@ -254,7 +210,7 @@ def model() -> None:
         key="sample",
         format_func=lambda s: {
             "auto": f"the selected countries ({n_sel})"
-            if n_sel >= gvb.MIN_MODEL_COUNTRIES
+            if n_sel >= queries.MIN_MODEL_COUNTRIES
             else f"all countries (the selection has {n_sel}, too few for a panel)",
             "selected": f"the selected countries only ({n_sel})",
             "all": "all countries",
@@ -273,7 +229,7 @@ def model() -> None:
     except registry.SpecError as exc:
         st.warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}")
     else:
-        res: analysis.TradeoffResult = model.notes["result"]
+        res: queries.TradeoffResult = model.notes["result"]
         k1, k2, k3, k4 = st.columns(4)
         k1.metric("Coefficient on military", f"{res.coef:.3f}")
         k2.metric("95% interval", f"{res.ci_low:.2f} to {res.ci_high:.2f}")
@@ -295,20 +251,21 @@ def model() -> None:
             )
         common.readable(model.table)  # 4 significant digits: GDP per head has tiny coefficients
         st.caption(
-            f"Model: {common.plain(gvb.readable_formula(res.formula))} (in code: "
+            f"Model: {common.plain(queries.readable_formula(res.formula))} (in code: "
             f"`{res.formula}`). {res.nobs:,} observations."
         )
         common.export_buttons(model, key="x_model")
-        used = "the selected" if gvb.sample_of(sample, chosen) == "selected" else "all"
+        used = "the selected" if queries.sample_of(sample, chosen) == "selected" else "all"
         common.table_downloads(
             model,
             key="x_model_text",
             notes=[
                 f"Sample: {res.n_entities} countries, {res.years[0]}-{res.years[1]}, "
                 f"{res.nobs:,} country-years ({used} countries).",
-                f"Specification: {gvb.readable_formula(res.formula)}; {gvb.EFFECTS[effects]}; "
-                f"standard errors {gvb.COVS[cov]}; {gvb.TRANSFORMS[transform]}.",
-                f"{source_line(gvb.datasets_of(mil, civ, *controls))}.",
+                f"Specification: {queries.readable_formula(res.formula)}; "
+                f"{queries.EFFECTS[effects]}; "
+                f"standard errors {queries.COVS[cov]}; {queries.TRANSFORMS[transform]}.",
+                f"{queries.source_line(queries.datasets_of(mil, civ, *controls))}.",
                 f"Made with labordash: {common.page_link()}",
             ],
         )
@@ -329,10 +286,10 @@ def model() -> None:
 model()
 
 with st.expander("Per-country dynamics: Granger tests and rolling correlations"):
-    if len(chosen) > MAX_LABELLED:
+    if len(chosen) > queries.MAX_LABELLED:
         st.caption(
-            f"Tests for the first {min(len(chosen), gvb.GRANGER_MAX)} and correlations for the "
-            f"first {MAX_LABELLED} of the {len(chosen)} selected countries."
+            f"Tests for the first {min(len(chosen), queries.GRANGER_MAX)} and correlations for the "
+            f"first {queries.MAX_LABELLED} of the {len(chosen)} selected countries."
         )
     tests = common.built("gvb_granger", **view)
     if "pvalue" in tests.table:
@@ -344,9 +301,9 @@ with st.expander("Per-country dynamics: Granger tests and rolling correlations")
             notes=[
                 "Does this year's change in the military measure help predict next year's change "
                 "in the civilian one (a VAR in first differences, lag by AIC up to 2)?",
-                f"Sample: {', '.join(names.get(g, g) for g in chosen[: gvb.GRANGER_MAX])}; "
+                f"Sample: {', '.join(names.get(g, g) for g in chosen[: queries.GRANGER_MAX])}; "
                 f"years {y0}-{y1}.",
-                f"{source_line(gvb.datasets_of(mil, civ))}.",
+                f"{queries.source_line(queries.datasets_of(mil, civ))}.",
                 f"Made with labordash: {common.page_link()}",
             ],
         )
@@ -363,7 +320,7 @@ with st.expander("Per-country dynamics: Granger tests and rolling correlations")
     except registry.SpecError:
         pass  # too few years: nothing to draw
     else:
-        common.show("gvb_rolling_correlation", key="rolling", export_key="x_roll", **view)
+        common.show("gvb_rolling_correlation", export_key="x_roll", **view)
 
 st.header("Europe: defence against civilian functions (COFOG)")
 if "cofog_defence_gdp" in missing_sets:
@@ -371,8 +328,6 @@ if "cofog_defence_gdp" in missing_sets:
 else:
     common.show(
         "gvb_cofog",
-        key="cofog",
-        export_key="x_cofog",
         note="COFOG covers 2012-2020 in this release.",
         group=preset,
         countries=view["countries"],
@@ -382,4 +337,4 @@ with st.expander("Data behind these charts"):
     st.dataframe(
         sel[["geo", "year", mil, civ]].dropna(subset=[mil, civ], how="all"), hide_index=True
     )
-    st.caption(source_line(gvb.datasets_of(mil, civ)))
+    st.caption(queries.source_line(queries.datasets_of(mil, civ)))

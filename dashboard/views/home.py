@@ -2,30 +2,21 @@
 
 import streamlit as st
 
-from dashboard import store
-from dashboard.builders import home as charts_home
-from dashboard.builders.world import MAP_MODES
-from dashboard.catalog import catalog
-from dashboard.provenance import source_line
+from dashboard import queries
 from dashboard.sitemap import PAGES
 from dashboard.views import common, url_state
 
 ui = url_state.Scope("home")
-MEASURES = charts_home.MEASURES
 VIEWS = {"chart": "Chart", "map": "Map", "table": "Table"}
 
 
 @st.fragment
 def world_map(measure: str, years: str, y0: int, y1: int) -> None:
     """The map view; its own widgets (what it shows, the year, Play) rerun only the map."""
-    mode = ui.selectbox(
-        "Map shows", list(MAP_MODES), "year", key="mapmode", format_func=MAP_MODES.get, radio=True
-    )
+    mode = common.control(ui, "milex_map", "mapmode")
     if mode == "change":
         common.show(
             "milex_map",
-            key="milex_map",
-            export_key="x_milex_map",
             measure=measure,
             mapmode="change",
             years=f"{y0}-{y1}",
@@ -36,7 +27,7 @@ def world_map(measure: str, years: str, y0: int, y1: int) -> None:
     year = common.year_player(
         ui, "Map year", y0, y1, y1, key="map_year", name="milex_map", measure=measure
     )
-    common.show("milex_map", key="milex_map", export_key="x_milex_map", measure=measure, year=year)
+    common.show("milex_map", measure=measure, year=year)
 
 
 st.title("labordash")
@@ -50,8 +41,8 @@ st.markdown(
 )
 
 try:
-    names, options = charts_home.countries()
-except store.StoreMissing as exc:
+    names, options = queries.sipri_countries()
+except queries.StoreMissing as exc:
     st.error(f"The SIPRI dataset is not available: {exc}")
     options = None
 
@@ -59,31 +50,19 @@ if options is not None:
     st.header("Military burden over time")
     left, right = st.columns([3, 1])
     with right:
-        measure = ui.selectbox(
-            "Measure",
-            list(MEASURES),
-            "milex_gdp_share",
-            key="measure",
-            format_func=lambda m: MEASURES[m][1],
-        )
-        events = ui.selectbox(
-            "Events on the timeline",
-            ["off", "on"],
-            "off",
-            key="events",
-            format_func=lambda v: "shown (with sources)" if v == "on" else "not shown",
-        )
+        measure = common.control(ui, "milex_series", "measure")
+        events = common.control(ui, "milex_series", "events")
     with left:
         selected = ui.multiselect(
             "Countries",
             options,
-            [c for c in charts_home.COUNTRIES if c in options],
+            [c for c in queries.SIPRI_COUNTRIES if c in options],
             key="countries",
             format_func=lambda g: names.get(g, g),
             max_selections=12,
         )
 
-    lo, hi = charts_home.year_bounds()
+    lo, hi = queries.sipri_years()
     t1, t2 = st.columns([1, 2])
     with t1:
         view = ui.selectbox(
@@ -94,11 +73,11 @@ if options is not None:
     years = "" if (y0, y1) == (lo, hi) else f"{y0}-{y1}"
     note = (
         "Hollow markers: SIPRI estimates or highly uncertain figures. "
-        f"{source_line(['sipri_milex'])}."
+        f"{queries.source_line(['sipri_milex'])}."
     )
 
     if view != "map":  # the map's own parameters, in a link to another view
-        ui.check_unshown("mapmode", "Map shows", lambda v: v in MAP_MODES)
+        common.check_unshown(ui, "milex_map", "mapmode")
         ui.check_unshown("map_year", "Map year", common.is_year_in(lo, hi))
     if view != "chart":
         common.check_value_tools(ui, y0, y1)
@@ -119,7 +98,6 @@ if options is not None:
         tools = common.value_tools(ui, st.columns(3), y0, y1)
         chart = common.show(
             "milex_series",
-            key="milex_chart",
             export_key="x_milex",
             note=note,
             countries=tuple(selected),
@@ -134,7 +112,7 @@ if options is not None:
 
 st.header("Sources and methods")
 st.markdown(
-    f"{len(catalog())} public datasets from SIPRI, the World Bank, WHO, Our World in Data, "
+    f"{len(queries.catalog())} public datasets from SIPRI, the World Bank, WHO, Our World in Data, "
     "Eurostat, the US Bureau of Labor Statistics and Census Bureau, Rosstat and Russia's "
     "Federal Treasury. Every chart names its source, vintage and licence."
 )

@@ -3,9 +3,7 @@ time, a shift-share decomposition between two periods, and its social indicators
 
 import streamlit as st
 
-from dashboard import dependence, registry
-from dashboard.builders import lookups
-from dashboard.builders import profile as charts_profile
+from dashboard import queries, registry
 from dashboard.views import common, url_state
 
 ui = url_state.Scope("profile")
@@ -21,7 +19,7 @@ c1, c2, c3 = st.columns([2, 3, 1])
 with c1:
     data = common.choose_system(ui)
 sysm, system = data.system, data.system.key
-names, towns = common.region_names(), lookups.town_suffixes()
+names, towns = queries.region_names(), queries.town_suffixes()
 
 
 def region_label(code: str) -> str:
@@ -36,13 +34,13 @@ with c2:
     region = ui.selectbox(
         "Region",
         list(data.regions),
-        lookups.default_region(data),
+        queries.default_region(data),
         key="region",
         format_func=region_label,
     )
-periods = charts_profile.region_periods(data, region)
+periods = queries.region_periods(data, region)
 with c3:
-    default = common.default_period(data)
+    default = queries.default_period(data)
     period = ui.selectbox(
         "Period", periods, default if default in periods else periods[-1], key="period"
     )
@@ -52,7 +50,7 @@ view = {"system": system, "region": region}
 st.header(f"Industry mix of {name}, {period}")
 shown = common.show("region_mix", key="mix", export_key="x_mix", **view, period=period)
 # the chart's own rows (cached with it, read-only), unless it could not be drawn
-mix = shown.chart.data if shown is not None else dependence.mix(data, region, period)
+mix = shown.chart.data if shown is not None else queries.region_mix(data, region, period)
 common.dataframe(
     mix,
     key="mix_table",

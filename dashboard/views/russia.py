@@ -3,14 +3,10 @@ wages, unemployment, budgets by function and single-industry towns."""
 
 import streamlit as st
 
-from dashboard import russia, store
-from dashboard.builders import lookups
-from dashboard.builders import russia as charts_ru
-from dashboard.sources import rosstat_gosfin
+from dashboard import queries
 from dashboard.views import common, url_state
 
 ui = url_state.Scope("ru")
-MAPS = charts_ru.MAPS
 CAVEATS = """
 **What these numbers cannot say**
 - **Method changes**: industrial shipments switch from OKVED (manufacturing = D) to OKVED2
@@ -43,36 +39,16 @@ st.markdown(
     "Treasury; search regions in Russian or English."
 )
 try:
-    subjects = charts_ru.subjects()
-    names = common.region_names()
-    ru_names, towns = lookups.region_names_ru(), lookups.town_suffixes()
+    regions = common.control(ui, "russia_wages", "regions")  # every chart's regions
 except common.MISSING as exc:
     st.error(f"The data for this page is not available: {exc}")
     st.stop()
-
-
-def both(code: str) -> str:
-    """English and Russian names, code, and the largest towns (typing "Kovrov" finds it)."""
-    return f"{names.get(code, code)} · {ru_names.get(code, '')} ({code}){towns.get(code, '')}"
-
-
-chosen = ui.multiselect(
-    "Regions",
-    subjects,
-    list(russia.ARMS_REGIONS),
-    key="regions",
-    format_func=both,
-    max_selections=12,
-)
-if not chosen:
+if not regions:
     st.info("Choose at least one region.")
     st.stop()
-regions = tuple(chosen)
 
 st.header("The arms question")
-common.registered_table(
-    "russia_arms_measures", key="arms_table", export_key="x_arms", regions=regions
-)
+common.registered_table("russia_arms_measures", export_key="x_arms", regions=regions)
 
 st.header("Maps")
 
@@ -80,9 +56,9 @@ st.header("Maps")
 @st.fragment
 def russia_map() -> None:
     """The map and its chooser rerun on their own."""
-    which = ui.selectbox("Map", list(MAPS), "mfg_lq", key="map", format_func=MAPS.get)
-    common.show("russia_map", key="map", export_key="x_map", map=which)
-    if which == "monotowns":
+    which = common.controls(ui, "russia_map")
+    common.show("russia_map", export_key="x_map", **which)
+    if which["map"] == "monotowns":
         st.warning(
             "Weak provenance: this list of single-industry towns is a secondary CSV of "
             "Government order 1398-r (312 towns) that does not say which amendment it "
@@ -96,24 +72,17 @@ russia_map()
 st.header("Wages and unemployment against the Russian average")
 common.show(
     "russia_wages",
-    key="wages",
-    export_key="x_wages",
     regions=regions,
     note="Nominal roubles: wages are not adjusted for prices.",
 )
 
 st.header("Budgets by function, 2019 and 2021")
 if (
-    common.show("russia_social_bars", key="social_bars", export_key="x_social", regions=regions)
-    is not None
+    common.show("russia_social_bars", export_key="x_social", regions=regions) is not None
 ):  # the Treasury's data is there: its table and Rosstat's social support
-    common.registered_table(
-        "russia_budget_table", key="budget_table", export_key="x_budget", regions=regions
-    )
+    common.registered_table("russia_budget_table", export_key="x_budget", regions=regions)
     common.show(
         "russia_social_support",
-        key="support",
-        export_key="x_support",
         regions=regions,
         note="Rosstat published this table for 2021 only, and it covers the subjects' own "
         "budgets: it cannot show a change since the war began, nor the federal payments to the "
@@ -130,8 +99,6 @@ st.markdown(
 )
 common.show(
     "russia_wartime_shares",
-    key="wartime",
-    export_key="x_wartime",
     regions=regions,
     # the chart's own text says that a share is not a level and what national defense is: the
     # note adds what the page knows beyond it, once
@@ -143,70 +110,40 @@ common.show(
 @st.fragment
 def wartime_map() -> None:
     """The change map and its choosers rerun on their own."""
-    m1, m2, m3 = st.columns([2, 1, 1])
-    with m1:
-        fn = ui.selectbox(
-            "Budget section",
-            list(charts_ru.SECTION_NAMES),
-            "02",
-            key="war_fn",
-            format_func=lambda c: f"{c} {charts_ru.SECTION_NAMES[c]}",
-        )
-    years = list(charts_ru.WAR_YEARS)
-    with m2:
-        base = ui.selectbox("From", years, "2021", key="war_base")
-    with m3:
-        final = ui.selectbox("To", years, "2023", key="war_final")
-    common.show(
-        "russia_wartime_map",
-        key="war_map",
-        export_key="x_war_map",
-        function=fn,
-        base=base,
-        final=final,
-    )
+    common.chart(ui, "russia_wartime_map", widths=[2, 1, 1])
 
 
 wartime_map()
 st.subheader("The national picture")
 common.show(
     "russia_national_milex",
-    key="national",
-    export_key="x_national",
     note="SIPRI's estimates, in current prices as a share of GDP and of general government "
     "spending.",
 )
 common.show(
     "russia_social_funds",
-    key="funds",
-    export_key="x_funds",
     note="Nominal roubles: the rise includes inflation.",
 )
 try:
-    gosfin = store.read("rosstat_gosfin")
-except common.MISSING as exc:
+    unpublished = queries.budget_not_published()
+except queries.MISSING as exc:
     st.warning(f"Rosstat's government-finance tables are not in the store: {exc}")
 else:
-    spent = gosfin[
-        (gosfin["indicator"] == "expenditure_total") & (gosfin["government"] == "consolidated")
-    ]
-    footnote = rosstat_gosfin.not_published_note(gosfin)
-    if footnote and not spent.empty:
+    if unpublished is not None:
+        year, total, footnote = unpublished
         st.info(
             "Rosstat no longer publishes the functional split of the budget: its table of the "
             "consolidated budget of the Russian Federation and the extra-budgetary funds for "
-            f"{int(spent['year'].iloc[0])} gives revenue, total spending "
-            f"({spent['value'].iloc[0]:,.1f} bn RUB) and the balance, with the footnote "
-            f'"{footnote.removeprefix("1) ")}" (information on spending by function is not '
-            "subject to publication). Source: Rosstat, Государственные финансы, "
-            "gos_fin_byudget.xlsx, footnote 1.",
+            f"{year} gives revenue, total spending ({total:,.1f} bn RUB) and the balance, with "
+            f'the footnote "{footnote.removeprefix("1) ")}" (information on spending by '
+            "function is not subject to publication). Source: Rosstat, Государственные "
+            "финансы, gos_fin_byudget.xlsx, footnote 1.",
             icon=":material/visibility_off:",
         )
 
 st.header("Manufacturing shipments")
 common.show(
     "russia_shipments",
-    key="shipments",
     export_key="x_ship",
     regions=regions,
     note="The dotted line marks the classification break: do not read the step across it as "
@@ -214,9 +151,7 @@ common.show(
 )
 
 st.header("Manufacturing dependence and social spending")
-sc = common.show(
-    "russia_social_vs_manufacturing", key="scatter", export_key="x_scatter", regions=regions
-)
+sc = common.show("russia_social_vs_manufacturing", regions=regions)
 if sc is not None:
     st.caption(
         f"Each point is a region in 2021. A slope of {sc.notes['fit']['slope']:,.0f} roubles per "
@@ -228,5 +163,5 @@ if sc is not None:
     )
 
 with st.expander("Single-industry towns in the selected regions"):
-    common.registered_table("russia_towns", key="towns", export_key="x_towns", regions=regions)
+    common.registered_table("russia_towns", regions=regions)
 st.markdown(CAVEATS)

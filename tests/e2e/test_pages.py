@@ -9,18 +9,26 @@ from urllib.parse import urlparse
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from dashboard import sitemap
+from dashboard import registry, sitemap
 
 from .conftest import ARTIFACTS, PLOTS, painted_pixels
 
 pytestmark = pytest.mark.e2e
 
 QUERY = {"profile": "?system=ru_subject&region=RU-UD"}  # views other than the default
-# every page of the app's navigation: path, charts drawn at least, keys of the maps on it
+
+
+def drawn(page: str) -> list[registry.Entry]:
+    """The registry's charts that ``page`` draws in its default view."""
+    return registry.on_page(page, kind="chart", shown=True)
+
+
+# every page of the app's navigation: path, charts drawn, keys of the maps on it
 PAGES = {
-    k: (p.url_path + QUERY.get(k, ""), p.charts, list(p.maps)) for k, p in sitemap.PAGES.items()
+    k: (p.url_path + QUERY.get(k, ""), len(drawn(k)), [e.key for e in drawn(k) if e.is_map])
+    for k, p in sitemap.PAGES.items()
 }
-CHART_PAGES = [k for k, p in sitemap.PAGES.items() if p.charts]
+CHART_PAGES = [k for k in sitemap.PAGES if drawn(k)]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 MAGIC = {".png": b"\x89PNG", ".svg": b"<svg", ".pdf": b"%PDF", ".zip": b"PK",
          ".parquet": b"PAR1"}  # fmt: skip

@@ -749,7 +749,7 @@ def test_labels_from_a_file_are_inert_markdown():
     assert "![" not in shown and "](" not in shown and "**" not in shown and ":red[" not in shown
     view = (ROOT / "dashboard" / "views" / "your_data.py").read_text("utf-8")
     # every caption and message on the page built from the file goes through inert()
-    assert "st.caption(upload.inert(" in view and "st.caption(bars.alt)" not in view
+    assert "st.caption(uploaded.inert(" in view and "st.caption(bars.alt)" not in view
 
 
 # --- 15. encodings ---------------------------------------------------------------------------

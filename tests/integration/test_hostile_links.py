@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import sitemap
+from dashboard import registry, sitemap
 
 from .test_app import run_app, run_page
 
@@ -32,9 +32,23 @@ HOSTILE = [
 VALUE_TOOLS = ["values", "scale", "base"]  # common.value_tools(ui, ...) reads these
 
 
+def declared(func: str, args: list) -> list[str]:
+    """The URL keys a helper draws from a chart's declaration: ``common.control(ui, name,
+    param)`` and ``common.check_unshown(ui, name, param)`` one, ``common.controls(ui, name)``
+    and ``common.chart(ui, name)`` every labelled parameter."""
+    texts = [a.value for a in args if isinstance(a, ast.Constant)]
+    if func in ("control", "check_unshown") and len(texts) == 2:
+        return [registry.entry(texts[0]).param(texts[1]).url]
+    if func in ("controls", "chart") and texts:
+        e = registry.entry(texts[0])
+        return [e.param(k).url for k, p in e.params.items() if p.label]
+    return []
+
+
 def params_read(page: str) -> list[str]:
     """The URL parameters a page reads: ``ui.<widget>(key=...)``, a helper given the page's
-    ``ui`` with ``key=`` (``common.year_player``), and ``common.value_tools(ui, ...)``."""
+    ``ui`` with ``key=`` (``common.year_player``), ``common.value_tools(ui, ...)`` and the
+    widgets drawn from a chart's declared parameters (:func:`declared`)."""
     keys = []
     for node in ast.walk(ast.parse((VIEWS / f"{page}.py").read_text("utf-8"))):
         func = getattr(node, "func", None)
@@ -45,6 +59,8 @@ def params_read(page: str) -> list[str]:
             keys += [k.value.value for k in node.keywords if k.arg == "key"]
         if func.attr == "value_tools" and gets_ui:
             keys += VALUE_TOOLS
+        if gets_ui:
+            keys += declared(func.attr, node.args)
     return keys + (["system"] if page in SYSTEM_PAGES else [])
 
 
@@ -65,7 +81,17 @@ def test_the_pages_read_the_parameters_we_expect():
     assert {"group", "years", "military", "civilian", "effects"} <= set(
         params_read("guns_vs_butter")
     )
-    assert {"system", "industry", "measure", "period"} <= set(params_read("dependence"))
+    assert {"system", "industry", "measure", "period", "spec"} <= set(params_read("dependence"))
+    assert {"controls", "effects", "se", "transform", "sample"} <= set(
+        params_read("guns_vs_butter")
+    )
+    assert set(params_read("russia")) == {
+        "regions",
+        "map",
+        "war_fn",
+        "war_base",
+        "war_final",
+    }
 
 
 values = st.one_of(st.sampled_from(HOSTILE), st.text(min_size=1, max_size=40))

@@ -50,7 +50,8 @@ def test_every_chart_a_page_draws_is_registered():
     pages: dict[str, set[str]] = {}  # entry -> the pages that show it
     for p in sitemap.PAGES.values():
         text = (VIEWS / f"{p.key}.py").read_text("utf-8")
-        pattern = r'common\.(?:show|built|change_table|registered_table)\(\s*"(\w+)"'
+        calls = "show|built|change_table|registered_table|chart|controls|control"
+        pattern = rf'common\.(?:{calls})\(\s*(?:ui,\s*)?"(\w+)"'
         for n in set(re.findall(pattern, text)):
             pages.setdefault(n, set()).add(p.key)
         assert "go.Figure" not in text and "pivot" not in text, p.key  # pages are layout

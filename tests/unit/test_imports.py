@@ -94,3 +94,47 @@ def test_every_declared_builder_is_listed_once():
     }
     assert declared == set(registry.BUILDERS)
     assert len(registry.BUILDERS) == len(set(registry.BUILDERS)) == len(registry.REGISTRY)
+
+
+# what a page may import: the registry (its charts and tables), queries (choices, names,
+# defaults), the sitemap and the other views; the page toolkit draws and exports a Built
+# (charts, export, chart_cache), and the Your data page analyses the reader's own file
+# (uploaded), which is in no store
+PAGE_IMPORTS = {"dashboard.registry", "dashboard.queries", "dashboard.sitemap"}
+MORE = {
+    "dashboard.views.common": {"dashboard.charts", "dashboard.export", "dashboard.chart_cache"},
+    "dashboard.views.your_data": {"dashboard.uploaded"},
+}
+
+
+def outside_the_page_rule(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Each view module -> what it imports that a page may not."""
+    out = {}
+    for m, deps in graph.items():
+        if not m.startswith("dashboard.views."):
+            continue
+        allowed = PAGE_IMPORTS | MORE.get(m, set()) | {"dashboard"}  # "from dashboard import x"
+        bad = sorted(d for d in deps if not d.startswith("dashboard.views") and d not in allowed)
+        if bad:
+            out[m] = bad
+    return out
+
+
+def test_pages_only_lay_out():
+    """Views import the registry, queries, the sitemap and views only (and the named few
+    above): no store, source, builder or analysis module, at the top or in a function."""
+    graph = imports()
+    assert {"dashboard.views.russia", "dashboard.views.common"} <= set(graph)
+    assert outside_the_page_rule(graph) == {}
+
+
+def test_the_page_rule_catches_a_page_that_reads_the_store():
+    graph = {
+        "dashboard.views.russia": {"dashboard", "dashboard.queries", "dashboard.store"},
+        "dashboard.views.common": {"dashboard.export", "dashboard.views.url_state"},
+        "dashboard.views.home": {"dashboard.export"},  # allowed for the toolkit only
+    }
+    assert outside_the_page_rule(graph) == {
+        "dashboard.views.russia": ["dashboard.store"],
+        "dashboard.views.home": ["dashboard.export"],
+    }
