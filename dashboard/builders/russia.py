@@ -340,6 +340,48 @@ def russia_social_support(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Bui
     return Built(charts.Chart(fig, alt, data.reset_index(drop=True)), used)
 
 
+@chart(
+    "russia",
+    ["ru_social_support", "ru_population"],
+    key="support_map",
+    params={
+        "recipient": Param("Recipients", "support_of", list(SUPPORT_CATEGORIES), SUPPORT_CATEGORIES)
+    },
+)
+def russia_support_map(recipient: str = "ветераны боевых действий") -> Built:
+    """Map of social support per head for one category of recipient, 2021: the spending of
+    each subject's consolidated budget on it (every form of support, Rosstat's Таблица 1) over
+    the subject's population, RUB per person."""
+    name, used = SUPPORT_CATEGORIES[recipient], ["ru_social_support", "ru_population"]
+    s = store.read(
+        "ru_social_support",
+        indicator="social_support_by_category",
+        form="total",
+        category=recipient,
+    )
+    s = crosswalks.disjoint_subjects(s)  # Tyumen and Arkhangelsk without their okrugs
+    s = s[s["geo_level"] == RU_EMPLOYMENT.geo_level].set_index("geo")["value"]  # no districts
+    pop = russia.population().xs(SUPPORT_YEAR, level="year")
+    per_head = (s / s.index.map(pop).to_numpy() * 1000).dropna()  # mln RUB / thousand people
+    ch = maps.region_map(
+        per_head,
+        LAYER,
+        title=f"Social support of {name.lower()} per head, {SUPPORT_YEAR}",
+        subtitle=f"RUB per person; the subject's consolidated budget on {name.lower()}, every "
+        f"form of support, over its whole population ({russia.PER_HEAD}); Russian federal "
+        "subjects",
+        unit="RUB per person",
+        source=source_line(used, CREDIT),
+        names=lookups.region_names(),
+        value_format=",.0f",
+    )
+    ch.alt += (
+        " One year only, and only what the subjects' own budgets paid: federal payments to the "
+        "same people are not in this table."
+    )
+    return Built(ch, used)
+
+
 @chart("russia", ["rosstat_regions"], key="shipments", params={"regions": REGIONS})
 def russia_shipments(regions: tuple[str, ...] = russia.ARMS_REGIONS) -> Built:
     """Manufacturing shipments of the chosen regions over time, with the OKVED break marked."""
@@ -614,6 +656,7 @@ BUILDERS = (
     russia_towns,
     russia_social_bars,
     russia_social_support,
+    russia_support_map,
     russia_shipments,
     russia_social_vs_manufacturing,
     russia_arms_measures,

@@ -88,6 +88,7 @@ if (
         "budgets: it cannot show a change since the war began, nor the federal payments to the "
         "same people.",
     )
+    common.chart(ui, "russia_support_map")
 
 st.header("Budgets in wartime, 2017-2023")
 st.markdown(
