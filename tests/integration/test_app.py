@@ -599,3 +599,28 @@ def test_russia_social_support_per_head_by_recipient(store_env):
     named = ["Combat veterans", "Families with children", "Disabled people", "Labour veterans"]
     assert charts.legend_names(b.chart.figure) == named
     assert "federal payments" in b.chart.alt and "One year only" in b.chart.alt
+
+
+def test_russia_support_map_per_head_of_one_recipient(store_env):
+    from dashboard import registry
+
+    b = registry.build("russia_support_map", {"recipient": "семьи с детьми"})
+    d = b.chart.data.set_index("region")["value"]
+    pop = store.read(
+        "ru_population", geo="RU-UD", indicator="population_avg", year=2021, territory="total"
+    )["value"].iloc[0]
+    sup = store.read(
+        "ru_social_support", geo="RU-UD", indicator="social_support_by_category", form="total"
+    )
+    families = sup[sup["category"] == "семьи с детьми"]["value"].item()  # mln RUB
+    assert d["RU-UD"] == pytest.approx(families / pop * 1000)
+    assert not d.index.isin(["RUS", "RU-CFD", "RU-VFD"]).any()  # subjects, no aggregates
+    veterans = registry.build("russia_support_map").chart.data.set_index("region")["value"]
+    top = veterans.idxmax()
+    assert top == "RU-YAN" and veterans[top] == pytest.approx(230, abs=1)  # RUB per person
+    with pytest.raises(registry.SpecError, match="recipient 'x' is not one of"):
+        registry.build("russia_support_map", {"recipient": "x"})
+    at = run_page(RUSSIA, support_of="инвалиды")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="ru:support_of").value == "инвалиды"
+    assert "support_map" in chart_keys(at)
