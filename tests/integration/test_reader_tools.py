@@ -239,14 +239,14 @@ def test_the_map_plays_to_the_last_year(store_env, monkeypatch):
     from dashboard.views import common
 
     monkeypatch.setattr(common, "PLAY_SECONDS", 0)
-    real, built = registry.build, []
+    real, built = registry.make, []
 
-    def counting(name, params=None):
+    def counting(name, full):  # the pages build with make, once resolve has checked
         if name == "milex_map":
-            built.append((params or {}).get("year"))
-        return real(name, params)
+            built.append(full.get("year"))
+        return real(name, full)
 
-    monkeypatch.setattr(registry, "build", counting)
+    monkeypatch.setattr(registry, "make", counting)
     at = run(view="map", years="2019-2025", map_year="2021")
     assert titles(at) == ["Military expenditure as a share of GDP, 2021"]
     at.button(key="home:map_year:play").click().run()
