@@ -53,7 +53,7 @@ __all__ = [
     # region systems, industries, regions
     "DEFAULT_SYSTEM", "Data", "SPEC", "caveats", "default_industry", "default_period",
     "default_region", "dependence_table", "DEPENDENCE_DEFINITIONS", "DEPENDENCE_MEASURES",
-    "group_members", "industry_groups", "industry_options", "measure_title", "region_mix",
+    "group_members", "industry_groups", "industry_options", "measure_title",
     "region_names", "region_periods", "system_data", "systems_list", "town_suffixes",
     # the store, the catalog, citations
     "MISSING", "StoreDamaged", "StoreMissing", "budget_not_published", "catalog",
@@ -113,7 +113,6 @@ panel = lookups.panel
 measure_title = dependence.measure_title
 DEPENDENCE_MEASURES = dependence.MEASURES
 DEPENDENCE_DEFINITIONS = dependence.DEFINITIONS
-region_mix = dependence.mix  # a region's industry mix beside its benchmark's
 shares_agreement = russia.shares_agreement
 
 

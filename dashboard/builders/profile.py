@@ -65,6 +65,40 @@ def region_mix(
     return Built(ch, [s.dataset], params={"region": region, "period": period})
 
 
+@table("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="mix_table")
+def region_mix_table(
+    system: str = systems.DEFAULT, region: str | None = None, period: str | None = None
+) -> Built:
+    """A region's industry mix as a table: each industry's level, its share of the region (%),
+    the benchmark's share (%) and the location quotient (suppressed cells empty)."""
+    data, region, period = selection(system, region, period)
+    s, name = data.system, name_of(region)
+    mix = dependence.mix(data, region, period)
+    hidden = int((mix["status"] != "ok").sum())
+    return Built(
+        None,
+        [s.dataset],
+        table=mix,
+        params={"region": region, "period": period},
+        notes={
+            "title": f"{name}: industry shares and location quotients, {period}",
+            "sample": f"Sample: {name} and the {s.benchmark}, {period}.",
+            "columns": {
+                "value": (f"level ({s.unit})", "%,.0f"),
+                "share": ("share (%)", "%.2f"),
+                "bench_share": (f"{s.benchmark} (%)", "%.2f"),
+                "lq": ("LQ", "%.2f"),
+            },
+            "caption": (
+                f"{hidden} suppressed industries have no share; the bars show the disclosed "
+                "ones only."
+                if hidden
+                else ""
+            ),
+        },
+    )
+
+
 @chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="spec")
 def specialization_series(system: str = systems.DEFAULT, region: str | None = None) -> Built:
     """A region's Herfindahl and Krugman indexes over time."""
@@ -150,6 +184,38 @@ def share_change_table(
     )
 
 
+@table("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="ss_table")
+def shift_share_table(
+    system: str = systems.DEFAULT,
+    region: str | None = None,
+    base: str | None = None,
+    final: str | None = None,
+) -> Built:
+    """The shift-share by industry: each industry's base and final levels, its total change
+    and Dunn's components (national growth, industry mix, regional shift) with the
+    Esteban-Marquillas split (competitive, allocation), in the system's unit."""
+    data, region, _ = selection(system, region)
+    try:
+        base, final, ss, ref = shift_share_of(data, region, base, final)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+    t = ss.by_industry.assign(label=ss.by_industry["industry"].map(data.label))
+    t = t[["industry", "label", *(c for c in t if c not in ("industry", "label"))]]
+    left_out = ss.by_industry.attrs.get("excluded_cells", 0)
+    return Built(
+        None,
+        [data.system.dataset],
+        table=t.drop(columns=["region"]).reset_index(drop=True),
+        params={"region": region, "base": base, "final": final},
+        notes={
+            "title": f"{name_of(region)}: shift-share by industry, {base} to {final}",
+            "sample": f"Sample: {name_of(region)} against {name_of(ref)}, {base} and "
+            f"{final}; {data.system.unit}.",
+            "caption": f"{left_out} suppressed cells left out." if left_out else "",
+        },
+    )
+
+
 @chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="waterfall")
 def shift_share(
     system: str = systems.DEFAULT,
@@ -214,8 +280,10 @@ def social_indicators(system: str = systems.DEFAULT, region: str | None = None) 
 # this page's charts and tables, in the order `labordash export --list` gives them
 BUILDERS = (
     region_mix,
+    region_mix_table,
     specialization_series,
     shift_share,
+    shift_share_table,
     share_change_table,
     social_indicators,
 )

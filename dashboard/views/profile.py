@@ -48,23 +48,8 @@ name = names.get(region, region)
 view = {"system": system, "region": region}
 
 st.header(f"Industry mix of {name}, {period}")
-shown = common.show("region_mix", key="mix", export_key="x_mix", **view, period=period)
-# the chart's own rows (cached with it, read-only), unless it could not be drawn
-mix = shown.chart.data if shown is not None else queries.region_mix(data, region, period)
-common.dataframe(
-    mix,
-    key="mix_table",
-    columns={
-        "share": ("share (%)", "%.2f"),
-        "bench_share": (f"{sysm.benchmark} (%)", "%.2f"),
-        "lq": ("LQ", "%.2f"),
-    },
-)
-if (mix["status"] != "ok").any():
-    st.caption(
-        f"Suppressed industries have no share ({common.NA}); the bars show the disclosed ones only."
-    )
-common.download(mix, f"mix_{region}_{period}", key="dl_mix")
+common.show("region_mix", **view, period=period)
+common.registered_table("region_mix_table", **view, period=period)
 
 st.header("Specialization over time")
 common.show("specialization_series", key="spec", export_key="x_spec", **view)
@@ -86,7 +71,7 @@ except registry.SpecError as exc:
     st.info(f"No shift-share for this choice: {exc}.")
 else:
     common.show("shift_share", key="waterfall", export_key="x_wf", **view, base=base, final=final)
-    ss, row = wf.notes["shift_share"], wf.notes["row"]
+    row = wf.notes["row"]
     st.markdown(
         f"**Reading it:** had every industry in {name} grown at the reference economy's overall "
         f"rate, it would have changed by {row['national_share']:+,.1f}; its mix of industries "
@@ -94,10 +79,7 @@ else:
         "regional shift: industries growing faster or slower here than in the reference "
         "(competitive) and the region being specialised in them (allocation)."
     )
-    by_ind = ss.by_industry.assign(label=ss.by_industry["industry"].map(data.label))
-    common.readable(by_ind.drop(columns=["region"]), key="ss_table")
-    if ss.by_industry.attrs.get("excluded_cells"):
-        st.caption(f"{ss.by_industry.attrs['excluded_cells']} suppressed cells left out.")
+    common.registered_table("shift_share_table", **view, base=base, final=final)
     if sysm.nominal:
         st.warning(
             f"These levels are {sysm.unit} in current prices: between {base} and {final} prices "
