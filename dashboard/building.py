@@ -78,7 +78,8 @@ class Declared:
     """A builder's declaration: a chart or a model table, the page that shows it, every dataset
     it may draw on, its parameters (``Param``: label, URL key, allowed values) and where the page
     draws it: the Streamlit ``key`` of its plot or table, and whether the page's default view
-    ``shown`` draws it (the browser and AppTest suites count and name charts from this)."""
+    ``shown`` draws it visibly (not in a closed expander or another view: the browser and
+    AppTest suites count and name charts from this)."""
 
     kind: str  # "chart" or "table"
     page: str  # a key of sitemap.PAGES

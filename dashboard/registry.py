@@ -147,7 +147,9 @@ def _check(name: str, k: str, p: Param, value: Any) -> None:
 def make(name: str, full: dict[str, Any]) -> Built:
     """Build chart ``name`` from parameters ``resolve`` has already checked (the pages resolve
     once for their cache key and build from that)."""
-    built = entry(name).fn(**full)
+    e = entry(name)
+    full = {k: full[k] for k in e.defaults()}  # the signature's order: file names, specs
+    built = e.fn(**full)
     # a builder may state what a default of None resolved to (the system's default industry)
     built.name, built.params = name, {**full, **built.params}
     return built

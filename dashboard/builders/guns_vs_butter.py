@@ -366,7 +366,8 @@ def gvb_cofog(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = ()) -> Bu
     return Built(ch, ["eurostat_cofog"])
 
 
-@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION, key="rolling")
+# in the page's closed "Per-country dynamics" expander: not shown until it is opened
+@chart("guns_vs_butter", MEASURE_DATASETS, SELECTION, key="rolling", shown=False)
 def gvb_rolling_correlation(
     group: str = DEFAULT_GROUP,
     countries: tuple[str, ...] = (),
