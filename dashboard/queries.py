@@ -40,7 +40,6 @@ from dashboard.charts import MAX_LABELLED
 from dashboard.provenance import source_line, vintages
 from dashboard.sources import rosstat_gosfin
 from dashboard.systems import Data
-from dashboard.transforms import SCALES, VALUES
 
 __all__ = [
     # Guns vs butter: selections, measures, years, model options
@@ -59,8 +58,8 @@ __all__ = [
     "MISSING", "StoreDamaged", "StoreMissing", "budget_not_published", "catalog",
     "citation", "coverage_of", "dataset_bytes", "dataset_package", "file_stem", "manifest",
     "shares_agreement", "source_line", "version", "vintages",
-    # reader tools and chart limits
-    "MAX_LABELLED", "SCALES", "VALUES",
+    # chart limits
+    "MAX_LABELLED",
 ]  # fmt: skip
 
 MISSING = (store.StoreError, geo.GeometryMissing)  # what a page says instead of a chart

@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard import analysis, charts, indicators, store, transforms
 from dashboard.builders import lookups
-from dashboard.builders.world import MAP_MODE, world_map
+from dashboard.builders.world import MAP_MODE, SCALE, VALUES, world_map
 from dashboard.building import Built, Param, SpecError, chart, table, versioned
 from dashboard.catalog import country_groups
 from dashboard.provenance import source_line
@@ -161,7 +161,7 @@ def reader_values(
 @chart(
     "guns_vs_butter",
     MEASURE_DATASETS,
-    {**SELECTION, "values": list(transforms.VALUES), "scale": list(transforms.SCALES)},
+    {**SELECTION, "values": VALUES, "scale": SCALE},
     key="ts",
 )
 def gvb_series(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import catalog, charts, indicators, store, transforms
-from dashboard.builders.world import MAP_MODE, world_map
+from dashboard.builders.world import MAP_MODE, SCALE, VALUES, world_map
 from dashboard.building import Built, Param, SpecError, chart, table, versioned
 from dashboard.provenance import source_line
 
@@ -25,8 +25,7 @@ EVENTS = Param(
     choices=["off", "on"],
     format={"on": "shown (with sources)", "off": "not shown"},
 )
-READER = {"measure": MEASURE, "values": list(transforms.VALUES),
-          "scale": list(transforms.SCALES)}  # fmt: skip
+READER = {"measure": MEASURE, "values": VALUES, "scale": SCALE}
 
 
 @versioned()

@@ -12,6 +12,9 @@ from dashboard.provenance import source_line
 # what a map of an indicator shows, as the map's "Map shows" choice labels it (?mapmode=)
 MAP_MODES = {"year": "One year", "change": "Change over the years chosen"}
 MAP_MODE = Param("Map shows", choices=list(MAP_MODES), format=MAP_MODES, widget="radio")
+# the reader's tools of a time series (?values=, ?scale=; Home and Guns vs butter)
+VALUES = Param("Values", choices=list(transforms.VALUES), format=transforms.VALUES)
+SCALE = Param("Scale", choices=list(transforms.SCALES), format=transforms.SCALES)
 
 
 def world_map(

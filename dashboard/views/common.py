@@ -232,25 +232,14 @@ def year_player(
     return year
 
 
-def value_tools(ui, columns, y0: int, y1: int) -> dict:
-    """The reader's Values, Scale and (for an index) Base year widgets in three ``columns``
-    (``?values=``, ``?scale=``, ``?base=``); returns them as chart parameters."""
+def value_tools(ui, name: str, columns, y0: int, y1: int) -> dict:
+    """The reader's Values and Scale widgets of chart ``name`` (as it declares them) and, for an
+    index, a Base year, in three ``columns`` (``?values=``, ``?scale=``, ``?base=``); returns
+    them as chart parameters."""
     with columns[0]:
-        values = ui.selectbox(
-            "Values",
-            list(queries.VALUES),
-            "level",
-            key="values",
-            format_func=queries.VALUES.get,
-        )
+        values = control(ui, name, "values")
     with columns[1]:
-        scale = ui.selectbox(
-            "Scale",
-            list(queries.SCALES),
-            "linear",
-            key="scale",
-            format_func=queries.SCALES.get,
-        )
+        scale = control(ui, name, "scale")
     base = None
     if values == "index":
         with columns[2]:
@@ -265,10 +254,11 @@ def is_year_in(lo: int, hi: int):
     return lambda raw: url_state.year_in(raw, lo, hi)
 
 
-def check_value_tools(ui, y0: int, y1: int) -> None:
-    """``value_tools``' parameters in a link to a view that does not draw them."""
-    ui.check_unshown("values", "Values", lambda v: v in queries.VALUES)
-    ui.check_unshown("scale", "Scale", lambda v: v in queries.SCALES)
+def check_value_tools(ui, name: str, y0: int, y1: int) -> None:
+    """``value_tools``' parameters of chart ``name`` in a link to a view that does not draw
+    them."""
+    check_unshown(ui, name, "values")
+    check_unshown(ui, name, "scale")
     ui.check_unshown("base", "Base year", is_year_in(y0, y1))
 
 

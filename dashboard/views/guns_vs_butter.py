@@ -134,10 +134,10 @@ with t1:
         help="The map of both measures is further down.",
     )
 if shown_as == "table":
-    common.check_value_tools(ui, y0, y1)
+    common.check_value_tools(ui, "gvb_series", y0, y1)
     common.change_table("gvb_table", key="x_table", datasets=queries.datasets_of(mil, civ), **view)
 else:
-    tools = common.value_tools(ui, [t2, t3, t4], y0, y1)
+    tools = common.value_tools(ui, "gvb_series", [t2, t3, t4], y0, y1)
     common.show(
         "gvb_series",
         note="Two panels with their own axes, not a dual-axis chart.",

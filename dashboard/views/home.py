@@ -80,7 +80,7 @@ if options is not None:
         common.check_unshown(ui, "milex_map", "mapmode")
         ui.check_unshown("map_year", "Map year", common.is_year_in(lo, hi))
     if view != "chart":
-        common.check_value_tools(ui, y0, y1)
+        common.check_value_tools(ui, "milex_series", y0, y1)
     if view == "map":
         world_map(measure, years, y0, y1)
     elif not selected:
@@ -95,7 +95,7 @@ if options is not None:
             years=years,
         )
     else:
-        tools = common.value_tools(ui, st.columns(3), y0, y1)
+        tools = common.value_tools(ui, "milex_series", st.columns(3), y0, y1)
         chart = common.show(
             "milex_series",
             export_key="x_milex",
