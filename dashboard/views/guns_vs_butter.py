@@ -195,92 +195,105 @@ world_map()
 st.header("Model: does civilian spending fall when military spending rises?")
 
 
+def sample_label(s: str) -> str:
+    """What the "Estimate on" choice ``s`` means for the selection."""
+    n = len(chosen)
+    return {
+        "auto": f"the selected countries ({n})"
+        if n >= queries.MIN_MODEL_COUNTRIES
+        else f"all countries (the selection has {n}, too few for a panel)",
+        "selected": f"the selected countries only ({n})",
+        "all": "all countries",
+    }[s]
+
+
+def model_figures(res: queries.TradeoffResult, cov: str) -> None:
+    """The coefficient, its interval, the sample's size, the R² and what they say."""
+    k1, k2, k3, k4 = st.columns(4)
+    k1.metric("Coefficient on military", f"{res.coef:.3f}")
+    k2.metric("95% interval", f"{res.ci_low:.2f} to {res.ci_high:.2f}")
+    k3.metric("Countries / years", f"{res.n_entities} / {res.n_periods}")
+    within = "n/a" if res.r2_within != res.r2_within else f"{res.r2_within:.2f}"  # NaN
+    k4.metric(
+        "R², within · overall",
+        f"{within} · {res.r2_overall:.2f}",
+        help="Within: the share of the variation inside each country the model "
+        "explains (only with country effects). Overall: the share of all variation, "
+        "from the slopes and one constant. Both as linearmodels defines "
+        "them.",
+    )
+    st.markdown(reading(res, mil, civ))
+    if cov == "cluster" and res.n_entities < 20:
+        st.warning(
+            f"Only {res.n_entities} clusters: clustered errors are unreliable with so few "
+            "countries. Estimate on all countries, or read the interval as indicative."
+        )
+
+
+def model_exports(model: registry.Built, opts: dict) -> None:
+    """The model table's export row, and its Markdown and LaTeX with the sample, the
+    specification, the sources and the link under it."""
+    res: queries.TradeoffResult = model.notes["result"]
+    common.export_buttons(model, key="x_model")
+    used = "the selected" if queries.sample_of(opts["sample"], chosen) == "selected" else "all"
+    common.table_downloads(
+        model,
+        key="x_model_text",
+        notes=[
+            f"Sample: {res.n_entities} countries, {res.years[0]}-{res.years[1]}, "
+            f"{res.nobs:,} country-years ({used} countries).",
+            f"Specification: {queries.readable_formula(res.formula)}; "
+            f"{queries.EFFECTS[opts['effects']]}; "
+            f"standard errors {queries.COVS[opts['se']]}; "
+            f"{queries.TRANSFORMS[opts['transform']]}.",
+            f"{queries.source_line(queries.datasets_of(mil, civ, *opts['controls']))}.",
+            f"Made with labordash: {common.page_link()}",
+        ],
+    )
+
+
+def model_sample(res: queries.TradeoffResult) -> None:
+    """The countries and years the model used, and the rows it dropped and why."""
+    with st.expander("Sample used and rows dropped"):
+        st.markdown(
+            f"**{res.n_entities} countries**, years {res.years[0]}-{res.years[1]}: "
+            + ", ".join(names.get(g, g) for g in res.geos[:40])
+            + (f" and {len(res.geos) - 40} more." if len(res.geos) > 40 else ".")
+        )
+        dropped = pd.DataFrame(
+            [{"reason": k, "rows": v} for k, v in res.dropped.items()],
+            columns=["reason", "rows"],
+        )
+        st.dataframe(dropped, hide_index=True)
+
+
 @st.fragment
 def model() -> None:
     """The model's options rerun only the model."""
-    chosen_opts = common.controls(ui, "gvb_model", widths=[1, 1, 1, 1], **view)
-    controls, effects, cov, transform = (
-        chosen_opts[k] for k in ("controls", "effects", "se", "transform")
-    )
-    n_sel = len(chosen)
-    sample = ui.selectbox(
+    opts = common.controls(ui, "gvb_model", widths=[1, 1, 1, 1], **view)
+    opts["sample"] = ui.selectbox(
         "Estimate on",
         ["auto", "selected", "all"],
         "auto",
         key="sample",
-        format_func=lambda s: {
-            "auto": f"the selected countries ({n_sel})"
-            if n_sel >= queries.MIN_MODEL_COUNTRIES
-            else f"all countries (the selection has {n_sel}, too few for a panel)",
-            "selected": f"the selected countries only ({n_sel})",
-            "all": "all countries",
-        }[s],
+        format_func=sample_label,
     )
+    opts["controls"] = tuple(opts["controls"])
     try:
-        model = common.built(
-            "gvb_model",
-            **view,
-            controls=tuple(controls),
-            effects=effects,
-            se=cov,
-            transform=transform,
-            sample=sample,
-        )
+        model = common.built("gvb_model", **opts)
     except registry.SpecError as exc:
         st.warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}")
-    else:
-        res: queries.TradeoffResult = model.notes["result"]
-        k1, k2, k3, k4 = st.columns(4)
-        k1.metric("Coefficient on military", f"{res.coef:.3f}")
-        k2.metric("95% interval", f"{res.ci_low:.2f} to {res.ci_high:.2f}")
-        k3.metric("Countries / years", f"{res.n_entities} / {res.n_periods}")
-        within = "n/a" if res.r2_within != res.r2_within else f"{res.r2_within:.2f}"  # NaN
-        k4.metric(
-            "R², within · overall",
-            f"{within} · {res.r2_overall:.2f}",
-            help="Within: the share of the variation inside each country the model "
-            "explains (only with country effects). Overall: the share of all variation, "
-            "from the slopes and one constant. Both as linearmodels defines "
-            "them.",
-        )
-        st.markdown(reading(res, mil, civ))
-        if cov == "cluster" and res.n_entities < 20:
-            st.warning(
-                f"Only {res.n_entities} clusters: clustered errors are unreliable with so few "
-                "countries. Estimate on all countries, or read the interval as indicative."
-            )
-        common.readable(model.table)  # 4 significant digits: GDP per head has tiny coefficients
-        st.caption(
-            f"Model: {common.plain(queries.readable_formula(res.formula))} (in code: "
-            f"`{res.formula}`). {res.nobs:,} observations."
-        )
-        common.export_buttons(model, key="x_model")
-        used = "the selected" if queries.sample_of(sample, chosen) == "selected" else "all"
-        common.table_downloads(
-            model,
-            key="x_model_text",
-            notes=[
-                f"Sample: {res.n_entities} countries, {res.years[0]}-{res.years[1]}, "
-                f"{res.nobs:,} country-years ({used} countries).",
-                f"Specification: {queries.readable_formula(res.formula)}; "
-                f"{queries.EFFECTS[effects]}; "
-                f"standard errors {queries.COVS[cov]}; {queries.TRANSFORMS[transform]}.",
-                f"{queries.source_line(queries.datasets_of(mil, civ, *controls))}.",
-                f"Made with labordash: {common.page_link()}",
-            ],
-        )
-        with st.expander("Sample used and rows dropped"):
-            st.markdown(
-                f"**{res.n_entities} countries**, years {res.years[0]}-{res.years[1]}: "
-                + ", ".join(names.get(g, g) for g in res.geos[:40])
-                + (f" and {len(res.geos) - 40} more." if len(res.geos) > 40 else ".")
-            )
-            dropped = pd.DataFrame(
-                [{"reason": k, "rows": v} for k, v in res.dropped.items()],
-                columns=["reason", "rows"],
-            )
-            st.dataframe(dropped, hide_index=True)
-        st.markdown(CAVEATS)
+        return
+    res: queries.TradeoffResult = model.notes["result"]
+    model_figures(res, opts["se"])
+    common.readable(model.table)  # 4 significant digits: GDP per head has tiny coefficients
+    st.caption(
+        f"Model: {common.plain(queries.readable_formula(res.formula))} (in code: "
+        f"`{res.formula}`). {res.nobs:,} observations."
+    )
+    model_exports(model, opts)
+    model_sample(res)
+    st.markdown(CAVEATS)
 
 
 model()
