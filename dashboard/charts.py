@@ -777,6 +777,38 @@ def map_classes(
 MAP_PX = 440  # a world map's height
 
 
+def _country(feat: dict, vals: pd.Series, lows: list, colors: list, shown: str) -> go.Scatter:
+    """One country's polygons in the Equal Earth projection, filled with its value's class
+    colour (grey without a value) and hovered as "name: value unit" (``shown`` formats it)."""
+    code, name = feat["id"], feat["properties"].get("name", feat["id"])
+    xs, ys = [], []
+    for ring in _rings(feat["geometry"]):
+        arr = np.asarray(ring, dtype=float)
+        px, py = equal_earth(arr[:, 0], arr[:, 1])
+        xs += [*px.round(4), None]
+        ys += [*py.round(4), None]
+    v = vals.get(code)
+    if v is None:
+        fill, label = "#e6e6e6", f"{name}: no data"
+    else:
+        cls = max(0, int(np.searchsorted(lows, float(v), side="right")) - 1)
+        fill, label = colors[cls], f"{name}: {shown.format(float(v))}"
+    # float arrays with NaN gaps validate at once; lists with None element by element
+    return go.Scatter(
+        x=np.array(xs, dtype=np.float32),
+        y=np.array(ys, dtype=np.float32),
+        fill="toself",
+        fillcolor=fill,
+        mode="lines",
+        line={"color": "#ffffff", "width": 0.4},
+        hoveron="fills",
+        name=code,
+        text=label,
+        hoverinfo="text",
+        showlegend=False,
+    )
+
+
 def choropleth(
     values: pd.Series,
     geojson: dict,
@@ -805,37 +837,8 @@ def choropleth(
 
     fig = go.Figure()
     for feat in geojson["features"]:
-        code, name = feat["id"], feat["properties"].get("name", feat["id"])
-        if code == "ATA":
-            continue
-        xs, ys = [], []
-        for ring in _rings(feat["geometry"]):
-            arr = np.asarray(ring, dtype=float)
-            px, py = equal_earth(arr[:, 0], arr[:, 1])
-            xs += [*px.round(4), None]
-            ys += [*py.round(4), None]
-        v = vals.get(code)
-        if v is None:
-            fill, label = "#e6e6e6", f"{name}: no data"
-        else:
-            cls = max(0, int(np.searchsorted(lows, float(v), side="right")) - 1)
-            fill, label = colors[cls], f"{name}: {float(v):{value_format}} {unit}"
-        fig.add_trace(
-            # float arrays with NaN gaps validate at once; lists with None element by element
-            go.Scatter(
-                x=np.array(xs, dtype=np.float32),
-                y=np.array(ys, dtype=np.float32),
-                fill="toself",
-                fillcolor=fill,
-                mode="lines",
-                line={"color": "#ffffff", "width": 0.4},
-                hoveron="fills",
-                name=code,
-                text=label,
-                hoverinfo="text",
-                showlegend=False,
-            )
-        )
+        if feat["id"] != "ATA":
+            fig.add_trace(_country(feat, vals, lows, colors, f"{{:{value_format}}} {unit}"))
     for i, color in enumerate([*colors, "#e6e6e6"]):
         fig.add_trace(
             go.Scatter(

@@ -253,30 +253,9 @@ def region_map(
     # full coverage (3,000 counties) the polygons carry the colour and the dots only hover
     visible = VIEWS[geo.LAYERS[layer].projection].markers and len(centres) <= MAX_DOTS
     fig.add_trace(_region_dots(centres, text, colour if visible else None))
-    for i, color in enumerate([*colors, SUPPRESSED, NO_DATA]):
-        name = labels[i] if i < len(lows) else ("suppressed" if color == SUPPRESSED else "no data")
-        if color == SUPPRESSED and not supp:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                hoverinfo="skip",
-                name=name,
-                marker={"symbol": "square", "size": 12, "color": color},
-            )
-        )
+    _legend_keys(fig, colors, labels[: len(lows)], bool(supp))
     house_layout(fig, title, subtitle, source, "", left=10)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    if zoom and extent is not None:
-        pad = 0.15 * max(extent[2] - extent[0], extent[3] - extent[1], 0.02)
-        fig.update_xaxes(range=[extent[0] - pad, extent[2] + pad])
-        fig.update_yaxes(range=[extent[1] - pad, extent[3] + pad])
-    fig.update_layout(
-        hovermode="closest", plot_bgcolor="#ffffff", margin={"l": 10, "r": 10, "t": 10}
-    )
+    _frame(fig, extent if zoom else None)
     # the map keeps the height its layer had with the title inside the figure (100 px of it)
     fit_height(fig, (height or geo.LAYERS[layer].height) - 100, ticks=0)  # the key below
     drawn = sum(1 for k in vals.index if k in centres)
@@ -289,3 +268,34 @@ def region_map(
     )
     data = vals.rename("value").rename_axis("region").reset_index()
     return Chart(fig, alt, data)
+
+
+def _legend_keys(fig: go.Figure, colors: list[str], labels: list[str], suppressed: bool) -> None:
+    """A legend entry (a square) per class, then "suppressed" (when any is) and "no data"."""
+    keys = [*zip(labels, colors, strict=True), ("no data", NO_DATA)]
+    if suppressed:
+        keys.insert(len(labels), ("suppressed", SUPPRESSED))
+    for name, color in keys:
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                hoverinfo="skip",
+                name=name,
+                marker={"symbol": "square", "size": 12, "color": color},
+            )
+        )
+
+
+def _frame(fig: go.Figure, extent: tuple[float, float, float, float] | None) -> None:
+    """Axes hidden, one unit as long on both, framed on ``extent`` (padded 15%) when given."""
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    if extent is not None:
+        pad = 0.15 * max(extent[2] - extent[0], extent[3] - extent[1], 0.02)
+        fig.update_xaxes(range=[extent[0] - pad, extent[2] + pad])
+        fig.update_yaxes(range=[extent[1] - pad, extent[3] + pad])
+    fig.update_layout(
+        hovermode="closest", plot_bgcolor="#ffffff", margin={"l": 10, "r": 10, "t": 10}
+    )
