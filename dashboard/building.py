@@ -59,18 +59,35 @@ class Param:
     widget: str = "select"
     help: str | None = None
     max_selections: int | None = None  # "multi": at most this many values
-    what: str = ""  # the allowed values in words, for messages ("Russian federal subjects")
+    # the allowed values in words, for messages ("Russian federal subjects"; a function of
+    # ``given`` such as the system's key, where the list is too long to print)
+    what: str | Callable[..., str] = ""
+    # the other parameters that the choices, the format and the default depend on (the region
+    # system's industries): those callables take them as keywords
+    given: tuple[str, ...] = ()
+    default: Callable[..., Any] | None = None  # where the builder's default is None
 
-    def allowed(self) -> list | None:
+    def context(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The values of ``given`` in ``params`` (every parameter of a view or a spec)."""
+        return {k: params[k] for k in self.given}
+
+    def described(self, **params) -> str:
+        """``what`` for these parameters ("" when not declared)."""
+        return self.what(**self.context(params)) if callable(self.what) else self.what
+
+    def allowed(self, **params) -> list | None:
+        """The allowed values; ``params`` must hold those named in ``given``."""
         c = self.choices
-        return list(c() if callable(c) else c) if c is not None else None
+        if c is None:
+            return None
+        return list(c(**self.context(params)) if callable(c) else c)
 
-    def shown(self, value: Any) -> str:
+    def shown(self, value: Any, **params) -> str:
         """``value`` as the reader sees it in the widget."""
         f = self.format
         if f is None:
             return str(value)
-        return f.get(value, str(value)) if isinstance(f, dict) else f(value)
+        return f.get(value, str(value)) if isinstance(f, dict) else f(value, **self.context(params))
 
 
 @dataclass(frozen=True)

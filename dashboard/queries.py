@@ -9,7 +9,7 @@ from dashboard import coverage, dependence, export, geo, russia, store, systems
 from dashboard.analysis import MEASURES as PANEL_MEASURES
 from dashboard.analysis import TradeoffResult
 from dashboard.builders import lookups
-from dashboard.builders.dependence import SPEC, caveats, group_members
+from dashboard.builders.dependence import caveats, group_members
 from dashboard.builders.guns_vs_butter import (
     COVS,
     CUSTOM,
@@ -34,7 +34,6 @@ from dashboard.builders.guns_vs_butter import label as measure_label
 from dashboard.builders.home import COUNTRIES as SIPRI_COUNTRIES
 from dashboard.builders.home import countries as sipri_countries
 from dashboard.builders.home import year_bounds as sipri_years
-from dashboard.builders.profile import region_periods
 from dashboard.catalog import catalog, country_groups, industry_groups
 from dashboard.charts import MAX_LABELLED
 from dashboard.provenance import source_line, vintages
@@ -50,10 +49,9 @@ __all__ = [
     # Home: SIPRI's countries and years
     "SIPRI_COUNTRIES", "sipri_countries", "sipri_years",
     # region systems, industries, regions
-    "DEFAULT_SYSTEM", "Data", "SPEC", "caveats", "default_industry", "default_period",
-    "default_region", "dependence_table", "DEPENDENCE_DEFINITIONS", "DEPENDENCE_MEASURES",
+    "DEFAULT_SYSTEM", "Data", "caveats", "dependence_table", "DEPENDENCE_DEFINITIONS",
     "group_members", "industry_groups", "industry_options", "measure_title",
-    "region_names", "region_periods", "system_data", "systems_list", "town_suffixes",
+    "region_names", "system_data", "systems_list",
     # the store, the catalog, citations
     "MISSING", "StoreDamaged", "StoreMissing", "budget_not_published", "catalog",
     "citation", "coverage_of", "dataset_bytes", "dataset_package", "file_stem", "manifest",
@@ -101,16 +99,11 @@ systems_list = systems.SYSTEMS  # key -> System: the region systems a page offer
 DEFAULT_SYSTEM = systems.DEFAULT
 system_data = lookups.system_data  # shared between sessions, never modified
 region_names = lookups.region_names  # code -> English name; shared and read-only
-town_suffixes = lookups.town_suffixes
 country_names = lookups.country_names
 industry_options = lookups.industry_options
-default_period = lookups.default_period
-default_industry = lookups.default_industry
-default_region = lookups.default_region
 dependence_table = lookups.dependence_table
 panel = lookups.panel
 measure_title = dependence.measure_title
-DEPENDENCE_MEASURES = dependence.MEASURES
 DEPENDENCE_DEFINITIONS = dependence.DEFINITIONS
 shares_agreement = russia.shares_agreement
 

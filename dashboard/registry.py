@@ -124,24 +124,32 @@ def resolve(name: str, params: dict) -> dict[str, Any]:
     if unknown:
         raise SpecError(f"{name}: unknown parameter(s) {unknown}; allowed: {list(defaults)}")
     out = dict(defaults)
-    for k, v in params.items():
-        out[k] = _coerce(v, defaults[k], k)
-        _check(name, k, e.param(k), out[k])
+    out.update({k: _coerce(v, defaults[k], k) for k, v in params.items()})
+    for k in defaults:  # in the signature's order: the system before its industries
+        if k in params:
+            _check(name, k, e.param(k), out[k], out)
     return out
 
 
-def _check(name: str, k: str, p: Param, value: Any) -> None:
-    """A ``SpecError`` when ``value`` (each item of a list) is not among ``p``'s choices."""
-    allowed = p.allowed()
-    if allowed is None or value is None:
+def _check(name: str, k: str, p: Param, value: Any, params: dict[str, Any]) -> None:
+    """A ``SpecError`` when ``value`` (each item of a list) is not among ``p``'s choices (which
+    may depend on other ``params``)."""
+    if value is None:  # the builder's default (the system's industry, say)
         return
+    allowed = p.allowed(**params)
+    if allowed is None:
+        return
+    what = p.described(**params)
     if isinstance(value, tuple):
         bad = [v for v in value if v not in allowed]
         if bad:
-            what = p.what or f"allowed values of {k}"
-            raise SpecError(f"{name}: not {what}: {', '.join(map(str, bad))}")
+            raise SpecError(f"{name}: not {what or f'allowed values of {k}'}: {', '.join(bad)}")
+    elif value not in allowed and what:
+        raise SpecError(f"{name}: {k} {value!r} is not in {what}")
     elif value not in allowed:
-        raise SpecError(f"{name}: {k} {value!r} is not one of {', '.join(map(str, allowed))}")
+        listed = ", ".join(map(str, allowed[:12]))
+        more = f" and {len(allowed) - 12} more" if len(allowed) > 12 else ""
+        raise SpecError(f"{name}: {k} {value!r} is not one of {listed}{more}")
 
 
 def make(name: str, full: dict[str, Any]) -> Built:
@@ -185,6 +193,8 @@ def listing() -> list[dict[str, Any]]:
 def _listed_choices(e: Entry, k: str) -> list | None:
     """The allowed values of ``k``; None when they come from a store that is not there yet
     (``export --list`` works before the first pull)."""
+    if e.param(k).given:  # they depend on another parameter (a system's industries)
+        return None
     try:
         return e.allowed(k)
     except MISSING:

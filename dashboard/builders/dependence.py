@@ -21,6 +21,37 @@ SPEC = {
 METRIC = Param("Map", "spec", list(SPEC), lambda k: SPEC[k][0])  # the page's ?spec=
 
 
+def _data(system: str) -> Data:
+    return lookups.system_data(lookups.system(system).key)
+
+
+def _measure_label(measure: str, system: str) -> str:
+    s = lookups.system(system)
+    return dependence.measure_title(measure, s)[0] + (f" ({s.unit})" if measure == "value" else "")
+
+
+# the page's industry, measure and period (?industry=, ?measure=, ?period=): a region system's
+# own industries and periods, its defaults where the builder's are None
+INDUSTRY = Param(
+    "Industry",
+    choices=lambda system: lookups.industry_options(_data(system)),
+    format=lambda code, system: _data(system).label(code),
+    given=("system",),
+    what=lambda system: system,
+    default=lambda system: lookups.default_industry(_data(system)),
+)
+MEASURE = Param(
+    "Measure", choices=list(dependence.MEASURES), format=_measure_label, given=("system",)
+)
+PERIOD = Param(
+    "Period",
+    choices=lambda system: list(_data(system).periods),
+    given=("system",),
+    default=lambda system: lookups.default_period(_data(system)),
+)
+SELECTED = {"system": SYSTEM_KEYS, "industry": INDUSTRY, "measure": MEASURE, "period": PERIOD}
+
+
 def selection(system: str, industry: str | None, period: str | None) -> tuple[Data, str, str]:
     """The system's data and the industry and period, defaults filled in and checked."""
     data = lookups.system_data(lookups.system(system).key)
@@ -43,7 +74,7 @@ def value_format(measure: str, data: Data) -> str:
 @chart(
     "dependence",
     ALL_SYSTEM_DATASETS,
-    {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)},
+    SELECTED,
     key="map",
 )
 def dependence_map(
@@ -92,7 +123,7 @@ def dependence_map(
 @chart(
     "dependence",
     ALL_SYSTEM_DATASETS,
-    {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)},
+    SELECTED,
     key="bars",
 )
 def dependence_ranking(
@@ -133,7 +164,7 @@ def dependence_ranking(
 @table(
     "dependence",
     ALL_SYSTEM_DATASETS,
-    {"system": SYSTEM_KEYS, "measure": list(dependence.MEASURES)},
+    SELECTED,
     key="table",
 )
 def dependence_table(
@@ -178,7 +209,7 @@ def dependence_table(
 @table(
     "dependence",
     ALL_SYSTEM_DATASETS,
-    {"system": SYSTEM_KEYS, "metric": METRIC},
+    {"system": SYSTEM_KEYS, "metric": METRIC, "period": PERIOD},
     key="spec_table",
 )
 def concentration_table(
@@ -210,7 +241,12 @@ def concentration_table(
     )
 
 
-@chart("dependence", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS, "metric": METRIC}, key="spec_map")
+@chart(
+    "dependence",
+    ALL_SYSTEM_DATASETS,
+    {"system": SYSTEM_KEYS, "metric": METRIC, "period": PERIOD},
+    key="spec_map",
+)
 def specialization_map(
     system: str = systems.DEFAULT, metric: str = "krugman", period: str | None = None
 ) -> Built:

@@ -8,7 +8,7 @@ import pandas as pd
 from dashboard import charts, dependence, metrics, systems
 from dashboard.builders import lookups
 from dashboard.builders.dependence import ALL_SYSTEM_DATASETS, SYSTEM_KEYS
-from dashboard.building import Built, SpecError, chart, table
+from dashboard.building import Built, Param, SpecError, chart, table
 from dashboard.provenance import source_line
 from dashboard.systems import Data
 
@@ -46,7 +46,51 @@ def name_of(code: str) -> str:
     return lookups.region_names().get(code, code)
 
 
-@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="mix")
+def _data(system: str) -> Data:
+    return lookups.system_data(lookups.system(system).key)
+
+
+def _periods(system: str, region: str | None) -> list[str]:
+    return region_periods(_data(system), region)
+
+
+def _period(system: str, region: str | None) -> str:
+    periods, default = _periods(system, region), lookups.default_period(_data(system))
+    return default if default in periods else periods[-1]
+
+
+def region_label(code: str, system: str = "") -> str:
+    """Name and code, and for a Russian region its largest towns (typing "Izhevsk" finds it)."""
+    return f"{name_of(code)} ({code}){lookups.town_suffixes().get(code, '')}"
+
+
+# the page's region and periods (?region=, ?period=, ?base=, ?final=): the chosen system's
+# regions, and the periods with a total for the region; the defaults where the builder's are None
+REGION = Param(
+    "Region",
+    choices=lambda system: list(_data(system).regions),
+    format=region_label,
+    given=("system",),
+    what=lambda system: system,
+    default=lambda system: lookups.default_region(_data(system)),
+)
+PERIOD = Param("Period", choices=_periods, given=("system", "region"), default=_period)
+BASE = Param(
+    "From",
+    choices=_periods,
+    given=("system", "region"),
+    default=lambda system, region: _data(system).system.default_base(_periods(system, region)),
+)
+FINAL = Param(
+    "To",
+    choices=_periods,
+    given=("system", "region"),
+    default=lambda system, region: _periods(system, region)[-1],
+)
+REGIONAL = {"system": SYSTEM_KEYS, "region": REGION}
+
+
+@chart("profile", ALL_SYSTEM_DATASETS, {**REGIONAL, "period": PERIOD}, key="mix")
 def region_mix(
     system: str = systems.DEFAULT, region: str | None = None, period: str | None = None
 ) -> Built:
@@ -65,7 +109,7 @@ def region_mix(
     return Built(ch, [s.dataset], params={"region": region, "period": period})
 
 
-@table("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="mix_table")
+@table("profile", ALL_SYSTEM_DATASETS, {**REGIONAL, "period": PERIOD}, key="mix_table")
 def region_mix_table(
     system: str = systems.DEFAULT, region: str | None = None, period: str | None = None
 ) -> Built:
@@ -99,7 +143,7 @@ def region_mix_table(
     )
 
 
-@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="spec")
+@chart("profile", ALL_SYSTEM_DATASETS, REGIONAL, key="spec")
 def specialization_series(system: str = systems.DEFAULT, region: str | None = None) -> Built:
     """A region's Herfindahl and Krugman indexes over time."""
     data, region, _ = selection(system, region)
@@ -144,7 +188,7 @@ def shift_share_of(data: Data, region: str, base: str | None, final: str | None)
     return base, final, ss, dependence.national_reference(data, region)
 
 
-@table("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="ss_shares")
+@table("profile", ALL_SYSTEM_DATASETS, {**REGIONAL, "base": BASE, "final": FINAL}, key="ss_shares")
 def share_change_table(
     system: str = systems.DEFAULT,
     region: str | None = None,
@@ -184,7 +228,7 @@ def share_change_table(
     )
 
 
-@table("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="ss_table")
+@table("profile", ALL_SYSTEM_DATASETS, {**REGIONAL, "base": BASE, "final": FINAL}, key="ss_table")
 def shift_share_table(
     system: str = systems.DEFAULT,
     region: str | None = None,
@@ -216,7 +260,7 @@ def shift_share_table(
     )
 
 
-@chart("profile", ALL_SYSTEM_DATASETS, {"system": SYSTEM_KEYS}, key="waterfall")
+@chart("profile", ALL_SYSTEM_DATASETS, {**REGIONAL, "base": BASE, "final": FINAL}, key="waterfall")
 def shift_share(
     system: str = systems.DEFAULT,
     region: str | None = None,
@@ -251,7 +295,7 @@ def shift_share(
     )
 
 
-@chart("profile", ALL_SOCIAL_DATASETS, {"system": SYSTEM_KEYS}, key="social")
+@chart("profile", ALL_SOCIAL_DATASETS, REGIONAL, key="social")
 def social_indicators(system: str = systems.DEFAULT, region: str | None = None) -> Built:
     """A region's social indicators (income, GDP, wages, budgets per head) against its
     country, state or the Russian Federation."""

@@ -105,19 +105,26 @@ def show(name: str, *, key: str = "", export_key: str = "", note: str = "", **pa
     return b
 
 
-def control(ui, name: str, param: str):
+def control(ui, name: str, param: str, **given):
     """The widget of chart ``name``'s parameter ``param`` as its entry declares it (label,
-    choices, how they read, URL key ``?url=``, default), bound to the URL by ``ui``."""
+    choices, how they read, URL key ``?url=``, default), bound to the URL by ``ui``; ``given``:
+    the values of the parameters its choices depend on (``Param.given``)."""
     e = registry.entry(name)
     p, default = e.param(param), e.defaults()[param]
-    options = p.allowed()
+    if default is None and p.default is not None:
+        default = p.default(**p.context(given))
+    options = p.allowed(**given)
+
+    def shown(value) -> str:
+        return p.shown(value, **given)
+
     if p.widget == "multi":
         chosen = ui.multiselect(
             p.label,
             options,
             list(default),
             key=p.url,
-            format_func=p.shown,
+            format_func=shown,
             max_selections=p.max_selections,
         )
         return tuple(chosen)
@@ -126,7 +133,7 @@ def control(ui, name: str, param: str):
         options,
         default,
         key=p.url,
-        format_func=p.shown,
+        format_func=shown,
         radio=p.widget == "radio",
         help=p.help,
     )
@@ -145,11 +152,11 @@ def controls(ui, name: str, *, widths: list[float] | None = None, **fixed) -> di
     parameter for :func:`show` (the chosen and the fixed)."""
     e = registry.entry(name)
     drawn = [k for k, p in e.params.items() if p.label and k not in fixed]
-    cols = st.columns(widths or [1] * len(drawn)) if widths else [st.container()] * len(drawn)
+    cols = st.columns(widths) if widths else [st.container()] * len(drawn)
     chosen = {}
     for k, col in zip(drawn, cols, strict=True):
         with col:
-            chosen[k] = control(ui, name, k)
+            chosen[k] = control(ui, name, k, **fixed)
     return {**chosen, **fixed}
 
 

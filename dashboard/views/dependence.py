@@ -24,21 +24,11 @@ if not data.regions or not options:
     st.info(f"The store has no {sysm.label.lower()} with industry data: run `labordash pull`.")
     st.stop()
 with c2:
-    industry = ui.selectbox(
-        "Industry", options, queries.default_industry(data), key="industry", format_func=data.label
-    )
+    industry = common.control(ui, "dependence_map", "industry", system=system)
 with c3:
-    measure = ui.selectbox(
-        "Measure",
-        list(queries.DEPENDENCE_MEASURES),
-        "lq",
-        key="measure",
-        format_func=lambda m: (
-            queries.measure_title(m, sysm)[0] + (f" ({sysm.unit})" if m == "value" else "")
-        ),
-    )
+    measure = common.control(ui, "dependence_map", "measure", system=system)
 with c4:
-    period = ui.selectbox("Period", list(data.periods), queries.default_period(data), key="period")
+    period = common.control(ui, "dependence_map", "period", system=system)
 
 view = {"system": system, "industry": industry, "measure": measure, "period": period}
 table = queries.dependence_table(system, industry, period)

@@ -19,31 +19,14 @@ c1, c2, c3 = st.columns([2, 3, 1])
 with c1:
     data = common.choose_system(ui)
 sysm, system = data.system, data.system.key
-names, towns = queries.region_names(), queries.town_suffixes()
-
-
-def region_label(code: str) -> str:
-    """Name and code, and for a Russian region its largest towns (typing "Izhevsk" finds it)."""
-    return f"{names.get(code, code)} ({code}){towns.get(code, '')}"
-
-
+names = queries.region_names()
 if not data.regions:
     st.info(f"The store has no {sysm.label.lower()}: run `labordash pull`.")
     st.stop()
 with c2:
-    region = ui.selectbox(
-        "Region",
-        list(data.regions),
-        queries.default_region(data),
-        key="region",
-        format_func=region_label,
-    )
-periods = queries.region_periods(data, region)
+    region = common.control(ui, "region_mix", "region", system=system)
 with c3:
-    default = queries.default_period(data)
-    period = ui.selectbox(
-        "Period", periods, default if default in periods else periods[-1], key="period"
-    )
+    period = common.control(ui, "region_mix", "period", system=system, region=region)
 name = names.get(region, region)
 view = {"system": system, "region": region}
 
@@ -62,9 +45,9 @@ for b in sysm.breaks:
 st.header("Where did the change come from? Shift-share")
 s1, s2 = st.columns(2)
 with s1:
-    base = ui.selectbox("From", periods, sysm.default_base(periods), key="base")
+    base = common.control(ui, "shift_share", "base", system=system, region=region)
 with s2:
-    final = ui.selectbox("To", periods, periods[-1], key="final")
+    final = common.control(ui, "shift_share", "final", system=system, region=region)
 try:
     wf = common.built("shift_share", **view, base=base, final=final)
 except registry.SpecError as exc:

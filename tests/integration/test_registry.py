@@ -93,6 +93,9 @@ def test_export_spec_round_trips(store_env):
         ("dependence_ranking", {"top": "many"}, "wants a whole number"),
         ("gvb_series", {"years": "2030-2040"}, "years must lie within"),
         ("russia_wages", {"regions": "RU-XX"}, "not Russian federal subjects"),
+        # the industries are the chosen system's: Rosstat's partition, not OKVED letters
+        ("dependence_map", {"system": "ru_subject", "industry": "C"}, "'C' is not in ru_subject"),
+        ("dependence_map", {"system": "us_state", "period": "1999"}, "period '1999' is not one"),
     ],
 )
 def test_bad_specs_are_named(store_env, name, params, message):
