@@ -54,8 +54,11 @@ class Param:
 
     label: str = ""
     url: str = ""
-    choices: Callable[[], list] | list | tuple | None = None
-    format: Callable[[Any], str] | dict | None = None
+    choices: Callable[..., list] | list | tuple | None = None
+    format: Callable[..., str] | dict | None = None
+    # every choice's text at once (a dict per store version), for long lists: a widget asks
+    # for each option's text on every rerun, and thousands of calls of ``format`` add up
+    labels: Callable[..., dict] | None = None
     widget: str = "select"
     help: str | None = None
     max_selections: int | None = None  # "multi": at most this many values
@@ -84,10 +87,18 @@ class Param:
 
     def shown(self, value: Any, **params) -> str:
         """``value`` as the reader sees it in the widget."""
+        return self.formatter(**params)(value)
+
+    def formatter(self, **params) -> Callable[[Any], str]:
+        """The widget's text of each option: from ``labels`` (one call), else ``format``."""
         f = self.format
+        if self.labels is not None:
+            f = self.labels(**self.context(params))
         if f is None:
-            return str(value)
-        return f.get(value, str(value)) if isinstance(f, dict) else f(value, **self.context(params))
+            return str
+        if isinstance(f, dict):
+            return lambda v: f.get(v, str(v))
+        return lambda v: f(v, **self.context(params))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from dashboard import charts, dependence, geo, maps, systems
 from dashboard.builders import lookups
-from dashboard.building import Built, Param, SpecError, chart, table
+from dashboard.building import Built, Param, SpecError, chart, table, versioned
 from dashboard.provenance import source_line
 from dashboard.systems import Data
 
@@ -32,10 +32,17 @@ def _measure_label(measure: str, system: str) -> str:
 
 # the page's industry, measure and period (?industry=, ?measure=, ?period=): a region system's
 # own industries and periods, its defaults where the builder's are None
+@versioned(maxsize=8)
+def industry_labels(system: str) -> dict[str, str]:
+    """Every industry option's name in ``system`` (2,169 NAICS codes for the US)."""
+    data = _data(system)
+    return {code: data.label(code) for code in lookups.industry_options(data)}
+
+
 INDUSTRY = Param(
     "Industry",
     choices=lambda system: lookups.industry_options(_data(system)),
-    format=lambda code, system: _data(system).label(code),
+    labels=lambda system: industry_labels(system),
     given=("system",),
     what=lambda system: system,
     default=lambda system: lookups.default_industry(_data(system)),

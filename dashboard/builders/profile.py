@@ -8,7 +8,7 @@ import pandas as pd
 from dashboard import charts, dependence, metrics, systems
 from dashboard.builders import lookups
 from dashboard.builders.dependence import ALL_SYSTEM_DATASETS, SYSTEM_KEYS
-from dashboard.building import Built, Param, SpecError, chart, table
+from dashboard.building import Built, Param, SpecError, chart, table, versioned
 from dashboard.provenance import source_line
 from dashboard.systems import Data
 
@@ -59,17 +59,23 @@ def _period(system: str, region: str | None) -> str:
     return default if default in periods else periods[-1]
 
 
-def region_label(code: str, system: str = "") -> str:
+def region_label(code: str) -> str:
     """Name and code, and for a Russian region its largest towns (typing "Izhevsk" finds it)."""
     return f"{name_of(code)} ({code}){lookups.town_suffixes().get(code, '')}"
 
 
 # the page's region and periods (?region=, ?period=, ?base=, ?final=): the chosen system's
 # regions, and the periods with a total for the region; the defaults where the builder's are None
+@versioned(maxsize=8)
+def region_labels(system: str) -> dict[str, str]:
+    """Every region of ``system`` as the region chooser shows it (:func:`region_label`)."""
+    return {code: region_label(code) for code in _data(system).regions}
+
+
 REGION = Param(
     "Region",
     choices=lambda system: list(_data(system).regions),
-    format=region_label,
+    labels=lambda system: region_labels(system),
     given=("system",),
     what=lambda system: system,
     default=lambda system: lookups.default_region(_data(system)),

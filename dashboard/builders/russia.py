@@ -42,11 +42,17 @@ def region_label(code: str) -> str:
     return f"{en} · {ru} ({code}){lookups.town_suffixes().get(code, '')}"
 
 
+@versioned()
+def subject_labels() -> dict[str, str]:
+    """Every federal subject as the region chooser shows it (:func:`region_label`)."""
+    return {code: region_label(code) for code in subjects()}
+
+
 # the page's region chooser (?regions=), shared by every chart of the chosen regions
 REGIONS = Param(
     "Regions",
     choices=subjects,
-    format=region_label,
+    labels=subject_labels,
     widget="multi",
     max_selections=12,
     what="Russian federal subjects in the store",

@@ -114,9 +114,7 @@ def control(ui, name: str, param: str, **given):
     if default is None and p.default is not None:
         default = p.default(**p.context(given))
     options = p.allowed(**given)
-
-    def shown(value) -> str:
-        return p.shown(value, **given)
+    shown = p.formatter(**given)
 
     if p.widget == "multi":
         chosen = ui.multiselect(
