@@ -9,7 +9,7 @@ from dashboard import coverage, dependence, export, geo, russia, store, systems
 from dashboard.analysis import MEASURES as PANEL_MEASURES
 from dashboard.analysis import TradeoffResult
 from dashboard.builders import lookups
-from dashboard.builders.dependence import caveats, group_members
+from dashboard.builders.dependence import caveats
 from dashboard.builders.guns_vs_butter import (
     COVS,
     CUSTOM,
@@ -34,7 +34,7 @@ from dashboard.builders.guns_vs_butter import label as measure_label
 from dashboard.builders.home import COUNTRIES as SIPRI_COUNTRIES
 from dashboard.builders.home import countries as sipri_countries
 from dashboard.builders.home import year_bounds as sipri_years
-from dashboard.catalog import catalog, country_groups, industry_groups
+from dashboard.catalog import catalog, country_groups
 from dashboard.charts import MAX_LABELLED
 from dashboard.provenance import source_line, vintages
 from dashboard.sources import rosstat_gosfin
@@ -50,7 +50,7 @@ __all__ = [
     "SIPRI_COUNTRIES", "sipri_countries", "sipri_years",
     # region systems, industries, regions
     "DEFAULT_SYSTEM", "Data", "caveats", "dependence_table", "DEPENDENCE_DEFINITIONS",
-    "group_members", "industry_groups", "industry_options", "measure_title",
+    "industry_options", "measure_title",
     "region_names", "system_data", "systems_list",
     # the store, the catalog, citations
     "MISSING", "StoreDamaged", "StoreMissing", "budget_not_published", "catalog",

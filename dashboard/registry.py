@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dashboard import geo, store
-from dashboard.builders import dependence, guns_vs_butter, home, profile, russia
+from dashboard.builders import data, dependence, guns_vs_butter, home, profile, russia
 from dashboard.building import Built, Param, SpecError, versioned
 
 __all__ = ["BUILDERS", "REGISTRY", "Built", "Entry", "Param", "SpecError", "build", "entry",
@@ -64,6 +64,7 @@ class Entry:
 # Every chart and table the pages show, in the order `labordash export --list` gives them: each
 # builder module lists its own in its BUILDERS
 BUILDERS = (
+    *data.BUILDERS,
     *dependence.BUILDERS,
     *guns_vs_butter.BUILDERS,
     *home.BUILDERS,

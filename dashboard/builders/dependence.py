@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import charts, dependence, geo, maps, systems
+from dashboard import catalog, charts, dependence, geo, maps, systems
 from dashboard.builders import lookups
 from dashboard.building import Built, Param, SpecError, chart, table, versioned
 from dashboard.provenance import source_line
@@ -216,6 +216,41 @@ def dependence_table(
 @table(
     "dependence",
     ALL_SYSTEM_DATASETS,
+    {"system": SYSTEM_KEYS, "industry": INDUSTRY, "period": PERIOD},
+    key="members",
+    shown=False,  # in a closed expander, and only for an industry group
+)
+def industry_group_table(
+    system: str = systems.DEFAULT, industry: str | None = None, period: str | None = None
+) -> Built:
+    """The codes an industry adds up (one row for a single code): per code its title, the
+    regions with a row for it in ``period``, how many of those the producer suppressed, and
+    their total in the system's unit."""
+    data, industry, period = selection(system, industry, period)
+    s = data.system
+    t = group_members(data, industry, period)
+    g = catalog.industry_groups().get(industry)
+    return Built(
+        None,
+        [s.dataset],
+        table=t,
+        params={"industry": industry, "period": period},
+        notes={
+            "title": f"The {len(t)} codes in {data.label(industry)}",
+            "sample": f"Sample: {s.label}, {period}.",
+            "columns": {
+                "regions": ("regions with a row", "%d"),
+                "suppressed": ("suppressed by the producer", "%d"),
+                "total": (f"total ({s.unit})", "%.1f"),
+            },
+            "caption": f"{g.label}: {g.why}" if g else "",
+        },
+    )
+
+
+@table(
+    "dependence",
+    ALL_SYSTEM_DATASETS,
     {"system": SYSTEM_KEYS, "metric": METRIC, "period": PERIOD},
     key="spec_table",
 )
@@ -337,6 +372,7 @@ BUILDERS = (
     dependence_map,
     dependence_ranking,
     dependence_table,
+    industry_group_table,
     specialization_map,
     concentration_table,
 )

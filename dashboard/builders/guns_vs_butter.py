@@ -242,6 +242,36 @@ def gvb_table(
     return Built(None, datasets_of(military, civilian), table=t, notes={"title": title})
 
 
+@table("guns_vs_butter", MEASURE_DATASETS, SELECTION, key="data", shown=False)
+def gvb_data(
+    group: str = DEFAULT_GROUP,
+    countries: tuple[str, ...] = (),
+    military: str = "milex_gdp",
+    civilian: str = "health_gdp",
+    years: str = DEFAULT_YEARS,
+) -> Built:
+    """The figures behind the page's charts: every country and year in ``years`` with either
+    measure, as its producer publishes it."""
+    geos, y0, y1, sel = selection(group, countries, years)
+    t = sel[["geo", "year", military, civilian]].dropna(subset=[military, civilian], how="all")
+    if t.empty:
+        raise SpecError("no figures for this selection")
+    names = lookups.country_names()
+    t = t.assign(country=t["geo"].map(lambda g: names.get(g, g)))
+    t = t[["country", "geo", "year", military, civilian]].reset_index(drop=True)
+    who = "chosen" if group == CUSTOM else group_label(group)
+    return Built(
+        None,
+        datasets_of(military, civilian),
+        table=t,
+        notes={
+            "title": f"{label(military)} and {label(civilian)}, {y0}-{y1}: the figures",
+            "sample": f"Sample: {len(geos)} countries ({who}), {y0}-{y1}.",
+            "columns": {military: (label(military), "%.2f"), civilian: (label(civilian), "%.2f")},
+        },
+    )
+
+
 @chart("guns_vs_butter", MEASURE_DATASETS, SELECTION, key="scatter")
 def gvb_scatter(
     group: str = DEFAULT_GROUP,
@@ -492,6 +522,7 @@ def gvb_model(
 BUILDERS = (
     gvb_series,
     gvb_table,
+    gvb_data,
     gvb_scatter,
     gvb_world_map,
     gvb_cofog,

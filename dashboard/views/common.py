@@ -48,11 +48,6 @@ def session_id() -> str:
     return ctx.session_id if ctx is not None else ""
 
 
-def group_note(key: str) -> str:
-    g = queries.industry_groups().get(key)
-    return f"{g.label}: {g.why}" if g else ""
-
-
 def _frozen(params: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
@@ -285,9 +280,10 @@ def change_table(name: str, *, key: str, datasets: list[str], **params) -> None:
 
 
 def registered_table(
-    name: str, *, key: str = "", export_key: str = "", **params
+    name: str, *, key: str = "", export_key: str = "", heading: bool = True, **params
 ) -> registry.Built | None:
-    """The registry's table ``name`` under its title: columns labelled as ``notes["short"]``
+    """The registry's table ``name`` under its title (``heading``; an expander's label may say
+    it already; the exports keep it): columns labelled as ``notes["short"]``
     (the full label of ``notes["columns"]``, name -> (label, format), as the column's help and in
     the Markdown and LaTeX exports), the region pinned, ``notes["caption"]`` under it, the
     export row (the Markdown and LaTeX under ``notes["sample"]``, the caption and the source)
@@ -297,14 +293,17 @@ def registered_table(
         return None
     key = key or registry.entry(name).key
     export_key = export_key or f"x_{key}"
-    st.subheader(b.title)
+    if heading:
+        st.subheader(b.title)
     short = b.notes.get("short", {})
     config = {
         c: st.column_config.NumberColumn(short.get(c, label), format=fmt, help=label)
         for c, (label, fmt) in b.notes.get("columns", {}).items()
     }
+    config |= {c: st.column_config.LinkColumn(c) for c in b.notes.get("links", [])}
     region = "name" if "name" in b.table else "region"  # the region's name, not its code
-    config[region] = st.column_config.TextColumn("Region", pinned=True)
+    if region in b.table:
+        config[region] = st.column_config.TextColumn("Region", pinned=True)
     dataframe(b.table, key=key, column_config={"geo": None, **config})
     if b.notes.get("caption"):
         st.caption(b.notes["caption"])

@@ -1,9 +1,9 @@
 """Data: the catalog, per-dataset downloads where the licence allows, and how to cite."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.views import common
 
 st.title("Data")
 st.markdown(
@@ -17,28 +17,7 @@ try:
 except queries.StoreDamaged as exc:
     st.error(f"The data store cannot be listed: {exc}.")
     st.stop()
-rows = [
-    {
-        "dataset": ds,
-        "title": o.title,
-        **queries.coverage_of(man.get(ds, {})),  # what this install holds, before the details
-        "producer": o.producer,
-        "vintage": man.get(ds, {}).get("vintage", "not pulled"),
-        "licence": o.licence_short,
-        "rows": man.get(ds, {}).get("rows"),
-        "last pulled": man.get(ds, {}).get("built"),
-        "source": o.url_main,
-        "citation": o.citation,
-    }
-    for ds, o in queries.catalog().items()
-]
-st.dataframe(
-    pd.DataFrame(rows),
-    hide_index=True,
-    width="stretch",
-    key="catalog",
-    column_config={"source": st.column_config.LinkColumn("source")},
-)
+common.registered_table("data_catalog", heading=False)
 
 thin = []
 for sysm in queries.systems_list.values():

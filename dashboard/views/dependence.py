@@ -42,12 +42,9 @@ with st.container(border=True):  # what the data cannot say, next to the charts
 members = data.members(industry)
 if len(members) > 1:
     with st.expander(f"The {len(members)} codes in {data.label(industry)}"):
-        st.dataframe(
-            queries.group_members(data, industry, period), hide_index=True, width="stretch"
+        common.registered_table(
+            "industry_group_table", heading=False, system=system, industry=industry, period=period
         )
-        group = common.group_note(industry)
-        if group:
-            st.caption(group)
 
 if table[measure].notna().sum() == 0:
     st.info("No region has a value for this selection: choose another period or industry.")

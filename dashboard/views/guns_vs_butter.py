@@ -347,7 +347,5 @@ else:
     )
 
 with st.expander("Data behind these charts"):
-    st.dataframe(
-        sel[["geo", "year", mil, civ]].dropna(subset=[mil, civ], how="all"), hide_index=True
-    )
+    common.registered_table("gvb_data", heading=False, **view)
     st.caption(queries.source_line(queries.datasets_of(mil, civ)))

@@ -6,10 +6,12 @@ import re
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from dashboard import charts, registry, sitemap, store
+from dashboard.catalog import catalog
 from dashboard.cli import app
 
 VIEWS = Path(__file__).resolve().parents[2] / "dashboard" / "views"
@@ -136,6 +138,26 @@ def test_export_writes_a_model_table_as_csv(store_env, tmp_path):
     assert csv.startswith("term,") and "Military expenditure (SIPRI), % of GDP" in csv
     bad = CliRunner().invoke(app, ["export", "--chart", "gvb_model", "--format", "png"])
     assert bad.exit_code == 2 and "csv (a table)" in bad.output
+
+
+def test_the_group_codes_and_the_catalog_are_exported_like_the_page_shows_them(store_env, tmp_path):
+    """The two tables that were page-only: an industry group's codes (Dependence's expander)
+    and the Data page's catalog, from `labordash export` as CSV."""
+    group = ["system=us_county", "industry=defense_related", "period=2016-Q1"]
+    args = [a for p in group for a in ("--param", p)]
+    res = CliRunner().invoke(
+        app, ["export", "--chart", "industry_group_table", *args, "--out", str(tmp_path)]
+    )
+    assert res.exit_code == 0, res.output
+    got = next(tmp_path.glob("industry_group_table*.csv"))
+    codes = pd.read_csv(got, dtype={"code": str})
+    assert len(codes) == 9 and "336414" in set(codes["code"])  # guided missiles and space vehicles
+    res = CliRunner().invoke(app, ["export", "--chart", "data_catalog", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    cat = pd.read_csv(next(tmp_path.glob("data_catalog*.csv")))
+    assert len(cat) == len(catalog()) and "sipri_milex" in set(cat["dataset"])
+    sipri = cat.set_index("dataset").loc["sipri_milex"]
+    assert sipri["producer"].startswith("Stockholm International Peace Research Institute")
 
 
 @pytest.mark.parametrize(
