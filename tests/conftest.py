@@ -7,6 +7,7 @@ import contextlib
 import csv
 import functools
 import gzip
+import importlib.util
 import io
 import json
 import os
@@ -41,13 +42,46 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     """Tiers by folder: tests/unit (synthetic data, no mirror, no browser), tests/integration
     (the mirror) and tests/e2e (Chromium, the mirror), marked ``unit``, ``integration`` and
-    ``e2e``. Without the mirror only the unit tier runs; the others are skipped, saying why."""
+    ``e2e``. Without the mirror only the unit tier runs; the others are skipped, saying why.
+    The longest groups run first (the container stack, then the browser suite), so that under
+    pytest-xdist the other tests fill the remaining workers meanwhile."""
     for item in items:
         tier = Path(str(item.path)).relative_to(TESTS).parts[0]
         if tier in ("unit", "integration"):
             item.add_marker(getattr(pytest.mark, tier))
         if tier != "unit" and not MIRROR.is_dir():
             item.add_marker(pytest.mark.skip(reason=f"the shared mirror is missing at {MIRROR}"))
+    rank = {g: i for i, g in enumerate(FIRST)}
+    items.sort(key=lambda i: rank.get(_group_of(i.nodeid), len(FIRST)))  # stable within
+
+
+# pytest-xdist: what one worker runs as a whole, by node id (one app server and one Chromium
+# for the browser suite, one built stack for the containers, a module's fixtures once)
+FIRST = ("containers", "e2e")
+
+
+def _group_of(nodeid: str) -> str:
+    if nodeid.startswith("tests/e2e/"):
+        return "e2e"
+    if nodeid.startswith("tests/integration/test_containers.py"):
+        return "containers"
+    return nodeid.split("::", 1)[0]  # the module
+
+
+if importlib.util.find_spec("xdist") is not None:
+
+    def pytest_xdist_make_scheduler(config, log):
+        """Whole groups to one worker (``_group_of``), in collection order. xdist's own
+        ``--dist loadgroup`` marks them by renaming node ids, which pytest 9 no longer
+        allows."""
+        from xdist.scheduler import LoadScopeScheduling
+
+        class ByGroup(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                return _group_of(nodeid)
+
+        config.option.loadscopereorder = False  # the order of the collection, longest first
+        return ByGroup(config, log)
 
 
 @pytest.fixture
@@ -65,10 +99,27 @@ def home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def pulled_home(tmp_path_factory):
-    """A LABORDASH_HOME with every dataset pulled once from the mirror (shared, read-only)."""
+    """A LABORDASH_HOME with every dataset pulled once from the mirror (shared, read-only).
+
+    Under pytest-xdist the workers share one pull: the first to take the lock pulls into the
+    run's common temporary folder, the others wait for it and read the same store."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    h = base / "pulled"
+    with FileLock(str(base / "pulled.lock")):
+        if not (h / "pulled.ok").exists():
+            h.mkdir(exist_ok=True)
+            _pull_into(h)
+            (h / "pulled.ok").write_text("")
+    return h
+
+
+def _pull_into(h: Path) -> None:
     from dashboard import store
 
-    h = tmp_path_factory.mktemp("pulled")
     old = {k: os.environ.get(k) for k in ("LABORDASH_HOME", "LABORDASH_MIRROR")}
     os.environ["LABORDASH_HOME"] = str(h)
     os.environ["LABORDASH_MIRROR"] = str(MIRROR)
@@ -82,7 +133,6 @@ def pulled_home(tmp_path_factory):
                 os.environ[k] = v
     failed = [r.error for r in results if not r.ok]
     assert not failed, failed
-    return h
 
 
 @pytest.fixture

@@ -16,6 +16,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 # a page's plotly charts, without the app's hidden warm-up chart
 PLOTS = f".js-plotly-plot:not(.st-key-{frontend.WARM_KEY} *)"
+# how long a page may take to answer (ms): a bound, not a speed check (speed is measured in
+# bench/). Under `-n 3` on two cores, beside the container build, one page once took over 120 s
+# to show its title; alone it takes under 10 s.
+WAIT = 300_000
 LAUNCH_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
@@ -78,7 +82,7 @@ def open_page(browser, url: str, shot: str):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=WAIT)
     page.wait_for_timeout(800)  # let the rerun settle before the screenshot
     page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
     return page, errors
@@ -114,9 +118,7 @@ def open_tall(browser, url: str, plots: int, shot: str):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
-    page.wait_for_function(
-        f"document.querySelectorAll('{PLOTS}').length >= {plots}", timeout=90_000
-    )
+    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= {plots}", timeout=WAIT)
     page.wait_for_timeout(2000)
     page.screenshot(path=str(ARTIFACTS / shot))
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import frontend
 
-from .conftest import ARTIFACTS, PLOTS, coloured_pixels, open_page, open_tall
+from .conftest import ARTIFACTS, PLOTS, WAIT, coloured_pixels, open_page, open_tall
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ def test_plotly_is_loaded_once_and_the_preloads_take_no_room(browser, app_url):
     chunks: list[str] = []
     page.on("request", lambda r: chunks.append(r.url) if "/PlotlyChart." in r.url else None)
     page.goto(app_url)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT)
     # the preload and the frontend's own import are one module: one request, from the app
     assert len(chunks) == 1 and chunks[0].startswith(f"{app_url}/static/js/"), chunks
     holder = page.locator('[data-testid="stElementContainer"]:has(script[data-preload])')
@@ -44,7 +44,7 @@ def test_plotly_is_loaded_once_and_the_preloads_take_no_room(browser, app_url):
     # the warm-up chart: drawn (it readied the chart component), not displayed, last of the
     # page's charts, so that a page's first chart is still the first one in it
     warm = page.locator(f".st-key-{frontend.WARM_KEY}")
-    warm.locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
+    warm.locator(".main-svg").first.wait_for(state="attached", timeout=WAIT)
     assert warm.evaluate("e => getComputedStyle(e).display") == "none"
     keys = page.evaluate(
         "[...document.querySelectorAll('.js-plotly-plot')].map("
@@ -74,8 +74,8 @@ def test_guns_vs_butter_draws_map_and_model(browser, app_url):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{app_url}/guns-vs-butter?group=nato&civilian=education_gdp")
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=90_000)
-    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= 4", timeout=60_000)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=WAIT)
+    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= 4", timeout=WAIT)
     page.wait_for_timeout(500)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "guns_vs_butter.png"))
@@ -128,7 +128,7 @@ def test_upload_your_own_table(browser, app_url):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1300, "height": 3000})
     page.goto(f"{app_url}/your-data")
-    page.wait_for_selector("text=No file yet", timeout=60_000)
+    page.wait_for_selector("text=No file yet", timeout=WAIT)
     rows = ["region,industry,employment"] + [
         f"{r},{i},{v}"
         for r, vals in {"DE11": (500, 900), "DE12": (100, 600), "FR10": (200, 3000)}.items()
@@ -137,7 +137,7 @@ def test_upload_your_own_table(browser, app_url):
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}]
     )
-    page.wait_for_selector(".st-key-byod_bars .js-plotly-plot", timeout=60_000)
+    page.wait_for_selector(".st-key-byod_bars .js-plotly-plot", timeout=WAIT)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "your_data.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -154,7 +154,7 @@ def test_upload_your_own_table(browser, app_url):
             }
         ]
     )
-    page.wait_for_selector("text=not numbers", timeout=60_000)
+    page.wait_for_selector("text=not numbers", timeout=WAIT)
     assert page.locator('[data-testid="stException"]').count() == 0
     # labels from a file are text: a Markdown image in one is shown, never fetched
     fetched: list[str] = []
@@ -170,7 +170,7 @@ def test_upload_your_own_table(browser, app_url):
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "md.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}]
     )
-    page.wait_for_selector(".st-key-byod_bars .js-plotly-plot", timeout=60_000)
+    page.wait_for_selector(".st-key-byod_bars .js-plotly-plot", timeout=WAIT)
     page.wait_for_timeout(1000)
     assert page.locator('[data-testid="stCaptionContainer"] img').count() == 0
     assert label in page.inner_text("body") and not fetched, fetched
@@ -191,14 +191,14 @@ def test_russia_page_draws_its_map(browser, app_url):
 def test_chart_exports_download(browser, app_url):
     page = browser.new_page(viewport={"width": 1300, "height": 3000}, accept_downloads=True)
     page.goto(f"{app_url}/dependence?system=ru_subject")
-    page.wait_for_selector(".st-key-x_map_svg button", timeout=90_000)
-    with page.expect_download(timeout=90_000) as dl:
+    page.wait_for_selector(".st-key-x_map_svg button", timeout=WAIT)
+    with page.expect_download(timeout=WAIT) as dl:
         page.locator(".st-key-x_map_svg button").click()
     svg = Path(dl.value.path()).read_text("utf-8")
     # the name labordash export gives the same chart: chart name and parameter values
     assert dl.value.suggested_filename == "dependence_map_ru_subject_manufacturing_lq_2021.svg"
     assert svg.lstrip().startswith("<svg") and "Location quotient" in svg and "Rosstat" in svg
-    with page.expect_download(timeout=60_000) as dl:
+    with page.expect_download(timeout=WAIT) as dl:
         page.locator(".st-key-x_map_zip button").click()
     import zipfile
 
@@ -210,22 +210,22 @@ def test_chart_exports_download(browser, app_url):
 def test_changed_selection_lives_in_a_shareable_url(browser, app_url):
     page = browser.new_page(viewport={"width": 1300, "height": 2000})
     page.goto(f"{app_url}/dependence")
-    page.wait_for_selector(".st-key-map .js-plotly-plot", timeout=90_000)
+    page.wait_for_selector(".st-key-map .js-plotly-plot", timeout=WAIT)
     page.locator(".st-key-dep-system input").first.click()
     page.get_by_role("option", name="Russian federal subjects", exact=True).click()
-    page.wait_for_function("location.search.includes('system=ru_subject')", timeout=60_000)
+    page.wait_for_function("location.search.includes('system=ru_subject')", timeout=WAIT)
     page.wait_for_timeout(1500)  # the rerun settles and writes the rest of the state
     link = page.url
     page.close()
     fresh = browser.new_page(viewport={"width": 1300, "height": 2000})
     fresh.goto(link)
-    fresh.wait_for_selector(".st-key-map .js-plotly-plot", timeout=90_000)
+    fresh.wait_for_selector(".st-key-map .js-plotly-plot", timeout=WAIT)
     # the Russian system's map and notes, not the default EU one
     # the map's title: page text above the figure
     assert "Location quotient: Manufacturing" in fresh.locator(".st-key-head_map").inner_text()
     assert "Proxy: Rosstat publishes shipments" in fresh.inner_text("body")
     fresh.goto(f"{app_url}/dependence?system=mars&measure=<b>x</b>")
-    fresh.wait_for_selector(".st-key-map .js-plotly-plot", timeout=90_000)
+    fresh.wait_for_selector(".st-key-map .js-plotly-plot", timeout=WAIT)
     body = fresh.inner_text("body")
     assert "Unknown regions `mars`" in body or "Unknown regions mars" in body
     assert "B-E Industry" in fresh.locator(".st-key-head_map").inner_text()  # fell back to EU
@@ -239,10 +239,10 @@ def test_the_links_copy_button_shows_without_hover(browser, app_url):
     )
     page = ctx.new_page()
     page.goto(app_url)
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=WAIT)
     page.get_by_role("button", name="Link").first.click()
     button = page.locator("[data-testid=stCode] button[aria-label='Copy to clipboard']").first
-    button.wait_for(state="attached", timeout=30_000)
+    button.wait_for(state="attached", timeout=WAIT)
     hidden = button.evaluate("""b => { for (let e = b; e && e.dataset.testid !== 'stCode';
                                         e = e.parentElement) {
                                     const s = getComputedStyle(e);

@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import registry, sitemap
 
-from .conftest import ARTIFACTS, PLOTS, painted_pixels
+from .conftest import ARTIFACTS, PLOTS, WAIT, painted_pixels
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +36,10 @@ MAGIC = {".png": b"\x89PNG", ".svg": b"<svg", ".pdf": b"%PDF", ".zip": b"PK",
 
 def settled(page, charts: int) -> None:
     """Wait until the script has finished and ``charts`` plotly charts are drawn."""
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=120_000)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=WAIT)
+    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= {charts}", timeout=WAIT)
     page.wait_for_function(
-        f"document.querySelectorAll('{PLOTS}').length >= {charts}", timeout=120_000
-    )
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT
     )
     page.wait_for_timeout(1500)
 
@@ -164,7 +162,7 @@ def test_each_kind_of_export_button_gives_a_file(browser, app_url, name):
 
 def test_data_page_downloads(browser, app_url):
     page, _ = open_view(browser, f"{app_url}/data", 0, accept_downloads=True)
-    page.wait_for_selector(".st-key-dl_qcew_parquet button", timeout=120_000)  # the last ones
+    page.wait_for_selector(".st-key-dl_qcew_parquet button", timeout=WAIT)  # the last ones
     files = downloads(page)
     for fname, body in files:
         check_file(fname, body)
@@ -177,12 +175,12 @@ def test_data_page_downloads(browser, app_url):
 def test_navigation_keeps_the_state_in_the_url(browser, app_url):
     page, _ = open_view(browser, f"{app_url}/dependence?system=ru_subject&measure=share", 3)
     page.get_by_role("link", name="Russia's regions").click()
-    page.wait_for_url("**/russia**", timeout=60_000)
+    page.wait_for_url("**/russia**", timeout=WAIT)
     settled(page, 5)
     page.get_by_role("link", name="Industrial dependence").click()
-    page.wait_for_url("**/dependence**", timeout=60_000)
+    page.wait_for_url("**/dependence**", timeout=WAIT)
     settled(page, 3)
-    page.wait_for_function("location.search.includes('system=ru_subject')", timeout=30_000)
+    page.wait_for_function("location.search.includes('system=ru_subject')", timeout=WAIT)
     assert "measure=share" in page.url
     head = page.locator(".st-key-head_map").inner_text()  # the map's title, as page text
     assert "Share of the region's total: Manufacturing" in head
@@ -202,7 +200,7 @@ def test_usable_by_keyboard(browser, app_url):
         pytest.fail("the measure selector cannot be reached with Tab")
     page.keyboard.press("ArrowDown")  # opens the list on the next option
     page.keyboard.press("Enter")
-    page.wait_for_function("location.search.includes('measure=milex_gov_share')", timeout=30_000)
+    page.wait_for_function("location.search.includes('measure=milex_gov_share')", timeout=WAIT)
     settled(page, 1)
     title = page.locator(".st-key-head_milex_chart").inner_text()  # page text above it
     assert title.startswith("Military expenditure as a share of government spending"), title

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.palette import contrast_on_white
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, WAIT
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +44,7 @@ def test_home_with_12_countries_has_no_overlap_and_12_colours(browser, app_url, 
     page = browser.new_page(viewport={"width": width, "height": 1100})
     link = "&".join(f"countries={c}" for c in TWELVE)
     page.goto(f"{app_url}/?{link}")
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=WAIT)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / f"home_12_countries_{width}.png"), full_page=True)
     boxes = _boxes(page)
@@ -102,7 +102,7 @@ PARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => {
 def test_no_chart_text_overlaps_or_runs_out(browser, app_url, name, width):
     page = browser.new_page(viewport={"width": width, "height": 2000})
     page.goto(app_url + PAGES[name])
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=WAIT)
     page.wait_for_timeout(2500)  # every chart of the page drawn
     page.screenshot(path=str(ARTIFACTS / f"readable_{name}_{width}.png"))
     charts = page.evaluate(PARTS_JS)
@@ -123,13 +123,13 @@ def test_no_chart_text_overlaps_or_runs_out(browser, app_url, name, width):
 def test_enter_in_the_country_box_adds_one_country(browser, app_url):
     page = browser.new_page(viewport={"width": 1440, "height": 1400})
     page.goto(app_url + "/")
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=WAIT)
     page.wait_for_timeout(1000)
     page.locator('[data-testid="stMultiSelect"] input').first.click()
     page.keyboard.type("Pol")  # matches Poland, and Portugal by Streamlit's fuzzy filter
     page.wait_for_timeout(500)
     page.keyboard.press("Enter")
-    page.wait_for_function("location.search.includes('countries=POL')", timeout=30_000)
+    page.wait_for_function("location.search.includes('countries=POL')", timeout=WAIT)
     assert "PRT" not in page.url
     page.close()
 
