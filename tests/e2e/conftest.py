@@ -123,3 +123,21 @@ def open_tall(browser, url: str, plots: int, shot: str):
     page.screenshot(path=str(ARTIFACTS / shot))
     assert page.locator('[data-testid="stException"]').count() == 0
     return page, errors
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves a screenshot and the text of every page still open."""
+    report = yield
+    browser = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if report.failed and call.when == "call" and browser is not None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = item.name.replace("/", "_")[:80]
+        for i, page in enumerate(p for c in browser.contexts for p in c.pages):
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"failed_{name}_{i}.png"))
+                text = f"{page.url}\n\n{page.inner_text('body', timeout=5_000)}"
+                (ARTIFACTS / f"failed_{name}_{i}.txt").write_text(text)
+            except Exception as exc:  # a closed or hung page: say so, go on
+                (ARTIFACTS / f"failed_{name}_{i}.txt").write_text(f"no capture: {exc}")
+    return report
