@@ -31,12 +31,10 @@ import time
 from pathlib import Path
 
 import httpx
-from bench_pages import free_port
+from bench_pages import ARGS, free_port
 
 from dashboard import frontend, launch, registry, sitemap
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]  # fmt: skip
 FLOOR = """
 import pandas as pd
 import plotly.express as px
@@ -106,7 +104,7 @@ def main() -> None:
     out: dict[str, dict] = {}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             for name, n in pages.items():
                 url = f"{app_url}/{sitemap.PAGES[name].url_path}"
                 floor_url = f"{bare_url}/?charts={n}"
