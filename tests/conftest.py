@@ -43,8 +43,8 @@ def pytest_collection_modifyitems(config, items):
     """Tiers by folder: tests/unit (synthetic data, no mirror, no browser), tests/integration
     (the mirror) and tests/e2e (Chromium, the mirror), marked ``unit``, ``integration`` and
     ``e2e``. Without the mirror only the unit tier runs; the others are skipped, saying why.
-    The longest groups run first (the container stack, then the browser suite), so that under
-    pytest-xdist the other tests fill the remaining workers meanwhile."""
+    The longest groups run first (the container stack, then the browser suite's parts), so
+    that under pytest-xdist the other tests fill the remaining workers meanwhile."""
     for item in items:
         tier = Path(str(item.path)).relative_to(TESTS).parts[0]
         if tier in ("unit", "integration"):
@@ -55,16 +55,23 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda i: rank.get(_group_of(i.nodeid), len(FIRST)))  # stable within
 
 
-# pytest-xdist: what one worker runs as a whole, by node id (one app server and one Chromium
-# for the browser suite, one built stack for the containers, a module's fixtures once)
-FIRST = ("containers", "e2e")
+# pytest-xdist: what one worker runs as a whole, by node id: one built stack for the
+# containers; the browser suite in three parts, each with its own Chromium (the pages at
+# 1,440 px, which share their loads, with an app server; the phone's pages with another; the
+# charts laid out without the app); otherwise a module, its fixtures made once
+FIRST = ("containers", "e2e", "e2e-phone", "e2e-static")
+STATIC = ("tests/e2e/test_chart_layout.py", "tests/e2e/test_readable.py::test_exported_")
 
 
 def _group_of(nodeid: str) -> str:
-    if nodeid.startswith("tests/e2e/"):
-        return "e2e"
     if nodeid.startswith("tests/integration/test_containers.py"):
         return "containers"
+    if nodeid.startswith(STATIC):
+        return "e2e-static"
+    if nodeid.startswith("tests/e2e/test_readable.py") and nodeid.endswith("390]"):
+        return "e2e-phone"
+    if nodeid.startswith("tests/e2e/"):
+        return "e2e"
     return nodeid.split("::", 1)[0]  # the module
 
 

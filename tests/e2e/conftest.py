@@ -5,6 +5,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -76,16 +77,64 @@ def browser():
         b.close()
 
 
-def open_page(browser, url: str, shot: str):
+# the page has its title, no script runs, at least ``n`` charts and every visible one drawn,
+# and all that has held for ``quiet`` ms (a rerun the page asks for starts well within it)
+SETTLED_JS = f"""([n, quiet]) => {{
+  const plots = document.querySelectorAll('{PLOTS}');
+  const shown = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .filter(c => c.checkVisibility());
+  const ok = !!document.querySelector('[data-testid="stMain"] h1')
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && plots.length >= n && shown.every(c => c.querySelector('.main-svg'));
+  if (!ok) {{ window.__ldQuietSince = undefined; return false; }}
+  window.__ldQuietSince ??= performance.now();
+  return performance.now() - window.__ldQuietSince >= quiet;
+}}"""
+
+
+def settled(page, charts: int = 0, quiet: int = 600) -> None:
+    """Wait until the script has finished and ``charts`` plotly charts (at least) are drawn,
+    and the page has stayed so for ``quiet`` ms."""
+    page.evaluate("window.__ldQuietSince = undefined")
+    page.wait_for_function(SETTLED_JS, arg=[charts, quiet], polling=100, timeout=WAIT)
+
+
+def open_view(browser, url: str, charts: int = 0, width: int = 1440, height: int = 4600, **kw):
+    """A new page at ``url``, settled; with the page errors and requests to other hosts (no
+    CDN font, favicon or script: everything comes from the app) collected in ``errors``."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page = browser.new_page(viewport={"width": width, "height": height}, **kw)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    host = urlparse(url).netloc
+
+    def outside(request) -> None:
+        u = urlparse(request.url)
+        if u.scheme in ("http", "https", "ws", "wss") and u.netloc != host:
+            errors.append(f"outside request: {request.url}")
+
+    page.on("request", outside)
     page.goto(url)
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=WAIT)
-    page.wait_for_timeout(800)  # let the rerun settle before the screenshot
-    page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    settled(page, charts)
     return page, errors
+
+
+@pytest.fixture(scope="session")
+def views(browser, app_url):
+    """``view(path, charts, width=1440)``: a settled page kept open for the session, for the
+    tests that only read a page or press its download buttons (which do not run the page
+    again, ``on_click="ignore"``): one load of each view serves them all."""
+    kept: dict[tuple[str, int], tuple] = {}
+
+    def view(path: str, charts: int = 0, width: int = 1440):
+        key = ("/" + path.lstrip("/"), width)
+        if key not in kept:
+            kept[key] = open_view(browser, app_url + key[0], charts, width=width)
+        return kept[key]
+
+    yield view
+    for page, _ in kept.values():
+        page.close()
 
 
 def coloured_pixels(png: bytes) -> int:
@@ -113,13 +162,7 @@ def painted_pixels(png: bytes) -> int:
 
 def open_tall(browser, url: str, plots: int, shot: str):
     """A page with at least ``plots`` plotly charts drawn, screenshot saved."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1300, "height": 4600})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= {plots}", timeout=WAIT)
-    page.wait_for_timeout(2000)
+    page, errors = open_view(browser, url, plots)
     page.screenshot(path=str(ARTIFACTS / shot))
     assert page.locator('[data-testid="stException"]').count() == 0
     return page, errors

@@ -10,13 +10,14 @@ import pytest
 
 from dashboard import frontend
 
-from .conftest import ARTIFACTS, PLOTS, WAIT, coloured_pixels, open_page, open_tall
+from .conftest import ARTIFACTS, WAIT, coloured_pixels, open_tall, open_view, settled
 
 pytestmark = pytest.mark.e2e
 
 
-def test_home_draws_the_chart(browser, app_url):
-    page, errors = open_page(browser, app_url, "home.png")
+def test_home_draws_the_chart(views):
+    page, errors = views("", 1)
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(".js-plotly-plot .scatterlayer .trace").count() == 5
     labels = page.locator(".js-plotly-plot .legendtext").all_text_contents()
@@ -26,7 +27,6 @@ def test_home_draws_the_chart(browser, app_url):
     assert "Source: Stockholm International Peace Research Institute (SIPRI)" in body
     assert "Sources and methods" in body
     assert not errors, errors
-    page.close()
 
 
 def test_plotly_is_loaded_once_and_the_preloads_take_no_room(browser, app_url):
@@ -55,9 +55,10 @@ def test_plotly_is_loaded_once_and_the_preloads_take_no_room(browser, app_url):
 
 
 def test_shared_link_reproduces_the_view(browser, app_url):
-    page, errors = open_page(
-        browser, f"{app_url}/?countries=RUS&countries=XXX&measure=milex_gov_share", "link.png"
+    page, errors = open_view(
+        browser, f"{app_url}/?countries=RUS&countries=XXX&measure=milex_gov_share", 1
     )
+    page.screenshot(path=str(ARTIFACTS / "link.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     labels = page.locator(".js-plotly-plot .legendtext").all_text_contents()
     assert "Russia" in labels and "Ukraine" not in labels
@@ -69,15 +70,8 @@ def test_shared_link_reproduces_the_view(browser, app_url):
 
 
 def test_guns_vs_butter_draws_map_and_model(browser, app_url):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1300, "height": 4600})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{app_url}/guns-vs-butter?group=nato&civilian=education_gdp")
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=WAIT)
-    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= 4", timeout=WAIT)
-    page.wait_for_timeout(500)
-    page.wait_for_timeout(1500)
+    url = f"{app_url}/guns-vs-butter?group=nato&civilian=education_gdp"
+    page, errors = open_view(browser, url, 4)
     page.screenshot(path=str(ARTIFACTS / "guns_vs_butter.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     the_map = page.locator(".st-key-map .js-plotly-plot")
@@ -102,15 +96,16 @@ def test_guns_vs_butter_draws_map_and_model(browser, app_url):
         ("?system=ru_subject", "dependence_ru.png", 20_000),
     ],
 )
-def test_dependence_maps_draw_polygons(browser, app_url, query, shot, min_pixels):
-    page, errors = open_tall(browser, f"{app_url}/dependence{query}", 3, shot)
+def test_dependence_maps_draw_polygons(views, query, shot, min_pixels):
+    page, errors = views(f"dependence{query}", 3)
+    page.screenshot(path=str(ARTIFACTS / shot))
     the_map = page.locator(".st-key-map .js-plotly-plot")
     assert the_map.locator("path.js-fill").count() >= 3  # one filled trace per colour class
     assert coloured_pixels(the_map.screenshot()) > min_pixels
     body = page.inner_text("body")
     assert "What the data cannot say" in body and "Page not found" not in body
+    assert page.locator('[data-testid="stException"]').count() == 0
     assert not errors, errors
-    page.close()
 
 
 def test_region_profile_draws(browser, app_url):
@@ -138,7 +133,7 @@ def test_upload_your_own_table(browser, app_url):
         files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}]
     )
     page.wait_for_selector(".st-key-byod_bars .js-plotly-plot", timeout=WAIT)
-    page.wait_for_timeout(1500)
+    settled(page)
     page.screenshot(path=str(ARTIFACTS / "your_data.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     body = page.inner_text("body")
@@ -171,7 +166,7 @@ def test_upload_your_own_table(browser, app_url):
         files=[{"name": "md.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}]
     )
     page.wait_for_selector(".st-key-byod_bars .js-plotly-plot", timeout=WAIT)
-    page.wait_for_timeout(1000)
+    settled(page)
     assert page.locator('[data-testid="stCaptionContainer"] img').count() == 0
     assert label in page.inner_text("body") and not fetched, fetched
     page.close()
@@ -188,10 +183,8 @@ def test_russia_page_draws_its_map(browser, app_url):
     page.close()
 
 
-def test_chart_exports_download(browser, app_url):
-    page = browser.new_page(viewport={"width": 1300, "height": 3000}, accept_downloads=True)
-    page.goto(f"{app_url}/dependence?system=ru_subject")
-    page.wait_for_selector(".st-key-x_map_svg button", timeout=WAIT)
+def test_chart_exports_download(views):
+    page, _ = views("dependence?system=ru_subject", 3)
     with page.expect_download(timeout=WAIT) as dl:
         page.locator(".st-key-x_map_svg button").click()
     svg = Path(dl.value.path()).read_text("utf-8")
@@ -204,7 +197,6 @@ def test_chart_exports_download(browser, app_url):
 
     names = zipfile.ZipFile(dl.value.path()).namelist()
     assert sorted(names) == ["README.md", "data.csv", "data.xlsx", "metadata.json"]
-    page.close()
 
 
 def test_changed_selection_lives_in_a_shareable_url(browser, app_url):
@@ -214,7 +206,7 @@ def test_changed_selection_lives_in_a_shareable_url(browser, app_url):
     page.locator(".st-key-dep-system input").first.click()
     page.get_by_role("option", name="Russian federal subjects", exact=True).click()
     page.wait_for_function("location.search.includes('system=ru_subject')", timeout=WAIT)
-    page.wait_for_timeout(1500)  # the rerun settles and writes the rest of the state
+    settled(page)  # the rerun settles and writes the rest of the state
     link = page.url
     page.close()
     fresh = browser.new_page(viewport={"width": 1300, "height": 2000})

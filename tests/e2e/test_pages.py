@@ -4,14 +4,13 @@ the URL across navigation, usable by keyboard. Screenshots of every page go to a
 import io
 import zipfile
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import registry, sitemap
 
-from .conftest import ARTIFACTS, PLOTS, WAIT, painted_pixels
+from .conftest import ARTIFACTS, WAIT, open_view, painted_pixels, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -34,38 +33,10 @@ MAGIC = {".png": b"\x89PNG", ".svg": b"<svg", ".pdf": b"%PDF", ".zip": b"PK",
          ".parquet": b"PAR1"}  # fmt: skip
 
 
-def settled(page, charts: int) -> None:
-    """Wait until the script has finished and ``charts`` plotly charts are drawn."""
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=WAIT)
-    page.wait_for_function(f"document.querySelectorAll('{PLOTS}').length >= {charts}", timeout=WAIT)
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT
-    )
-    page.wait_for_timeout(1500)
-
-
-def open_view(browser, url: str, charts: int, **kw):
-    page = browser.new_page(viewport={"width": 1300, "height": 4600}, **kw)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    host = urlparse(url).netloc
-
-    def outside(request) -> None:  # no CDN font, favicon or script: everything from the app
-        u = urlparse(request.url)
-        if u.scheme in ("http", "https", "ws", "wss") and u.netloc != host:
-            errors.append(f"outside request: {request.url}")
-
-    page.on("request", outside)
-    page.goto(url)
-    settled(page, charts)
-    return page, errors
-
-
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_draws_and_passes_axe(browser, app_url, name):
+def test_page_draws_and_passes_axe(views, name):
     path, charts, maps = PAGES[name]
-    page, errors = open_view(browser, f"{app_url}/{path}", charts)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page, errors = views(path, charts)
     page.screenshot(path=str(ARTIFACTS / f"page_{name}.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Page not found" not in page.inner_text("body")
@@ -94,7 +65,6 @@ def test_page_draws_and_passes_axe(browser, app_url, name):
     ]
     assert not bad, bad
     assert not errors, errors
-    page.close()
 
 
 def downloads(page, one_of_each: bool = False) -> list[tuple[str, bytes]]:
@@ -140,12 +110,12 @@ def check_file(name: str, body: bytes) -> None:
 
 
 @pytest.mark.parametrize("name", CHART_PAGES)
-def test_each_kind_of_export_button_gives_a_file(browser, app_url, name):
+def test_each_kind_of_export_button_gives_a_file(views, name):
     """Every chart has its export buttons, and one button of each kind is pressed: the files
     themselves are checked for every chart without the app (every chart's SVG in
     test_readable, the formats and the data package in tests/integration/test_export.py)."""
     path, charts, _ = PAGES[name]
-    page, _ = open_view(browser, f"{app_url}/{path}", charts, accept_downloads=True)
+    page, _ = views(path, charts)
     buttons = page.locator('[data-testid="stDownloadButton"] button')
     shown = [b for b in buttons.all() if b.is_visible() and b.is_enabled()]
     assert len(shown) >= 5 * charts - 5, len(shown)  # PNG, SVG, PDF, CSV, zip for each chart
@@ -157,11 +127,10 @@ def test_each_kind_of_export_button_gives_a_file(browser, app_url, name):
     assert set(kinds) <= {".png", ".svg", ".pdf", ".csv", ".zip", ".md", ".tex"}
     if name == "guns_vs_butter":  # the model and Granger tables for a paper
         assert {".md", ".tex"} <= set(kinds)
-    page.close()
 
 
-def test_data_page_downloads(browser, app_url):
-    page, _ = open_view(browser, f"{app_url}/data", 0, accept_downloads=True)
+def test_data_page_downloads(views):
+    page, _ = views("data")
     page.wait_for_selector(".st-key-dl_qcew_parquet button", timeout=WAIT)  # the last ones
     files = downloads(page)
     for fname, body in files:
@@ -169,7 +138,6 @@ def test_data_page_downloads(browser, app_url):
     names = {n for n, _ in files}
     assert {"wdi.zip", "wdi.parquet", "qcew.parquet"} <= names
     assert not any(n.startswith("sipri") for n in names)  # its terms forbid bulk copies
-    page.close()
 
 
 def test_navigation_keeps_the_state_in_the_url(browser, app_url):

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.palette import contrast_on_white
 
-from .conftest import ARTIFACTS, WAIT
+from .conftest import ARTIFACTS, WAIT, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -44,8 +44,7 @@ def test_home_with_12_countries_has_no_overlap_and_12_colours(browser, app_url, 
     page = browser.new_page(viewport={"width": width, "height": 1100})
     link = "&".join(f"countries={c}" for c in TWELVE)
     page.goto(f"{app_url}/?{link}")
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=WAIT)
-    page.wait_for_timeout(1000)
+    settled(page, 1)
     page.screenshot(path=str(ARTIFACTS / f"home_12_countries_{width}.png"), full_page=True)
     boxes = _boxes(page)
     parts = [("legend", b) for b in boxes["legend"]]
@@ -99,11 +98,8 @@ PARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => {
 
 @pytest.mark.parametrize("width", [1440, 390])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_chart_text_overlaps_or_runs_out(browser, app_url, name, width):
-    page = browser.new_page(viewport={"width": width, "height": 2000})
-    page.goto(app_url + PAGES[name])
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=WAIT)
-    page.wait_for_timeout(2500)  # every chart of the page drawn
+def test_no_chart_text_overlaps_or_runs_out(views, name, width):
+    page, _ = views(PAGES[name], 1, width)  # settled: every chart of the page drawn
     page.screenshot(path=str(ARTIFACTS / f"readable_{name}_{width}.png"))
     charts = page.evaluate(PARTS_JS)
     assert charts
@@ -117,17 +113,15 @@ def test_no_chart_text_overlaps_or_runs_out(browser, app_url, name, width):
             if b["x"] < outer["x"] - 1 or b["x"] + b["width"] > outer["x"] + outer["width"] + 1:
                 problems.append((c["chart"], f"{n} {t!r}", "runs out of the chart"))
     assert not problems, problems
-    page.close()
 
 
 def test_enter_in_the_country_box_adds_one_country(browser, app_url):
     page = browser.new_page(viewport={"width": 1440, "height": 1400})
     page.goto(app_url + "/")
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=WAIT)
-    page.wait_for_timeout(1000)
+    settled(page, 1)
     page.locator('[data-testid="stMultiSelect"] input').first.click()
     page.keyboard.type("Pol")  # matches Poland, and Portugal by Streamlit's fuzzy filter
-    page.wait_for_timeout(500)
+    page.get_by_role("option", name="Poland").wait_for(timeout=WAIT)
     page.keyboard.press("Enter")
     page.wait_for_function("location.search.includes('countries=POL')", timeout=WAIT)
     assert "PRT" not in page.url

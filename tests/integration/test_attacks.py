@@ -594,7 +594,7 @@ def test_a_scrambled_table_is_refused_on_read(damaged_home):
 
 @pytest.mark.slow  # a full pull (47 s)
 def test_a_damaged_map_layer_is_refused_and_rebuilt_by_a_full_pull(small_home):
-    assert all(r.ok for r in store.pull())
+    assert geo.intact()  # the first pull into an empty store built the map layers
     path = geo.stored_path("countries")
     data = bytearray(path.read_bytes())
     data[1000:1004] = b"9999"  # still valid JSON: only the checksum can tell
