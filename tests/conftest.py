@@ -75,6 +75,20 @@ def _group_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]  # the module
 
 
+_yielded: list[bool] = []
+
+
+def pytest_runtest_setup(item):
+    """Under pytest-xdist the browser suite keeps the CPU: a worker lowers its own priority
+    (nice 10, and so for the servers, builds and browsers it starts) before its first test
+    outside the browser suite. On two cores a browser page, its app server and Chromium
+    starved by the other workers once took over 300 s to draw."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and not _yielded and not _group_of(item.nodeid).startswith("e2e"):
+        os.nice(10)
+        _yielded.append(True)
+
+
 if importlib.util.find_spec("xdist") is not None:
 
     def pytest_xdist_make_scheduler(config, log):

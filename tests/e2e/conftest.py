@@ -1,5 +1,6 @@
 """The e2e fixtures: one app server on loopback and one Chromium for the whole e2e session."""
 
+import json
 import os
 import socket
 import subprocess
@@ -73,8 +74,27 @@ def browser():
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield b
+        yield OneContext(b)
         b.close()
+
+
+class OneContext:
+    """Chromium as the tests use it: each ``new_page`` a tab of one browser context, which
+    fetches the app's scripts and styles once and keeps them, as a visitor's browser does (a
+    context per page fetched them all for every page); ``new_context`` for a fresh cache or a
+    phone."""
+
+    def __init__(self, browser) -> None:
+        self._browser, self._context = browser, browser.new_context()
+
+    def new_page(self, viewport: dict | None = None):
+        page = self._context.new_page()
+        if viewport:
+            page.set_viewport_size(viewport)
+        return page
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
 
 
 # the page has its title, no script runs, at least ``n`` charts and every visible one drawn,
@@ -99,11 +119,11 @@ def settled(page, charts: int = 0, quiet: int = 600) -> None:
     page.wait_for_function(SETTLED_JS, arg=[charts, quiet], polling=100, timeout=WAIT)
 
 
-def open_view(browser, url: str, charts: int = 0, width: int = 1440, height: int = 4600, **kw):
+def open_view(browser, url: str, charts: int = 0, width: int = 1440, height: int = 4600):
     """A new page at ``url``, settled; with the page errors and requests to other hosts (no
     CDN font, favicon or script: everything comes from the app) collected in ``errors``."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": width, "height": height}, **kw)
+    page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     host = urlparse(url).netloc
@@ -168,9 +188,18 @@ def open_tall(browser, url: str, plots: int, shot: str):
     return page, errors
 
 
+# what a page has loaded (ms since it opened): a blank page shows which request never ended
+LOADED_JS = """() => ({
+  readyState: document.readyState, root: document.getElementById('root')?.innerHTML.length,
+  scripts: [...document.scripts].map(s => s.src).filter(Boolean),
+  loaded: performance.getEntriesByType('resource').map(
+    e => `${Math.round(e.startTime)}-${Math.round(e.responseEnd)} ${e.name}`)})"""
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A failed browser test leaves a screenshot and the text of every page still open."""
+    """A failed browser test leaves a screenshot, the text and the loaded resources of every
+    page still open."""
     report = yield
     browser = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
     if report.failed and call.when == "call" and browser is not None:
@@ -180,6 +209,7 @@ def pytest_runtest_makereport(item, call):
             try:
                 page.screenshot(path=str(ARTIFACTS / f"failed_{name}_{i}.png"))
                 text = f"{page.url}\n\n{page.inner_text('body', timeout=5_000)}"
+                text += f"\n\n{json.dumps(page.evaluate(LOADED_JS), indent=1)}"
                 (ARTIFACTS / f"failed_{name}_{i}.txt").write_text(text)
             except Exception as exc:  # a closed or hung page: say so, go on
                 (ARTIFACTS / f"failed_{name}_{i}.txt").write_text(f"no capture: {exc}")
