@@ -5,7 +5,7 @@ the store, the sources, the builders or the analysis directly. No Streamlit."""
 
 from __future__ import annotations
 
-from dashboard import coverage, dependence, export, geo, russia, store, systems
+from dashboard import dependence, export, geo, russia, store, systems
 from dashboard.analysis import MEASURES as PANEL_MEASURES
 from dashboard.analysis import TradeoffResult
 from dashboard.builders import lookups
@@ -54,7 +54,7 @@ __all__ = [
     "region_names", "system_data", "systems_list",
     # the store, the catalog, citations
     "MISSING", "StoreDamaged", "StoreMissing", "budget_not_published", "catalog",
-    "citation", "coverage_of", "dataset_bytes", "dataset_package", "file_stem", "manifest",
+    "citation", "dataset_bytes", "dataset_package", "file_stem", "manifest",
     "shares_agreement", "source_line", "version", "vintages",
     # chart limits
     "MAX_LABELLED",
@@ -94,7 +94,6 @@ def dataset_bytes(dataset: str) -> bytes:
     return store.parquet_path(dataset).read_bytes()
 
 
-coverage_of = coverage.describe  # a manifest entry -> years, places, from
 systems_list = systems.SYSTEMS  # key -> System: the region systems a page offers
 DEFAULT_SYSTEM = systems.DEFAULT
 system_data = lookups.system_data  # shared between sessions, never modified
