@@ -178,7 +178,9 @@ class Stack:
         """Both images through the compose file; ``build_s`` and ``image_mb``."""
         t = time.perf_counter()
         self.made_images += self.images().values()
-        self.compose("build", *(["--no-cache"] if no_cache else []))
+        # by service name: podman-compose 1.6 builds a service once per replica otherwise
+        # (both app builds at once, each pulling the whole store)
+        self.compose("build", *(["--no-cache"] if no_cache else []), "app", "proxy")
         self.figures["build_s"] = round(time.perf_counter() - t, 1)
         self.figures["image_mb"] = {
             k: round(
