@@ -48,9 +48,13 @@ class Param:
     """How a builder's parameter is chosen on its page: the widget's ``label``, its ``url`` key
     (``?url=``; the parameter's name when empty), the allowed ``choices`` (a list, or a function
     of the store that returns one; None: any value the builder accepts), ``format`` (choice ->
-    what the reader sees), ``widget`` ("select", "radio" or "multi") and its ``help``. The
-    default is the builder's own default; the registry checks every value against ``choices``
-    once, so a builder need not check them again."""
+    what the reader sees), ``widget`` and its ``help``. Widgets: "select", "radio", "multi"
+    (several of ``choices``), "year" (a slider, a whole year) and "years" (a range slider, the
+    value "first-last"; empty for every year where that is the builder's default); the years
+    lie within ``bounds`` (first, last), or a function of ``given`` that returns them. The
+    default is the builder's own default (``default`` where that is None or empty); the registry
+    checks every value against ``choices`` or ``bounds`` once, so a builder need not check them
+    again."""
 
     label: str = ""
     url: str = ""
@@ -68,11 +72,38 @@ class Param:
     # the other parameters that the choices, the format and the default depend on (the region
     # system's industries): those callables take them as keywords
     given: tuple[str, ...] = ()
-    default: Callable[..., Any] | None = None  # where the builder's default is None
+    default: Callable[..., Any] | None = None  # where the builder's default is None or empty
+    bounds: Callable[..., tuple[int, int]] | tuple[int, int] | None = None  # "year", "years"
+    # False: the builder takes any value and says what it used instead (a base year without
+    # figures); the widget still offers only the allowed values
+    checked: bool = True
 
     def context(self, params: dict[str, Any]) -> dict[str, Any]:
-        """The values of ``given`` in ``params`` (every parameter of a view or a spec)."""
-        return {k: params[k] for k in self.given}
+        """The values of ``given`` in ``params`` (every parameter of a view or a spec; one
+        that a view leaves out takes the function's own default)."""
+        return {k: params[k] for k in self.given if k in params}
+
+    def span(self, **params) -> tuple[int, int]:
+        """The first and last year a "year" or "years" widget offers."""
+        b = self.bounds
+        lo, hi = b(**self.context(params)) if callable(b) else b
+        return int(lo), int(hi)
+
+    def years_of(self, value: str, **params) -> tuple[int, int]:
+        """A "years" value ("first-last", empty for every year) as two years within
+        ``span``; a ``SpecError`` naming the parameter when it is not."""
+        lo, hi = self.span(**params)
+        if not value:
+            return lo, hi
+        try:
+            y0, y1 = (int(y) for y in str(value).split("-"))
+        except ValueError:
+            raise SpecError(
+                f"{self.url} must be first-last, e.g. {max(lo, hi - 25)}-{hi}; got {value!r}"
+            ) from None
+        if not lo <= y0 <= y1 <= hi:
+            raise SpecError(f"{self.url} must lie within {lo}-{hi}, first before last")
+        return y0, y1
 
     def described(self, **params) -> str:
         """``what`` for these parameters ("" when not declared)."""
@@ -81,6 +112,9 @@ class Param:
     def allowed(self, **params) -> list | None:
         """The allowed values; ``params`` must hold those named in ``given``."""
         c = self.choices
+        if c is None and self.widget == "year" and self.bounds is not None:
+            lo, hi = self.span(**params)
+            return list(range(lo, hi + 1))
         if c is None:
             return None
         return list(c(**self.context(params)) if callable(c) else c)

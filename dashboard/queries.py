@@ -33,6 +33,7 @@ from dashboard.builders.guns_vs_butter import YEARS as PANEL_YEARS
 from dashboard.builders.guns_vs_butter import label as measure_label
 from dashboard.builders.home import COUNTRIES as SIPRI_COUNTRIES
 from dashboard.builders.home import countries as sipri_countries
+from dashboard.builders.home import span as sipri_span
 from dashboard.builders.home import year_bounds as sipri_years
 from dashboard.catalog import catalog, country_groups
 from dashboard.charts import MAX_LABELLED
@@ -47,7 +48,7 @@ __all__ = [
     "all_geos", "chosen", "datasets_of", "decap", "map_years", "measure_label", "panel",
     "readable_formula", "sample_of", "year_span", "country_names", "country_groups",
     # Home: SIPRI's countries and years
-    "SIPRI_COUNTRIES", "sipri_countries", "sipri_years",
+    "SIPRI_COUNTRIES", "sipri_countries", "sipri_span", "sipri_years",
     # region systems, industries, regions
     "DEFAULT_SYSTEM", "Data", "caveats", "dependence_table", "DEPENDENCE_DEFINITIONS",
     "industry_options", "measure_title",

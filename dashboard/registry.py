@@ -135,8 +135,13 @@ def resolve(name: str, params: dict) -> dict[str, Any]:
 def _check(name: str, k: str, p: Param, value: Any, params: dict[str, Any]) -> None:
     """A ``SpecError`` when ``value`` (each item of a list) is not among ``p``'s choices (which
     may depend on other ``params``)."""
-    if value is None:  # the builder's default (the system's industry, say)
+    if value is None or not p.checked:  # the builder's default (the system's industry, say)
         return
+    if p.widget == "years":
+        p.years_of(value, **params)
+        return
+    if p.widget == "year" and value not in (allowed := p.allowed(**params) or [value]):
+        raise SpecError(f"{name}: {k} must be a year from {allowed[0]} to {allowed[-1]}")
     allowed = p.allowed(**params)
     if allowed is None:
         return

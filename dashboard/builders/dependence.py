@@ -12,7 +12,9 @@ from dashboard.provenance import source_line
 from dashboard.systems import Data
 
 ALL_SYSTEM_DATASETS = tuple(dict.fromkeys(d for s in systems.SYSTEMS.values() for d in s.datasets))
-SYSTEM_KEYS = list(systems.SYSTEMS)
+SYSTEM = Param(  # the page's region system (?system=)
+    "Regions", choices=list(systems.SYSTEMS), format=lambda k: systems.SYSTEMS[k].label
+)
 SPEC = {
     "hhi": ("Herfindahl index (HHI)", "sum of squared industry shares; 1 = one industry"),
     "krugman": ("Krugman specialization index", "sum of |regional - benchmark share|, 0..2"),
@@ -56,7 +58,7 @@ PERIOD = Param(
     given=("system",),
     default=lambda system: lookups.default_period(_data(system)),
 )
-SELECTED = {"system": SYSTEM_KEYS, "industry": INDUSTRY, "measure": MEASURE, "period": PERIOD}
+SELECTED = {"system": SYSTEM, "industry": INDUSTRY, "measure": MEASURE, "period": PERIOD}
 
 
 def selection(system: str, industry: str | None, period: str | None) -> tuple[Data, str, str]:
@@ -216,7 +218,7 @@ def dependence_table(
 @table(
     "dependence",
     ALL_SYSTEM_DATASETS,
-    {"system": SYSTEM_KEYS, "industry": INDUSTRY, "period": PERIOD},
+    {"system": SYSTEM, "industry": INDUSTRY, "period": PERIOD},
     key="members",
     shown=False,  # in a closed expander, and only for an industry group
 )
@@ -251,7 +253,7 @@ def industry_group_table(
 @table(
     "dependence",
     ALL_SYSTEM_DATASETS,
-    {"system": SYSTEM_KEYS, "metric": METRIC, "period": PERIOD},
+    {"system": SYSTEM, "metric": METRIC, "period": PERIOD},
     key="spec_table",
 )
 def concentration_table(
@@ -286,7 +288,7 @@ def concentration_table(
 @chart(
     "dependence",
     ALL_SYSTEM_DATASETS,
-    {"system": SYSTEM_KEYS, "metric": METRIC, "period": PERIOD},
+    {"system": SYSTEM, "metric": METRIC, "period": PERIOD},
     key="spec_map",
 )
 def specialization_map(

@@ -89,14 +89,12 @@ def chosen(group: str, countries: tuple[str, ...]) -> list[str]:
     return list(country_groups()[group].members) or all_geos()
 
 
+YEAR_RANGE = Param("Years", url="years", widget="years", bounds=YEARS)
+
+
 def year_span(years: str) -> tuple[int, int]:
-    try:
-        y0, y1 = (int(y) for y in str(years).split("-"))
-    except ValueError:
-        raise SpecError(f"years must be first-last, e.g. {DEFAULT_YEARS}; got {years!r}") from None
-    if not YEARS[0] <= y0 <= y1 <= YEARS[1]:
-        raise SpecError(f"years must lie within {YEARS[0]}-{YEARS[1]}, first before last")
-    return y0, y1
+    """``years`` ("first-last") as two years within ``YEARS``."""
+    return YEAR_RANGE.years_of(years)
 
 
 def datasets_of(*keys: str) -> list[str]:
@@ -115,12 +113,31 @@ def group_label(key: str) -> str:
     return groups[key].label if key in groups else "Choose countries..."
 
 
-# the page's country group and measures, shared by every chart of the selection
+GROUP = Param("Countries", choices=lambda: [*country_groups(), CUSTOM], format=group_label)
+CUSTOM_COUNTRIES = Param(  # with group="custom"
+    "Custom selection",
+    choices=all_geos,
+    labels=lambda: lookups.country_names(),
+    widget="multi",
+    max_selections=60,
+    what="countries with a military measure",
+    default=lambda: DEFAULT_CUSTOM,
+)
+# the page's country group, measures and years, shared by every chart of the selection
 SELECTION = {
-    "group": Param("Countries", choices=lambda: [*country_groups(), CUSTOM], format=group_label),
+    "group": GROUP,
+    "countries": CUSTOM_COUNTRIES,
     "military": Param("Military measure", choices=MILITARY, format=label),
     "civilian": Param("Civilian measure", choices=CIVILIAN, format=label),
+    "years": YEAR_RANGE,
 }
+BASE = Param(
+    "Base year (= 100)",
+    widget="year",
+    bounds=lambda years=DEFAULT_YEARS: year_span(years),
+    given=("years",),
+    default=lambda years=DEFAULT_YEARS: year_span(years)[0],
+)
 
 
 def reader_values(
@@ -161,7 +178,7 @@ def reader_values(
 @chart(
     "guns_vs_butter",
     MEASURE_DATASETS,
-    {**SELECTION, "values": VALUES, "scale": SCALE},
+    {**SELECTION, "values": VALUES, "scale": SCALE, "base": BASE},
     key="ts",
 )
 def gvb_series(
@@ -182,9 +199,7 @@ def gvb_series(
     m_mil, m_civ = analysis.MEASURES[military], analysis.MEASURES[civilian]
     params, said = {}, []
     if values == "index":
-        asked = int(base) if base is not None else None
-        if asked is not None and not y0 <= asked <= y1:
-            raise SpecError(f"the base year {asked} lies outside the years {y0}-{y1}")
+        asked = int(base) if base is not None else None  # within y0-y1: the registry checks
         # the first year in which both measures have a figure: an index needs one in each panel
         firsts = [sel.dropna(subset=[c])["year"].min() for c in (military, civilian)]
         shared = int(max(firsts)) if all(pd.notna(f) for f in firsts) else y0
@@ -324,14 +339,50 @@ def _published_years(measure: str) -> tuple[int, int] | None:
 MAP_OF = {"military": "the military measure", "civilian": "the civilian measure"}
 
 
+def _mapped(map_of: str, military: str = "milex_gdp", civilian: str = "health_gdp") -> str:
+    """The measure the world map shows."""
+    return military if map_of == "military" else civilian
+
+
+def _map_span(
+    military: str = "milex_gdp",
+    civilian: str = "health_gdp",
+    map_of: str = "military",
+    years: str = DEFAULT_YEARS,
+) -> tuple[int, int]:
+    """The years the world map offers: the mapped measure's within ``years``."""
+    return map_years(_mapped(map_of, military, civilian), *year_span(years))
+
+
+MAP_PARAMS = {
+    "map_of": Param(
+        "Map of",
+        choices=list(MAP_OF),
+        format=lambda k, military="milex_gdp", civilian="health_gdp": label(
+            _mapped(k, military, civilian)
+        ),
+        given=("military", "civilian"),
+    ),
+    "year": Param(
+        "Map year",
+        url="map_year",
+        widget="year",
+        bounds=_map_span,
+        given=("military", "civilian", "map_of", "years"),
+        default=lambda **kw: _map_span(**kw)[1],
+    ),
+}
+
+
 @chart(
     "guns_vs_butter",
     MEASURE_DATASETS,
     {
         "military": SELECTION["military"],
         "civilian": SELECTION["civilian"],
-        "map_of": list(MAP_OF),
+        **MAP_PARAMS,
         "mapmode": MAP_MODE,
+        "years": YEAR_RANGE,
     },
     key="map",
 )
@@ -346,7 +397,7 @@ def gvb_world_map(
     """World map of the military (or, ``map_of="civilian"``, the civilian) measure in one year
     (default: the latest published), or with ``mapmode="change"`` its change from the first to
     the last of ``years`` that it has; drawn from our own Natural Earth geometries."""
-    key = military if map_of == "military" else civilian
+    key = _mapped(map_of, military, civilian)
     year = int(year) if year is not None else map_years(key, *year_span(DEFAULT_YEARS))[1]
     y0, y1 = map_years(key, *year_span(years))  # the measure's first and last year in ``years``
     m = analysis.MEASURES[key]
@@ -366,7 +417,12 @@ def gvb_world_map(
     return Built(ch, [m.dataset], params={"year": year})
 
 
-@chart("guns_vs_butter", ["eurostat_cofog"], {"group": SELECTION["group"]}, key="cofog")
+@chart(
+    "guns_vs_butter",
+    ["eurostat_cofog"],
+    {"group": GROUP, "countries": CUSTOM_COUNTRIES},
+    key="cofog",
+)
 def gvb_cofog(group: str = DEFAULT_GROUP, countries: tuple[str, ...] = ()) -> Built:
     """Defence, health, education and social protection (% of GDP, COFOG) for the European
     countries in the selection, or for the EU-27 when there are none."""
@@ -459,6 +515,18 @@ def sample_of(sample: str, geos) -> str:
     return "selected" if len(geos) >= MIN_MODEL_COUNTRIES else "all"
 
 
+def sample_label(sample: str, group: str = DEFAULT_GROUP, countries: tuple = ()) -> str:
+    """What the "Estimate on" choice ``sample`` means for the selection."""
+    n = len(chosen(group, countries))
+    return {
+        "auto": f"the selected countries ({n})"
+        if n >= MIN_MODEL_COUNTRIES
+        else f"all countries (the selection has {n}, too few for a panel)",
+        "selected": f"the selected countries only ({n})",
+        "all": "all countries",
+    }[sample]
+
+
 def fit(
     group, countries, military, civilian, years, controls, effects, se, transform, sample
 ) -> analysis.TradeoffResult:
@@ -484,7 +552,12 @@ def fit(
         "effects": Param("Fixed effects", choices=list(EFFECTS), format=EFFECTS),
         "se": Param("Standard errors", choices=list(COVS), format=COVS),
         "transform": Param("Transform", choices=list(TRANSFORMS), format=TRANSFORMS),
-        "sample": ["auto", "all", "selected"],
+        "sample": Param(
+            "Estimate on",
+            choices=["auto", "selected", "all"],
+            format=sample_label,
+            given=("group", "countries"),
+        ),
     },
 )
 def gvb_model(

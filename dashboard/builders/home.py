@@ -25,7 +25,33 @@ EVENTS = Param(
     choices=["off", "on"],
     format={"on": "shown (with sources)", "off": "not shown"},
 )
+COUNTRY = Param(
+    "Countries",
+    choices=lambda: countries()[1],
+    labels=lambda: countries()[0],
+    widget="multi",
+    max_selections=12,
+    what="SIPRI's countries with figures",
+)
+YEARS = Param("Years", url="years", widget="years", bounds=lambda: year_bounds())
+BASE = Param(
+    "Base year (= 100)",
+    widget="year",
+    bounds=lambda years="": YEARS.years_of(years),
+    given=("years",),
+    default=lambda years="": YEARS.years_of(years)[0],
+    checked=False,  # a year without figures: the first year the countries share, said
+)
+MAP_YEAR = Param(
+    "Map year",
+    url="map_year",
+    widget="year",
+    bounds=lambda years="": YEARS.years_of(years),
+    given=("years",),
+    default=lambda years="": YEARS.years_of(years)[1],
+)
 READER = {"measure": MEASURE, "values": VALUES, "scale": SCALE}
+SELECTED = {"countries": COUNTRY, "measure": MEASURE, "years": YEARS}
 
 
 @versioned()
@@ -47,16 +73,7 @@ def year_bounds() -> tuple[int, int]:
 
 def span(years: str) -> tuple[int, int]:
     """``years`` ("first-last", empty for every year) as two years within ``year_bounds``."""
-    lo, hi = year_bounds()
-    if not years:
-        return lo, hi
-    try:
-        y0, y1 = (int(y) for y in str(years).split("-"))
-    except ValueError:
-        raise SpecError(f"years must be first-last, e.g. 2000-{hi}; got {years!r}") from None
-    if not lo <= y0 <= y1 <= hi:
-        raise SpecError(f"years must lie within {lo}-{hi}, first before last")
-    return y0, y1
+    return YEARS.years_of(years)
 
 
 def selected(countries: tuple[str, ...], measure: str, years: str) -> tuple[pd.DataFrame, dict]:
@@ -107,7 +124,12 @@ def _as_index(data: pd.DataFrame, base: int | None, names: dict, notes: list[str
     return data, base
 
 
-@chart("home", ["sipri_milex"], {**READER, "events": EVENTS}, key="milex_chart")
+@chart(
+    "home",
+    ["sipri_milex"],
+    {**SELECTED, **READER, "events": EVENTS, "base": BASE},
+    key="milex_chart",
+)
 def milex_series(
     countries: tuple[str, ...] = COUNTRIES,
     measure: str = "milex_gdp_share",
@@ -176,7 +198,7 @@ def milex_series(
 @chart(
     "home",
     ["sipri_milex"],
-    {"measure": MEASURE, "mapmode": MAP_MODE},
+    {"measure": MEASURE, "year": MAP_YEAR, "mapmode": MAP_MODE, "years": YEARS},
     key="milex_map",
     shown=False,
 )
@@ -210,7 +232,7 @@ def milex_map(
     return Built(ch, ["sipri_milex"], params={"year": year})
 
 
-@table("home", ["sipri_milex"], {"measure": MEASURE}, shown=False)
+@table("home", ["sipri_milex"], SELECTED, shown=False)
 def milex_table(
     countries: tuple[str, ...] = COUNTRIES, measure: str = "milex_gdp_share", years: str = ""
 ) -> Built:

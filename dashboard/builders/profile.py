@@ -7,7 +7,7 @@ import pandas as pd
 
 from dashboard import charts, dependence, metrics, systems
 from dashboard.builders import lookups
-from dashboard.builders.dependence import ALL_SYSTEM_DATASETS, SYSTEM_KEYS
+from dashboard.builders.dependence import ALL_SYSTEM_DATASETS, SYSTEM
 from dashboard.building import Built, Param, SpecError, chart, table, versioned
 from dashboard.provenance import source_line
 from dashboard.systems import Data
@@ -93,7 +93,7 @@ FINAL = Param(
     given=("system", "region"),
     default=lambda system, region: _periods(system, region)[-1],
 )
-REGIONAL = {"system": SYSTEM_KEYS, "region": REGION}
+REGIONAL = {"system": SYSTEM, "region": REGION}
 
 
 @chart("profile", ALL_SYSTEM_DATASETS, {**REGIONAL, "period": PERIOD}, key="mix")

@@ -21,16 +21,10 @@ def store_version() -> str:
     return queries.version()
 
 
-def choose_system(ui) -> Data:
-    """The region-system selectbox (``?system=``) and its data; stops the page with a message
-    when the store lacks it."""
-    key = ui.selectbox(
-        "Regions",
-        list(queries.systems_list),
-        queries.DEFAULT_SYSTEM,
-        key="system",
-        format_func=lambda k: queries.systems_list[k].label,
-    )
+def choose_system(ui, name: str) -> Data:
+    """The region-system selectbox of chart ``name``'s parameter ``system`` (``?system=``) and
+    its data; stops the page with a message when the store lacks it."""
+    key = control(ui, name, "system")
     ui.forget_on_change("system", key, ["period", "base", "final"])
     try:
         with st.spinner("Loading the regional data..."):
@@ -106,8 +100,15 @@ def control(ui, name: str, param: str, **given):
     the values of the parameters its choices depend on (``Param.given``)."""
     e = registry.entry(name)
     p, default = e.param(param), e.defaults()[param]
-    if default is None and p.default is not None:
+    if p.widget == "years":
+        lo, hi = p.span(**given)
+        a, b = ui.year_range(p.label, lo, hi, p.years_of(default, **given), key=p.url)
+        return "" if not default and (a, b) == (lo, hi) else f"{a}-{b}"
+    if default in (None, ()) and p.default is not None:
         default = p.default(**p.context(given))
+    if p.widget == "year":
+        lo, hi = p.span(**given)
+        return ui.year(p.label, lo, hi, default, key=p.url)
     options = p.allowed(**given)
     shown = p.formatter(**given)
 
@@ -115,7 +116,7 @@ def control(ui, name: str, param: str, **given):
         chosen = ui.multiselect(
             p.label,
             options,
-            list(default),
+            [d for d in default if d in options],
             key=p.url,
             format_func=shown,
             max_selections=p.max_selections,
@@ -132,19 +133,27 @@ def control(ui, name: str, param: str, **given):
     )
 
 
-def check_unshown(ui, name: str, param: str) -> None:
+def check_unshown(ui, name: str, param: str, **given) -> None:
     """A link's value of chart ``name``'s ``param`` when this view does not draw its widget:
-    an unknown one is named (``Scope.check_unshown``), as the declaration allows."""
+    an unknown one is named (``Scope.check_unshown``), as the declaration allows (``given``:
+    the parameters its choices or years depend on)."""
     p = registry.entry(name).param(param)
-    ui.check_unshown(p.url, p.label, lambda v: v in (p.allowed() or [v]))
+    label = p.label.split(" (")[0]  # "Base year (= 100)": "Unknown base year ... in the link"
+    if p.widget == "year":
+        ui.check_unshown(p.url, label, is_year_in(*p.span(**given)))
+    else:
+        ui.check_unshown(p.url, label, lambda v: v in (p.allowed(**given) or [v]))
 
 
-def controls(ui, name: str, *, widths: list[float] | None = None, **fixed) -> dict:
+def controls(
+    ui, name: str, *, widths: list[float] | None = None, skip: tuple[str, ...] = (), **fixed
+) -> dict:
     """The widgets of every parameter chart ``name`` declares with a label, except those
-    ``fixed`` by the page, side by side in columns of ``widths`` when given; returns every
-    parameter for :func:`show` (the chosen and the fixed)."""
+    ``fixed`` by the page and those it draws elsewhere (``skip``), side by side in columns of
+    ``widths`` when given; returns every parameter for :func:`show` (the chosen and the
+    fixed)."""
     e = registry.entry(name)
-    drawn = [k for k, p in e.params.items() if p.label and k not in fixed]
+    drawn = [k for k, p in e.params.items() if p.label and k not in fixed and k not in skip]
     cols = st.columns(widths) if widths else [st.container()] * len(drawn)
     chosen = {}
     for k, col in zip(drawn, cols, strict=True):
@@ -194,15 +203,17 @@ def _play_from(w: str, lo: int, hi: int) -> None:
     st.session_state[w] = hi
 
 
-def year_player(
-    ui, label: str, lo: int, hi: int, default: int, *, key: str, name: str, **params
-) -> int:
-    """A year slider (``?key=``) with a Play button beside it. Playing draws the registry's
-    chart ``name`` (its parameter ``year``) for each year from the slider's to ``hi``
+def year_player(ui, name: str, given: dict | None = None, **params) -> int:
+    """The year slider of chart ``name``'s parameter ``year`` as its entry declares it (label,
+    ``?url=``, years, default; ``given``: what they depend on besides ``params``) with a Play
+    button beside it. Playing draws the chart for each year from the slider's to the last
     (``PLAY_SECONDS`` apart, each figure built once for all sessions) above a progress bar;
-    the slider is then on ``hi``.
+    the slider is then on the last year.
     Returns the slider's year, which the caller draws with its export row."""
-    w = ui.w(key)
+    p = registry.entry(name).param("year")
+    given = {**params, **(given or {})}
+    lo, hi = p.span(**given)
+    w = ui.w(p.url)
     c1, c2 = st.columns([6, 1], vertical_alignment="bottom")
     with c2:
         st.button(
@@ -215,7 +226,7 @@ def year_player(
             help=f"Show every year from the slider's to {hi}, then stay on {hi}",
         )
     with c1:
-        year = ui.year(label, lo, hi, default, key=key)
+        year = control(ui, name, "year", **given)
     start = st.session_state.pop(f"_play:{w}", None)
     if start is not None and lo <= start < hi:
         slot, bar = st.empty(), st.progress(0.0)
@@ -243,9 +254,9 @@ def value_tools(ui, name: str, columns, y0: int, y1: int) -> dict:
     base = None
     if values == "index":
         with columns[2]:
-            base = ui.year("Base year (= 100)", y0, y1, y0, key="base")
+            base = control(ui, name, "base", years=f"{y0}-{y1}")
     else:
-        ui.check_unshown("base", "Base year", is_year_in(y0, y1))
+        check_unshown(ui, name, "base", years=f"{y0}-{y1}")
     return {"values": values, "scale": scale, "base": base}
 
 
@@ -259,7 +270,7 @@ def check_value_tools(ui, name: str, y0: int, y1: int) -> None:
     them."""
     check_unshown(ui, name, "values")
     check_unshown(ui, name, "scale")
-    ui.check_unshown("base", "Base year", is_year_in(y0, y1))
+    check_unshown(ui, name, "base", years=f"{y0}-{y1}")
 
 
 def change_table(name: str, *, key: str, datasets: list[str], **params) -> None:

@@ -17,7 +17,7 @@ st.markdown(
 
 c1, c2, c3, c4 = st.columns([2, 3, 2, 1.3])
 with c1:
-    data = common.choose_system(ui)
+    data = common.choose_system(ui, "dependence_map")
 sysm, system = data.system, data.system.key
 options = queries.industry_options(data)
 if not data.regions or not options:

@@ -79,7 +79,6 @@ missing_sets = panel.attrs.get("unavailable", [])
 if missing_sets:
     st.warning("Not in the store (run `labordash pull`): " + ", ".join(missing_sets))
 names = queries.country_names()
-all_geos = queries.all_geos()
 groups = queries.country_groups()
 
 c1, c2 = st.columns([1, 2])
@@ -87,14 +86,7 @@ with c1:
     preset = common.control(ui, "gvb_series", "group")
 with c2:
     if preset == queries.CUSTOM:
-        custom = ui.multiselect(
-            "Custom selection",
-            all_geos,
-            list(queries.DEFAULT_CUSTOM),
-            key="countries",
-            format_func=lambda g: names.get(g, g),
-            max_selections=60,
-        )
+        custom = list(common.control(ui, "gvb_series", "countries"))
     else:
         custom = []
         group = groups[preset]
@@ -110,16 +102,15 @@ with c3:
 with c4:
     civ = common.control(ui, "gvb_series", "civilian")
 with c5:
-    y0, y1 = ui.year_range(
-        "Years", *queries.PANEL_YEARS, queries.year_span(queries.DEFAULT_YEARS), key="years"
-    )
+    years = common.control(ui, "gvb_series", "years")
+y0, y1 = queries.year_span(years)
 
 sel = panel[panel["geo"].isin(chosen) & panel["year"].between(y0, y1)]
 if sel[[mil, civ]].notna().sum().sum() == 0:
     st.info("No data for this selection: widen the years or choose other countries.")
     st.stop()
 view = {"group": preset, "countries": tuple(custom), "military": mil,
-        "civilian": civ, "years": f"{y0}-{y1}"}  # fmt: skip
+        "civilian": civ, "years": years}  # fmt: skip
 
 st.header("Over time")
 t1, t2, t3, t4 = st.columns([1.2, 1.4, 1, 1.2])
@@ -162,13 +153,7 @@ def world_map() -> None:
     year redraws only the map."""
     a, b = st.columns(2)
     with a:
-        map_of = ui.selectbox(
-            "Map of",
-            list(queries.MAP_OF),
-            "military",
-            key="map_of",
-            format_func=lambda k: label(mil if k == "military" else civ),
-        )
+        map_of = common.control(ui, "gvb_world_map", "map_of", military=mil, civilian=civ)
     with b:
         mode = common.control(ui, "gvb_world_map", "mapmode")
     key = mil if map_of == "military" else civ
@@ -180,31 +165,18 @@ def world_map() -> None:
             "gvb_world_map",
             **spec,
             mapmode="change",
-            years=f"{y0}-{y1}",
+            years=years,
             note=f"Change from {first} to {last}, the first and last "
             "year of the years chosen with figures. Blue: fell, red: rose.",
         )
         return
-    map_year = common.year_player(
-        ui, "Map year", first, last, last, key="map_year", name="gvb_world_map", **spec
-    )
-    common.show("gvb_world_map", **spec, year=map_year)
+    # the years chosen bound the map's year: they are part of its parameters here
+    map_year = common.year_player(ui, "gvb_world_map", given={"civilian": civ}, **spec, years=years)
+    common.show("gvb_world_map", **spec, years=years, year=map_year)
 
 
 world_map()
 st.header("Model: does civilian spending fall when military spending rises?")
-
-
-def sample_label(s: str) -> str:
-    """What the "Estimate on" choice ``s`` means for the selection."""
-    n = len(chosen)
-    return {
-        "auto": f"the selected countries ({n})"
-        if n >= queries.MIN_MODEL_COUNTRIES
-        else f"all countries (the selection has {n}, too few for a panel)",
-        "selected": f"the selected countries only ({n})",
-        "all": "all countries",
-    }[s]
 
 
 def model_figures(res: queries.TradeoffResult, cov: str) -> None:
@@ -270,14 +242,8 @@ def model_sample(res: queries.TradeoffResult) -> None:
 @st.fragment
 def model() -> None:
     """The model's options rerun only the model."""
-    opts = common.controls(ui, "gvb_model", widths=[1, 1, 1, 1], **view)
-    opts["sample"] = ui.selectbox(
-        "Estimate on",
-        ["auto", "selected", "all"],
-        "auto",
-        key="sample",
-        format_func=sample_label,
-    )
+    opts = common.controls(ui, "gvb_model", widths=[1, 1, 1, 1], skip=("sample",), **view)
+    opts["sample"] = common.control(ui, "gvb_model", "sample", **view)
     opts["controls"] = tuple(opts["controls"])
     try:
         model = common.built("gvb_model", **opts)

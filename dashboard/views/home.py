@@ -24,9 +24,7 @@ def world_map(measure: str, years: str, y0: int, y1: int) -> None:
             "in per cent.",
         )
         return
-    year = common.year_player(
-        ui, "Map year", y0, y1, y1, key="map_year", name="milex_map", measure=measure
-    )
+    year = common.year_player(ui, "milex_map", given={"years": f"{y0}-{y1}"}, measure=measure)
     common.show("milex_map", measure=measure, year=year)
 
 
@@ -41,36 +39,29 @@ st.markdown(
 )
 
 try:
-    names, options = queries.sipri_countries()
+    queries.sipri_countries()
+    have_sipri = True
 except queries.StoreMissing as exc:
     st.error(f"The SIPRI dataset is not available: {exc}")
-    options = None
+    have_sipri = False
 
-if options is not None:
+if have_sipri:
     st.header("Military burden over time")
     left, right = st.columns([3, 1])
     with right:
         measure = common.control(ui, "milex_series", "measure")
         events = common.control(ui, "milex_series", "events")
     with left:
-        selected = ui.multiselect(
-            "Countries",
-            options,
-            [c for c in queries.SIPRI_COUNTRIES if c in options],
-            key="countries",
-            format_func=lambda g: names.get(g, g),
-            max_selections=12,
-        )
+        selected = common.control(ui, "milex_series", "countries")
 
-    lo, hi = queries.sipri_years()
     t1, t2 = st.columns([1, 2])
     with t1:
         view = ui.selectbox(
             "View", list(VIEWS), "chart", key="view", format_func=VIEWS.get, radio=True
         )
     with t2:
-        y0, y1 = ui.year_range("Years", lo, hi, (lo, hi), key="years")
-    years = "" if (y0, y1) == (lo, hi) else f"{y0}-{y1}"
+        years = common.control(ui, "milex_series", "years")
+    y0, y1 = queries.sipri_span(years)
     note = (
         "Hollow markers: SIPRI estimates or highly uncertain figures. "
         f"{queries.source_line(['sipri_milex'])}."
@@ -78,7 +69,7 @@ if options is not None:
 
     if view != "map":  # the map's own parameters, in a link to another view
         common.check_unshown(ui, "milex_map", "mapmode")
-        ui.check_unshown("map_year", "Map year", common.is_year_in(lo, hi))
+        common.check_unshown(ui, "milex_map", "year")  # any year SIPRI has
     if view != "chart":
         common.check_value_tools(ui, "milex_series", y0, y1)
     if view == "map":
@@ -90,7 +81,7 @@ if options is not None:
             "milex_table",
             key="x_milex_table",
             datasets=["sipri_milex"],
-            countries=tuple(selected),
+            countries=selected,
             measure=measure,
             years=years,
         )
@@ -100,7 +91,7 @@ if options is not None:
             "milex_series",
             export_key="x_milex",
             note=note,
-            countries=tuple(selected),
+            countries=selected,
             measure=measure,
             events=events,
             years=years,

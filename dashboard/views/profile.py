@@ -17,7 +17,7 @@ st.markdown(
 
 c1, c2, c3 = st.columns([2, 3, 1])
 with c1:
-    data = common.choose_system(ui)
+    data = common.choose_system(ui, "region_mix")
 sysm, system = data.system, data.system.key
 names = queries.region_names()
 if not data.regions:

@@ -19,7 +19,6 @@ from .test_app import run_app, run_page
 
 VIEWS = Path(__file__).resolve().parents[2] / "dashboard" / "views"
 PAGES = list(sitemap.PAGES)
-SYSTEM_PAGES = {"dependence", "profile"}  # choose_system() reads ?system=
 HOSTILE = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "../../etc/passwd",
     "..%2F..%2Fetc%2Fpasswd", "9" * 400, "-1", "1e308", "NaN", "0x7fffffff", "'; DROP TABLE x;--",
@@ -35,19 +34,22 @@ VALUE_TOOLS = ["values", "scale", "base"]  # common.value_tools(ui, ...) reads t
 def declared(func: str, args: list) -> list[str]:
     """The URL keys a helper draws from a chart's declaration: ``common.control(ui, name,
     param)`` and ``common.check_unshown(ui, name, param)`` one, ``common.controls(ui, name)``
-    and ``common.chart(ui, name)`` every labelled parameter."""
+    and ``common.chart(ui, name)`` every labelled parameter, ``common.year_player(ui, name)``
+    its ``year`` and ``common.choose_system(ui, name)`` its ``system``."""
     texts = [a.value for a in args if isinstance(a, ast.Constant)]
     if func in ("control", "check_unshown") and len(texts) == 2:
         return [registry.entry(texts[0]).param(texts[1]).url]
     if func in ("controls", "chart") and texts:
         e = registry.entry(texts[0])
         return [e.param(k).url for k, p in e.params.items() if p.label]
+    if func in ("year_player", "choose_system") and texts:  # its "year", its "system"
+        return [registry.entry(texts[0]).param("year" if func == "year_player" else "system").url]
     return []
 
 
 def params_read(page: str) -> list[str]:
     """The URL parameters a page reads: ``ui.<widget>(key=...)``, a helper given the page's
-    ``ui`` with ``key=`` (``common.year_player``), ``common.value_tools(ui, ...)`` and the
+    ``ui`` with ``key=``, ``common.value_tools(ui, ...)`` and the
     widgets drawn from a chart's declared parameters (:func:`declared`)."""
     keys = []
     for node in ast.walk(ast.parse((VIEWS / f"{page}.py").read_text("utf-8"))):
@@ -61,7 +63,7 @@ def params_read(page: str) -> list[str]:
             keys += VALUE_TOOLS
         if gets_ui:
             keys += declared(func.attr, node.args)
-    return keys + (["system"] if page in SYSTEM_PAGES else [])
+    return keys
 
 
 def test_the_pages_read_the_parameters_we_expect():

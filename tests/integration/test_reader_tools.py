@@ -276,6 +276,11 @@ def test_guns_vs_butter_reader_tools(store_env, monkeypatch):
     assert any("relative_change" in d.value.columns for d in at.dataframe)
     at.button(key="gvb:map_year:play").click().run()
     assert not at.exception and at.slider(key="gvb:map_year").value == 2025
+    # the civilian measure's map in one year: its slider offers that measure's years
+    at = run(GVB, map_of="civilian", years="2000-2010", map_year="2005")
+    assert not at.exception and at.slider(key="gvb:map_year").value == 2005
+    assert at.slider(key="gvb:map_year").max == 2010
+    assert "Government health spending (WHO)" in " ".join(titles(at))
 
 
 def test_moving_the_first_year_keeps_the_map_year(store_env):

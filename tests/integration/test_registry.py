@@ -94,6 +94,13 @@ def test_export_spec_round_trips(store_env):
         ("region_mix", {"system": "jp_prefecture"}, "is not one of"),
         ("dependence_ranking", {"top": "many"}, "wants a whole number"),
         ("gvb_series", {"years": "2030-2040"}, "years must lie within"),
+        ("milex_series", {"years": "1990"}, "years must be first-last"),
+        ("milex_series", {"countries": "RUS,XYZ"}, "not SIPRI's countries with figures: XYZ"),
+        ("gvb_cofog", {"group": "custom", "countries": "XYZ"}, "with a military measure: XYZ"),
+        # a year outside the years chosen (the page's slider offers only those)
+        ("gvb_world_map", {"years": "2000-2010", "year": 2015}, "year from 2000 to 2010"),
+        ("gvb_series", {"values": "index", "base": 1990}, "base must be a year from 2000"),
+        ("gvb_model", {"sample": "some"}, "sample 'some' is not one of auto"),
         ("russia_wages", {"regions": "RU-XX"}, "not Russian federal subjects"),
         # the industries are the chosen system's: Rosstat's partition, not OKVED letters
         ("dependence_map", {"system": "ru_subject", "industry": "C"}, "'C' is not in ru_subject"),
@@ -198,9 +205,10 @@ def test_the_export_is_the_chart_on_screen(store_env, page, params, key, name, s
     assert screen.get("shapes") == built.get("shapes")  # reference lines
 
 
-def test_parameters_keep_their_types_through_a_second_resolve():
+def test_parameters_keep_their_types_through_a_second_resolve(store_env):
     """The page cache resolves parameters that were resolved already (warm-up and pages share
-    keys): numbers stay numbers, lists stay tuples, text from a spec becomes the default's type."""
+    keys): numbers stay numbers, lists stay tuples, text from a spec becomes the default's type
+    (checked against the store's countries and years)."""
     once = registry.resolve("dependence_ranking", {"top": "5", "system": "nuts2"})
     assert once["top"] == 5 and registry.resolve("dependence_ranking", once) == once
     years = registry.resolve("gvb_world_map", {"year": 2020})
