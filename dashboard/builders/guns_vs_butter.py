@@ -527,6 +527,7 @@ def sample_label(sample: str, group: str = DEFAULT_GROUP, countries: tuple = ())
     }[sample]
 
 
+@versioned(maxsize=32)  # the model table and its rows-dropped table share one fit
 def fit(
     group, countries, military, civilian, years, controls, effects, se, transform, sample
 ) -> analysis.TradeoffResult:
@@ -541,25 +542,24 @@ def fit(
     )
 
 
-@table(
-    "guns_vs_butter",
-    MEASURE_DATASETS,
-    {
-        **SELECTION,
-        "controls": Param(
-            "Controls", choices=CONTROLS, format=label, widget="multi", what="known controls"
-        ),
-        "effects": Param("Fixed effects", choices=list(EFFECTS), format=EFFECTS),
-        "se": Param("Standard errors", choices=list(COVS), format=COVS),
-        "transform": Param("Transform", choices=list(TRANSFORMS), format=TRANSFORMS),
-        "sample": Param(
-            "Estimate on",
-            choices=["auto", "selected", "all"],
-            format=sample_label,
-            given=("group", "countries"),
-        ),
-    },
-)
+MODEL = {
+    **SELECTION,
+    "controls": Param(
+        "Controls", choices=CONTROLS, format=label, widget="multi", what="known controls"
+    ),
+    "effects": Param("Fixed effects", choices=list(EFFECTS), format=EFFECTS),
+    "se": Param("Standard errors", choices=list(COVS), format=COVS),
+    "transform": Param("Transform", choices=list(TRANSFORMS), format=TRANSFORMS),
+    "sample": Param(
+        "Estimate on",
+        choices=["auto", "selected", "all"],
+        format=sample_label,
+        given=("group", "countries"),
+    ),
+}
+
+
+@table("guns_vs_butter", MEASURE_DATASETS, MODEL)
 def gvb_model(
     group: str = DEFAULT_GROUP,
     countries: tuple[str, ...] = (),
@@ -591,6 +591,44 @@ def gvb_model(
     )
 
 
+@table("guns_vs_butter", MEASURE_DATASETS, MODEL, key="dropped", shown=False)
+def gvb_model_sample(
+    group: str = DEFAULT_GROUP,
+    countries: tuple[str, ...] = (),
+    military: str = "milex_gdp",
+    civilian: str = "health_gdp",
+    years: str = DEFAULT_YEARS,
+    controls: tuple[str, ...] = ("gdp_pc_ppp",),
+    effects: str = "twoway",
+    se: str = "cluster",
+    transform: str = "levels",
+    sample: str = "auto",
+) -> Built:
+    """The country-years the panel model (``gvb_model``, same parameters) left out, by reason
+    (each row counted once, for its first reason), beside its sample's countries and years."""
+    try:
+        res = fit(
+            group, countries, military, civilian, years, controls, effects, se, transform, sample
+        )
+    except (ValueError, KeyError) as exc:
+        raise SpecError(f"the model cannot be fitted on this sample: {exc}") from None
+    names = lookups.country_names()
+    shown = ", ".join(names.get(g, g) for g in res.geos)
+    t = pd.DataFrame(list(res.dropped.items()), columns=["reason", "rows"])
+    return Built(
+        None,
+        datasets_of(military, civilian, *controls),
+        table=t,
+        notes={
+            "title": "Rows the model left out",
+            "columns": {"rows": ("Country-years left out", "%d")},
+            "short": {"rows": "Rows"},
+            "sample": f"Sample: {res.n_entities} countries, {res.years[0]}-{res.years[1]}, "
+            f"{res.nobs:,} country-years: {shown}.",
+        },
+    )
+
+
 # this page's charts and tables, in the order `labordash export --list` gives them
 BUILDERS = (
     gvb_series,
@@ -602,4 +640,5 @@ BUILDERS = (
     gvb_rolling_correlation,
     gvb_granger,
     gvb_model,
+    gvb_model_sample,
 )

@@ -331,7 +331,7 @@ COLUMNS = {
     "t": ("t", "%.2f"), "pvalue": ("p-value", None), "ci_low": ("95% CI, low", "%.4g"),
     "ci_high": ("95% CI, high", "%.4g"), "country": ("Country", None), "lag": ("Lags", "%d"),
     "F": ("F", "%.2f"), "nobs": ("Observations", "%d"), "years": ("Years", None),
-    "note": ("Note", None), "total_change": ("Total change", "%,.1f"),
+    "note": ("Note", None), "reason": ("Reason", None), "total_change": ("Total change", "%,.1f"),
     "industry": ("Code", None), "label": ("Industry", None),
     "base": ("Base period", "%,.1f"), "final": ("Final period", "%,.1f"),
     "national_share": ("National growth", "%,.1f"), "industry_mix": ("Industry mix", "%,.1f"),

@@ -1,6 +1,5 @@
 """Guns versus butter: military against civilian spending across countries, with panel models."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import queries, registry
@@ -224,19 +223,16 @@ def model_exports(model: registry.Built, opts: dict) -> None:
     )
 
 
-def model_sample(res: queries.TradeoffResult) -> None:
-    """The countries and years the model used, and the rows it dropped and why."""
+def model_sample(res: queries.TradeoffResult, opts: dict) -> None:
+    """The countries and years the model used, and the rows it dropped and why (the
+    registry's ``gvb_model_sample``, with its export row)."""
     with st.expander("Sample used and rows dropped"):
         st.markdown(
             f"**{res.n_entities} countries**, years {res.years[0]}-{res.years[1]}: "
             + ", ".join(names.get(g, g) for g in res.geos[:40])
             + (f" and {len(res.geos) - 40} more." if len(res.geos) > 40 else ".")
         )
-        dropped = pd.DataFrame(
-            [{"reason": k, "rows": v} for k, v in res.dropped.items()],
-            columns=["reason", "rows"],
-        )
-        st.dataframe(dropped, hide_index=True)
+        common.registered_table("gvb_model_sample", heading=False, **opts)
 
 
 @st.fragment
@@ -258,7 +254,7 @@ def model() -> None:
         f"`{res.formula}`). {res.nobs:,} observations."
     )
     model_exports(model, opts)
-    model_sample(res)
+    model_sample(res, opts)
     st.markdown(CAVEATS)
 
 

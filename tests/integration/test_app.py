@@ -204,6 +204,9 @@ def test_gvb_model_options(store_env):
     assert all(isinstance(p, str) and p != "0.000" for p in table["pvalue"])  # "<0.001", not 0
     config = json.loads(next(d for d in at.dataframe if "term" in d.value.columns).proto.columns)
     assert config["pvalue"]["label"] == "p-value" and config["ci_low"]["label"] == "95% CI, low"
+    # the rows it left out: the registry's table, the model's own counts (logs drop zeros)
+    left = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert left.set_index("reason")["rows"].get("value <= 0 (logs)", 0) > 0
     at = run_gvb(group="russia_ukraine", sample="selected")
     assert not at.exception
     assert any("Only 2 clusters" in w.value for w in at.warning)

@@ -147,6 +147,24 @@ def test_export_writes_a_model_table_as_csv(store_env, tmp_path):
     assert bad.exit_code == 2 and "csv (a table)" in bad.output
 
 
+def test_the_rows_the_model_left_out_are_a_registered_table(store_env, tmp_path):
+    """The model's "rows dropped" counts, once page-only: the same fit as the model table,
+    written by `labordash export` as CSV."""
+    spec = {"sample": "all", "transform": "first_difference"}
+    model = registry.build("gvb_model", spec).notes["result"]
+    left = registry.build("gvb_model_sample", spec)
+    assert dict(zip(left.table["reason"], left.table["rows"], strict=True)) == model.dropped
+    assert model.dropped["no previous year (first difference)"] > 0
+    assert left.notes["sample"].startswith(f"Sample: {model.n_entities} countries, 2001-2022, ")
+    argv = ["export", "--chart", "gvb_model_sample", "--out", str(tmp_path)]
+    for k, v in spec.items():
+        argv += ["--param", f"{k}={v}"]
+    res = CliRunner().invoke(app, argv)
+    assert res.exit_code == 0, res.output
+    csv = next(tmp_path.glob("gvb_model_sample*.csv")).read_text("utf-8")
+    assert csv.startswith("reason,rows") and "no previous year (first difference)," in csv
+
+
 def test_the_group_codes_and_the_catalog_are_exported_like_the_page_shows_them(store_env, tmp_path):
     """The two tables that were page-only: an industry group's codes (Dependence's expander)
     and the Data page's catalog, from `labordash export` as CSV."""
