@@ -325,7 +325,10 @@ def _print_listing(as_json: bool) -> None:
         out.print(escape(f"  datasets: {', '.join(it['datasets'])}"))
 
 
-@app.command()
+# one paragraph: Typer's rich help keeps the line breaks of a docstring's later paragraphs
+@app.command(
+    short_help="Render charts without a browser session, keeping one Chromium for all of them."
+)
 def export(
     spec: Annotated[
         Path | None,
@@ -367,11 +370,10 @@ def export(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
 ) -> None:
-    """Render charts without a browser session, keeping one Chromium for all of them.
-
-    Every chart on the pages can be rendered, with the pages' parameters (e.g. system=us_county
+    """Render charts without a browser session, keeping one Chromium for all of them. Every
+    chart on the pages can be rendered, with the pages' parameters (e.g. system=us_county
     industry=defense_related period=2016-Q1); `labordash export --list` names them all, and the
-    "Export spec" under each chart on a page gives its [[chart]] entry. Model tables are
+    "Export spec" under each chart on a page gives its entry for a spec file. Model tables are
     written as CSV. Each image must render within 60 s and is checked to be a real PNG, SVG or
     PDF; two charts that would get one file name get distinct ones (said so). The exit status
     is 1 when any chart failed, 2 when the spec is wrong (nothing is rendered then).

@@ -43,3 +43,16 @@ def test_ci_runs_the_readmes_test_command():
     blocks = re.findall(r"```bash\n(.*?)```", readme, re.S)  # the set-up commands
     command = next(line for b in blocks for line in b.splitlines() if "python -m pytest" in line)
     assert command in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_every_help_text_is_shown_whole():
+    """Typer's rich help drops text in square brackets (a style tag to Rich) and keeps the line
+    breaks of a docstring's later paragraphs: each command's help says all it is written to."""
+    import inspect
+
+    from dashboard.cli import app
+
+    for command in app.registered_commands:
+        doc = inspect.getdoc(command.callback) or ""
+        assert "[" not in doc, f"{command.callback.__name__}: Rich would drop {doc!r}"
+        assert "\n\n" not in doc, f"{command.callback.__name__}: one paragraph"
