@@ -108,8 +108,13 @@ sel = panel[panel["geo"].isin(chosen) & panel["year"].between(y0, y1)]
 if sel[[mil, civ]].notna().sum().sum() == 0:
     st.info("No data for this selection: widen the years or choose other countries.")
     st.stop()
-view = {"group": preset, "countries": tuple(custom), "military": mil,
-        "civilian": civ, "years": years}  # fmt: skip
+view = {
+    "group": preset,
+    "countries": tuple(custom),
+    "military": mil,
+    "civilian": civ,
+    "years": years,
+}
 
 st.header("Over time")
 t1, t2, t3, t4 = st.columns([1.2, 1.4, 1, 1.2])
