@@ -209,6 +209,13 @@ _TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#
 _SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
+def _md_cell(value):
+    """A Markdown table cell: "|" escaped, line breaks as spaces; numbers as they are."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
 def _tex(text) -> str:
     """Text made safe for LaTeX (its special characters escaped; <, >, × and Δ in math mode;
     an exponent written 10⁻⁶ set as 10\textsuperscript{-6})."""
@@ -251,7 +258,8 @@ def table_text(
         }
     )
     shown = shown.fillna("")
-    if fmt == "md":
+    if fmt == "md":  # a "|" or a line break in a cell (an uploaded file's text) ends its row
+        shown = shown.map(_md_cell).rename(columns=_md_cell)
         return (
             "\n".join(
                 [f"**{title}**", "", shown.to_markdown(index=False), "", *[f"{n}  " for n in notes]]

@@ -148,12 +148,20 @@ common.figure(bars, key="byod_bars")
 common.export_buttons(registry.Built(bars, [], name="your_data_lq", params=view), key="x_byod_bars")
 st.caption(uploaded.inert(bars.alt))
 shown = sel.drop(columns="label").sort_values("lq", ascending=False)
-common.dataframe(shown, key="byod_lq")
-common.download(shown, "your_data_lq", key="byod_dl_lq")
 
+
+def table(df, stem: str, title: str, key: str) -> None:
+    """One of the file's tables with its downloads: CSV of the rows shown, Markdown and
+    LaTeX. Not in the registry: the file lives in this session only, so no link or
+    `labordash export` spec can name it."""
+    common.dataframe(df, key=key)
+    common.download(df, stem, key=f"byod_dl_{key.removeprefix('byod_')}")
+    b = registry.Built(None, [], table=df, notes={"title": title}, name=stem, params=view)
+    common.table_downloads(b, key=f"x_{key}", notes=[f"From {name}, measured by labordash."])
+
+
+table(shown, "your_data_lq", f"Location quotients of {industry}{when}", "byod_lq")
 st.header("Specialization per region")
-common.dataframe(spec, key="byod_spec")
-common.download(spec, "your_data_specialization", key="byod_dl_spec")
+table(spec, "your_data_specialization", "Specialization per region", "byod_spec")
 st.header("Localization per industry")
-common.dataframe(loc, key="byod_loc")
-common.download(loc, "your_data_localization", key="byod_dl_loc")
+table(loc, "your_data_localization", "Localization per industry", "byod_loc")

@@ -376,6 +376,10 @@ def test_your_data_example_is_real_and_mapped(store_env):
     lq = next(d.value for d in at.dataframe if len(d.value) == 8)
     assert set(lq.iloc[:, 0]) == {f"CZ0{i}" for i in range(1, 9)}
     assert "8 of 8 regions with data drawn" in said  # the map's alt text
+    # each of the file's three tables: CSV of the rows shown, Markdown and LaTeX
+    keys = {b.key for b in at.get("download_button")}
+    for t in ("byod_lq", "byod_spec", "byod_loc"):
+        assert {f"x_{t}_md", f"x_{t}_tex", f"byod_dl_{t.removeprefix('byod_')}"} <= keys
 
 
 def test_names_follow_one_standard(store_env):

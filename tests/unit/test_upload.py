@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard import metrics, upload
-from dashboard.export import spreadsheet_safe
+from dashboard.export import spreadsheet_safe, table_text
 
 GOOD = b"region;industry;employment\nA;mfg;1 200\nA;svc;300\nB;mfg;40\nB;svc;\n"
 
@@ -118,3 +118,17 @@ def test_uploaded_files_kept_in_memory_are_capped_per_session_and_in_all(monkeyp
         mgr.add_file("other", UploadedFileRec("b", "b.csv", "text/csv", b"x" * (20 << 20)))
     assert refused.value.status_code == 507 and "try again" in refused.value.detail
     assert "other" not in mgr.file_storage or not mgr.file_storage["other"]
+
+
+def test_a_files_text_keeps_its_place_in_markdown_and_latex_tables():
+    """Your data's tables as Markdown and LaTeX: a "|" or a line break in an uploaded cell
+    stays inside its cell, and LaTeX's special characters are escaped."""
+    df = pd.DataFrame({"region": ["North|East", "South\nWest"], "lq": [1.25, 0.5]})
+    md = table_text(df, "md", title="LQ", labels={}, formats={"lq": ".2f"}, notes=["From x.csv"])
+    rows = [line for line in md.splitlines() if line.startswith("|")]
+    assert len(rows) == 4 and all(r.count("|") - r.count("\\|") == 3 for r in rows)
+    assert "North\\|East" in md and "South West" in md and "1.25" in md
+    tex = table_text(
+        pd.DataFrame({"region": ["R&D_50%"]}), "tex", title="T", labels={}, formats={}, notes=[]
+    )
+    assert r"R\&D\_50\%" in tex
