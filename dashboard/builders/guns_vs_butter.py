@@ -542,6 +542,15 @@ def fit(
     )
 
 
+def fitted(*args) -> analysis.TradeoffResult:
+    """``fit`` (the same arguments), or a ``SpecError`` saying why the sample cannot be fitted:
+    what the model table and its rows-dropped table report."""
+    try:
+        return fit(*args)
+    except (ValueError, KeyError) as exc:
+        raise SpecError(f"the model cannot be fitted on this sample: {exc}") from None
+
+
 MODEL = {
     **SELECTION,
     "controls": Param(
@@ -575,12 +584,9 @@ def gvb_model(
     """The panel model's coefficients: the civilian measure on the military one with
     controls, fixed effects, standard errors and transform as chosen, on the selected
     countries (``sample_of``: by default when there are 10 or more) or all countries."""
-    try:
-        res = fit(
-            group, countries, military, civilian, years, controls, effects, se, transform, sample
-        )
-    except (ValueError, KeyError) as exc:
-        raise SpecError(f"the model cannot be fitted on this sample: {exc}") from None
+    res = fitted(
+        group, countries, military, civilian, years, controls, effects, se, transform, sample
+    )
     t = res.table()
     t["term"] = t["term"].map(lambda k: label(k) if k in analysis.MEASURES else k)
     return Built(
@@ -606,12 +612,9 @@ def gvb_model_sample(
 ) -> Built:
     """The country-years the panel model (``gvb_model``, same parameters) left out, by reason
     (each row counted once, for its first reason), beside its sample's countries and years."""
-    try:
-        res = fit(
-            group, countries, military, civilian, years, controls, effects, se, transform, sample
-        )
-    except (ValueError, KeyError) as exc:
-        raise SpecError(f"the model cannot be fitted on this sample: {exc}") from None
+    res = fitted(
+        group, countries, military, civilian, years, controls, effects, se, transform, sample
+    )
     names = lookups.country_names()
     shown = ", ".join(names.get(g, g) for g in res.geos)
     t = pd.DataFrame(list(res.dropped.items()), columns=["reason", "rows"])
