@@ -202,7 +202,10 @@ def test_one_visitor_holds_one_reader_and_a_small_file_never_waits_behind_large_
     for t in threads:
         t.join()
     print("seconds to done:", {k: round(v, 1) for k, v in sorted(done.items())})
-    assert done["b"] < 3.5, done  # one interpreter start, no wait for a large file
+    # one interpreter start, no wait for a large file: done before either large file that
+    # started before it (a fixed 3.5 s failed once on the loaded 2-core CI machine at 4.2 s,
+    # while the large files took 4.3 s and more)
+    assert done["b"] < min(done["a1"], done["c1"]), done
     assert done["a2"] > done["a1"] + 3, done  # a's second file after a's first
     assert done["c1"] < done["a2"], done  # c was not kept waiting by a's second file
 
